@@ -36,4 +36,6 @@ export interface Finding {
   message: string;
   path: (string | number)[];
   hint?: string;
+  /** Point at the key of the last path segment rather than its value (unknown or misspelled keys). */
+  at?: "key";
 }

@@ -1,0 +1,51 @@
+import { readFileSync } from "node:fs";
+import type { Argv } from "yargs";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { formatDiagnostics } from "../diagnostics/format.js";
+import type { DiagnosticFormat } from "../diagnostics/format.js";
+
+/** Exit codes of the CLI contract (DESIGN.md). */
+export const EXIT = { ok: 0, policyErrors: 1, usage: 2, stale: 3, io: 4 } as const;
+
+export const DEFAULT_POLICY = "mesh-security.yaml";
+
+/** Options every policy-reading command shares. */
+export interface PolicyArgs {
+  policy: string;
+  format: DiagnosticFormat;
+}
+
+/** Add the `[policy]` positional and `--format`. */
+export function withPolicy<T>(yargs: Argv<T>): Argv<T & PolicyArgs> {
+  return yargs
+    .positional("policy", { type: "string", default: DEFAULT_POLICY, describe: "the policy file" })
+    .option("format", { choices: ["text", "json", "github"] as const, default: "text" as const, describe: "diagnostics format" }) as unknown as Argv<T & PolicyArgs>;
+}
+
+/**
+ * Print diagnostics. Text goes to stderr (progress and problems never mix with manifests on stdout);
+ * json and github go to stdout unless stdout carries manifests.
+ */
+export function printDiagnostics(diagnostics: readonly Diagnostic[], format: DiagnosticFormat, text: string | undefined, stdoutBusy = false): void {
+  if (diagnostics.length === 0 && format !== "json") return;
+  const sources = new Map<string, string>();
+  for (const d of diagnostics) {
+    if (sources.has(d.file)) continue;
+    if (text !== undefined) sources.set(d.file, text);
+    else {
+      try {
+        sources.set(d.file, readFileSync(d.file, "utf8"));
+      } catch {
+        // no frame for an unreadable file
+      }
+    }
+  }
+  const out = formatDiagnostics(diagnostics, format, sources, { color: format === "text" && process.stderr.isTTY === true });
+  if (format === "text" || stdoutBusy) process.stderr.write(out);
+  else process.stdout.write(out);
+}
+
+/** A diagnostic about the file system (output directory), which has no position in the policy. */
+export function outputDiagnostic(code: Diagnostic["code"], message: string, file: string, hint?: string): Diagnostic {
+  return { code, severity: "error", message, file, path: [], ...(hint ? { hint } : {}) };
+}

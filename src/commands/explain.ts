@@ -1,0 +1,59 @@
+import type { Argv, CommandModule } from "yargs";
+import { compilePolicy } from "../compile.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { EXIT, printDiagnostics, withPolicy } from "./common.js";
+import type { PolicyArgs } from "./common.js";
+
+/** `mesh-security explain [policy]`: per subject, what is generated and why. */
+export const explainCommand: CommandModule<object, PolicyArgs> = {
+  command: "explain [policy]",
+  describe: "show, per service and namespace, what is generated and why",
+  builder: (yargs: Argv) => withPolicy(yargs) as unknown as Argv<PolicyArgs>,
+  handler: async (argv) => {
+    const result = await compilePolicy({ policyFile: argv.policy });
+    printDiagnostics(result.diagnostics, argv.format === "json" ? "text" : argv.format, result.text);
+    if (hasErrors(result.diagnostics) || !result.tree) {
+      process.exitCode = EXIT.policyErrors;
+      return;
+    }
+    const tree = result.tree;
+    const objects = (result.rendered ?? []).map((r) => ({
+      subject: subjectOf(r.planned.source, result.model?.services ?? []),
+      kind: r.planned.kind,
+      name: r.planned.name,
+      namespace: r.planned.namespace ?? null,
+      file: tree.paths.get(r) ?? null,
+      role: r.planned.role,
+      wave: r.planned.wave,
+      reason: r.planned.reason,
+    }));
+    const subjects = [...new Set([...objects.map((o) => o.subject), ...result.notes.map((n) => n.subject)])].sort();
+    if (argv.format === "json") {
+      const report = subjects.map((subject) => ({
+        subject,
+        notes: result.notes.filter((n) => n.subject === subject).map((n) => n.text),
+        objects: objects.filter((o) => o.subject === subject),
+      }));
+      process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+      return;
+    }
+    let out = "";
+    for (const subject of subjects) {
+      out += `${subject}\n`;
+      for (const note of result.notes.filter((n) => n.subject === subject)) out += `  - ${note.text}\n`;
+      for (const o of objects.filter((x) => x.subject === subject)) {
+        out += `  ${o.role === "patch" ? "patch " : ""}${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name} → ${o.file ?? "(not written)"}${o.role === "patch" ? "" : ` [wave ${o.wave}]`}\n      ${o.reason}\n`;
+      }
+    }
+    process.stdout.write(out);
+  },
+};
+
+function subjectOf(source: readonly (string | number)[], services: readonly { name: string; namespace: string; path: readonly (string | number)[] }[]): string {
+  if (source[0] === "services") {
+    const service = services.find((s) => s.path[1] === source[1]);
+    if (service) return `service ${service.namespace}/${service.name}`;
+  }
+  if (source[0] === "caBundles") return "caBundles";
+  return String(source[0] ?? "policy");
+}

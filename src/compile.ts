@@ -1,0 +1,109 @@
+import { relative, resolve, sep } from "node:path";
+import { CODES } from "./diagnostics/codes.js";
+import type { Diagnostic, Finding } from "./diagnostics/diagnostic.js";
+import { hasErrors } from "./diagnostics/diagnostic.js";
+import { loadPolicy } from "./load/load-policy.js";
+import type { SourceMap } from "./load/source-map.js";
+import type { Model } from "./model/model.js";
+import { Renderer } from "./render/render.js";
+import type { RenderedObject } from "./render/render.js";
+import { TARGETS } from "./targets/registry.js";
+import type { AuthorityMaterialView, ExplainNote } from "./targets/target.js";
+import { validatePolicy } from "./validate/validate-policy.js";
+import { buildOutputTree } from "./write/output-tree.js";
+import type { IgnoreDifference, OutputTree } from "./write/output-tree.js";
+
+/** Everything `compile` needs to know; each option has its default here and nowhere else. */
+export interface CompileOptions {
+  policyFile: string;
+  /** The output directory the files are meant for (headers name the policy relative to it). */
+  outDir?: string;
+  templatesDir?: string;
+  /** CA material already loaded, by authority name. */
+  authorities?: ReadonlyMap<string, AuthorityMaterialView>;
+  /** Objects of the previous output, for rules that compare with it. */
+  previous?: ReadonlyMap<string, Record<string, unknown>>;
+  /** A shared renderer (templates compiled once per process). */
+  renderer?: Renderer;
+}
+
+export interface CompileResult {
+  diagnostics: Diagnostic[];
+  /** The policy text, for code frames. */
+  text?: string;
+  model?: Model;
+  rendered?: RenderedObject[];
+  tree?: OutputTree;
+  notes: ExplainNote[];
+}
+
+/** load → validate → normalize → plan → render → lay out. Writes nothing; the caller decides where to. */
+export async function compilePolicy(options: CompileOptions): Promise<CompileResult> {
+  const file = options.policyFile;
+  const loaded = await loadPolicy(file);
+  const base = { notes: [] as ExplainNote[], ...(loaded.text !== undefined ? { text: loaded.text } : {}) };
+  if (!loaded.value) return { ...base, diagnostics: loaded.diagnostics };
+  const { source, data } = loaded.value;
+  const place = (findings: readonly Finding[]): Diagnostic[] => findings.map((f) => placeFinding(f, file, source));
+
+  const validated = validatePolicy(data, file);
+  const diagnostics = place(validated.findings);
+  const model = validated.value;
+  if (!model) return { ...base, diagnostics };
+
+  const context = { model, authorities: options.authorities ?? new Map(), previous: options.previous ?? new Map() };
+  const planned = TARGETS.map((target) => target.plan(context));
+  diagnostics.push(...place(planned.flatMap((p) => p.findings)));
+  const notes = planned.flatMap((p) => p.notes);
+  if (hasErrors(diagnostics)) return { ...base, diagnostics, model, notes };
+
+  const renderer = options.renderer ?? new Renderer(options.templatesDir);
+  const rendered: RenderedObject[] = [];
+  const renderFindings: Finding[] = [];
+  for (const object of planned.flatMap((p) => p.objects)) {
+    const result = await renderer.render(object);
+    if (result.value) rendered.push(result.value);
+    if (result.finding) renderFindings.push(result.finding);
+  }
+  diagnostics.push(...place(dedupe(renderFindings)));
+  if (hasErrors(diagnostics)) return { ...base, diagnostics, model, notes };
+
+  const ignoreDifferences: IgnoreDifference[] = planned.flatMap((p) => p.ignoreDifferences);
+  const tree = buildOutputTree(rendered, ignoreDifferences, {
+    policyName: model.name,
+    policyFile: policyLabel(file, options.outDir),
+    layout: model.output.layout,
+    syncWaves: model.output.syncWaves,
+    secrets: model.output.secrets,
+  });
+  diagnostics.push(...place(tree.findings));
+  return { ...base, diagnostics, model, rendered, notes, ...(tree.value ? { tree: tree.value } : {}) };
+}
+
+/** Severity from the code table, file, and the range of the path in the policy. */
+export function placeFinding(finding: Finding, file: string, source: SourceMap): Diagnostic {
+  const { at, ...rest } = finding;
+  return {
+    ...rest,
+    severity: CODES[finding.code].severity,
+    file,
+    range: source.locate(finding.path, at === "key" ? { key: true } : {}),
+  };
+}
+
+/** How headers name the policy: relative to the output directory, so the bytes do not depend on the cwd. */
+export function policyLabel(policyFile: string, outDir: string | undefined): string {
+  if (!outDir) return policyFile.split(sep).pop() ?? policyFile;
+  const rel = relative(resolve(outDir), resolve(policyFile)).split(sep).join("/");
+  return rel.startsWith("/") || rel === "" ? (policyFile.split(sep).pop() ?? policyFile) : rel;
+}
+
+function dedupe(findings: readonly Finding[]): Finding[] {
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}

@@ -1,0 +1,179 @@
+import { readFile, stat } from "node:fs/promises";
+import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from "yaml";
+import type { Document } from "yaml";
+import type { Finding, StageResult } from "../diagnostics/diagnostic.js";
+import { SourceMap } from "./source-map.js";
+
+/** The policy as read from disk: its text, the YAML document with positions, and plain data. */
+export interface LoadedPolicy {
+  file: string;
+  text: string;
+  source: SourceMap;
+  data: unknown;
+}
+
+/** No real policy comes near this; a larger file is refused before it is read. */
+export const MAX_POLICY_BYTES = 8 * 1024 * 1024;
+/** Alias expansions allowed while converting to data: enough for any real use of anchors. */
+const MAX_ALIAS_COUNT = 1000;
+const MAX_DEPTH = 64;
+
+/** What loading found, as findings placed by offset (the pipeline turns them into diagnostics). */
+export interface LoadResult extends StageResult<LoadedPolicy> {
+  /** Set when the file could be read, even if it did not parse: diagnostics need the text for frames. */
+  text?: string;
+}
+
+/** Read and parse the policy file; never throws for bad input. */
+export async function loadPolicy(file: string): Promise<LoadResult> {
+  let size: number;
+  try {
+    const info = await stat(file);
+    if (!info.isFile()) return readFailure(file, "is not a regular file");
+    size = info.size;
+  } catch (error) {
+    return readFailure(file, describeFsError(error));
+  }
+  if (size > MAX_POLICY_BYTES) {
+    return {
+      diagnostics: [
+        {
+          code: "MS1009",
+          severity: "error",
+          message: `policy file is ${size} bytes; the limit is ${MAX_POLICY_BYTES} bytes`,
+          file,
+          path: [],
+          range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
+        },
+      ],
+    };
+  }
+  let text: string;
+  try {
+    text = await readFile(file, "utf8");
+  } catch (error) {
+    return readFailure(file, describeFsError(error));
+  }
+  return parsePolicyText(file, text);
+}
+
+/** Parse policy text already in memory (tests and --stdin use this directly). */
+export function parsePolicyText(file: string, text: string): LoadResult {
+  const lineCounter = new LineCounter();
+  const docs = parseAllDocuments(text, {
+    lineCounter,
+    prettyErrors: false,
+    uniqueKeys: true,
+    strict: true,
+    version: "1.2",
+    schema: "core",
+    keepSourceTokens: false,
+  });
+  const source = new SourceMap(text, lineCounter);
+  const placed: Array<{ finding: Finding; offset: number; end: number }> = [];
+  const list = Array.isArray(docs) ? docs : [docs];
+  const doc = list[0] as Document.Parsed | undefined;
+
+  for (const [index, extra] of list.entries()) {
+    for (const error of extra.errors) {
+      placed.push({
+        finding: { code: "MS1001", message: firstLine(error.message), path: [] },
+        offset: error.pos[0],
+        end: error.pos[1],
+      });
+    }
+    if (index > 0) {
+      const start = extra.range[0];
+      placed.push({ finding: { code: "MS1011", message: "the policy file must hold exactly one YAML document", path: [] }, offset: start, end: start + 1 });
+    }
+  }
+  if (doc) {
+    for (const warning of doc.warnings) {
+      const unresolvedTag = /tag/i.test(warning.message);
+      placed.push({
+        finding: { code: unresolvedTag ? "MS1011" : "MS1001", message: firstLine(warning.message), path: [] },
+        offset: warning.pos[0],
+        end: warning.pos[1],
+      });
+    }
+    if (doc.errors.length === 0) placed.push(...checkStructure(doc));
+  }
+
+  const diagnostics = placed.map(({ finding, offset, end }) => ({
+    ...finding,
+    severity: "error" as const,
+    file,
+    range: source.rangeOf(offset, end),
+  }));
+  if (!doc || diagnostics.length > 0) return { text, diagnostics };
+
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    // yaml throws a ReferenceError when alias expansion exceeds maxAliasCount (an alias bomb).
+    const message = error instanceof Error ? error.message : String(error);
+    return {
+      text,
+      diagnostics: [
+        {
+          code: /alias/i.test(message) ? "MS1010" : "MS1001",
+          severity: "error",
+          message: /alias/i.test(message) ? `anchors and aliases expand beyond ${MAX_ALIAS_COUNT} nodes` : firstLine(message),
+          file,
+          path: [],
+          range: source.rangeOf(0, 0),
+        },
+      ],
+    };
+  }
+  source.attach(doc);
+  return { text, value: { file, text, source, data }, diagnostics: [] };
+}
+
+/** Tags, non-string keys and nesting depth: the data model has none of them. */
+function checkStructure(doc: Document.Parsed): Array<{ finding: Finding; offset: number; end: number }> {
+  const found: Array<{ finding: Finding; offset: number; end: number }> = [];
+  visit(doc, {
+    Node(_key, node, path) {
+      const range = node.range ?? [0, 0, 0];
+      if (node.tag !== undefined && !isAlias(node) && !node.tag.startsWith("tag:yaml.org,2002:")) {
+        found.push({ finding: { code: "MS1011", message: `custom YAML tag ${node.tag} is not supported`, path: [] }, offset: range[0], end: range[1] });
+      }
+      if (isCollection(node)) {
+        const depth = path.filter((p) => isCollection(p)).length + 1;
+        if (depth > MAX_DEPTH) {
+          found.push({ finding: { code: "MS1014", message: `collections nest deeper than ${MAX_DEPTH} levels`, path: [] }, offset: range[0], end: range[0] + 1 });
+          return visit.BREAK;
+        }
+      }
+      return undefined;
+    },
+    Pair(_key, pair) {
+      const key = pair.key;
+      if (isScalar(key) && typeof key.value === "string") return undefined;
+      const range = (isScalar(key) || isMap(key) || isSeq(key) ? key.range : undefined) ?? [0, 1, 1];
+      found.push({ finding: { code: "MS1011", message: "map keys must be plain strings", path: [] }, offset: range[0], end: range[1] });
+      return undefined;
+    },
+  });
+  return found;
+}
+
+function readFailure(file: string, reason: string): LoadResult {
+  return {
+    diagnostics: [{ code: "MS1012", severity: "error", message: `cannot read ${file}: ${reason}`, file, path: [] }],
+  };
+}
+
+function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  if (code === "ENOENT") return "no such file";
+  if (code === "EACCES") return "permission denied";
+  if (code === "EISDIR") return "is a directory";
+  return code ?? (error instanceof Error ? error.message : String(error));
+}
+
+function firstLine(message: string): string {
+  return (message.split("\n")[0] ?? message).replace(/ at line \d+, column \d+:?$/, "").trim();
+}

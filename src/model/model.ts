@@ -1,0 +1,152 @@
+import type { Curve, Exposure, KeyAlgorithm, MeshFlavor, MtlsMode, SecretKeyRefInput, TlsVersion } from "./policy-input.js";
+
+/** A path into the policy document, kept on every model entry so rules can point at the source. */
+export type PolicyPath = readonly (string | number)[];
+
+/** The built-in issuer: the OpenShift Service CA, driven by Service annotations. */
+export const SERVICE_CA = "service-ca";
+
+/** A cert-manager issuer reference, always with explicit kind and group (Argo CD drift otherwise). */
+export interface IssuerRef {
+  name: string;
+  kind: "ClusterIssuer" | "Issuer";
+  group: "cert-manager.io";
+}
+
+export interface Authority {
+  name: string;
+  path: PolicyPath;
+  source:
+    | { type: "generate"; keyAlgorithm: KeyAlgorithm; subject: string; validityDays: number; intermediate: boolean; intermediateValidityDays: number }
+    | { type: "existingSecret"; secretName: string; namespace: string };
+}
+
+export interface AcmeSolver {
+  http01?: { ingressClass: string };
+  dns01?: NonNullable<import("./policy-input.js").AcmeSolverInput["dns01"]>;
+}
+
+export interface Issuer {
+  name: string;
+  path: PolicyPath;
+  ref: IssuerRef;
+  /** Set for a namespaced Issuer. */
+  namespace?: string;
+  spec:
+    | { type: "ca"; authority: string }
+    | { type: "selfSigned" }
+    | { type: "acme"; server: string; serverName: "production" | "staging" | "custom"; email: string; accountKeySecretName: string; solver: AcmeSolver };
+}
+
+/** The pod's serving certificate from the OpenShift Service CA. */
+export interface ServiceCaCertificate {
+  issuer: typeof SERVICE_CA;
+  path: PolicyPath;
+  secretName: string;
+  /** Only present when the policy asked for them, which is an error (the Service CA cannot honour them). */
+  keystores: readonly ("jks" | "pkcs12")[];
+}
+
+/** A certificate issued by cert-manager. */
+export interface ManagedCertificate {
+  issuer: string;
+  path: PolicyPath;
+  issuerRef: IssuerRef;
+  secretName: string;
+  dnsNames: readonly string[];
+  /** Canonical Go durations (`2160h0m0s`). */
+  duration: string;
+  renewBefore: string;
+  privateKey: { algorithm: "RSA" | "ECDSA" | "Ed25519"; size?: number; rotationPolicy: "Always" };
+  usages: readonly string[];
+  keystores: readonly ("jks" | "pkcs12")[];
+  keystorePasswordSecretRef?: SecretKeyRefInput;
+  pkcs12Profile: "LegacyRC2" | "LegacyDES" | "Modern2023";
+}
+
+export type ServingCertificate = ServiceCaCertificate | ManagedCertificate;
+
+export interface WorkloadRef {
+  kind: "Deployment" | "StatefulSet" | "DaemonSet";
+  name: string;
+  path: PolicyPath;
+}
+
+export interface Service {
+  name: string;
+  namespace: string;
+  path: PolicyPath;
+  port: number;
+  targetPort: number | string;
+  /** When present the policy owns the Service and the compiler emits it whole. */
+  selector?: Readonly<Record<string, string>>;
+  exposure: Exposure;
+  host?: string;
+  /** `<name>`, `<name>.<ns>`, `<name>.<ns>.svc`, `<name>.<ns>.svc.cluster.local`, plus the headless wildcard. */
+  serviceDnsNames: readonly string[];
+  certificate: ServingCertificate;
+  /** The certificate the router presents (reencrypt, external); absent: the router's default certificate. */
+  routeCertificate?: ManagedCertificate;
+  route?: { name: string; insecureEdgeTerminationPolicy: "Redirect" | "Allow" | "None"; path?: string };
+  reloadOnRotation: readonly WorkloadRef[];
+  mtls?: { mode: MtlsMode; path: PolicyPath };
+  headless: boolean;
+  calledFromOutsideMesh: boolean;
+}
+
+export interface CaBundle {
+  kind: "ConfigMap" | "APIService" | "CustomResourceDefinition" | "MutatingWebhookConfiguration" | "ValidatingWebhookConfiguration";
+  name: string;
+  namespace?: string;
+  /** ConfigMap owned elsewhere: annotate through a patch. */
+  existing: boolean;
+  path: PolicyPath;
+}
+
+export interface Knative {
+  path: PolicyPath;
+  namespace: string;
+  name: string;
+  owned: boolean;
+  clusterLocalDomainTLS: boolean;
+  systemInternalTLS: boolean;
+  externalDomainTLS: boolean;
+  issuers: { clusterLocal?: string; systemInternal?: string; external?: string };
+  trustBundle?: { name: string; authorities: readonly string[]; namespaces: readonly string[]; path: PolicyPath };
+}
+
+export interface TlsPolicyInput {
+  profile: "modern" | "intermediate" | "old" | "custom";
+  minVersion?: TlsVersion;
+  maxVersion?: TlsVersion;
+  cipherSuites?: readonly string[];
+  ecdhCurves?: readonly Curve[];
+}
+
+/** The normalized policy: every default applied, every reference resolved. Targets read only this. */
+export interface Model {
+  name: string;
+  /** The policy file as given on the command line (for headers and diagnostics). */
+  file: string;
+  platform: {
+    openshift: { major: number; minor: number };
+    mesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; path: PolicyPath };
+    certManagerNamespace: string;
+    routeCertificates: "cert-utils" | "external-certificate" | "cert-manager-routes";
+    reloader: boolean;
+  };
+  tls: TlsPolicyInput;
+  mtls?: { mode: MtlsMode; path: PolicyPath; namespaces: readonly { namespace: string; mode: MtlsMode; path: PolicyPath }[] };
+  authorities: readonly Authority[];
+  issuers: readonly Issuer[];
+  services: readonly Service[];
+  caBundles: readonly CaBundle[];
+  knative?: Knative;
+  rotation?: { authority: string; next: string; phase: "trust-both" | "issue-new" | "drop-old"; path: PolicyPath };
+  output: { layout: "by-namespace" | "by-target"; syncWaves: boolean; secrets: "separate" | "inline" | "none" };
+}
+
+/** True for a cert-manager certificate, false for a Service CA one. */
+export function isManaged(cert: ServingCertificate): cert is ManagedCertificate {
+  return "issuerRef" in cert;
+}

@@ -1,0 +1,362 @@
+import type { Finding } from "../diagnostics/diagnostic.js";
+import { canonicalGoDuration, parseGoDuration } from "../util/go-duration.js";
+import { suggest } from "../util/suggest.js";
+import type { Pruned } from "../validate/prune.js";
+import { isManaged, SERVICE_CA } from "./model.js";
+import type { Authority, CaBundle, Issuer, IssuerRef, ManagedCertificate, Model, PolicyPath, Service, ServingCertificate, WorkloadRef } from "./model.js";
+import type { CertificateInput, IssuerInput, PolicyInput, ServiceInput } from "./policy-input.js";
+
+/** ACME directory URLs for the short names (https://letsencrypt.org/docs/acme-protocol-updates/). */
+export const ACME_SERVERS = {
+  production: "https://acme-v02.api.letsencrypt.org/directory",
+  staging: "https://acme-staging-v02.api.letsencrypt.org/directory",
+} as const;
+
+/** cert-manager's own defaults, written out so the output says what will happen (90 days, renew 30 days before). */
+export const DEFAULT_DURATION = "2160h0m0s";
+export const DEFAULT_RENEW_BEFORE = "720h0m0s";
+
+/**
+ * Resolve defaults and references into the model. Every default that is not in the schema lives here.
+ * Rules that need the whole policy (duplicates, references, exposure requirements) report as they go.
+ */
+export function normalize(input: PolicyInput, file: string, pruned: Pruned): { value: Model; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const report = (finding: Finding): void => {
+    findings.push(finding);
+  };
+  const originalIndex = (section: string, index: number): number => pruned.originalIndex.get(section)?.[index] ?? index;
+
+  const authorities: Authority[] = Object.keys(input.authorities ?? {})
+    .sort()
+    .map((name) => normalizeAuthority(name, input.authorities?.[name] ?? {}));
+  const authorityNames = new Set([...authorities.map((a) => a.name), ...pruned.authorities]);
+  const checkAuthority = (name: string, path: PolicyPath): boolean => {
+    if (authorityNames.has(name)) return true;
+    const hint = suggest(name, authorityNames);
+    report({ code: "MS2004", message: `authority \`${name}\` is not declared under \`authorities\``, path: [...path], ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}) });
+    return false;
+  };
+
+  const issuers: Issuer[] = [];
+  for (const name of Object.keys(input.issuers ?? {}).sort()) {
+    const issuer = normalizeIssuer(name, input.issuers?.[name] ?? {});
+    if (issuer.spec.type === "ca") checkAuthority(issuer.spec.authority, [...issuer.path, "ca", "authority"]);
+    issuers.push(issuer);
+  }
+  const issuerByName = new Map(issuers.map((i) => [i.name, i]));
+  /** Resolve an issuer reference; undefined (and a finding, unless the issuer was pruned) when unknown. */
+  const resolveIssuer = (name: string, path: PolicyPath): Issuer | typeof SERVICE_CA | undefined => {
+    if (name === SERVICE_CA) return SERVICE_CA;
+    const issuer = issuerByName.get(name);
+    if (issuer) return issuer;
+    if (!pruned.issuers.has(name)) {
+      const hint = suggest(name, [SERVICE_CA, ...issuerByName.keys()]);
+      report({ code: "MS2003", message: `issuer \`${name}\` is not declared under \`issuers\``, path: [...path], ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}) });
+    }
+    return undefined;
+  };
+
+  const services: Service[] = [];
+  const seenServices = new Map<string, PolicyPath>();
+  for (const [index, raw] of (input.services ?? []).entries()) {
+    const path: PolicyPath = ["services", originalIndex("services", index)];
+    const key = `${raw.namespace}/${raw.name}`;
+    const first = seenServices.get(key);
+    if (first) {
+      report({ code: "MS2001", message: `service \`${key}\` is declared twice (first at ${first.join(".")})`, path: [...path, "name"] });
+      continue;
+    }
+    seenServices.set(key, path);
+    const service = normalizeService(raw, path, resolveIssuer, report);
+    if (service) services.push(service);
+  }
+  services.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  checkSecretNames(services, report);
+
+  const caBundles = normalizeCaBundles(input, originalIndex, report);
+
+  const [major = 4, minor = 0] = input.platform.openshift.split(".").map(Number);
+  const mesh = input.platform.serviceMesh;
+  const model: Model = {
+    name: input.metadata.name,
+    file,
+    platform: {
+      openshift: { major, minor },
+      mesh: { flavor: mesh.flavor, namespace: mesh.namespace, controlPlane: mesh.controlPlane, ...(mesh.version ? { version: mesh.version } : {}), path: ["platform", "serviceMesh"] },
+      certManagerNamespace: input.platform.certManager.namespace,
+      routeCertificates: input.platform.routeCertificates,
+      reloader: input.platform.reloader,
+    },
+    tls: { ...input.tls },
+    ...(input.mtls
+      ? {
+          mtls: {
+            mode: input.mtls.mode,
+            path: ["mtls", "mode"],
+            namespaces: Object.keys(input.mtls.namespaces ?? {})
+              .sort()
+              .map((namespace) => ({ namespace, mode: input.mtls?.namespaces?.[namespace] ?? "PERMISSIVE", path: ["mtls", "namespaces", namespace] })),
+          },
+        }
+      : {}),
+    authorities,
+    issuers,
+    services,
+    caBundles,
+    output: { ...input.output },
+  };
+  if (input.knative) {
+    const k = input.knative;
+    const issuersPath = ["knative", "issuers"];
+    for (const [role, name] of Object.entries(k.issuers ?? {})) if (name) resolveIssuer(name, [...issuersPath, role]);
+    if (k.trustBundle) k.trustBundle.authorities.forEach((a, i) => checkAuthority(a, ["knative", "trustBundle", "authorities", i]));
+    model.knative = {
+      path: ["knative"],
+      namespace: k.namespace,
+      name: k.name,
+      owned: k.owned,
+      clusterLocalDomainTLS: k.clusterLocalDomainTLS,
+      systemInternalTLS: k.systemInternalTLS,
+      externalDomainTLS: k.externalDomainTLS,
+      issuers: { ...k.issuers },
+      ...(k.trustBundle ? { trustBundle: { ...k.trustBundle, path: ["knative", "trustBundle"] } } : {}),
+    };
+  }
+  if (input.rotation) {
+    const r = input.rotation;
+    checkAuthority(r.authority, ["rotation", "authority"]);
+    checkAuthority(r.next, ["rotation", "next"]);
+    model.rotation = { ...r, path: ["rotation"] };
+  }
+  return { value: model, findings };
+}
+
+function normalizeAuthority(name: string, raw: NonNullable<PolicyInput["authorities"]>[string]): Authority {
+  const path: PolicyPath = ["authorities", name];
+  if (raw.generate) {
+    const g = raw.generate;
+    return {
+      name,
+      path,
+      source: {
+        type: "generate",
+        keyAlgorithm: g.keyAlgorithm,
+        subject: g.subject,
+        validityDays: g.validityDays,
+        intermediate: g.intermediate,
+        intermediateValidityDays: g.intermediateValidityDays ?? Math.max(1, Math.floor(g.validityDays / 2)),
+      },
+    };
+  }
+  const secret = raw.existingSecret ?? { name, namespace: "cert-manager" };
+  return { name, path, source: { type: "existingSecret", secretName: secret.name, namespace: secret.namespace } };
+}
+
+function normalizeIssuer(name: string, raw: IssuerInput): Issuer {
+  const path: PolicyPath = ["issuers", name];
+  const ref: IssuerRef = { name, kind: raw.namespace ? "Issuer" : "ClusterIssuer", group: "cert-manager.io" };
+  const base = { name, path, ref, ...(raw.namespace ? { namespace: raw.namespace } : {}) };
+  if (raw.ca) return { ...base, spec: { type: "ca", authority: raw.ca.authority } };
+  if (raw.acme) {
+    const a = raw.acme;
+    const serverName = a.server === "production" || a.server === "staging" ? a.server : "custom";
+    const server = serverName === "custom" ? a.server : ACME_SERVERS[serverName];
+    const solver = a.solver.http01 ? { http01: { ingressClass: a.solver.http01.ingressClass ?? "openshift-default" } } : { ...(a.solver.dns01 ? { dns01: a.solver.dns01 } : {}) };
+    return {
+      ...base,
+      spec: { type: "acme", server, serverName, email: a.email, accountKeySecretName: a.privateKeySecretRef?.name ?? `${name}-account-key`, solver },
+    };
+  }
+  return { ...base, spec: { type: "selfSigned" } };
+}
+
+function normalizeService(
+  raw: ServiceInput,
+  path: PolicyPath,
+  resolveIssuer: (name: string, path: PolicyPath) => Issuer | typeof SERVICE_CA | undefined,
+  report: (f: Finding) => void,
+): Service | undefined {
+  const { name, namespace, exposure } = raw;
+  const serviceDnsNames = [name, `${name}.${namespace}`, `${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`];
+  if (raw.headless) serviceDnsNames.push(`*.${name}.${namespace}.svc`);
+  let ok = true;
+
+  if (exposure !== "internal" && !raw.host) {
+    report({ code: "MS2005", message: `service \`${name}\` has exposure ${exposure}, which publishes a Route and needs \`host\``, path: [...path, "exposure"] });
+    ok = false;
+  }
+  if (exposure === "internal" && raw.host) {
+    report({ code: "MS2009", message: `service \`${name}\` sets \`host\` but exposure internal publishes no Route`, path: [...path, "host"], hint: "remove host, or set exposure to passthrough, reencrypt or external" });
+  }
+
+  // Passthrough: the pod terminates TLS for the route host too, so its certificate carries both names.
+  const servingNames = exposure === "passthrough" && raw.host ? [raw.host, ...serviceDnsNames] : [...serviceDnsNames];
+  const certInput = raw.certificate ?? {};
+  const certPath: PolicyPath = raw.certificate ? [...path, "certificate"] : path;
+  const certificate = normalizeCertificate(certInput, [...servingNames, ...(certInput.additionalDNSNames ?? [])], `${name}-tls`, [...path, "certificate"], certPath, resolveIssuer, report);
+  if (!certificate) ok = false;
+  if (certificate?.issuer === SERVICE_CA) {
+    if (exposure === "passthrough") {
+      report({
+        code: "MS2006",
+        message: `service \`${name}\` is exposed passthrough, so its serving certificate must carry \`${raw.host ?? "the route host"}\`, which the Service CA cannot sign`,
+        path: raw.certificate?.issuer ? [...path, "certificate", "issuer"] : [...path, "exposure"],
+        hint: "set certificate.issuer to a cert-manager `ca` issuer",
+      });
+      ok = false;
+    }
+    if ((certInput.keystores ?? []).length > 0) {
+      report({
+        code: "MS2014",
+        message: `the Service CA cannot provide keystores for \`${name}\`: its controller keeps only tls.crt and tls.key in the Secret`,
+        path: [...path, "certificate", "keystores"],
+        hint: "set certificate.issuer to a cert-manager issuer; cert-manager writes keystores through spec.keystores",
+      });
+      ok = false;
+    }
+    if (raw.headless) {
+      report({
+        code: "MS2007",
+        message: `headless service \`${name}\` on the Service CA gets the wildcard SAN *.${name}.${namespace}.svc: any pod of it can impersonate another`,
+        path: [...path, "headless"],
+        hint: "issue per-pod certificates from a cert-manager issuer if clients must tell pods apart",
+      });
+    }
+    if ((certInput.additionalDNSNames ?? []).length > 0) {
+      report({ code: "MS2006", message: "the Service CA signs only the service's own names; it cannot add `additionalDNSNames`", path: [...path, "certificate", "additionalDNSNames"], hint: "use a cert-manager `ca` issuer" });
+      ok = false;
+    }
+  }
+
+  let routeCertificate: ManagedCertificate | undefined;
+  if (raw.routeCertificate) {
+    const rcPath: PolicyPath = [...path, "routeCertificate"];
+    if (exposure === "internal" || exposure === "passthrough") {
+      report({ code: "MS2015", message: `service \`${name}\` has exposure ${exposure}: the router presents no certificate of its own, so \`routeCertificate\` has no effect`, path: [...rcPath], hint: exposure === "passthrough" ? "the pod's certificate (certificate:) is what clients see" : "remove routeCertificate" });
+    }
+    const rc = normalizeCertificate(raw.routeCertificate, raw.host ? [raw.host] : [], `${raw.route?.name ?? name}-route-tls`, rcPath, rcPath, resolveIssuer, report);
+    if (rc && !isManaged(rc)) {
+      report({ code: "MS2006", message: `the router certificate of \`${name}\` is for \`${raw.host ?? "the route host"}\`, which the Service CA cannot sign`, path: raw.routeCertificate.issuer ? [...rcPath, "issuer"] : [...rcPath], hint: "use an ACME or `ca` issuer for routeCertificate" });
+      ok = false;
+    } else if (rc) {
+      routeCertificate = rc;
+    } else {
+      ok = false;
+    }
+  }
+
+  const reloadOnRotation: WorkloadRef[] = (raw.reloadOnRotation ?? []).map((ref, i) => {
+    const [kind = "", workload = ""] = ref.split("/");
+    const kinds = { deployment: "Deployment", statefulset: "StatefulSet", daemonset: "DaemonSet" } as const;
+    return { kind: kinds[kind as keyof typeof kinds] ?? "Deployment", name: workload, path: [...path, "reloadOnRotation", i] };
+  });
+
+  if (!ok || !certificate) return undefined;
+  return {
+    name,
+    namespace,
+    path,
+    port: raw.port,
+    targetPort: raw.targetPort ?? raw.port,
+    ...(raw.selector ? { selector: raw.selector } : {}),
+    exposure,
+    ...(raw.host ? { host: raw.host } : {}),
+    serviceDnsNames,
+    certificate,
+    ...(routeCertificate ? { routeCertificate } : {}),
+    ...(exposure !== "internal"
+      ? { route: { name: raw.route?.name ?? name, insecureEdgeTerminationPolicy: raw.route?.insecureEdgeTerminationPolicy ?? "Redirect", ...(raw.route?.path ? { path: raw.route.path } : {}) } }
+      : {}),
+    reloadOnRotation,
+    ...(raw.mtls ? { mtls: { mode: raw.mtls, path: [...path, "mtls"] } } : {}),
+    headless: raw.headless,
+    calledFromOutsideMesh: raw.calledFromOutsideMesh,
+  };
+}
+
+function normalizeCertificate(
+  raw: CertificateInput,
+  dnsNames: string[],
+  defaultSecretName: string,
+  path: PolicyPath,
+  pointAt: PolicyPath,
+  resolveIssuer: (name: string, path: PolicyPath) => Issuer | typeof SERVICE_CA | undefined,
+  report: (f: Finding) => void,
+): ServingCertificate | undefined {
+  const issuerName = raw.issuer ?? SERVICE_CA;
+  const issuer = resolveIssuer(issuerName, raw.issuer ? [...path, "issuer"] : pointAt);
+  if (!issuer) return undefined;
+  const secretName = raw.secretName ?? defaultSecretName;
+  if (issuer === SERVICE_CA) return { issuer: SERVICE_CA, path, secretName, keystores: raw.keystores ?? [] };
+
+  const duration = canonicalGoDuration(raw.duration ?? DEFAULT_DURATION) ?? DEFAULT_DURATION;
+  const renewBefore = canonicalGoDuration(raw.renewBefore ?? DEFAULT_RENEW_BEFORE) ?? DEFAULT_RENEW_BEFORE;
+  if ((parseGoDuration(renewBefore) ?? 0) >= (parseGoDuration(duration) ?? 0)) {
+    report({ code: "MS2016", message: `renewBefore ${renewBefore} is not shorter than duration ${duration}: cert-manager would renew continuously`, path: [...path, raw.renewBefore ? "renewBefore" : "duration"] });
+  }
+  const algorithm = raw.privateKey?.algorithm ?? "ECDSA";
+  const size = raw.privateKey?.size ?? (algorithm === "RSA" ? 2048 : algorithm === "ECDSA" ? 256 : undefined);
+  const keystores = [...(raw.keystores ?? [])].sort();
+  return {
+    issuer: issuer.name,
+    path,
+    issuerRef: issuer.ref,
+    secretName,
+    dnsNames: [...new Set(dnsNames)],
+    duration,
+    renewBefore,
+    privateKey: { algorithm, ...(size !== undefined ? { size } : {}), rotationPolicy: "Always" },
+    usages: raw.usages ?? ["server auth", "digital signature", ...(algorithm === "RSA" ? ["key encipherment"] : [])],
+    keystores,
+    ...(raw.keystorePasswordSecretRef ? { keystorePasswordSecretRef: raw.keystorePasswordSecretRef } : {}),
+    pkcs12Profile: raw.pkcs12Profile ?? "Modern2023",
+  };
+}
+
+/** Two certificates writing one Secret would overwrite each other forever. */
+function checkSecretNames(services: readonly Service[], report: (f: Finding) => void): void {
+  const seen = new Map<string, string>();
+  for (const service of services) {
+    const certs = [service.certificate, ...(service.routeCertificate ? [service.routeCertificate] : [])];
+    for (const cert of certs) {
+      const key = `${service.namespace}/${cert.secretName}`;
+      const owner = seen.get(key);
+      const here = `${service.name}${cert === service.routeCertificate ? " (route certificate)" : ""}`;
+      if (owner) {
+        report({ code: "MS2002", message: `Secret \`${key}\` is written by both ${owner} and ${here}`, path: [...cert.path, "secretName"], hint: "set a distinct secretName" });
+      } else {
+        seen.set(key, here);
+      }
+    }
+  }
+}
+
+const CLUSTER_SCOPED = new Set(["APIService", "CustomResourceDefinition", "MutatingWebhookConfiguration", "ValidatingWebhookConfiguration"]);
+
+function normalizeCaBundles(input: PolicyInput, originalIndex: (section: string, i: number) => number, report: (f: Finding) => void): CaBundle[] {
+  const bundles: CaBundle[] = [];
+  const seen = new Set<string>();
+  for (const [index, raw] of (input.caBundles ?? []).entries()) {
+    const path: PolicyPath = ["caBundles", originalIndex("caBundles", index)];
+    const key = `${raw.kind}/${raw.namespace ?? ""}/${raw.name}`;
+    if (seen.has(key)) {
+      report({ code: "MS2010", message: `${raw.kind} \`${raw.name}\` is listed twice`, path: [...path, "name"] });
+      continue;
+    }
+    seen.add(key);
+    if (CLUSTER_SCOPED.has(raw.kind) && raw.namespace) {
+      report({ code: "MS2013", message: `${raw.kind} is cluster-scoped and takes no namespace`, path: [...path, "namespace"], at: "key" });
+      continue;
+    }
+    if (raw.kind === "ConfigMap" && !raw.namespace) {
+      report({ code: "MS2013", message: "a ConfigMap needs a namespace", path: [...path], hint: "add `namespace:`" });
+      continue;
+    }
+    if (raw.existing && raw.kind !== "ConfigMap") {
+      report({ code: "MS2013", message: `\`existing\` only applies to ConfigMaps: ${raw.kind} entries are always patched`, path: [...path, "existing"], at: "key" });
+    }
+    bundles.push({ kind: raw.kind, name: raw.name, ...(raw.namespace ? { namespace: raw.namespace } : {}), existing: raw.kind === "ConfigMap" && raw.existing, path });
+  }
+  return bundles.sort((a, b) => a.kind.localeCompare(b.kind) || (a.namespace ?? "").localeCompare(b.namespace ?? "") || a.name.localeCompare(b.name));
+}

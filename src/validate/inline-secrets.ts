@@ -1,0 +1,48 @@
+import type { Finding } from "../diagnostics/diagnostic.js";
+
+/** Keys that hold credentials when they carry a literal value (refs end in SecretRef and are maps). */
+const CREDENTIAL_KEY = /^(password|passphrase|passwd|secret|token|apiToken|apiKey|privateKey|key|tlsKey|caKey|accessKey|accessKeyID|secretAccessKey|clientSecret|tsigSecret|tsigKey|credentials?|keystorePassword|hmacKey|eabKey)$/i;
+const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
+
+/**
+ * Secret material written into the policy: a private key anywhere, or a literal under a credential key.
+ * The policy lives in Git, so this is an error even where the schema would also reject the key.
+ */
+export function findInlineSecrets(data: unknown): Finding[] {
+  const findings: Finding[] = [];
+  const walk = (value: unknown, path: (string | number)[]): void => {
+    if (typeof value === "string") {
+      if (PEM_PRIVATE_KEY.test(value)) {
+        findings.push({ code: "MS2008", message: "a PEM private key is written inline in the policy", path, hint: "keep keys out of Git: reference a Secret instead" });
+      }
+      return;
+    }
+    if (Array.isArray(value)) {
+      value.forEach((item, index) => walk(item, [...path, index]));
+      return;
+    }
+    if (typeof value !== "object" || value === null) return;
+    for (const [key, child] of Object.entries(value)) {
+      const literal = typeof child === "string" || typeof child === "number";
+      if (literal && CREDENTIAL_KEY.test(key) && !(key === "key" && isSecretKeyRef(value))) {
+        findings.push({
+          code: "MS2008",
+          message: `\`${key}\` holds a literal credential; the policy must only reference Secrets`,
+          path: [...path, key],
+          at: "key",
+          hint: `store it in a Secret and write \`${key}SecretRef: { name: <secret>, key: <key> }\``,
+        });
+        continue;
+      }
+      walk(child, [...path, key]);
+    }
+  };
+  walk(data, []);
+  return findings;
+}
+
+/** `{ name, key }` is a reference, and its `key` is the name of a data key, not a credential. */
+function isSecretKeyRef(value: object): boolean {
+  const keys = Object.keys(value);
+  return keys.includes("name") && keys.every((k) => k === "name" || k === "key");
+}

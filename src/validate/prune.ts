@@ -1,0 +1,58 @@
+import { valueAt } from "./schema-check.js";
+
+/** Names of issuers and authorities dropped for schema errors: references to them are not re-reported. */
+export interface Pruned {
+  issuers: Set<string>;
+  authorities: Set<string>;
+  /** For list sections: new index → index in the policy file, so paths still point at the right entry. */
+  originalIndex: Map<string, number[]>;
+}
+
+/** Nothing pruned: every index is its own. */
+export function nothingPruned(): Pruned {
+  return { issuers: new Set(), authorities: new Set(), originalIndex: new Map() };
+}
+
+/** Sections whose entries can be dropped one by one (lists by index, maps by key). */
+const ENTRY_SECTIONS = new Set(["services", "caBundles", "issuers", "authorities"]);
+
+/**
+ * A copy of the data without the parts that failed the schema, so the semantic rules can still run on
+ * the rest and one run reports everything. Returns undefined when what failed is essential (identity).
+ */
+export function pruneInvalid(data: unknown, errorPaths: readonly (readonly (string | number)[])[]): { data: unknown; pruned: Pruned } | undefined {
+  const pruned = nothingPruned();
+  if (typeof data !== "object" || data === null || Array.isArray(data)) return undefined;
+  const copy = structuredClone(data) as Record<string, unknown>;
+  const dropIndexes = new Map<string, Set<number>>();
+  for (const path of errorPaths) {
+    const [section, entry, third, fourth] = path;
+    if (section === undefined || section === "apiVersion" || section === "kind" || section === "metadata") return undefined;
+    if (typeof section !== "string") return undefined;
+    if (ENTRY_SECTIONS.has(section) && entry !== undefined) {
+      if (typeof entry === "number") {
+        const set = dropIndexes.get(section) ?? new Set<number>();
+        set.add(entry);
+        dropIndexes.set(section, set);
+      } else {
+        if (section === "issuers") pruned.issuers.add(entry);
+        if (section === "authorities") pruned.authorities.add(entry);
+        const map = copy[section];
+        if (typeof map === "object" && map !== null) delete (map as Record<string, unknown>)[entry];
+      }
+    } else if (section === "mtls" && entry === "namespaces" && typeof third === "string" && fourth === undefined) {
+      const map = valueAt(copy, ["mtls", "namespaces"]);
+      if (typeof map === "object" && map !== null) delete (map as Record<string, unknown>)[third];
+    } else {
+      delete copy[section];
+    }
+  }
+  for (const [section, indexes] of dropIndexes) {
+    const list = copy[section];
+    if (!Array.isArray(list)) continue;
+    const kept = list.map((_, index) => index).filter((index) => !indexes.has(index));
+    copy[section] = kept.map((index) => list[index]);
+    pruned.originalIndex.set(section, kept);
+  }
+  return { data: copy, pruned };
+}

@@ -1,0 +1,241 @@
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import AjvModule from "ajv";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import addFormatsModule from "ajv-formats";
+import type { Finding } from "../diagnostics/diagnostic.js";
+import { suggest } from "../util/suggest.js";
+
+// ajv and ajv-formats are CommonJS with a default export.
+const Ajv = AjvModule.default;
+const addFormats = addFormatsModule.default;
+
+/** The policy JSON Schema shipped with the package. */
+export const SCHEMA_FILE = fileURLToPath(new URL("../../schemas/mesh-security.schema.json", import.meta.url));
+
+let cached: { schema: Record<string, unknown>; validate: ValidateFunction; patterns: Map<string, string> } | undefined;
+
+/** The schema, compiled once per process on first use (never at module load). */
+function compiled(): NonNullable<typeof cached> {
+  if (!cached) {
+    const schema = JSON.parse(readFileSync(SCHEMA_FILE, "utf8")) as Record<string, unknown>;
+    const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true, verbose: true });
+    addFormats(ajv, ["email", "uri", "hostname"]);
+    cached = { schema, validate: ajv.compile(schema), patterns: describePatterns(schema) };
+  }
+  return cached;
+}
+
+/** The schema as data (for `mesh-security schema`). */
+export function policySchema(): Record<string, unknown> {
+  return compiled().schema;
+}
+
+/** Validate against the schema, filling in defaults; returns findings and the defaulted copy. */
+export function checkSchema(data: unknown): { value: unknown; valid: boolean; findings: Finding[] } {
+  const { validate, patterns } = compiled();
+  const copy = structuredClone(data);
+  const valid = validate(copy) as boolean;
+  if (valid) return { value: copy, valid, findings: [] };
+  return { value: copy, valid, findings: translateErrors(validate.errors ?? [], copy, patterns) };
+}
+
+/** Turn ajv errors into findings: one per problem, pointing at the key or value concerned. */
+export function translateErrors(errors: readonly ErrorObject[], data: unknown, patterns: ReadonlyMap<string, string>): Finding[] {
+  // Errors inside a failed oneOf/anyOf branch are replaced by one finding for the whole choice.
+  const choices = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
+  const insideChoice = (e: ErrorObject): boolean =>
+    choices.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`) && e.instancePath.startsWith(c.instancePath));
+  const findings: Finding[] = [];
+  for (const error of errors) {
+    if (insideChoice(error)) continue;
+    const finding = translate(error, errors, data, patterns);
+    if (finding) findings.push(finding);
+  }
+  const seen = new Set<string>();
+  return findings.filter((f) => {
+    const key = `${f.code}|${f.path.join("/")}|${f.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknown, patterns: ReadonlyMap<string, string>): Finding | undefined {
+  const path = toPath(error.instancePath, data);
+  const where = path.length > 0 ? `\`${path.join(".")}\`` : "the policy";
+  const value = valueAt(data, path);
+  const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
+  if (propertyName !== undefined) {
+    // A map key that is not a valid name (propertyNames): point at the key.
+    const keyPath = [...path, propertyName];
+    const rule = error.keyword === "pattern" ? patterns.get(String(error.params["pattern"])) : undefined;
+    const message =
+      error.keyword === "not"
+        ? `\`${propertyName}\` is reserved and cannot be used as a name here`
+        : `\`${propertyName}\` is not a valid ${rule ?? "name"}`;
+    return { code: error.keyword === "not" ? "MS1005" : "MS1006", message, path: keyPath, at: "key" };
+  }
+  switch (error.keyword) {
+    case "propertyNames":
+      return undefined; // reported through the inner error above
+    case "additionalProperties": {
+      const key = String(error.params["additionalProperty"]);
+      const known = Object.keys(((error.parentSchema as Record<string, unknown> | undefined)?.["properties"] as object | undefined) ?? {});
+      const hint = suggest(key, known);
+      return {
+        code: "MS1002",
+        message: `unknown key \`${key}\` in ${where}`,
+        path: [...path, key],
+        at: "key",
+        ...(hint ? { hint: `did you mean \`${hint}\`?` } : known.length > 0 ? { hint: `known keys: ${known.join(", ")}` } : {}),
+      };
+    }
+    case "required": {
+      const missing = String(error.params["missingProperty"]);
+      return { code: "MS1003", message: `missing required key \`${missing}\` in ${where}`, path, at: "key" };
+    }
+    case "type":
+      return { code: "MS1004", message: `${where} must be ${article(String(error.params["type"]))}, not ${describeType(value)}`, path };
+    case "enum":
+    case "const": {
+      const allowed = (error.keyword === "enum" ? (error.params["allowedValues"] as unknown[]) : [error.params["allowedValue"]]).map(String);
+      const hint = typeof value === "string" ? suggest(value, allowed) : undefined;
+      return {
+        code: "MS1005",
+        message: `${where} is ${JSON.stringify(value)}; allowed: ${allowed.join(", ")}`,
+        path,
+        ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}),
+      };
+    }
+    case "pattern": {
+      const rule = patterns.get(String(error.params["pattern"]));
+      return { code: "MS1006", message: `${where} ${JSON.stringify(value)} is not a valid ${rule ?? `value (pattern ${String(error.params["pattern"])})`}`, path };
+    }
+    case "format":
+      return { code: "MS1006", message: `${where} ${JSON.stringify(value)} is not a valid ${String(error.params["format"])}`, path };
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+    case "minLength":
+    case "maxLength":
+    case "minItems":
+    case "maxItems":
+    case "minProperties":
+    case "maxProperties":
+    case "uniqueItems":
+    case "multipleOf":
+      return { code: "MS1007", message: `${where} ${error.message ?? "is out of range"}`, path };
+    case "oneOf":
+    case "anyOf":
+      return translateChoice(error, all, path, where, value, patterns);
+    case "not":
+      return { code: "MS1008", message: `${where} has a value that is not allowed here`, path };
+    default:
+      return { code: "MS1004", message: `${where} ${error.message ?? "is invalid"}`, path };
+  }
+}
+
+/** One finding for a failed choice: "set exactly one of ..." or the union of what each branch wanted. */
+function translateChoice(
+  error: ErrorObject,
+  all: readonly ErrorObject[],
+  path: (string | number)[],
+  where: string,
+  value: unknown,
+  patterns: ReadonlyMap<string, string>,
+): Finding {
+  const branches = ((error.schema as unknown[] | undefined) ?? []) as Array<Record<string, unknown>>;
+  const requiredOnly = branches.length > 0 && branches.every((b) => Array.isArray(b["required"]) && Object.keys(b).every((k) => k === "required" || k === "description"));
+  if (requiredOnly) {
+    const names = branches.map((b) => (b["required"] as string[]).join(" + "));
+    const present = typeof value === "object" && value !== null ? names.filter((n) => n.split(" + ").every((k) => k in value)) : [];
+    const exactly = error.keyword === "oneOf";
+    const message =
+      present.length > 1
+        ? `${where} sets ${present.map((p) => `\`${p}\``).join(" and ")}; set ${exactly ? "exactly" : "at least"} one of ${names.map((n) => `\`${n}\``).join(", ")}`
+        : `${where} must set ${exactly ? "exactly" : "at least"} one of ${names.map((n) => `\`${n}\``).join(", ")}`;
+    return { code: "MS1008", message, path };
+  }
+  // Value alternatives (e.g. an enum or an https URL): describe each branch.
+  const wanted: string[] = [];
+  for (const branch of branches) {
+    if (Array.isArray(branch["enum"])) wanted.push(...(branch["enum"] as unknown[]).map(String));
+    else if (typeof branch["pattern"] === "string") wanted.push(patterns.get(branch["pattern"]) ?? `a value matching ${branch["pattern"]}`);
+    else if (typeof branch["const"] !== "undefined") wanted.push(String(branch["const"]));
+  }
+  const inner = all.filter((e) => e !== error && e.schemaPath.startsWith(`${error.schemaPath}/`) && e.instancePath === error.instancePath);
+  const enumValues = inner.flatMap((e) => (e.keyword === "enum" ? (e.params["allowedValues"] as unknown[]).map(String) : []));
+  const hint = typeof value === "string" ? suggest(value, enumValues) : undefined;
+  return {
+    code: wanted.length > 0 ? "MS1005" : "MS1008",
+    message: wanted.length > 0 ? `${where} is ${JSON.stringify(value)}; allowed: ${wanted.join(", ")}` : `${where} does not match any allowed form`,
+    path,
+    ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}),
+  };
+}
+
+/** Pattern → a human name, from the schema's definitions (`dns1123Label` → "DNS-1123 label"). */
+function describePatterns(schema: Record<string, unknown>): Map<string, string> {
+  const names = new Map<string, string>();
+  const definitions = (schema["definitions"] ?? {}) as Record<string, Record<string, unknown>>;
+  for (const [name, definition] of Object.entries(definitions)) {
+    const pattern = definition["pattern"];
+    if (typeof pattern !== "string") continue;
+    const title = typeof definition["title"] === "string" ? definition["title"] : humanize(name);
+    if (!names.has(pattern)) names.set(pattern, title);
+  }
+  return names;
+}
+
+function humanize(name: string): string {
+  const known: Record<string, string> = {
+    dns1123Label: "DNS-1123 label (lower case letters, digits and '-', at most 63 characters)",
+    dns1035Label: "DNS-1035 label (starts with a letter; lower case letters, digits and '-', at most 63 characters)",
+    dns1123Subdomain: "DNS-1123 subdomain (lower case, dot-separated labels, at most 253 characters)",
+    goDuration: "duration (Go form such as 2160h, 90m or 1h30m)",
+    hostname: "host name",
+  };
+  return known[name] ?? name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
+}
+
+/** JSON pointer → path, with numbers where the data holds an array. */
+function toPath(pointer: string, data: unknown): (string | number)[] {
+  if (pointer === "") return [];
+  const path: (string | number)[] = [];
+  let current: unknown = data;
+  for (const raw of pointer.slice(1).split("/")) {
+    const segment = raw.replace(/~1/g, "/").replace(/~0/g, "~");
+    if (Array.isArray(current) && /^\d+$/.test(segment)) {
+      path.push(Number(segment));
+      current = current[Number(segment)];
+    } else {
+      path.push(segment);
+      current = typeof current === "object" && current !== null ? (current as Record<string, unknown>)[segment] : undefined;
+    }
+  }
+  return path;
+}
+
+/** The value at a path, or undefined. */
+export function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
+  let current = data;
+  for (const segment of path) {
+    if (typeof current !== "object" || current === null) return undefined;
+    current = (current as Record<string | number, unknown>)[segment];
+  }
+  return current;
+}
+
+function describeType(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a map";
+  return `${typeof value === "string" ? "a string" : typeof value === "number" ? "a number" : typeof value === "boolean" ? "a boolean" : typeof value} (${JSON.stringify(value)})`;
+}
+
+function article(type: string): string {
+  const names: Record<string, string> = { object: "a map", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
+  return type.split(",").map((t) => names[t] ?? t).join(" or ");
+}

@@ -1,0 +1,149 @@
+import type { Finding } from "../diagnostics/diagnostic.js";
+import type { RenderedObject } from "../render/render.js";
+import { header, toManifestFile, toYaml } from "./canonical-yaml.js";
+
+/** An Argo CD `ignoreDifferences` entry a target asks users to add (fields owned by a controller). */
+export interface IgnoreDifference {
+  group: string;
+  kind: string;
+  name?: string;
+  namespace?: string;
+  jsonPointers?: string[];
+  jqPathExpressions?: string[];
+  reason: string;
+}
+
+/** Output settings read from the model. */
+export interface TreeSettings {
+  policyName: string;
+  /** The policy file as named in headers (relative to the output directory, or its base name). */
+  policyFile: string;
+  layout: "by-namespace" | "by-target";
+  syncWaves: boolean;
+  secrets: "separate" | "inline" | "none";
+}
+
+/** Relative path → file content, for the Argo CD output and for the separate secrets directory. */
+export interface OutputTree {
+  files: Map<string, string>;
+  secretFiles: Map<string, string>;
+  /** Which file each rendered object went to (for `explain`). */
+  paths: Map<RenderedObject, string>;
+}
+
+export const MANAGED_BY = "mesh-security";
+export const KUSTOMIZATION = "kustomization.yaml";
+export const PATCH_COMPONENT_DIR = "patches";
+
+const SAFE_SEGMENT = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** Lay the rendered objects out as files, with labels, sync waves and kustomizations. */
+export function buildOutputTree(
+  objects: readonly RenderedObject[],
+  ignoreDifferences: readonly IgnoreDifference[],
+  settings: TreeSettings,
+): { value?: OutputTree; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const files = new Map<string, string>();
+  const secretFiles = new Map<string, string>();
+  const paths = new Map<RenderedObject, string>();
+  const resources: string[] = [];
+  const patches: string[] = [];
+
+  for (const rendered of objects) {
+    const { planned } = rendered;
+    if (planned.role === "secret" && settings.secrets === "none") continue;
+    const scope = planned.namespace ?? "cluster";
+    const fileName = `${planned.kind.toLowerCase()}-${planned.name}.yaml`;
+    const segments =
+      planned.role === "patch"
+        ? [PATCH_COMPONENT_DIR, scope, fileName]
+        : settings.layout === "by-target"
+          ? [planned.target, scope, fileName]
+          : [scope, fileName];
+    // Names were validated against DNS-1123 already; this is the last line of defence for the path.
+    if (!segments.every((s) => SAFE_SEGMENT.test(s.replace(/\.yaml$/, "")) && !s.includes(".."))) {
+      findings.push({ code: "MS4002", message: `refusing to write ${segments.join("/")}: unsafe path segment`, path: planned.source });
+      continue;
+    }
+    const path = segments.join("/");
+    const tree = planned.role === "secret" && settings.secrets === "separate" ? secretFiles : files;
+    if (tree.has(path)) {
+      findings.push({ code: "MS4005", message: `two objects would be written to ${path} (${planned.kind} ${planned.namespace ?? ""}/${planned.name})`, path: planned.source });
+      continue;
+    }
+    const object = planned.role === "patch" ? rendered.object : decorate(rendered, settings);
+    tree.set(path, toManifestFile(object, settings.policyFile));
+    paths.set(rendered, path);
+    if (tree === files) (planned.role === "patch" ? patches : resources).push(path);
+  }
+  if (findings.length > 0) return { findings };
+
+  resources.sort();
+  if (patches.length > 0) {
+    patches.sort();
+    const prefix = `${PATCH_COMPONENT_DIR}/`;
+    files.set(
+      `${PATCH_COMPONENT_DIR}/${KUSTOMIZATION}`,
+      header(settings.policyFile) +
+        "# Patches for objects this policy does not own. Include this Component from the overlay that\n" +
+        "# holds those objects: `components: [<this directory>/patches]`.\n" +
+        toYaml({
+          apiVersion: "kustomize.config.k8s.io/v1alpha1",
+          kind: "Component",
+          patches: patches.map((p) => ({ path: p.slice(prefix.length) })),
+        }),
+    );
+  }
+  files.set(KUSTOMIZATION, header(settings.policyFile) + toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources }));
+  if (ignoreDifferences.length > 0) {
+    files.set("argocd-ignore-differences.yaml", formatIgnoreDifferences(ignoreDifferences, settings.policyFile));
+  }
+  return { value: { files, secretFiles, paths }, findings };
+}
+
+/** Labels every owned object carries, and the sync wave annotation. */
+function decorate(rendered: RenderedObject, settings: TreeSettings): Record<string, unknown> {
+  const object = structuredClone(rendered.object);
+  const metadata = (object["metadata"] ?? {}) as Record<string, unknown>;
+  const labels = { ...((metadata["labels"] as Record<string, string> | undefined) ?? {}) };
+  labels["app.kubernetes.io/managed-by"] = MANAGED_BY;
+  labels["mesh-security/policy"] = settings.policyName;
+  metadata["labels"] = labels;
+  if (settings.syncWaves) {
+    const annotations = { ...((metadata["annotations"] as Record<string, string> | undefined) ?? {}) };
+    // Argo CD reads the wave as a string annotation.
+    annotations["argocd.argoproj.io/sync-wave"] = String(rendered.planned.wave);
+    metadata["annotations"] = annotations;
+  }
+  object["metadata"] = metadata;
+  return object;
+}
+
+function formatIgnoreDifferences(entries: readonly IgnoreDifference[], policyFile: string): string {
+  const sorted = [...entries].sort(
+    (a, b) =>
+      a.group.localeCompare(b.group) ||
+      a.kind.localeCompare(b.kind) ||
+      (a.namespace ?? "").localeCompare(b.namespace ?? "") ||
+      (a.name ?? "").localeCompare(b.name ?? ""),
+  );
+  const reasons = [...new Set(sorted.map((e) => `# - ${e.kind}: ${e.reason}`))];
+  return (
+    header(policyFile) +
+    "# Not a manifest: paste under `spec.ignoreDifferences` of the Argo CD Application(s) that sync\n" +
+    "# these objects, so that fields written by controllers do not show as drift.\n" +
+    reasons.join("\n") +
+    "\n" +
+    toYaml({
+      ignoreDifferences: sorted.map((e) => ({
+        group: e.group,
+        kind: e.kind,
+        ...(e.name ? { name: e.name } : {}),
+        ...(e.namespace ? { namespace: e.namespace } : {}),
+        ...(e.jsonPointers ? { jsonPointers: e.jsonPointers } : {}),
+        ...(e.jqPathExpressions ? { jqPathExpressions: e.jqPathExpressions } : {}),
+      })),
+    })
+  );
+}

@@ -1,0 +1,196 @@
+import { randomBytes } from "node:crypto";
+import { copyFile, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import type { Finding } from "../diagnostics/diagnostic.js";
+
+/** The file that records what mesh-security wrote into a directory (and proves it owns it). */
+export const MARKER = ".mesh-security-output.json";
+
+interface Marker {
+  generator: "mesh-security";
+  files: string[];
+}
+
+/** Hooks for fault-injection tests; production code passes nothing. */
+export interface WriteHooks {
+  writeFile?: (path: string, content: string) => Promise<void>;
+  beforeSwap?: () => Promise<void>;
+}
+
+/** What is in an output directory now, as far as mesh-security is concerned. */
+export interface ExistingOutput {
+  exists: boolean;
+  /** Files listed in the marker (null when there is no marker). */
+  owned: string[] | null;
+  /** Every regular file below the directory, relative, sorted. */
+  all: string[];
+}
+
+/**
+ * Replace the contents of `dir` with `files`, atomically: the new tree is staged beside `dir` and
+ * swapped in with renames, so a failure at any point before the swap leaves `dir` byte for byte as it
+ * was, and an interruption between the two renames is repaired by the next run. Files that
+ * mesh-security did not write are carried over; files it wrote before and no longer generates are gone.
+ */
+export async function writeOutputDir(
+  dirArg: string,
+  files: ReadonlyMap<string, string>,
+  options: { force?: boolean; hooks?: WriteHooks } = {},
+): Promise<Finding[]> {
+  const dir = resolve(dirArg);
+  const old = siblingPath(dir, "old");
+  try {
+    await recoverInterruptedSwap(dir, old);
+    const existing = await readExistingOutput(dir);
+    if ("finding" in existing) return [existing.finding];
+    if (existing.exists && existing.owned === null && existing.all.length > 0 && !options.force) {
+      return [{ code: "MS4001", message: `${dirArg} is not empty and was not written by mesh-security`, path: [], hint: "use an empty directory, or --force to take it over" }];
+    }
+    for (const path of files.keys()) {
+      const problem = checkRelativePath(path);
+      if (problem) return [{ code: "MS4002", message: `refusing to write ${JSON.stringify(path)}: ${problem}`, path: [] }];
+    }
+
+    const staging = siblingPath(dir, `new-${randomBytes(6).toString("hex")}`);
+    await mkdir(dirname(dir), { recursive: true });
+    await mkdir(staging, { recursive: false });
+    try {
+      const write = options.hooks?.writeFile ?? ((p: string, c: string) => writeFile(p, c, { flag: "wx" }));
+      for (const path of [...files.keys()].sort()) {
+        const target = join(staging, path);
+        await mkdir(dirname(target), { recursive: true });
+        await write(target, files.get(path) ?? "");
+      }
+      const owned = new Set(existing.owned ?? []);
+      for (const path of existing.all) {
+        if (owned.has(path) || files.has(path) || path === MARKER) continue;
+        const target = join(staging, path);
+        await mkdir(dirname(target), { recursive: true });
+        await copyFile(join(dir, path), target);
+      }
+      const marker: Marker = { generator: "mesh-security", files: [...files.keys()].sort() };
+      await write(join(staging, MARKER), JSON.stringify(marker, null, 2) + "\n");
+      await options.hooks?.beforeSwap?.();
+      if (existing.exists) {
+        await rename(dir, old);
+        try {
+          await rename(staging, dir);
+        } catch (error) {
+          await rename(old, dir);
+          throw error;
+        }
+        await rm(old, { recursive: true, force: true });
+      } else {
+        await rename(staging, dir);
+      }
+    } catch (error) {
+      await rm(staging, { recursive: true, force: true });
+      throw error;
+    }
+    return [];
+  } catch (error) {
+    return [{ code: "MS4003", message: `cannot write ${dirArg}: ${describe(error)}; the previous output is unchanged`, path: [] }];
+  }
+}
+
+/** Read what a directory holds; refuses symbolic links anywhere inside it. */
+export async function readExistingOutput(dir: string): Promise<ExistingOutput | { finding: Finding }> {
+  let info;
+  try {
+    info = await lstat(dir);
+  } catch {
+    return { exists: false, owned: null, all: [] };
+  }
+  if (info.isSymbolicLink()) return { finding: { code: "MS4002", message: `${dir} is a symbolic link; refusing to write through it`, path: [] } };
+  if (!info.isDirectory()) return { finding: { code: "MS4003", message: `${dir} exists and is not a directory`, path: [] } };
+  const all: string[] = [];
+  const walk = async (current: string): Promise<Finding | undefined> => {
+    for (const entry of (await readdir(current, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+      const full = join(current, entry.name);
+      const rel = relative(dir, full).split(sep).join("/");
+      if (entry.isSymbolicLink()) return { code: "MS4002", message: `${rel} in the output directory is a symbolic link; refusing to write`, path: [], hint: "remove the link: generated files are never written through links" };
+      if (entry.isDirectory()) {
+        const found = await walk(full);
+        if (found) return found;
+      } else if (entry.isFile()) all.push(rel);
+    }
+    return undefined;
+  };
+  const found = await walk(dir);
+  if (found) return { finding: found };
+  let owned: string[] | null = null;
+  if (all.includes(MARKER)) {
+    try {
+      const marker = JSON.parse(await readFile(join(dir, MARKER), "utf8")) as Partial<Marker>;
+      if (marker.generator === "mesh-security" && Array.isArray(marker.files)) {
+        owned = marker.files.filter((f): f is string => typeof f === "string" && checkRelativePath(f) === undefined);
+      }
+    } catch {
+      owned = null;
+    }
+  }
+  return { exists: true, owned, all };
+}
+
+/** A file that would change under `--check`. */
+export interface OutputChange {
+  path: string;
+  status: "added" | "removed" | "changed";
+  before?: string;
+  after?: string;
+}
+
+/** Compare generated files with a directory; files mesh-security did not write are ignored. */
+export async function diffOutputDir(dir: string, files: ReadonlyMap<string, string>): Promise<{ changes: OutputChange[]; finding?: Finding }> {
+  const existing = await readExistingOutput(resolve(dir));
+  if ("finding" in existing) return { changes: [], finding: existing.finding };
+  const changes: OutputChange[] = [];
+  const owned = new Set(existing.owned ?? []);
+  const present = new Set(existing.all);
+  for (const path of [...files.keys()].sort()) {
+    const after = files.get(path) ?? "";
+    if (!present.has(path)) {
+      changes.push({ path, status: "added", after });
+      continue;
+    }
+    const before = await readFile(join(dir, path), "utf8");
+    if (before !== after) changes.push({ path, status: "changed", before, after });
+  }
+  for (const path of [...owned].sort()) {
+    if (!files.has(path) && present.has(path)) changes.push({ path, status: "removed", before: await readFile(join(dir, path), "utf8") });
+  }
+  return { changes };
+}
+
+/** Undefined when a relative path stays inside its directory, else why not. */
+export function checkRelativePath(path: string): string | undefined {
+  if (path.length === 0) return "empty path";
+  if (path.startsWith("/") || path.includes("\\") || /^[a-zA-Z]:/.test(path)) return "absolute path";
+  if (path.includes("\0")) return "NUL byte";
+  const segments = path.split("/");
+  if (segments.some((s) => s === "" || s === "." || s === "..")) return "path leaves the directory";
+  return undefined;
+}
+
+async function recoverInterruptedSwap(dir: string, old: string): Promise<void> {
+  const exists = async (p: string): Promise<boolean> => lstat(p).then(() => true, () => false);
+  if (!(await exists(dir)) && (await exists(old))) await rename(old, dir);
+  else if (await exists(old)) await rm(old, { recursive: true, force: true });
+  // Leftover staging directories from a killed run.
+  const parent = dirname(dir);
+  const prefix = `.${basename(dir)}.mesh-security-new-`;
+  const entries = await readdir(parent).catch(() => [] as string[]);
+  for (const entry of entries) if (entry.startsWith(prefix)) await rm(join(parent, entry), { recursive: true, force: true });
+}
+
+function siblingPath(dir: string, suffix: string): string {
+  return join(dirname(dir), `.${basename(dir)}.mesh-security-${suffix}`);
+}
+
+function describe(error: unknown): string {
+  const e = error as NodeJS.ErrnoException;
+  if (e?.code === "EACCES" || e?.code === "EPERM") return "permission denied";
+  if (e?.code === "ENOSPC") return "no space left on device";
+  if (e?.code === "EROFS") return "read-only file system";
+  return e?.code ?? (error instanceof Error ? error.message : String(error));
+}
