@@ -19,6 +19,8 @@ export interface CompileOptions {
   /** The output directory the files are meant for (headers name the policy relative to it). */
   outDir?: string;
   templatesDir?: string;
+  /** The CA state directory (default `.mesh-security`, next to the policy's working directory). */
+  stateDir?: string;
   /** CA material already loaded, by authority name. */
   authorities?: ReadonlyMap<string, AuthorityMaterialView>;
   /** Objects of the previous output, for rules that compare with it. */

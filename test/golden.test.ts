@@ -1,0 +1,29 @@
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { MARKER } from "../src/write/write-dir.js";
+import { compileExample, diagnosticsText, exampleCases, EXAMPLES_DIR, readTree } from "./helpers/examples.js";
+
+// Golden examples: the compiled output must equal the committed expected/ tree byte for byte.
+// Refresh with `npm run golden:update` and review the diff.
+for (const name of exampleCases()) {
+  test(`example ${name}`, async () => {
+    const dir = join(EXAMPLES_DIR, name);
+    const result = await compileExample(name);
+    const diagnosticsFile = join(dir, "expected.diagnostics.txt");
+    const expectedDiagnostics = existsSync(diagnosticsFile) ? readFileSync(diagnosticsFile, "utf8") : "";
+    assert.fixture(diagnosticsText(result), expectedDiagnostics, "diagnostics differ from expected.diagnostics.txt");
+    const expected = readTree(join(dir, "expected"));
+    expected.delete(MARKER);
+    const actual = result.tree?.files ?? new Map<string, string>();
+    assert.equal([...actual.keys()].sort(), [...expected.keys()], "file list differs from expected/");
+    for (const [path, content] of expected) assert.fixture(actual.get(path) ?? "", content, `${name}/expected/${path}`);
+  });
+}
+
+test("there are examples", () => {
+  assert.ok(exampleCases().length > 0);
+});
+
+test.run();
