@@ -28,8 +28,8 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option("check", { type: "boolean", default: false, describe: "do not write; exit 3 if the output directory is stale" })
       .option("force", { type: "boolean", default: false, describe: "take over a non-empty directory mesh-security did not write" })
       .option("templates", { type: "string", describe: "directory of templates overriding the built-in ones" })
-      .conflicts("stdout", ["output", "check"])
       .check((argv) => {
+        if (argv.stdout && (argv.output !== undefined || argv.check)) throw new Error("--stdout cannot be combined with -o or --check");
         if (!argv.stdout && !argv.output) throw new Error("compile needs -o DIR or --stdout");
         if (argv.check && argv.force) throw new Error("--check never writes, so --force has no meaning with it");
         return true;

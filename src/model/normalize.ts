@@ -1,5 +1,6 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
 import { canonicalGoDuration, parseGoDuration } from "../util/go-duration.js";
+import { formatPath } from "../util/path.js";
 import { suggest } from "../util/suggest.js";
 import type { Pruned } from "../validate/prune.js";
 import { isManaged, SERVICE_CA } from "./model.js";
@@ -64,7 +65,7 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
     const key = `${raw.namespace}/${raw.name}`;
     const first = seenServices.get(key);
     if (first) {
-      report({ code: "MS2001", message: `service \`${key}\` is declared twice (first at ${first.join(".")})`, path: [...path, "name"] });
+      report({ code: "MS2001", message: `service \`${key}\` is declared twice (first at ${formatPath(first)})`, path: [...path, "name"] });
       continue;
     }
     seenServices.set(key, path);

@@ -27,7 +27,12 @@ export function pruneInvalid(data: unknown, errorPaths: readonly (readonly (stri
   const dropIndexes = new Map<string, Set<number>>();
   for (const path of errorPaths) {
     const [section, entry, third, fourth] = path;
-    if (section === undefined || section === "apiVersion" || section === "kind" || section === "metadata") return undefined;
+    if (section === undefined || section === "apiVersion" || section === "kind") return undefined;
+    if (section === "metadata") {
+      // The name only labels output; keep checking the rest under a stand-in.
+      copy["metadata"] = { name: "invalid-name" };
+      continue;
+    }
     if (typeof section !== "string") return undefined;
     if (ENTRY_SECTIONS.has(section) && entry !== undefined) {
       if (typeof entry === "number") {

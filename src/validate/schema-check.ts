@@ -4,6 +4,7 @@ import AjvModule from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { formatPath } from "../util/path.js";
 import { suggest } from "../util/suggest.js";
 
 // ajv and ajv-formats are CommonJS with a default export.
@@ -19,7 +20,7 @@ let cached: { schema: Record<string, unknown>; validate: ValidateFunction; patte
 function compiled(): NonNullable<typeof cached> {
   if (!cached) {
     const schema = JSON.parse(readFileSync(SCHEMA_FILE, "utf8")) as Record<string, unknown>;
-    const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: true, allowUnionTypes: true, verbose: true });
+    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, useDefaults: true, allowUnionTypes: true, verbose: true });
     addFormats(ajv, ["email", "uri", "hostname"]);
     cached = { schema, validate: ajv.compile(schema), patterns: describePatterns(schema) };
   }
@@ -63,7 +64,7 @@ export function translateErrors(errors: readonly ErrorObject[], data: unknown, p
 
 function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknown, patterns: ReadonlyMap<string, string>): Finding | undefined {
   const path = toPath(error.instancePath, data);
-  const where = path.length > 0 ? `\`${path.join(".")}\`` : "the policy";
+  const where = path.length > 0 ? `\`${formatPath(path)}\`` : "the policy";
   const value = valueAt(data, path);
   const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
   if (propertyName !== undefined) {
