@@ -2,6 +2,7 @@ import { relative, resolve, sep } from "node:path";
 import { CODES } from "./diagnostics/codes.js";
 import type { Diagnostic, Finding } from "./diagnostics/diagnostic.js";
 import { hasErrors } from "./diagnostics/diagnostic.js";
+import { sortDiagnostics } from "./diagnostics/format.js";
 import { loadPolicy } from "./load/load-policy.js";
 import type { SourceMap } from "./load/source-map.js";
 import type { Model } from "./model/model.js";
@@ -41,6 +42,11 @@ export interface CompileResult {
 
 /** load → validate → normalize → plan → render → lay out. Writes nothing; the caller decides where to. */
 export async function compilePolicy(options: CompileOptions): Promise<CompileResult> {
+  const result = await runPipeline(options);
+  return { ...result, diagnostics: sortDiagnostics(result.diagnostics) };
+}
+
+async function runPipeline(options: CompileOptions): Promise<CompileResult> {
   const file = options.policyFile;
   const loaded = await loadPolicy(file);
   const base = { notes: [] as ExplainNote[], ...(loaded.text !== undefined ? { text: loaded.text } : {}) };

@@ -43,7 +43,8 @@ export class SourceMap {
         if (!pair) break;
         const keyRange = isScalar(pair.key) && pair.key.range ? [pair.key.range[0], pair.key.range[1]] as [number, number] : best;
         if (isLast) {
-          if (options.key || !pair.value?.range) return this.rangeOf(...keyRange);
+          // A scalar value is shown itself; a map or list value by its key, which names it.
+          if (options.key || !pair.value?.range || !isScalar(pair.value)) return this.rangeOf(...keyRange);
           return this.rangeOf(...valueRange(pair.value));
         }
         best = keyRange;

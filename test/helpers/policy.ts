@@ -1,0 +1,36 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { compilePolicy } from "../../src/compile.js";
+import type { CompileResult } from "../../src/compile.js";
+
+/** A minimal valid policy header; append sections to it. */
+export const HEADER = "apiVersion: mesh-security/v1alpha1\nkind: MeshSecurityPolicy\nmetadata:\n  name: test\n";
+
+/** Write a policy into a fresh temp directory; returns its path. */
+export function writePolicy(text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), "ms-policy-"));
+  const file = join(dir, "mesh-security.yaml");
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Compile policy text in process. */
+export async function compileText(text: string, options: { templatesDir?: string } = {}): Promise<CompileResult> {
+  return compilePolicy({ policyFile: writePolicy(text), ...options });
+}
+
+/** The generated objects, parsed, keyed by output path. */
+export function objects(result: CompileResult): Map<string, Record<string, unknown>> {
+  const out = new Map<string, Record<string, unknown>>();
+  for (const [path, content] of result.tree?.files ?? []) {
+    if (path.endsWith(".yaml")) out.set(path, parse(content, { version: "1.1" }) as Record<string, unknown>);
+  }
+  return out;
+}
+
+/** [code, line, column] of every diagnostic, in reading order. */
+export function codesAt(result: CompileResult): Array<[string, number | undefined, number | undefined]> {
+  return result.diagnostics.map((d) => [d.code, d.range?.start.line, d.range?.start.column]);
+}
