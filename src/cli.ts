@@ -8,6 +8,9 @@ import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
 import { version } from "./version.js";
 
+/** A bad command line: reported in one line, exit 2, and no command runs. */
+class UsageError extends Error {}
+
 /** Parse the command line and run one command; the only place that sets the exit code. */
 export async function main(argv: string[]): Promise<void> {
   try {
@@ -25,11 +28,15 @@ export async function main(argv: string[]): Promise<void> {
       .wrap(Math.min(100, process.stdout.columns ?? 100))
       .fail((message, error) => {
         if (error && !message) throw error;
-        process.stderr.write(`error: ${message ?? String(error)}\nrun mesh-security --help for usage\n`);
-        process.exitCode = EXIT.usage;
+        throw new UsageError(message ?? String(error));
       })
       .parseAsync();
   } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`error: ${error.message}\nrun mesh-security --help for usage\n`);
+      process.exitCode = EXIT.usage;
+      return;
+    }
     // Bad input never gets here (stages return diagnostics); this is a bug, so say so plainly.
     process.stderr.write(`internal error: ${error instanceof Error ? error.message : String(error)}\nplease report this with the policy that caused it\n`);
     process.exitCode = EXIT.io;

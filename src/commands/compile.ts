@@ -60,7 +60,8 @@ async function runCompile(argv: CompileArgs): Promise<number> {
     return EXIT.ok;
   }
 
-  const out = argv.output ?? "";
+  const out = argv.output;
+  if (!out) return EXIT.usage; // rejected by the builder's check already
   if (argv.check) {
     const { changes, finding } = await diffOutputDir(out, files);
     if (finding) return failIo([finding], out, argv);

@@ -34,12 +34,12 @@ export function lineDiff(before: string, after: string): string {
     if (i < a.length && j < b.length && a[i] === b[j]) {
       i++;
       j++;
-    } else if (j < b.length && (i >= a.length || (lcs[i]?.[j + 1] ?? 0) >= (lcs[i + 1]?.[j] ?? 0))) {
-      lines.push(`+ ${b[j]}`);
-      j++;
-    } else {
+    } else if (i < a.length && (j >= b.length || (lcs[i + 1]?.[j] ?? 0) >= (lcs[i]?.[j + 1] ?? 0))) {
       lines.push(`- ${a[i]}`);
       i++;
+    } else {
+      lines.push(`+ ${b[j]}`);
+      j++;
     }
   }
   const shown = lines.slice(0, MAX_LINES_PER_FILE).map((l) => `  ${l}\n`).join("");

@@ -1,0 +1,79 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { parseAllDocuments } from "yaml";
+
+// The real binary (bin/mesh-security.js → dist/cli.js, built by `npm test` and `npm ci`).
+const BIN = join(process.cwd(), "bin", "mesh-security.js");
+const run = (args: string[], cwd = process.cwd()): { code: number | null; stdout: string; stderr: string } => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+const example = join(process.cwd(), "examples", "service-ca-basics", "mesh-security.yaml");
+const broken = join(process.cwd(), "examples", "invalid-ten-mistakes", "mesh-security.yaml");
+
+test("compile -o, then --check fresh (0) and stale (3)", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ms-cli-"));
+  const out = join(dir, "out");
+  const first = run(["compile", example, "-o", out]);
+  assert.is(first.code, 0, first.stderr);
+  assert.is(first.stdout, "", "compile -o prints nothing on stdout");
+  assert.is(run(["compile", example, "-o", out, "--check"]).code, 0);
+  const file = join(out, "shop", "service-catalog.yaml");
+  writeFileSync(file, readFileSync(file, "utf8").replace("port: 8443", "port: 9443"));
+  const stale = run(["compile", example, "-o", out, "--check"]);
+  assert.is(stale.code, 3);
+  assert.match(stale.stderr, /stale: 0 to add, 1 to change, 0 to remove/);
+  assert.match(stale.stderr, /~ shop\/service-catalog\.yaml/);
+  assert.match(stale.stderr, /- +port: 9443\n +\+ +port: 8443/);
+});
+
+test("policy errors exit 1 with file:line:column; github format annotates", () => {
+  const text = run(["validate", broken]);
+  assert.is(text.code, 1);
+  assert.match(text.stderr, /mesh-security\.yaml:9:12 error MS1005/);
+  const gh = run(["validate", broken, "--format", "github"]);
+  assert.is(gh.code, 1);
+  assert.match(gh.stdout, /^::error file=.*mesh-security\.yaml,line=9,col=12,endColumn=23,title=MS1005::/m);
+  const json = run(["validate", broken, "--format", "json"]);
+  assert.is((JSON.parse(json.stdout) as unknown[]).length, 10);
+});
+
+test("usage errors exit 2", () => {
+  assert.is(run(["compile", example]).code, 2);
+  assert.is(run(["compile", example, "--stdout", "-o", "x"]).code, 2);
+  assert.is(run(["frobnicate"]).code, 2);
+});
+
+test("I/O failure exits 4: a foreign directory is refused", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ms-cli-"));
+  writeFileSync(join(dir, "mine.yaml"), "x: 1\n");
+  const r = run(["compile", example, "-o", dir]);
+  assert.is(r.code, 4);
+  assert.match(r.stderr, /MS4001/);
+  assert.not.ok(existsSync(join(dir, "kustomization.yaml")));
+});
+
+test("--stdout is a clean multi-document stream", () => {
+  const r = run(["compile", example, "--stdout"]);
+  assert.is(r.code, 0);
+  const docs = parseAllDocuments(r.stdout);
+  assert.is(docs.length, 3);
+  assert.equal(docs.map((d) => (d.toJS() as { kind: string }).kind).sort(), ["ConfigMap", "Service", "Service"]);
+  assert.match(r.stderr, /patch/);
+});
+
+test("schema, init, --version", () => {
+  const schema = JSON.parse(run(["schema"]).stdout) as { title: string };
+  assert.match(schema.title, /mesh-security/);
+  const dir = mkdtempSync(join(tmpdir(), "ms-cli-"));
+  assert.is(run(["init"], dir).code, 0);
+  assert.is(run(["init"], dir).code, 2, "refuses to overwrite");
+  assert.is(run(["validate"], dir).code, 0);
+  assert.match(run(["--version"]).stdout, /^\d+\.\d+\.\d+/);
+});
+
+test.run();
