@@ -37,6 +37,11 @@ test("load: an alias bomb is refused, quickly", () => {
   assert.ok(Date.now() - started < 2000);
 });
 
+test("load: a recursive alias is refused", () => {
+  const result = parsePolicyText("loop.yaml", "a: &a\n  b: *a\n");
+  assert.equal(result.diagnostics.map((d) => d.code), ["MS1010"]);
+});
+
 test("load: deep nesting is refused", () => {
   const depth = 200;
   const text = "a: " + "[".repeat(depth) + "]".repeat(depth) + "\n";

@@ -128,6 +128,12 @@ export function parsePolicyText(file: string, text: string): LoadResult {
       ],
     };
   }
+  if (isCyclic(data)) {
+    return {
+      text,
+      diagnostics: [{ code: "MS1010", severity: "error", message: "an alias refers to the node that contains it (a recursive structure)", file, path: [], range: source.rangeOf(0, 0) }],
+    };
+  }
   source.attach(doc);
   return { text, value: { file, text, source, data }, diagnostics: [] };
 }
@@ -156,6 +162,21 @@ function checkStructure(doc: Document.Parsed): Array<{ finding: Finding; offset:
     },
   });
   return found;
+}
+
+/** True when the data refers back to itself (a recursive YAML alias); every later stage walks the tree. */
+function isCyclic(root: unknown): boolean {
+  const onPath = new Set<object>();
+  const visit = (value: unknown): boolean => {
+    if (typeof value !== "object" || value === null) return false;
+    if (onPath.has(value)) return true;
+    onPath.add(value);
+    const children = Array.isArray(value) ? value : Object.values(value);
+    const cyclic = children.some(visit);
+    onPath.delete(value);
+    return cyclic;
+  };
+  return visit(root);
 }
 
 function readFailure(file: string, reason: string): LoadResult {
