@@ -50,10 +50,14 @@ export const explainCommand: CommandModule<object, PolicyArgs> = {
 };
 
 function subjectOf(source: readonly (string | number)[], services: readonly { name: string; namespace: string; path: readonly (string | number)[] }[]): string {
-  if (source[0] === "services") {
-    const service = services.find((s) => s.path[1] === source[1]);
+  const [section, key] = source;
+  if (section === "services") {
+    const service = services.find((s) => s.path[1] === key);
     if (service) return `service ${service.namespace}/${service.name}`;
   }
-  if (source[0] === "caBundles") return "caBundles";
-  return String(source[0] ?? "policy");
+  if (section === "authorities" && key !== undefined) return `authority ${String(key)}`;
+  if (section === "issuers" && key !== undefined) return `issuer ${String(key)}`;
+  if (section === "knative") return "knative";
+  if (section === "caBundles") return "caBundles";
+  return String(section ?? "policy");
 }

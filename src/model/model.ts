@@ -18,7 +18,8 @@ export interface Authority {
   path: PolicyPath;
   source:
     | { type: "generate"; keyAlgorithm: KeyAlgorithm; subject: string; validityDays: number; intermediate: boolean; intermediateValidityDays: number }
-    | { type: "existingSecret"; secretName: string; namespace: string };
+    | { type: "existingSecret"; secretName: string; namespace: string }
+    | { type: "certManager"; issuer: string; commonName: string; keyAlgorithm: KeyAlgorithm; duration: string };
 }
 
 export interface AcmeSolver {

@@ -46,6 +46,19 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
     issuers.push(issuer);
   }
   const issuerByName = new Map(issuers.map((i) => [i.name, i]));
+  for (const authority of authorities) {
+    if (authority.source.type !== "certManager") continue;
+    const path = [...authority.path, "certManager", "issuer"];
+    const issuer = issuerByName.get(authority.source.issuer);
+    if (!issuer && !pruned.issuers.has(authority.source.issuer)) {
+      const hint = suggest(authority.source.issuer, issuerByName.keys());
+      report({ code: "MS2003", message: `issuer \`${authority.source.issuer}\` is not declared under \`issuers\``, path, ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}) });
+    } else if (issuer && issuer.spec.type !== "selfSigned") {
+      report({ code: "MS2017", message: `authority \`${authority.name}\` must be signed by a selfSigned issuer; \`${issuer.name}\` is ${issuer.spec.type}`, path, hint: "declare an issuer with `selfSigned: {}` to bootstrap the CA" });
+    } else if (issuer?.namespace) {
+      report({ code: "MS2017", message: `authority \`${authority.name}\` lives in cert-manager's namespace, so its bootstrap issuer must be a ClusterIssuer; \`${issuer.name}\` is namespaced`, path, hint: "drop `namespace` from that issuer" });
+    }
+  }
   /** Resolve an issuer reference; undefined (and a finding, unless the issuer was pruned) when unknown. */
   const resolveIssuer = (name: string, path: PolicyPath): Issuer | typeof SERVICE_CA | undefined => {
     if (name === SERVICE_CA) return SERVICE_CA;
@@ -148,6 +161,14 @@ function normalizeAuthority(name: string, raw: NonNullable<PolicyInput["authorit
         intermediate: g.intermediate,
         intermediateValidityDays: g.intermediateValidityDays ?? Math.max(1, Math.floor(g.validityDays / 2)),
       },
+    };
+  }
+  if (raw.certManager) {
+    const c = raw.certManager;
+    return {
+      name,
+      path,
+      source: { type: "certManager", issuer: c.issuer, commonName: c.commonName ?? name, keyAlgorithm: c.keyAlgorithm, duration: canonicalGoDuration(c.duration ?? "18960h") ?? "18960h0m0s" },
     };
   }
   const secret = raw.existingSecret ?? { name, namespace: "cert-manager" };

@@ -78,6 +78,7 @@ export interface IssuerInput {
 export interface AuthorityInput {
   generate?: { keyAlgorithm: KeyAlgorithm; subject: string; validityDays: number; intermediate: boolean; intermediateValidityDays?: number };
   existingSecret?: { name: string; namespace: string };
+  certManager?: { issuer: string; commonName?: string; keyAlgorithm: KeyAlgorithm; duration?: string };
 }
 
 export interface CaBundleInput {
