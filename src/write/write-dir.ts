@@ -40,7 +40,7 @@ export async function writeOutputDir(
   const dir = resolve(dirArg);
   const old = siblingPath(dir, "old");
   try {
-    await recoverInterruptedSwap(dir, old);
+    await recoverInterruptedSwap(dir);
     const existing = await readExistingOutput(dir);
     if ("finding" in existing) return [existing.finding];
     if (existing.exists && existing.owned === null && existing.all.length > 0 && !options.force) {
@@ -172,7 +172,10 @@ export function checkRelativePath(path: string): string | undefined {
   return undefined;
 }
 
-async function recoverInterruptedSwap(dir: string, old: string): Promise<void> {
+/** Repair what a run killed mid-swap left: the moved-aside output comes back, staging dirs go. */
+export async function recoverInterruptedSwap(dirArg: string): Promise<void> {
+  const dir = resolve(dirArg);
+  const old = siblingPath(dir, "old");
   const exists = async (p: string): Promise<boolean> => lstat(p).then(() => true, () => false);
   if (!(await exists(dir)) && (await exists(old))) await rename(old, dir);
   else if (await exists(old)) await rm(old, { recursive: true, force: true });
