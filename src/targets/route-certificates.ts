@@ -1,0 +1,160 @@
+import type { Finding } from "../diagnostics/diagnostic.js";
+import type { Model, Service } from "../model/model.js";
+import { isManaged } from "../model/model.js";
+import { findAuthority, trustedAuthorityNames } from "../model/names.js";
+import type { PlanContext, TargetPlan } from "./target.js";
+
+// cert-utils-operator route annotations (redhat-cop/cert-utils-operator README, "Populating route
+// certificates"): certs-from-secret copies tls.key/tls.crt/ca.crt of the Secret into spec.tls key,
+// certificate and caCertificate; destinationCA-from-secret copies ca.crt into destinationCACertificate.
+// Both work on edge and reencrypt Routes only.
+export const CERTS_FROM_SECRET = "cert-utils-operator.redhat-cop.io/certs-from-secret";
+export const DESTINATION_CA_FROM_SECRET = "cert-utils-operator.redhat-cop.io/destinationCA-from-secret";
+
+// cert-manager openshift-routes annotations: the keys are cert-manager's own annotation constants
+// (pkg/apis/certmanager/v1/types.go: IssuerNameAnnotationKey, ...) as read by
+// cert-manager/openshift-routes internal/controller/sync.go. issuer-kind defaults to Issuer there,
+// so it is always written.
+export const OPENSHIFT_ROUTES = {
+  issuerName: "cert-manager.io/issuer-name",
+  issuerKind: "cert-manager.io/issuer-kind",
+  issuerGroup: "cert-manager.io/issuer-group",
+  duration: "cert-manager.io/duration",
+  renewBefore: "cert-manager.io/renew-before",
+  privateKeyAlgorithm: "cert-manager.io/private-key-algorithm",
+  privateKeySize: "cert-manager.io/private-key-size",
+  altNames: "cert-manager.io/alt-names",
+} as const;
+
+/** How the router certificate reaches one Route. */
+export interface RouterCertificateWiring {
+  annotations: Record<string, string>;
+  /** The Secret named by spec.tls.externalCertificate. */
+  externalCertificate?: string;
+  /** The controller that writes into spec.tls, if any (Argo CD must ignore that field). */
+  tlsWriter?: string;
+  findings: Finding[];
+  notes: string[];
+}
+
+/** Wire the router certificate of an edge/reencrypt Route according to `platform.routeCertificates`. */
+export function routerCertificateWiring(model: Model, service: Service, routeHost: string): RouterCertificateWiring {
+  const wiring: RouterCertificateWiring = { annotations: {}, findings: [], notes: [] };
+  const rc = service.routeCertificate;
+  if (service.exposure !== "reencrypt" && service.exposure !== "external") return wiring;
+  if (!rc) {
+    wiring.notes.push("no routeCertificate: the router presents the IngressController's default certificate for this host");
+    return wiring;
+  }
+  switch (model.platform.routeCertificates) {
+    case "cert-utils":
+      wiring.annotations[CERTS_FROM_SECRET] = rc.secretName;
+      wiring.tlsWriter = "cert-utils-operator";
+      wiring.notes.push(`router certificate: cert-utils-operator copies Secret ${rc.secretName} into the Route's spec.tls (and again on every renewal); Argo CD ignores /spec/tls of this Route (argocd-ignore-differences.yaml)`);
+      break;
+    case "external-certificate":
+      wiring.externalCertificate = rc.secretName;
+      wiring.notes.push(
+        `router certificate: spec.tls.externalCertificate names Secret ${rc.secretName}; the router (system:serviceaccount:openshift-ingress:router) reads it through a Role and RoleBinding in wave -20, the Route waits in wave 10 for the Certificate to issue the Secret. Whoever applies the Route needs create on routes/custom-host`,
+      );
+      break;
+    case "cert-manager-routes": {
+      if (rc.privateKey.algorithm === "Ed25519") {
+        wiring.findings.push({
+          code: "MS2116",
+          message: "cert-manager's openshift-routes controller generates only RSA and ECDSA keys for router certificates",
+          path: [...rc.path, "privateKey", "algorithm"],
+          hint: "use ECDSA or RSA",
+        });
+      }
+      const a = wiring.annotations;
+      a[OPENSHIFT_ROUTES.issuerName] = rc.issuerRef.name;
+      a[OPENSHIFT_ROUTES.issuerKind] = rc.issuerRef.kind;
+      a[OPENSHIFT_ROUTES.issuerGroup] = rc.issuerRef.group;
+      a[OPENSHIFT_ROUTES.duration] = rc.duration;
+      a[OPENSHIFT_ROUTES.renewBefore] = rc.renewBefore;
+      a[OPENSHIFT_ROUTES.privateKeyAlgorithm] = rc.privateKey.algorithm;
+      if (rc.privateKey.size !== undefined) a[OPENSHIFT_ROUTES.privateKeySize] = String(rc.privateKey.size);
+      // The controller always certifies spec.host; other names (a wildcard host's `*.` name) go in alt-names.
+      const extra = rc.dnsNames.filter((n) => n !== routeHost);
+      if (extra.length > 0) a[OPENSHIFT_ROUTES.altNames] = extra.join(",");
+      wiring.tlsWriter = "cert-manager openshift-routes";
+      wiring.notes.push(
+        `router certificate: cert-manager's openshift-routes controller requests it from ${rc.issuerRef.kind} ${rc.issuerRef.name} and writes it into the Route's spec.tls (no Certificate object and no Secret ${rc.secretName}); Argo CD ignores /spec/tls of this Route`,
+      );
+      break;
+    }
+  }
+  return wiring;
+}
+
+/** The Role and RoleBinding that let the router read one externalCertificate Secret (wave -20, with RBAC). */
+export function planExternalCertificateRbac(service: Service, routeName: string, secretName: string, plan: TargetPlan): void {
+  // The Route API authorizes system:serviceaccount:openshift-ingress:router for get, list and watch on
+  // this Secret by name when it admits the Route (OpenShift route validation, validateTLSExternalCertificate).
+  const name = `${routeName}-router-cert-reader`;
+  const common = { target: "routes" as const, apiVersion: "rbac.authorization.k8s.io/v1", name, namespace: service.namespace, role: "resource" as const, wave: -20, source: [...service.path] };
+  plan.objects.push({
+    ...common,
+    template: "routes/role",
+    values: { name, namespace: service.namespace, resourceNames: [secretName] },
+    kind: "Role",
+    reason: `lets the OpenShift router read Secret ${secretName}, named by Route ${routeName}'s spec.tls.externalCertificate`,
+  });
+  plan.objects.push({
+    ...common,
+    template: "routes/role-binding",
+    values: { name, namespace: service.namespace, roleName: name },
+    kind: "RoleBinding",
+    reason: `grants Role ${name} to the router service account openshift-ingress/router`,
+  });
+}
+
+/** How the router learns to trust the pod's certificate on a reencrypt Route. */
+export interface DestinationTrust {
+  annotations: Record<string, string>;
+  destinationCACertificate?: string;
+  tlsWriter?: string;
+  findings: Finding[];
+  notes: string[];
+}
+
+/**
+ * A reencrypt router verifies the pod against spec.tls.destinationCACertificate, or, when absent, against
+ * the Service CA (Route API docs for destinationCACertificate). So: nothing for a Service CA certificate;
+ * cert-utils' destinationCA-from-secret for a cert-manager one (ca.crt of the serving Secret, kept current
+ * on renewal); without cert-utils, the authority's root certificate when the compiler holds it (public
+ * material); otherwise a warning, because the Route would answer 503.
+ */
+export function destinationTrust(context: PlanContext, service: Service): DestinationTrust {
+  const trust: DestinationTrust = { annotations: {}, findings: [], notes: [] };
+  const cert = service.certificate;
+  if (!isManaged(cert)) {
+    trust.notes.push("reencrypt to a Service CA certificate: the router already trusts the Service CA, so the Route carries no destinationCACertificate");
+    return trust;
+  }
+  const { model } = context;
+  if (model.platform.routeCertificates === "cert-utils") {
+    trust.annotations[DESTINATION_CA_FROM_SECRET] = cert.secretName;
+    trust.tlsWriter = "cert-utils-operator";
+    trust.notes.push(`the router trusts the pod's certificate through cert-utils-operator: destinationCA-from-secret copies ca.crt of Secret ${cert.secretName} into spec.tls.destinationCACertificate`);
+    return trust;
+  }
+  const issuer = model.issuers.find((i) => i.name === cert.issuer);
+  if (issuer?.spec.type === "ca" && findAuthority(model, issuer.spec.authority)) {
+    const names = trustedAuthorityNames(model, issuer.spec.authority);
+    const pems = names.map((n) => context.authorities.get(n)?.rootCertPem);
+    if (pems.every((p): p is string => typeof p === "string" && p.length > 0)) {
+      trust.destinationCACertificate = pems.map((p) => (p.endsWith("\n") ? p : `${p}\n`)).join("");
+      trust.notes.push(`the router trusts the pod's certificate through spec.tls.destinationCACertificate: the root certificate of ${names.join(" and ")}`);
+      return trust;
+    }
+  }
+  trust.findings.push({
+    code: "MS2110",
+    message: `reencrypt Route of \`${service.name}\` has no destination CA for the pod's certificate from issuer \`${cert.issuer}\`: the router trusts only the Service CA by default and would answer 503`,
+    path: [...cert.path, "issuer"],
+    hint: "use routeCertificates: cert-utils (destinationCA-from-secret), the Service CA for the serving certificate, or set spec.tls.destinationCACertificate in an overlay",
+  });
+  return trust;
+}

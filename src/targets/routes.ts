@@ -1,0 +1,145 @@
+import type { Finding } from "../diagnostics/diagnostic.js";
+import type { Model, Service } from "../model/model.js";
+import { isManaged } from "../model/model.js";
+import { destinationTrust, planExternalCertificateRbac, routerCertificateWiring } from "./route-certificates.js";
+import { emptyPlan } from "./target.js";
+import type { PlanContext, Target, TargetPlan } from "./target.js";
+
+const TERMINATION = { passthrough: "passthrough", reencrypt: "reencrypt", external: "edge" } as const;
+
+/** A Route per exposed service, with its router certificate wiring and, for externalCertificate, the router's RBAC. */
+export const routesTarget: Target = {
+  id: "routes",
+  plan(context: PlanContext): TargetPlan {
+    const plan = emptyPlan();
+    const externalCertificateRoutes: string[] = [];
+    for (const service of context.model.services) {
+      if (service.exposure === "internal" || !service.route || !service.host) continue;
+      if (planRoute(context, service, plan)) externalCertificateRoutes.push(`${service.namespace}/${service.route.name}`);
+    }
+    checkExternalCertificateVersion(context.model, externalCertificateRoutes, plan.findings);
+    return plan;
+  },
+};
+
+/** Plans one Route; true when it uses `spec.tls.externalCertificate`. */
+function planRoute(context: PlanContext, service: Service, plan: TargetPlan): boolean {
+  const route = service.route;
+  const host = service.host;
+  if (service.exposure === "internal" || !route || !host) return false;
+  const { model } = context;
+  const termination = TERMINATION[service.exposure];
+  const subject = `service ${service.namespace}/${service.name}`;
+  checkPassthrough(model, service, plan.findings);
+
+  // A Route host cannot contain `*`: a wildcard Route is any host of the domain plus wildcardPolicy
+  // Subdomain (OpenShift docs, "Using wildcard routes"); the ingress controller must allow it.
+  const wildcard = host.startsWith("*.");
+  const routeHost = wildcard ? `wildcard.${host.slice(2)}` : host;
+  // The Service the compiler emits names its TLS port `https` (service-ca.ts); otherwise use the number.
+  const targetPort = service.selector ? "https" : service.port;
+
+  const wiring = routerCertificateWiring(model, service, routeHost);
+  const trust = service.exposure === "reencrypt" ? destinationTrust(context, service) : undefined;
+  plan.findings.push(...wiring.findings, ...(trust?.findings ?? []));
+  const annotations = { ...wiring.annotations, ...trust?.annotations };
+  // Controllers that write the certificate and key into the Route spec: Argo CD must not revert them.
+  const writer = wiring.tlsWriter ?? trust?.tlsWriter;
+  if (writer) {
+    plan.ignoreDifferences.push({
+      group: "route.openshift.io",
+      kind: "Route",
+      name: route.name,
+      namespace: service.namespace,
+      jsonPointers: ["/spec/tls"],
+      reason: `${writer} writes certificates into spec.tls`,
+    });
+  }
+
+  plan.objects.push({
+    target: "routes",
+    template: "routes/route",
+    values: {
+      name: route.name,
+      namespace: service.namespace,
+      annotations: Object.keys(annotations).length > 0 ? annotations : null,
+      host: routeHost,
+      path: route.path ?? null,
+      wildcardPolicy: wildcard ? "Subdomain" : null,
+      serviceName: service.name,
+      targetPort,
+      termination,
+      insecureEdgeTerminationPolicy: route.insecureEdgeTerminationPolicy,
+      externalCertificate: wiring.externalCertificate ?? null,
+      destinationCACertificate: trust?.destinationCACertificate ?? null,
+    },
+    apiVersion: "route.openshift.io/v1",
+    kind: "Route",
+    name: route.name,
+    namespace: service.namespace,
+    role: "resource",
+    // The Route API checks that an externalCertificate Secret exists and that the router may read it
+    // when the Route is admitted, so it waits for the Certificate (wave 0) and the RBAC (wave -20).
+    wave: wiring.externalCertificate ? 10 : 0,
+    reason: `exposure ${service.exposure}: a ${termination} Route for ${host}`,
+    source: [...service.path],
+  });
+  if (wiring.externalCertificate) planExternalCertificateRbac(service, route.name, wiring.externalCertificate, plan);
+
+  plan.notes.push({
+    subject,
+    text: `${termination} Route ${route.name} for ${routeHost}${route.path ? route.path : ""} → Service ${service.name} port ${String(targetPort)}; plain HTTP: ${route.insecureEdgeTerminationPolicy}`,
+  });
+  if (wildcard) {
+    plan.notes.push({ subject, text: `host ${host} is a wildcard: the Route uses host ${routeHost} with wildcardPolicy Subdomain, which the IngressController admits only with routeAdmission.wildcardPolicy: WildcardsAllowed` });
+  }
+  if (service.exposure === "external") {
+    plan.notes.push({ subject, text: `edge termination: the router decrypts and forwards plain HTTP to port ${String(targetPort)}; use exposure reencrypt to keep TLS up to the pod` });
+  }
+  if (service.exposure === "passthrough") {
+    plan.notes.push({ subject, text: `passthrough: the router forwards TLS untouched (by SNI), so clients see the pod's own certificate${isManaged(service.certificate) ? ` (Secret ${service.certificate.secretName}, which carries ${host})` : ""}` });
+  }
+  plan.notes.push(...wiring.notes.map((text) => ({ subject, text })), ...(trust?.notes ?? []).map((text) => ({ subject, text })));
+  return Boolean(wiring.externalCertificate);
+}
+
+/** What the Route API rejects for passthrough termination (openshift/library-go route validation). */
+function checkPassthrough(model: Model, service: Service, findings: Finding[]): void {
+  if (service.exposure !== "passthrough" || !service.route) return;
+  if (service.route.insecureEdgeTerminationPolicy === "Allow") {
+    findings.push({
+      code: "MS2109",
+      message: `passthrough Route \`${service.route.name}\` cannot allow plain HTTP: the Route API accepts only None or Redirect with passthrough`,
+      path: [...service.path, "route", "insecureEdgeTerminationPolicy"],
+      hint: "use Redirect (the default) or None",
+    });
+  }
+  if (service.route.path) {
+    findings.push({
+      code: "MS2115",
+      message: `passthrough Route \`${service.route.name}\` cannot route by path: the router does not decrypt the request`,
+      path: [...service.path, "route", "path"],
+      hint: "remove route.path, or use exposure reencrypt",
+    });
+  }
+  if (service.routeCertificate && model.platform.routeCertificates === "external-certificate") {
+    findings.push({
+      code: "MS2107",
+      message: `passthrough Route \`${service.route.name}\` cannot take spec.tls.externalCertificate: the router does not terminate its TLS`,
+      path: [...service.path, "routeCertificate"],
+      hint: "remove routeCertificate (the pod's certificate is what clients see), or use exposure reencrypt",
+    });
+  }
+}
+
+/** externalCertificate is GA from OpenShift 4.19 (Technology Preview behind a feature gate in 4.16-4.18). */
+function checkExternalCertificateVersion(model: Model, routes: readonly string[], findings: Finding[]): void {
+  const { major, minor } = model.platform.openshift;
+  if (routes.length === 0 || major > 4 || (major === 4 && minor >= 19)) return;
+  findings.push({
+    code: "MS2108",
+    message: `routeCertificates: external-certificate needs OpenShift 4.19 or later (platform.openshift is ${major}.${minor}); used by Route ${routes.join(", ")}`,
+    path: ["platform", "routeCertificates"],
+    hint: minor >= 16 ? "on 4.16-4.18 the field is Technology Preview only; use routeCertificates: cert-utils" : "use routeCertificates: cert-utils",
+  });
+}
