@@ -60,7 +60,7 @@ const rules: Case[] = [
   ["feature without issuer", { given: `${HEADER}${ISSUERS}knative:\n  clusterLocalDomainTLS: true\n`, want: [["MS2404", 16, 26]] }],
   ["system-internal without trust bundle", { given: `${HEADER}${ISSUERS}knative:\n  systemInternalTLS: true\n  issuers: { systemInternal: ca }\n`, want: [["MS2405", 16, 22]] }],
   ["with service mesh", { given: `${HEADER}platform:\n  serviceMesh: { flavor: maistra-v2 }\n${ISSUERS}knative:\n  clusterLocalDomainTLS: true\n  issuers: { clusterLocal: ca }\n`, want: [["MS2402", 17, 1]] }],
-  ["namespaced issuer", { given: `${HEADER}issuers:\n  ca: { namespace: x, ca: { authority: root } }\nauthorities:\n  root: { existingSecret: { name: r, namespace: cert-manager } }\nknative:\n  clusterLocalDomainTLS: true\n  issuers: { clusterLocal: ca }\n`, want: [["MS2406", 11, 28]] }],
+  ["namespaced issuer", { given: `${HEADER}issuers:\n  ca: { namespace: x, ca: { authority: root } }\nauthorities:\n  root: { existingSecret: { name: r, namespace: x } }\nknative:\n  clusterLocalDomainTLS: true\n  issuers: { clusterLocal: ca }\n`, want: [["MS2406", 11, 28]] }],
   ["trust source outside cert-manager", { given: `${HEADER}authorities:\n  root: { existingSecret: { name: r, namespace: elsewhere } }\nknative:\n  trustBundle: { authorities: [root] }\n`, want: [["MS2407", 6, 3]] }],
 ];
 for (const [name, { given, want }] of rules) {
