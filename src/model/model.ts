@@ -131,7 +131,8 @@ export interface Model {
   file: string;
   platform: {
     openshift: { major: number; minor: number };
-    mesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; path: PolicyPath };
+    /** `certificateAuthority`: the authority used as the mesh plug-in CA (cacerts), if any. */
+    mesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; path: PolicyPath };
     certManagerNamespace: string;
     routeCertificates: "cert-utils" | "external-certificate" | "cert-manager-routes";
     reloader: boolean;

@@ -97,7 +97,14 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
     file,
     platform: {
       openshift: { major, minor },
-      mesh: { flavor: mesh.flavor, namespace: mesh.namespace, controlPlane: mesh.controlPlane, ...(mesh.version ? { version: mesh.version } : {}), path: ["platform", "serviceMesh"] },
+      mesh: {
+        flavor: mesh.flavor,
+        namespace: mesh.namespace,
+        controlPlane: mesh.controlPlane,
+        ...(mesh.version ? { version: mesh.version } : {}),
+        ...(mesh.certificateAuthority && checkAuthority(mesh.certificateAuthority, ["platform", "serviceMesh", "certificateAuthority"]) ? { certificateAuthority: mesh.certificateAuthority } : {}),
+        path: ["platform", "serviceMesh"],
+      },
       certManagerNamespace: input.platform.certManager.namespace,
       routeCertificates: input.platform.routeCertificates,
       reloader: input.platform.reloader,
