@@ -41,6 +41,12 @@ for (const [name, { given, want }] of bad) {
   });
 }
 
+test("a router certificate that is never emitted does not collide with the serving Secret", async () => {
+  const policy = `${HEADER}issuers:\n  i: { selfSigned: {} }\nservices:\n  - name: c\n    namespace: b\n    exposure: passthrough\n    host: c.example.com\n    certificate: { issuer: i }\n    routeCertificate: { issuer: i, secretName: c-tls }\n`;
+  const result = await compileText(policy);
+  assert.equal(result.diagnostics.map((d) => d.code), ["MS2015"]);
+});
+
 test("diagnostics are sorted by position", async () => {
   const result = await compileText(`${HEADER}services:\n  - name: A\n    namespace: b\n    exposure: externl\n  - name: c\n    namespace: B\n`);
   assert.equal(result.diagnostics, sortDiagnostics(result.diagnostics));

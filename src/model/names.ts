@@ -7,6 +7,8 @@ import type { Authority, Model } from "./model.js";
  */
 export function authoritySecret(model: Model, authority: Authority, issuerNamespace?: string): { name: string; namespace: string } {
   if (authority.source.type === "existingSecret") return { name: authority.source.secretName, namespace: authority.source.namespace };
+  // cert-manager writes a CA it makes into its own namespace (the CA Certificate lives there).
+  if (authority.source.type === "certManager") return { name: `${authority.name}-ca`, namespace: model.platform.certManagerNamespace };
   return { name: `${authority.name}-ca`, namespace: issuerNamespace ?? model.platform.certManagerNamespace };
 }
 

@@ -86,7 +86,7 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
     if (service) services.push(service);
   }
   services.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-  checkSecretNames(services, report);
+  checkSecretNames(services, input.platform.routeCertificates !== "cert-manager-routes", report);
 
   const caBundles = normalizeCaBundles(input, originalIndex, report);
 
@@ -344,10 +344,13 @@ function normalizeCertificate(
 }
 
 /** Two certificates writing one Secret would overwrite each other forever. */
-function checkSecretNames(services: readonly Service[], report: (f: Finding) => void): void {
+function checkSecretNames(services: readonly Service[], routeSecrets: boolean, report: (f: Finding) => void): void {
   const seen = new Map<string, string>();
   for (const service of services) {
-    const certs = [service.certificate, ...(service.routeCertificate ? [service.routeCertificate] : [])];
+    // A router certificate becomes a Secret only where the router presents one (reencrypt, external),
+    // and not with cert-manager-routes, which writes the certificate into the Route itself.
+    const routeSecret = routeSecrets && service.routeCertificate && (service.exposure === "reencrypt" || service.exposure === "external") ? [service.routeCertificate] : [];
+    const certs = [service.certificate, ...routeSecret];
     for (const cert of certs) {
       const key = `${service.namespace}/${cert.secretName}`;
       const owner = seen.get(key);
