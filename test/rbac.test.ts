@@ -23,10 +23,10 @@ test("every generated Role and RoleBinding is valid", () => {
       seen++;
       const where = `${name}/${path}`;
       if (object.kind === "Role") {
-        new Role(object as ConstructorParameters<typeof Role>[0]).validate();
+        new Role(object as unknown as ConstructorParameters<typeof Role>[0]).validate();
         for (const rule of object.rules ?? []) for (const key of Object.keys(rule)) assert.ok(ALLOWED.Role.rule.includes(key), `${where}: unknown rule field ${key}`);
       } else if (object.kind === "RoleBinding") {
-        new RoleBinding(object as ConstructorParameters<typeof RoleBinding>[0]).validate();
+        new RoleBinding(object as unknown as ConstructorParameters<typeof RoleBinding>[0]).validate();
       } else {
         assert.unreachable(`${where}: unexpected RBAC kind ${object.kind}`);
       }
