@@ -28,7 +28,7 @@ const bad: Case[] = [
   ["host on internal", { given: `${HEADER}services:\n  - name: a\n    namespace: b\n    host: a.example.com\n`, want: [["MS2009", 8, 11]] }],
   ["keystores on service-ca", { given: `${HEADER}services:\n  - name: a\n    namespace: b\n    certificate:\n      keystores: [pkcs12]\n`, want: [["MS2014", 9, 7]] }],
   ["duplicate secret", { given: `${HEADER}services:\n  - name: a\n    namespace: b\n    certificate: { secretName: s }\n  - name: c\n    namespace: b\n    certificate: { secretName: s }\n`, want: [["MS2002", 11, 32]] }],
-  ["PEM key inline", { given: `${HEADER}mtls:\n  mode: STRICT\n  namespaces:\n    x: "-----BEGIN PRIVATE KEY-----"\n`, want: [["MS1005", 8, 8], ["MS2008", 8, 8]] }],
+  ["PEM key inline", { given: `${HEADER}mtls:\n  mode: STRICT\n  namespaces:\n    x: "-----BEGIN PRIVATE KEY-----"\n`, want: [["MS2250", 6, 9], ["MS1005", 8, 8], ["MS2008", 8, 8]] }],
   ["ConfigMap bundle without namespace", { given: `${HEADER}caBundles:\n  - { kind: ConfigMap, name: x }\n`, want: [["MS2013", 6, 5]] }],
   ["namespace on an APIService bundle", { given: `${HEADER}caBundles:\n  - { kind: APIService, name: v1.x.io, namespace: y }\n`, want: [["MS2013", 6, 40]] }],
   ["existing ConfigMap warns", { given: `${HEADER}caBundles:\n  - { kind: ConfigMap, name: x, namespace: y, existing: true }\n`, want: [["MS2011", 6, 57]] }],

@@ -6,6 +6,7 @@ import { hasErrors } from "../diagnostics/diagnostic.js";
 import { KUSTOMIZATION, PATCH_COMPONENT_DIR } from "../write/output-tree.js";
 import { diffOutputDir, writeOutputDir } from "../write/write-dir.js";
 import { describeChanges } from "../write/describe-changes.js";
+import { readPreviousObjects } from "../write/previous-output.js";
 import { EXIT, printDiagnostics, withPolicy } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
@@ -42,7 +43,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
 async function runCompile(argv: CompileArgs): Promise<number> {
   const result = await compilePolicy({
     policyFile: argv.policy,
-    ...(argv.output ? { outDir: argv.output } : {}),
+    ...(argv.output ? { outDir: argv.output, previous: await readPreviousObjects(argv.output) } : {}),
     ...(argv.templates ? { templatesDir: argv.templates } : {}),
   });
   printDiagnostics(result.diagnostics, argv.format, result.text, argv.stdout);

@@ -66,6 +66,13 @@ export const CODES = {
 
   // ---- 22xx service mesh and TLS (issue 4) ----
 
+  MS2250: { severity: "warning", title: "mTLS without a mesh", summary: "`mtls` is set but `platform.serviceMesh.flavor` is none, so no mesh resource enforces it.", fix: "Set `platform.serviceMesh.flavor`, or remove `mtls`." },
+  MS2251: { severity: "error", title: "per-workload mTLS without a selector", summary: "A service sets `mtls`, but without `selector` the compiler cannot target its pods.", fix: "Add the service's `selector`, or set the mode for the namespace under `mtls.namespaces`." },
+  MS2252: { severity: "warning", title: "STRICT mTLS for a service called from outside the mesh", summary: "A service marked `calledFromOutsideMesh` would accept only mTLS, so its callers outside the mesh are refused.", fix: "Set `mtls: PERMISSIVE` on the service until its callers join the mesh." },
+  MS2253: { severity: "warning", title: "Route to a STRICT mTLS workload", summary: "The OpenShift router is outside the mesh; a Route to pods that accept only mTLS fails.", fix: "Set `mtls: PERMISSIVE` on the service: its port is then excepted from STRICT." },
+  MS2254: { severity: "warning", title: "DISABLE straight to STRICT", summary: "Compared with the previous output, a namespace goes from mTLS DISABLE to STRICT, which breaks traffic while proxies pick up the change.", fix: "Compile and roll out PERMISSIVE first, then STRICT." },
+  MS2255: { severity: "error", title: "override for the control plane namespace", summary: "The policy named default in the control plane namespace is the mesh-wide one; it cannot also be a namespace override.", fix: "Set `mtls.mode` instead." },
+
   // ---- 23xx CA material rules (issue 5) ----
 
   // ---- 24xx Knative (issue 6) ----

@@ -101,6 +101,7 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
         flavor: mesh.flavor,
         namespace: mesh.namespace,
         controlPlane: mesh.controlPlane,
+        owned: mesh.owned,
         ...(mesh.version ? { version: mesh.version } : {}),
         ...(mesh.certificateAuthority && checkAuthority(mesh.certificateAuthority, ["platform", "serviceMesh", "certificateAuthority"]) ? { certificateAuthority: mesh.certificateAuthority } : {}),
         path: ["platform", "serviceMesh"],

@@ -4,9 +4,12 @@ import { Document } from "yaml";
 const TOP_ORDER = ["apiVersion", "kind", "metadata", "spec", "type", "data", "stringData"];
 const METADATA_ORDER = ["name", "namespace", "labels", "annotations"];
 
-/** A deep copy with map keys sorted (lists keep their order), leading keys first. */
+/**
+ * A deep copy with map keys sorted (lists keep their order). The object's own leading keys come
+ * first at the top and inside `metadata`; nested maps are plainly sorted.
+ */
 export function canonicalize(value: unknown, order: readonly string[] = TOP_ORDER): unknown {
-  if (Array.isArray(value)) return value.map((item) => canonicalize(item, TOP_ORDER));
+  if (Array.isArray(value)) return value.map((item) => canonicalize(item, []));
   if (typeof value !== "object" || value === null) return value;
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
   const rank = (key: string): number => {
@@ -15,7 +18,7 @@ export function canonicalize(value: unknown, order: readonly string[] = TOP_ORDE
   };
   entries.sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
   const out: Record<string, unknown> = {};
-  for (const [key, v] of entries) out[key] = canonicalize(v, key === "metadata" ? METADATA_ORDER : TOP_ORDER);
+  for (const [key, v] of entries) out[key] = canonicalize(v, order === TOP_ORDER && key === "metadata" ? METADATA_ORDER : []);
   return out;
 }
 

@@ -1,0 +1,215 @@
+import type { Model, Service } from "../model/model.js";
+import { namespaceMtls, serviceMtls } from "../model/mtls.js";
+import type { MtlsMode } from "../model/policy-input.js";
+import type { PlannedObject } from "../plan/planned-object.js";
+import { planControlPlane } from "./mesh-control-plane.js";
+import { emptyPlan } from "./target.js";
+import type { PlanContext, Target, TargetPlan } from "./target.js";
+
+/** Waves: STRICT policies and DestinationRules last, after the workloads they protect are in the mesh. */
+const STRICT_WAVE = 20;
+
+/**
+ * Service Mesh security: the control plane's TLS and CA settings, mTLS policies per namespace and
+ * per workload (PeerAuthentication, or Maistra 1.x Policy + DestinationRule), and the rules that keep
+ * an mTLS migration from breaking traffic.
+ */
+export const meshTarget: Target = {
+  id: "mesh",
+  plan(context: PlanContext): TargetPlan {
+    const plan = emptyPlan();
+    const { model } = context;
+    const flavor = model.platform.mesh.flavor;
+    if (flavor === "none") {
+      // PERMISSIVE with no overrides asks for nothing a missing mesh would not already give.
+      if (model.mtls && (model.mtls.mode !== "PERMISSIVE" || model.mtls.namespaces.length > 0)) {
+        plan.findings.push({ code: "MS2250", message: "`mtls` is set but `platform.serviceMesh.flavor` is none: nothing enforces it", path: [...model.mtls.path], hint: "set platform.serviceMesh.flavor" });
+      }
+      return plan;
+    }
+    planControlPlane(context, plan);
+    const namespaces = namespaceMtls(model);
+    const meshMode = model.mtls?.mode ?? "PERMISSIVE";
+    const meshNamespace = model.platform.mesh.namespace;
+    // A policy named default in the control plane namespace is the mesh-wide one.
+    plan.objects.push(namespacePolicy(model, meshNamespace, meshMode, [...(model.mtls?.path ?? ["platform", "serviceMesh"])]));
+    plan.notes.push({ subject: "mesh", text: `mesh-wide mTLS ${meshMode} (from ${model.mtls ? "mtls.mode" : "the default"}), set in ${meshNamespace}` });
+    for (const ns of namespaces) {
+      if (ns.namespace === meshNamespace) {
+        if (ns.source === "namespace") {
+          plan.findings.push({ code: "MS2255", message: `${meshNamespace} is the control plane namespace: its policy is the mesh-wide one`, path: [...ns.path], at: "key", hint: "set mtls.mode instead" });
+        }
+        continue;
+      }
+      if (ns.source === "namespace") plan.objects.push(namespacePolicy(model, ns.namespace, ns.mode, [...ns.path]));
+      plan.notes.push({ subject: `mesh namespace ${ns.namespace}`, text: `mTLS ${ns.mode} (from ${ns.source === "namespace" ? `mtls.namespaces.${ns.namespace}` : "mtls.mode, mesh-wide"})` });
+    }
+    if (flavor === "maistra-v1" && meshMode !== "DISABLE") plan.objects.push(destinationRule(model));
+
+    for (const service of model.services) {
+      if (service.mtls) planWorkload(model, service, plan);
+      checkService(model, service, plan);
+    }
+    checkMigration(context, plan);
+    return plan;
+  },
+};
+
+function namespacePolicy(model: Model, namespace: string, mode: MtlsMode, source: (string | number)[]): PlannedObject {
+  const flavor = model.platform.mesh.flavor;
+  const wave = mode === "STRICT" ? STRICT_WAVE : 0;
+  if (flavor === "maistra-v1") {
+    // authentication.istio.io/v1alpha1 Policy: peers with mtls (Maistra 1.x / Istio 1.4 API); no peers disables it.
+    return {
+      target: "mesh",
+      template: "mesh/policy-v1alpha1",
+      values: { name: "default", namespace, spec: mode === "DISABLE" ? {} : { peers: [{ mtls: mode === "STRICT" ? {} : { mode: "PERMISSIVE" } }] } },
+      apiVersion: "authentication.istio.io/v1alpha1",
+      kind: "Policy",
+      name: "default",
+      namespace,
+      role: "resource",
+      wave,
+      reason: `mTLS ${mode} for namespace ${namespace}`,
+      source,
+    };
+  }
+  return {
+    target: "mesh",
+    template: "mesh/peer-authentication",
+    values: { apiVersion: peerAuthenticationVersion(model), name: "default", namespace, spec: { mtls: { mode } } },
+    apiVersion: peerAuthenticationVersion(model),
+    kind: "PeerAuthentication",
+    name: "default",
+    namespace,
+    role: "resource",
+    wave,
+    reason: namespace === model.platform.mesh.namespace ? `mesh-wide mTLS ${mode} (a PeerAuthentication in the control plane namespace applies to the whole mesh)` : `mTLS ${mode} for namespace ${namespace}`,
+    source,
+  };
+}
+
+/** Maistra 2.x ships Istio 1.x releases that serve security.istio.io/v1beta1; v1 arrived with Istio 1.22 (Sail). */
+function peerAuthenticationVersion(model: Model): string {
+  return model.platform.mesh.flavor === "sail" ? "security.istio.io/v1" : "security.istio.io/v1beta1";
+}
+
+/** A workload override: on the service's own port when it is numeric, else for the whole workload. */
+function planWorkload(model: Model, service: Service, plan: TargetPlan): void {
+  const override = service.mtls;
+  if (!override) return;
+  if (!service.selector) {
+    plan.findings.push({
+      code: "MS2251",
+      message: `per-workload mTLS for \`${service.name}\` needs the pods' labels: the service has no \`selector\``,
+      path: [...override.path],
+      hint: "add `selector:` to the service, or set the mode for the whole namespace under mtls.namespaces",
+    });
+    return;
+  }
+  const namespaceMode = namespaceMtls(model).find((n) => n.namespace === service.namespace)?.mode ?? "PERMISSIVE";
+  const port = typeof service.targetPort === "number" ? service.targetPort : undefined;
+  const flavor = model.platform.mesh.flavor;
+  if (flavor === "maistra-v1") {
+    plan.objects.push({
+      target: "mesh",
+      template: "mesh/policy-v1alpha1",
+      values: {
+        name: service.name,
+        namespace: service.namespace,
+        spec: { targets: [{ name: service.name, ...(port ? { ports: [{ number: port }] } : {}) }], ...(override.mode === "DISABLE" ? {} : { peers: [{ mtls: override.mode === "STRICT" ? {} : { mode: "PERMISSIVE" } }] }) },
+      },
+      apiVersion: "authentication.istio.io/v1alpha1",
+      kind: "Policy",
+      name: service.name,
+      namespace: service.namespace,
+      role: "resource",
+      wave: override.mode === "STRICT" ? STRICT_WAVE : 0,
+      reason: `per-workload mTLS ${override.mode} for ${service.name}${port ? ` on port ${port}` : ""}`,
+      source: [...override.path],
+    });
+  } else {
+    const spec = port
+      ? { selector: { matchLabels: service.selector }, mtls: { mode: namespaceMode }, portLevelMtls: { [String(port)]: { mode: override.mode } } }
+      : { selector: { matchLabels: service.selector }, mtls: { mode: override.mode } };
+    plan.objects.push({
+      target: "mesh",
+      template: "mesh/peer-authentication",
+      values: { apiVersion: peerAuthenticationVersion(model), name: service.name, namespace: service.namespace, spec },
+      apiVersion: peerAuthenticationVersion(model),
+      kind: "PeerAuthentication",
+      name: service.name,
+      namespace: service.namespace,
+      role: "resource",
+      wave: override.mode === "STRICT" ? STRICT_WAVE : 0,
+      reason: port ? `mTLS ${override.mode} on port ${port} of ${service.name}; its other ports keep the namespace's ${namespaceMode}` : `mTLS ${override.mode} for the pods of ${service.name}`,
+      source: [...override.path],
+    });
+  }
+  plan.notes.push({ subject: `service ${service.namespace}/${service.name}`, text: `mTLS ${override.mode} (from services[].mtls${port ? `, port ${port} only` : ""})` });
+}
+
+function destinationRule(model: Model): PlannedObject {
+  return {
+    target: "mesh",
+    template: "mesh/destination-rule",
+    values: { name: "default", namespace: model.platform.mesh.namespace, host: "*.local" },
+    apiVersion: "networking.istio.io/v1alpha3",
+    kind: "DestinationRule",
+    name: "default",
+    namespace: model.platform.mesh.namespace,
+    role: "resource",
+    wave: STRICT_WAVE,
+    reason: "Maistra 1.x has no automatic mTLS: clients must be told to originate ISTIO_MUTUAL to every *.local host",
+    source: ["mtls"],
+  };
+}
+
+function checkService(model: Model, service: Service, plan: TargetPlan): void {
+  const effective = serviceMtls(model, service);
+  if (effective.mode !== "STRICT") return;
+  if (service.calledFromOutsideMesh) {
+    plan.findings.push({
+      code: "MS2252",
+      message: `\`${service.name}\` is called from outside the mesh, but its pods accept only mTLS (STRICT from ${effective.source})`,
+      path: [...service.path, "calledFromOutsideMesh"],
+      hint: "set `mtls: PERMISSIVE` on this service (a port-level exception) until its callers join the mesh",
+    });
+  }
+  if (service.route && effective.source !== "service") {
+    plan.findings.push({
+      code: "MS2253",
+      message: `the Route of \`${service.name}\` sends traffic from the OpenShift router, which is outside the mesh, to pods that accept only mTLS (STRICT from ${effective.source})`,
+      path: [...service.path, "exposure"],
+      hint: "set `mtls: PERMISSIVE` on this service: the compiler then excepts its port from STRICT",
+    });
+  }
+}
+
+/** DISABLE straight to STRICT breaks traffic while sidecars pick up the change: go through PERMISSIVE. */
+function checkMigration(context: PlanContext, plan: TargetPlan): void {
+  const { model } = context;
+  for (const ns of namespaceMtls(model)) {
+    if (ns.mode !== "STRICT") continue;
+    const before = previousMode(context, ns.namespace) ?? (ns.source === "mesh" ? previousMode(context, model.platform.mesh.namespace) : undefined);
+    if (before === "DISABLE") {
+      plan.findings.push({
+        code: "MS2254",
+        message: `namespace ${ns.namespace} goes from DISABLE straight to STRICT (compared with the previous output); traffic breaks while proxies pick up the change`,
+        path: [...ns.path],
+        hint: "compile and roll out PERMISSIVE first, then STRICT",
+      });
+    }
+  }
+}
+
+function previousMode(context: PlanContext, namespace: string): string | undefined {
+  for (const key of [`PeerAuthentication/${namespace}/default`, `Policy/${namespace}/default`]) {
+    const object = context.previous.get(key);
+    if (!object) continue;
+    const spec = (object["spec"] ?? {}) as { mtls?: { mode?: string }; peers?: Array<{ mtls?: { mode?: string } }> };
+    if (spec.mtls?.mode) return spec.mtls.mode;
+    if (key.startsWith("Policy/")) return spec.peers?.length ? spec.peers[0]?.mtls?.mode ?? "STRICT" : "DISABLE";
+  }
+  return undefined;
+}

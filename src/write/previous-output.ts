@@ -1,0 +1,30 @@
+import { readFile } from "node:fs/promises";
+import { join, resolve } from "node:path";
+import { parseAllDocuments } from "yaml";
+import { readExistingOutput } from "./write-dir.js";
+
+/**
+ * The objects mesh-security wrote last time into `dir`, by `kind/namespace/name`, for rules that
+ * compare with the previous state (mTLS migration). Unreadable or foreign files are ignored.
+ */
+export async function readPreviousObjects(dir: string): Promise<Map<string, Record<string, unknown>>> {
+  const objects = new Map<string, Record<string, unknown>>();
+  const existing = await readExistingOutput(resolve(dir));
+  if ("finding" in existing || !existing.owned) return objects;
+  for (const path of existing.owned) {
+    if (!path.endsWith(".yaml") || path.startsWith("patches/")) continue;
+    let text: string;
+    try {
+      text = await readFile(join(dir, path), "utf8");
+    } catch {
+      continue;
+    }
+    for (const doc of parseAllDocuments(text, { version: "1.1" })) {
+      if (!("toJS" in doc) || doc.errors.length > 0) continue;
+      const object = doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown> | null;
+      const metadata = (object?.["metadata"] ?? {}) as { name?: string; namespace?: string };
+      if (typeof object?.["kind"] === "string" && metadata.name) objects.set(`${object["kind"]}/${metadata.namespace ?? ""}/${metadata.name}`, object);
+    }
+  }
+  return objects;
+}
