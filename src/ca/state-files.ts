@@ -1,0 +1,109 @@
+import { constants } from "node:fs";
+import { chmod, lstat, mkdir, mkdtemp, open, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { DiagnosticCode } from "../diagnostics/codes.js";
+
+// File-system primitives of the state directory: no symbolic link is followed, files are created
+// with their final mode and fsynced, and every problem found while reading is a `Broken` with its code.
+
+/** The codes a stored authority can be broken with (see src/diagnostics/codes.ts). */
+export type StateProblemCode = Extract<DiagnosticCode, "MS3001" | "MS3002" | "MS3003" | "MS3004">;
+
+// A CA certificate or key is a few KiB; anything far larger is not ours.
+const MAX_FILE_BYTES = 1 << 20;
+
+/** A problem with stored material, carrying its diagnostic code and the file concerned. */
+export class Broken extends Error {
+  constructor(
+    readonly code: StateProblemCode,
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+  }
+}
+
+/** Read a small regular file without following a symbolic link; undefined when absent. */
+export async function readStateFile(path: string, kind: "public" | "key"): Promise<string | undefined> {
+  let handle;
+  try {
+    // O_NONBLOCK so that a FIFO planted in the directory cannot hang the compiler on open.
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code === "ELOOP") throw new Broken("MS3003", `${path} is a symbolic link; the state directory must hold regular files`, path);
+    throw new Broken("MS3003", `${path} cannot be read (${code ?? (error as Error).message})`, path);
+  }
+  try {
+    const stat = await handle.stat();
+    if (!stat.isFile()) throw new Broken("MS3003", `${path} is not a regular file`, path);
+    if (kind === "key" && (stat.mode & 0o077) !== 0) {
+      throw new Broken("MS3004", `${path} has mode ${(stat.mode & 0o777).toString(8).padStart(4, "0")}; a CA private key must be 0600`, path);
+    }
+    if (stat.size > MAX_FILE_BYTES) throw new Broken("MS3003", `${path} is ${stat.size} bytes, too large for CA material`, path);
+    return await handle.readFile("utf8");
+  } finally {
+    await handle.close();
+  }
+}
+
+/** True for a real directory, false when absent; a symbolic link or other file is refused. */
+export async function isDirectory(path: string): Promise<boolean> {
+  try {
+    const stat = await lstat(path);
+    if (stat.isDirectory()) return true;
+    throw new Broken("MS3003", `${path} is not a directory${stat.isSymbolicLink() ? " (symbolic links are refused)" : ""}`, path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
+    throw error;
+  }
+}
+
+/** mkdir with an exact mode; an existing real directory is fine, a symbolic link is not. */
+export async function ensureDirectory(path: string, mode: number): Promise<void> {
+  try {
+    await mkdir(path, { mode });
+    await chmod(path, mode); // mkdir's mode is filtered by the umask
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    const stat = await lstat(path);
+    if (!stat.isDirectory()) throw new Error(`${path} is not a directory${stat.isSymbolicLink() ? " (symbolic links are refused)" : ""}`);
+  }
+}
+
+/** A hidden temporary directory in `parent` holding `files`, all fsynced, ready to be renamed. */
+export async function stageDirectory(parent: string, name: string, files: ReadonlyArray<[string, string]>, fileMode: number, dirMode: number): Promise<string> {
+  const dir = await mkdtemp(join(parent, `.${name}.tmp-`));
+  try {
+    await chmod(dir, dirMode);
+    for (const [file, content] of files) await writeNewFile(join(dir, file), content, fileMode);
+    await syncDirectory(dir);
+    return dir;
+  } catch (error) {
+    await rm(dir, { recursive: true, force: true });
+    throw error;
+  }
+}
+
+/** Create a file that must not exist yet, with its final mode from the start, and fsync it. */
+export async function writeNewFile(path: string, content: string, mode: number): Promise<void> {
+  const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, mode);
+  try {
+    await handle.chmod(mode);
+    await handle.writeFile(content);
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** fsync a directory, so that renames and creations in it are durable. */
+export async function syncDirectory(path: string): Promise<void> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_DIRECTORY);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}

@@ -1,0 +1,229 @@
+import { X509Certificate } from "node:crypto";
+import { constants } from "node:fs";
+import { lstat, mkdir, open, readdir, rename, rm } from "node:fs/promises";
+import { join } from "node:path";
+import type { GeneratedAuthority } from "./generate.js";
+import { keyMatchesCertificate, splitCertificates } from "./pem.js";
+import { Broken, ensureDirectory, isDirectory, readStateFile, stageDirectory, syncDirectory, writeNewFile } from "./state-files.js";
+import type { StateProblemCode } from "./state-files.js";
+
+export type { StateProblemCode };
+
+/** Where CA material lives unless `--state-dir` says otherwise. */
+export const DEFAULT_STATE_DIR = ".mesh-security";
+
+/** An authority's material as stored; keys only when read `withKeys`. */
+export interface AuthorityMaterial {
+  name: string;
+  /** True when the signing CA is an intermediate under the root. */
+  intermediate: boolean;
+  rootCertPem: string;
+  /** The signing CA: the intermediate when there is one, else the root. */
+  caCertPem: string;
+  /** ca-cert then root with an intermediate, the root alone otherwise. */
+  certChainPem: string;
+  /** The signing CA's key (PKCS#8 PEM as generated). */
+  caKeyPem?: string;
+  /** The root's key; only with an intermediate (otherwise it is `caKeyPem`). */
+  rootKeyPem?: string;
+}
+
+/** What the state directory holds for one authority. */
+export type StoredAuthorityResult =
+  | { status: "missing" }
+  | { status: "ok"; material: AuthorityMaterial }
+  | { status: "broken"; code: StateProblemCode; problem: string; file: string };
+
+/** File names, as the mesh plug-in CA Secret `cacerts` names its keys. */
+export const STATE_FILES = { rootCert: "root-cert.pem", caCert: "ca-cert.pem", certChain: "cert-chain.pem", caKey: "ca-key.pem", rootKey: "root-key.pem" } as const;
+
+/** Paths of one authority below the state directory. */
+export function authorityPaths(stateDir: string, name: string): { publicDir: string; privateDir: string; publicRoot: string; privateRoot: string } {
+  assertAuthorityName(name);
+  const publicRoot = join(stateDir, "authorities");
+  const privateRoot = join(stateDir, "private");
+  return { publicRoot, privateRoot, publicDir: join(publicRoot, name), privateDir: join(privateRoot, name) };
+}
+
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+
+/** Refuse a name that is not a DNS-1123 label: names become paths, so this also stops `../x`. */
+export function assertAuthorityName(name: string): void {
+  if (!DNS1123_LABEL.test(name)) throw new Error(`invalid authority name ${JSON.stringify(name)}: not a DNS-1123 label`);
+}
+
+/**
+ * Read an authority from the state directory. With `withKeys: false` the private directory is never
+ * opened; with `withKeys: true` a certificate without its key, a key that does not match, or a key
+ * file others can read makes the authority `broken`, never `missing`: the caller must not re-issue.
+ */
+export async function readAuthority(stateDir: string, name: string, options: { withKeys: boolean }): Promise<StoredAuthorityResult> {
+  const paths = authorityPaths(stateDir, name);
+  try {
+    if (!(await isDirectory(paths.publicRoot)) || !(await isDirectory(paths.publicDir))) {
+      if ((await isDirectory(paths.privateRoot)) && (await isDirectory(paths.privateDir))) {
+        throw new Broken("MS3003", `${paths.privateDir} holds keys but ${paths.publicDir} has no certificates (an interrupted write?); restore the certificates, or remove ${paths.privateDir} to generate authority ${name} anew`, paths.publicDir);
+      }
+      return { status: "missing" };
+    }
+    const material = await readPublic(paths.publicDir, name);
+    if (options.withKeys) await readKeys(paths.privateRoot, paths.privateDir, material);
+    return { status: "ok", material };
+  } catch (error) {
+    if (error instanceof Broken) return { status: "broken", code: error.code, problem: error.message, file: error.file };
+    return { status: "broken", code: "MS3003", problem: `cannot read authority ${name}: ${(error as Error).message}`, file: paths.publicDir };
+  }
+}
+
+async function readPublic(dir: string, name: string): Promise<AuthorityMaterial> {
+  // One after the other, so that the problem reported is always the first in this order.
+  const read = async (file: string): Promise<string> => {
+    const text = await readStateFile(join(dir, file), "public");
+    if (text === undefined) throw new Broken("MS3003", `${join(dir, file)} is missing`, join(dir, file));
+    return text;
+  };
+  const rootCertPem = await read(STATE_FILES.rootCert);
+  const caCertPem = await read(STATE_FILES.caCert);
+  const certChainPem = await read(STATE_FILES.certChain);
+  const root = parseOne(rootCertPem, join(dir, STATE_FILES.rootCert));
+  const ca = parseOne(caCertPem, join(dir, STATE_FILES.caCert));
+  const chainPath = join(dir, STATE_FILES.certChain);
+  const chain = splitCertificates(certChainPem).map((pem) => parseCertificate(pem, chainPath));
+  if (!(root.checkIssued(root) && root.verify(root.publicKey))) throw new Broken("MS3003", `${join(dir, STATE_FILES.rootCert)} is not a self-signed certificate`, join(dir, STATE_FILES.rootCert));
+  const intermediate = !ca.raw.equals(root.raw);
+  if (intermediate && !(ca.checkIssued(root) && ca.verify(root.publicKey))) {
+    throw new Broken("MS3003", `${join(dir, STATE_FILES.caCert)} is not signed by ${STATE_FILES.rootCert}`, join(dir, STATE_FILES.caCert));
+  }
+  const want = intermediate ? [ca, root] : [root];
+  if (chain.length !== want.length || chain.some((c, i) => !c.raw.equals(want[i]?.raw ?? Buffer.alloc(0)))) {
+    throw new Broken("MS3003", `${chainPath} must hold ${intermediate ? `${STATE_FILES.caCert} then ${STATE_FILES.rootCert}` : `${STATE_FILES.rootCert} alone`}`, chainPath);
+  }
+  return { name, intermediate, rootCertPem, caCertPem, certChainPem };
+}
+
+async function readKeys(privateRoot: string, dir: string, material: AuthorityMaterial): Promise<void> {
+  const wanted: Array<[file: string, certPem: string, set: (pem: string) => void]> = [[STATE_FILES.caKey, material.caCertPem, (pem) => (material.caKeyPem = pem)]];
+  if (material.intermediate) wanted.push([STATE_FILES.rootKey, material.rootCertPem, (pem) => (material.rootKeyPem = pem)]);
+  const dirPresent = (await isDirectory(privateRoot)) && (await isDirectory(dir));
+  for (const [file, certPem, set] of wanted) {
+    const path = join(dir, file);
+    const pem = dirPresent ? await readStateFile(path, "key") : undefined;
+    if (pem === undefined) {
+      throw new Broken("MS3001", `authority ${material.name} has a certificate but its private key ${path} is missing; refusing to issue a new CA in its place`, path);
+    }
+    let matches: boolean;
+    try {
+      matches = keyMatchesCertificate(certPem, pem);
+    } catch {
+      // Never echo the file: it may hold key material.
+      throw new Broken("MS3003", `${path} is not a readable unencrypted private key`, path);
+    }
+    if (!matches) throw new Broken("MS3002", `${path} does not belong to the certificate in ${file === STATE_FILES.caKey ? STATE_FILES.caCert : STATE_FILES.rootCert} of authority ${material.name}`, path);
+    set(pem);
+  }
+}
+
+function parseOne(pem: string, path: string): X509Certificate {
+  const blocks = splitCertificates(pem);
+  if (blocks.length !== 1) throw new Broken("MS3003", `${path} must hold exactly one PEM certificate, found ${blocks.length}`, path);
+  return parseCertificate(blocks[0] ?? "", path);
+}
+
+function parseCertificate(pem: string, path: string): X509Certificate {
+  try {
+    return new X509Certificate(pem);
+  } catch {
+    throw new Broken("MS3003", `${path} holds a PEM block that is not a valid certificate`, path);
+  }
+}
+
+/** The authorities stored in the state directory, by name, sorted. */
+export async function listAuthorities(stateDir: string): Promise<string[]> {
+  try {
+    const entries = await readdir(join(stateDir, "authorities"), { withFileTypes: true });
+    return entries.filter((e) => e.isDirectory() && DNS1123_LABEL.test(e.name)).map((e) => e.name).sort();
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
+    throw error;
+  }
+}
+
+/** The material of a freshly generated authority, as `readAuthority` would return it with keys. */
+export function materialOf(name: string, generated: GeneratedAuthority): AuthorityMaterial {
+  const { root, intermediate } = generated;
+  const material: AuthorityMaterial = {
+    name,
+    intermediate: intermediate !== undefined,
+    rootCertPem: root.certPem,
+    caCertPem: intermediate?.certPem ?? root.certPem,
+    certChainPem: intermediate ? intermediate.certPem + root.certPem : root.certPem,
+    caKeyPem: intermediate?.keyPem ?? root.keyPem,
+  };
+  if (intermediate) material.rootKeyPem = root.keyPem;
+  return material;
+}
+
+/**
+ * Store a generated authority. Each side is staged in a temporary directory (files fsynced) and
+ * renamed into place, keys first, so a crash leaves either nothing, or keys without certificates
+ * (reported as broken), never certificates without keys. Throws if any material exists already.
+ */
+export async function writeAuthority(stateDir: string, name: string, generated: GeneratedAuthority): Promise<AuthorityMaterial> {
+  const paths = authorityPaths(stateDir, name);
+  const material = materialOf(name, generated);
+  await ensureStateDir(stateDir);
+  for (const dir of [paths.publicDir, paths.privateDir]) {
+    if ((await lstat(dir).catch(() => undefined)) !== undefined) throw new Error(`authority ${name} already has material in ${dir}; refusing to overwrite it`);
+  }
+  const keys: Array<[string, string]> = [[STATE_FILES.caKey, material.caKeyPem ?? ""]];
+  if (material.rootKeyPem !== undefined) keys.push([STATE_FILES.rootKey, material.rootKeyPem]);
+  const certs: Array<[string, string]> = [
+    [STATE_FILES.rootCert, material.rootCertPem],
+    [STATE_FILES.caCert, material.caCertPem],
+    [STATE_FILES.certChain, material.certChainPem],
+  ];
+  const privateStage = await stageDirectory(paths.privateRoot, name, keys, 0o600, 0o700);
+  let publicStage: string | undefined;
+  try {
+    publicStage = await stageDirectory(paths.publicRoot, name, certs, 0o644, 0o755);
+    // rename(2) onto a non-empty directory fails (ENOTEMPTY), so existing material is never replaced.
+    await rename(privateStage, paths.privateDir);
+  } catch (error) {
+    await rm(privateStage, { recursive: true, force: true });
+    if (publicStage) await rm(publicStage, { recursive: true, force: true });
+    throw error;
+  }
+  try {
+    await syncDirectory(paths.privateRoot);
+    await rename(publicStage, paths.publicDir);
+    await syncDirectory(paths.publicRoot);
+  } catch (error) {
+    await rm(publicStage, { recursive: true, force: true });
+    await rm(paths.privateDir, { recursive: true, force: true });
+    throw error;
+  }
+  return material;
+}
+
+/**
+ * Create the state directory's skeleton: `authorities/`, `private/` (0700) and a `.gitignore` that
+ * keeps `private/` out of Git (appended to a user's own .gitignore, never replacing it).
+ */
+export async function ensureStateDir(stateDir: string): Promise<void> {
+  await mkdir(stateDir, { recursive: true });
+  await ensureDirectory(join(stateDir, "authorities"), 0o755);
+  await ensureDirectory(join(stateDir, "private"), 0o700);
+  const gitignore = join(stateDir, ".gitignore");
+  const existing = await readStateFile(gitignore, "public");
+  if (existing === undefined) {
+    await writeNewFile(gitignore, "# mesh-security: CA private keys never go into Git\nprivate/\n", 0o644);
+  } else if (!existing.split(/\r?\n/).some((line) => /^\/?private\/?(\*\*?)?$/.test(line.trim()))) {
+    const handle = await open(gitignore, constants.O_WRONLY | constants.O_APPEND | constants.O_NOFOLLOW);
+    try {
+      await handle.writeFile(`${existing === "" || existing.endsWith("\n") ? "" : "\n"}private/\n`);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  }
+}
