@@ -8,7 +8,7 @@ import { compileExample, diagnosticsText, exampleCases, EXAMPLES_DIR } from "../
 
 for (const name of exampleCases()) {
   const dir = join(EXAMPLES_DIR, name);
-  const result = await compileExample(name);
+  const result = await compileExample(name, "generate");
   const diagnosticsFile = join(dir, "expected.diagnostics.txt");
   const text = diagnosticsText(result);
   if (text) writeFileSync(diagnosticsFile, text);

@@ -1,5 +1,6 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { caCommand } from "./commands/ca.js";
 import { compileCommand } from "./commands/compile.js";
 import { EXIT } from "./commands/common.js";
 import { explainCommand } from "./commands/explain.js";
@@ -19,6 +20,7 @@ export async function main(argv: string[]): Promise<void> {
       .command(validateCommand)
       .command(compileCommand)
       .command(explainCommand)
+      .command(caCommand)
       .command(schemaCommand)
       .command(initCommand)
       .demandCommand(1, "give a command")

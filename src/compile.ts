@@ -1,4 +1,4 @@
-import { relative, resolve, sep } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { CODES } from "./diagnostics/codes.js";
 import type { Diagnostic, Finding } from "./diagnostics/diagnostic.js";
 import { hasErrors } from "./diagnostics/diagnostic.js";
@@ -6,6 +6,8 @@ import { sortDiagnostics } from "./diagnostics/format.js";
 import { loadPolicy } from "./load/load-policy.js";
 import type { SourceMap } from "./load/source-map.js";
 import type { Model } from "./model/model.js";
+import { loadMaterial } from "./material/load-material.js";
+import type { MissingMaterial } from "./material/load-material.js";
 import { Renderer } from "./render/render.js";
 import type { RenderedObject } from "./render/render.js";
 import { TARGETS } from "./targets/registry.js";
@@ -22,8 +24,12 @@ export interface CompileOptions {
   templatesDir?: string;
   /** The CA state directory (default `.mesh-security`, next to the policy's working directory). */
   stateDir?: string;
-  /** CA material already loaded, by authority name. */
+  /** CA material already loaded, by authority name (skips reading the state directory). */
   authorities?: ReadonlyMap<string, AuthorityMaterialView>;
+  /** Generated authorities without material: generate them (compile), report them (--check), or ignore (validate). */
+  missingMaterial?: MissingMaterial;
+  /** The clock used for CA generation and expiry rules. */
+  now?: Date;
   /** Objects of the previous output, for rules that compare with it. */
   previous?: ReadonlyMap<string, Record<string, unknown>>;
   /** A shared renderer (templates compiled once per process). */
@@ -59,7 +65,19 @@ async function runPipeline(options: CompileOptions): Promise<CompileResult> {
   const model = validated.value;
   if (!model) return { ...base, diagnostics };
 
-  const context = { model, authorities: options.authorities ?? new Map(), previous: options.previous ?? new Map() };
+  let authorities = options.authorities;
+  if (!authorities) {
+    const material = await loadMaterial(model, {
+      stateDir: options.stateDir ?? defaultStateDir(file),
+      // Keys are read only when a Secret will really be written: inline always, separate when compiling.
+      withKeys: model.output.secrets === "inline" || (model.output.secrets === "separate" && options.missingMaterial === "generate"),
+      missing: options.missingMaterial ?? "report",
+      now: options.now ?? new Date(),
+    });
+    diagnostics.push(...place(material.findings));
+    authorities = material.authorities;
+  }
+  const context = { model, authorities, previous: options.previous ?? new Map() };
   const planned = TARGETS.map((target) => target.plan(context));
   diagnostics.push(...place(planned.flatMap((p) => p.findings)));
   const notes = planned.flatMap((p) => p.notes);
@@ -86,6 +104,11 @@ async function runPipeline(options: CompileOptions): Promise<CompileResult> {
   });
   diagnostics.push(...place(tree.findings));
   return { ...base, diagnostics, model, rendered, notes, ...(tree.value ? { tree: tree.value } : {}) };
+}
+
+/** The CA state directory next to the policy file. */
+export function defaultStateDir(policyFile: string): string {
+  return join(dirname(policyFile), ".mesh-security");
 }
 
 /** Severity from the code table, file, and the range of the path in the policy. */

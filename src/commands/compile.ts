@@ -1,5 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
-import { compilePolicy } from "../compile.js";
+import { join } from "node:path";
+import { compilePolicy, defaultStateDir } from "../compile.js";
 import { CODES } from "../diagnostics/codes.js";
 import type { Diagnostic, Finding } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
@@ -16,6 +17,8 @@ interface CompileArgs extends PolicyArgs {
   check: boolean;
   force: boolean;
   templates?: string;
+  stateDir?: string;
+  secretsDir?: string;
 }
 
 /** `mesh-security compile [policy] -o DIR | --stdout [--check] [--force] [--templates DIR]` */
@@ -29,6 +32,8 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option("check", { type: "boolean", default: false, describe: "do not write; exit 3 if the output directory is stale" })
       .option("force", { type: "boolean", default: false, describe: "take over a non-empty directory mesh-security did not write" })
       .option("templates", { type: "string", describe: "directory of templates overriding the built-in ones" })
+      .option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" })
+      .option("secrets-dir", { type: "string", describe: "where Secrets with private keys go with output.secrets: separate (default: <state-dir>/private/secrets)" })
       .check((argv) => {
         if (argv.stdout && (argv.output !== undefined || argv.check)) throw new Error("--stdout cannot be combined with -o or --check");
         if (!argv.stdout && !argv.output) throw new Error("compile needs -o DIR or --stdout");
@@ -43,6 +48,8 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
 async function runCompile(argv: CompileArgs): Promise<number> {
   const result = await compilePolicy({
     policyFile: argv.policy,
+    missingMaterial: argv.check ? "report" : "generate",
+    ...(argv.stateDir ? { stateDir: argv.stateDir } : {}),
     ...(argv.output ? { outDir: argv.output, previous: await readPreviousObjects(argv.output) } : {}),
     ...(argv.templates ? { templatesDir: argv.templates } : {}),
   });
@@ -75,6 +82,14 @@ async function runCompile(argv: CompileArgs): Promise<number> {
   }
   const findings = await writeOutputDir(out, files, { force: argv.force });
   if (findings.length > 0) return failIo(findings, out, argv);
+  const { secretFiles } = result.tree;
+  if (secretFiles.size > 0) {
+    // Private keys never go into the Argo CD directory unless output.secrets is inline.
+    const secretsDir = argv.secretsDir ?? join(argv.stateDir ?? defaultStateDir(argv.policy), "private", "secrets");
+    const secretFindings = await writeOutputDir(secretsDir, secretFiles, { private: true });
+    if (secretFindings.length > 0) return failIo(secretFindings, secretsDir, argv);
+    process.stderr.write(`wrote ${secretFiles.size} Secret(s) with private keys to ${secretsDir} (apply them out of band; never commit them)\n`);
+  }
   const objects = result.rendered?.length ?? 0;
   process.stderr.write(`wrote ${objects} object(s) in ${files.size} file(s) to ${out}\n`);
   return EXIT.ok;

@@ -10,7 +10,7 @@ export const explainCommand: CommandModule<object, PolicyArgs> = {
   describe: "show, per service and namespace, what is generated and why",
   builder: (yargs: Argv) => withPolicy(yargs) as unknown as Argv<PolicyArgs>,
   handler: async (argv) => {
-    const result = await compilePolicy({ policyFile: argv.policy });
+    const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore" });
     printDiagnostics(result.diagnostics, argv.format === "json" ? "text" : argv.format, result.text);
     if (hasErrors(result.diagnostics) || !result.tree) {
       process.exitCode = EXIT.policyErrors;

@@ -74,6 +74,8 @@ export const CODES = {
   MS2255: { severity: "error", title: "override for the control plane namespace", summary: "The policy named default in the control plane namespace is the mesh-wide one; it cannot also be a namespace override.", fix: "Set `mtls.mode` instead." },
 
   // ---- 23xx CA material rules (issue 5) ----
+  MS2301: { severity: "warning", title: "authority inside its rotation window", summary: "A generated CA has less than half of its validity left; the OpenShift Service CA practice (26 months, rotated with 13 left) is to rotate it now, while both CAs can be trusted side by side.", fix: "Start a phased rotation: `mesh-security ca rotate <authority>`." },
+  MS2302: { severity: "warning", title: "CA key weaker than the TLS profile", summary: "The authority's key is weaker than the TLS profile asks for (Mozilla modern expects 128-bit strength: ECDSA P-256 or stronger, RSA 3072 or more).", fix: "Use ECDSA-P256 (or stronger) for the authority, or relax the profile knowingly." },
 
   // ---- 24xx Knative (issue 6) ----
   MS2401: { severity: "error", title: "ACME issuer for Knative internal TLS", summary: "Cluster-local or system-internal TLS names an ACME issuer; those names (svc.cluster.local, kn-routing, data-plane.knative.dev) cannot pass an ACME challenge.", fix: "Use a `ca` issuer backed by an authority." },
@@ -90,6 +92,8 @@ export const CODES = {
   MS3003: { severity: "error", title: "unreadable CA material", summary: "A file of an authority in the state directory is missing, not a regular file (a symbolic link is refused), not valid PEM, or inconsistent with the other files (chain order, issuer); or keys exist without certificates.", fix: "Restore the authority's files from version control and your key backup; the message names the file." },
   MS3004: { severity: "error", title: "insecure CA key permissions", summary: "A CA private key file is readable or writable by group or others; mesh-security writes keys with mode 0600 and refuses to use one that others could have read or replaced.", fix: "Run `chmod 600` on the file (and `chmod 700` on its directory), and consider the key exposed if others could read it." },
   MS3005: { severity: "error", title: "CA generation failed", summary: "The CA material asked for could not be generated or stored: an unusable subject or validity, a crypto failure, or an error writing the state directory.", fix: "Fix the cause the message names and run again; nothing half-written is kept." },
+
+  MS3006: { severity: "error", title: "CA material not generated yet", summary: "A generated authority has no material in the state directory, and this command does not generate (compile --check).", fix: "Run `mesh-security ca init` (or compile without --check) and commit the public certificates." },
 
   // ---- 4xxx output ----
   MS4001: { severity: "error", title: "output directory not owned", summary: "The output directory is not empty and was not written by mesh-security (no marker file).", fix: "Choose an empty or new directory, or pass --force to take it over." },

@@ -35,7 +35,7 @@ export interface ExistingOutput {
 export async function writeOutputDir(
   dirArg: string,
   files: ReadonlyMap<string, string>,
-  options: { force?: boolean; hooks?: WriteHooks } = {},
+  options: { force?: boolean; hooks?: WriteHooks; private?: boolean } = {},
 ): Promise<Finding[]> {
   const dir = resolve(dirArg);
   const old = siblingPath(dir, "old");
@@ -53,12 +53,13 @@ export async function writeOutputDir(
 
     const staging = siblingPath(dir, `new-${randomBytes(6).toString("hex")}`);
     await mkdir(dirname(dir), { recursive: true });
-    await mkdir(staging, { recursive: false });
+    await mkdir(staging, { recursive: false, mode: options.private ? 0o700 : 0o777 });
     try {
-      const write = options.hooks?.writeFile ?? ((p: string, c: string) => writeFile(p, c, { flag: "wx" }));
+      // Private trees (Secrets with keys): files 0600 and directories 0700, like the state directory.
+      const write = options.hooks?.writeFile ?? ((p: string, c: string) => writeFile(p, c, { flag: "wx", mode: options.private ? 0o600 : 0o666 }));
       for (const path of [...files.keys()].sort()) {
         const target = join(staging, path);
-        await mkdir(dirname(target), { recursive: true });
+        await mkdir(dirname(target), { recursive: true, mode: options.private ? 0o700 : 0o777 });
         await write(target, files.get(path) ?? "");
       }
       const owned = new Set(existing.owned ?? []);

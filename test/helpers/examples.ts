@@ -15,14 +15,21 @@ export function exampleCases(): string[] {
 }
 
 /** Compile one example as the golden files expect it (policy path relative to the repo root). */
-export async function compileExample(name: string): Promise<CompileResult> {
+export async function compileExample(name: string, missingMaterial: "report" | "generate" = "report"): Promise<CompileResult> {
   const dir = join(EXAMPLES_DIR, name);
+  // Examples keep their CA state in examples/<case>/state (public certificates committed, keys ignored),
+  // and a fixed clock so that expiry warnings do not change with the date the tests run.
   return compilePolicy({
     policyFile: join(dir, "mesh-security.yaml"),
     outDir: join(dir, "expected"),
-    ...(existsSync(join(dir, "state")) ? { stateDir: join(dir, "state") } : {}),
+    stateDir: join(dir, "state"),
+    missingMaterial,
+    now: EXAMPLES_CLOCK,
   });
 }
+
+/** The date the examples are compiled "at". */
+export const EXAMPLES_CLOCK = new Date("2026-11-23T00:00:00Z");
 
 /** Diagnostics as committed in expected.diagnostics.txt (plain text, no colour). */
 export function diagnosticsText(result: CompileResult): string {

@@ -17,8 +17,9 @@ export function writePolicy(text: string): string {
 }
 
 /** Compile policy text in process. */
-export async function compileText(text: string, options: { templatesDir?: string } = {}): Promise<CompileResult> {
-  return compilePolicy({ policyFile: writePolicy(text), ...options });
+export async function compileText(text: string, options: { templatesDir?: string; missingMaterial?: "generate" | "report" | "ignore"; now?: Date } = {}): Promise<CompileResult> {
+  // CA material is left alone unless a test asks for it (tests of it use their own state directory).
+  return compilePolicy({ policyFile: writePolicy(text), missingMaterial: "ignore", ...options });
 }
 
 /** The generated objects, parsed, keyed by output path. */
