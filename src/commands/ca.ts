@@ -2,7 +2,7 @@ import { readFile, rename, writeFile } from "node:fs/promises";
 import type { Argv, CommandModule } from "yargs";
 import { isMap, isNode, isScalar, parseDocument } from "yaml";
 import type { Document } from "yaml";
-import { describeCertificate } from "../ca/inspect.js";
+import type { CertificateInfo } from "../ca/inspect.js";
 import { readAuthority } from "../ca/state.js";
 import { compilePolicy, defaultStateDir } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
@@ -52,6 +52,7 @@ async function runCa(argv: CaArgs): Promise<number> {
 }
 
 async function show(model: Model, stateDir: string, json: boolean): Promise<number> {
+  const { describeCertificate } = await import("../ca/inspect.js");
   const now = new Date();
   const report: Array<Record<string, unknown>> = [];
   for (const authority of model.authorities) {
@@ -77,7 +78,7 @@ async function show(model: Model, stateDir: string, json: boolean): Promise<numb
     out += `authority ${String(entry["authority"])} (${String(entry["kind"])})\n`;
     if (entry["note"]) out += `  ${String(entry["note"])}\n`;
     if (entry["status"]) out += `  material: ${String(entry["status"])}\n`;
-    for (const c of (entry["certificates"] as Array<ReturnType<typeof describeCertificate>> | undefined) ?? []) {
+    for (const c of (entry["certificates"] as CertificateInfo[] | undefined) ?? []) {
       out += `  ${c.isCA ? "CA" : "certificate"} ${c.subject}\n    issuer      ${c.issuer}\n    serial      ${c.serial}\n    sha256      ${c.sha256Fingerprint}\n    not before  ${c.notBefore}\n    not after   ${c.notAfter} (${c.daysLeft} days left)\n    key         ${c.keyAlgorithm}\n`;
     }
   }

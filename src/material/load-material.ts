@@ -1,8 +1,8 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
 import type { Authority, Model } from "../model/model.js";
-import { generateAuthority } from "../ca/generate.js";
+import type { AuthoritySpec } from "../ca/generate.js";
+import type { CertificateInfo } from "../ca/inspect.js";
 import { readAuthority, writeAuthority } from "../ca/state.js";
-import { describeCertificate } from "../ca/inspect.js";
 import { keyStrengthBits, withinRotationWindow } from "../ca/rotation-window.js";
 import type { AuthorityMaterialView } from "../targets/target.js";
 
@@ -26,8 +26,12 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
   const authorities = new Map<string, AuthorityMaterialView>();
   const findings: Finding[] = [];
   const generated: string[] = [];
-  for (const authority of model.authorities) {
-    if (authority.source.type !== "generate") continue;
+  const wanted = model.authorities.filter((a) => a.source.type === "generate");
+  if (wanted.length === 0) return { authorities, findings, generated };
+  // @peculiar/x509 (and reflect-metadata) cost hundreds of milliseconds to load: only when needed.
+  const { generateAuthority } = await import("../ca/generate.js");
+  const { describeCertificate } = await import("../ca/inspect.js");
+  for (const authority of wanted) {
     let stored = await readAuthority(options.stateDir, authority.name, { withKeys: options.withKeys });
     if (stored.status === "missing") {
       if (options.missing === "ignore") continue;
@@ -63,14 +67,14 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
       ...(m.caKeyPem ? { caKeyPem: m.caKeyPem } : {}),
       ...(m.rootKeyPem ? { rootKeyPem: m.rootKeyPem } : {}),
     });
-    findings.push(...expiryFindings(authority, m.rootCertPem, m.caCertPem, options.now));
+    findings.push(...expiryFindings(authority, describeCertificate(m.rootCertPem, options.now), describeCertificate(m.caCertPem, options.now)));
     findings.push(...strengthFindings(model, authority));
   }
   return { authorities, findings, generated };
 }
 
 /** The generation spec of a generated authority. */
-export function specOf(authority: Authority): Parameters<typeof generateAuthority>[0] {
+export function specOf(authority: Authority): AuthoritySpec {
   if (authority.source.type !== "generate") throw new Error(`authority ${authority.name} is not generated`);
   const g = authority.source;
   return { name: authority.name, keyAlgorithm: g.keyAlgorithm, subject: g.subject, validityDays: g.validityDays, intermediate: g.intermediate, intermediateValidityDays: g.intermediateValidityDays };
@@ -80,9 +84,8 @@ export function specOf(authority: Authority): Parameters<typeof generateAuthorit
  * Service CA practice (26 months, rotated with 13 left): an authority inside the last half of its
  * validity should be rotated now.
  */
-function expiryFindings(authority: Authority, rootPem: string, caPem: string, now: Date): Finding[] {
-  for (const [label, pem] of [["root", rootPem], ["signing CA", caPem]] as const) {
-    const info = describeCertificate(pem, now);
+function expiryFindings(authority: Authority, root: CertificateInfo, ca: CertificateInfo): Finding[] {
+  for (const [label, info] of [["root", root], ["signing CA", ca]] as const) {
     const validityDays = (Date.parse(info.notAfter) - Date.parse(info.notBefore)) / 86_400_000;
     if (withinRotationWindow(info, validityDays)) {
       return [
