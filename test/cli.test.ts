@@ -66,6 +66,23 @@ test("--stdout is a clean multi-document stream", () => {
   assert.match(r.stderr, /patch/);
 });
 
+test("explain: per subject, the objects with their files and reasons; json and a text table", () => {
+  const policy = join(process.cwd(), "examples", "end-to-end-encryption", "mesh-security.yaml");
+  const json = JSON.parse(run(["explain", policy, "--format", "json"]).stdout) as Array<{ subject: string; notes: string[]; objects: Array<{ kind: string; file: string; reason: string; wave: number }> }>;
+  const customer = json.find((s) => s.subject === "service demo/customer");
+  assert.ok(customer);
+  assert.equal(customer?.objects.map((o) => o.kind).sort(), ["Certificate", "Certificate", "Deployment", "Route", "Service"]);
+  for (const o of customer?.objects ?? []) {
+    assert.ok(o.file.endsWith(".yaml"));
+    assert.ok(o.reason.length > 10);
+  }
+  assert.ok(customer?.notes.some((n) => /destination/i.test(n)));
+  const text = run(["explain", policy]).stdout;
+  assert.match(text, /^service demo\/customer\n/m);
+  assert.match(text, /^  object +file +wave\n/m);
+  assert.match(text, /^  Route demo\/customer +demo\/route-customer\.yaml +0\n/m);
+});
+
 test("schema, init, --version", () => {
   const schema = JSON.parse(run(["schema"]).stdout) as { title: string };
   assert.match(schema.title, /mesh-security/);

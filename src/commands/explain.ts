@@ -5,12 +5,13 @@ import { EXIT, printDiagnostics, withPolicy } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 /** `mesh-security explain [policy]`: per subject, what is generated and why. */
-export const explainCommand: CommandModule<object, PolicyArgs> = {
+export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: string }> = {
   command: "explain [policy]",
   describe: "show, per service and namespace, what is generated and why",
-  builder: (yargs: Argv) => withPolicy(yargs) as unknown as Argv<PolicyArgs>,
+  builder: (yargs: Argv) =>
+    withPolicy(yargs).option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" }) as unknown as Argv<PolicyArgs & { stateDir?: string }>,
   handler: async (argv) => {
-    const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore" });
+    const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore", ...(argv.stateDir ? { stateDir: argv.stateDir } : {}) });
     printDiagnostics(result.diagnostics, argv.format === "json" ? "text" : argv.format, result.text);
     if (hasErrors(result.diagnostics) || !result.tree) {
       process.exitCode = EXIT.policyErrors;
@@ -37,13 +38,18 @@ export const explainCommand: CommandModule<object, PolicyArgs> = {
       process.stdout.write(JSON.stringify(report, null, 2) + "\n");
       return;
     }
+    // Text: per subject, the decisions as notes, then a table of objects (file, wave) with the reason under each.
     let out = "";
     for (const subject of subjects) {
       out += `${subject}\n`;
       for (const note of result.notes.filter((n) => n.subject === subject)) out += `  - ${note.text}\n`;
-      for (const o of objects.filter((x) => x.subject === subject)) {
-        out += `  ${o.role === "patch" ? "patch " : ""}${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name} → ${o.file ?? "(not written)"}${o.role === "patch" ? "" : ` [wave ${o.wave}]`}\n      ${o.reason}\n`;
-      }
+      const rows = objects
+        .filter((x) => x.subject === subject)
+        .map((o) => ({ object: `${o.role === "patch" ? "patch " : ""}${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`, file: o.file ?? "(not written)", wave: o.role === "patch" ? "-" : String(o.wave), reason: o.reason }));
+      if (rows.length === 0) continue;
+      const width = { object: Math.max(6, ...rows.map((r) => r.object.length)), file: Math.max(4, ...rows.map((r) => r.file.length)) };
+      out += `  ${"object".padEnd(width.object)}  ${"file".padEnd(width.file)}  wave\n`;
+      for (const r of rows) out += `  ${r.object.padEnd(width.object)}  ${r.file.padEnd(width.file)}  ${r.wave}\n      ${r.reason}\n`;
     }
     process.stdout.write(out);
   },
@@ -58,6 +64,8 @@ function subjectOf(source: readonly (string | number)[], services: readonly { na
   if (section === "authorities" && key !== undefined) return `authority ${String(key)}`;
   if (section === "issuers" && key !== undefined) return `issuer ${String(key)}`;
   if (section === "knative") return "knative";
+  if (section === "mtls" && source[1] === "namespaces" && source[2] !== undefined) return `mesh namespace ${String(source[2])}`;
+  if (section === "mtls" || (section === "platform" && key === "serviceMesh")) return "mesh";
   if (section === "caBundles") return "caBundles";
   return String(section ?? "policy");
 }
