@@ -17,7 +17,9 @@ test("maistra-v2: SMCP dataPlane.mtls, PeerAuthentication v1beta1 mesh-wide, per
   const out = objects(result);
   const smcp = out.get("istio-system/servicemeshcontrolplane-basic.yaml") ?? {};
   assert.is(smcp["apiVersion"], "maistra.io/v2");
-  assert.equal((smcp["spec"] as { security: unknown }).security, { dataPlane: { mtls: true } });
+  const security = (smcp["spec"] as { security: Record<string, unknown> }).security;
+  assert.equal(security["dataPlane"], { mtls: true });
+  assert.equal((security["controlPlane"] as { tls: { minProtocolVersion: string } }).tls.minProtocolVersion, "TLSv1_2");
   const meshWide = out.get("istio-system/peerauthentication-default.yaml") ?? {};
   assert.is(meshWide["apiVersion"], "security.istio.io/v1beta1");
   assert.equal(meshWide["spec"], { mtls: { mode: "STRICT" } });

@@ -249,7 +249,7 @@ const invalid: Array<[string, { given: unknown; want: Want }]> = [
   ["reloadOnRotation with an unknown workload kind", { given: yaml("services:\n  - { name: web, namespace: demo, reloadOnRotation: [deploy/web] }\n"), want: { keyword: "pattern", instancePath: "/services/0/reloadOnRotation/0" } }],
   ["unknown keystore format", { given: yaml("services:\n  - { name: web, namespace: demo, certificate: { issuer: internal, keystores: [p12] } }\n"), want: { keyword: "enum", instancePath: "/services/0/certificate/keystores/0" } }],
   ["OpenShift version written as a YAML number", { given: yaml(`${SERVICE}platform: { openshift: 4.19 }\n`), want: { keyword: "type", instancePath: "/platform/openshift" } }],
-  ["cipher suite in OpenSSL spelling", { given: yaml(`${SERVICE}tls: { cipherSuites: [ECDHE-RSA-AES128-GCM-SHA256] }\n`), want: { keyword: "pattern", instancePath: "/tls/cipherSuites/0" } }],
+  ["cipher suite in lower case", { given: yaml(`${SERVICE}tls: { cipherSuites: [tls_ecdhe_rsa_with_aes_128_gcm_sha256] }\n`), want: { keyword: "pattern", instancePath: "/tls/cipherSuites/0" } }],
   ["a curve listed twice", { given: yaml(`${SERVICE}tls: { ecdhCurves: [X25519, X25519] }\n`), want: { keyword: "uniqueItems", instancePath: "/tls/ecdhCurves" } }],
   ["mtls namespace key that is not a name", { given: yaml("mtls: { namespaces: { Legacy: PERMISSIVE } }\n"), want: { keyword: "pattern", instancePath: "/mtls/namespaces", propertyName: "Legacy" } }],
   ["mtls mode in lower case", { given: yaml("mtls: { mode: strict }\n"), want: { keyword: "enum", instancePath: "/mtls/mode" } }],

@@ -138,6 +138,8 @@ export interface Model {
     reloader: boolean;
   };
   tls: TlsPolicyInput;
+  /** The TLS policy resolved against the profile and the mesh flavor; absent when it has errors. */
+  tlsResolved?: import("../tls/resolve.js").ResolvedTls;
   mtls?: { mode: MtlsMode; path: PolicyPath; namespaces: readonly { namespace: string; mode: MtlsMode; path: PolicyPath }[] };
   authorities: readonly Authority[];
   issuers: readonly Issuer[];

@@ -1,5 +1,6 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
 import { canonicalGoDuration, parseGoDuration } from "../util/go-duration.js";
+import { resolveTls } from "../tls/resolve.js";
 import { formatPath } from "../util/path.js";
 import { suggest } from "../util/suggest.js";
 import type { Pruned } from "../validate/prune.js";
@@ -128,6 +129,9 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
     caBundles,
     output: { ...input.output },
   };
+  const tls = resolveTls(model.tls, model.platform.mesh.flavor, ["tls"]);
+  findings.push(...tls.findings);
+  if (tls.value) model.tlsResolved = tls.value;
   if (input.knative) {
     const k = input.knative;
     const issuersPath = ["knative", "issuers"];
