@@ -134,6 +134,7 @@ test("rotation phases: issuers move at issue-new, mesh roots carry both until dr
     assert.is(issuer.spec.ca.secretName, issuerSecret, phase);
     const cacerts = parse(result.tree?.secretFiles.get("istio-system/secret-cacerts.yaml") ?? "") as { data: Record<string, string> };
     assert.match(decode(cacerts, "root-cert.pem").trim(), roots(rootCount), phase);
+    assert.ok(result.notes.some((n) => n.subject === "authority internal" && n.text.startsWith(`rotation to internal-2027, phase ${phase}: `)), phase);
   }
   rmSync(dir, { recursive: true, force: true });
 });
@@ -182,6 +183,18 @@ test("a subject that is not a distinguished name fails generation with MS3005 an
   const result = await compilePolicy({ policyFile: policy, missingMaterial: "generate" });
   assert.equal(result.diagnostics.map((d) => [d.code, d.range?.start.line]), [["MS3005", 8]]);
   assert.not.ok(existsSync(join(state, "authorities", "internal")));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("Knative trust bundles carry the generated root, byte for byte, and it parses as a CA", async () => {
+  const { dir, policy, state } = setup(POLICY.replace("mtls: { mode: STRICT }\n", "knative:\n  trustBundle: { authorities: [internal], namespaces: [knative-serving] }\n").replace("flavor: maistra-v2", "flavor: none"));
+  const result = await compilePolicy({ policyFile: policy, missingMaterial: "generate" });
+  assert.equal(result.diagnostics, []);
+  const cm = parse(result.tree?.files.get("knative-serving/configmap-knative-trust-bundle.yaml") ?? "") as { data: Record<string, string> };
+  const root = readFileSync(join(state, "authorities", "internal", "root-cert.pem"), "utf8");
+  assert.is(cm.data["internal.pem"], root);
+  writeFileSync(join(dir, "bundle.pem"), cm.data["internal.pem"] ?? "");
+  assert.match(execFileSync("openssl", ["x509", "-in", join(dir, "bundle.pem"), "-noout", "-text"], { encoding: "utf8" }), /CA:TRUE/);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -23,6 +23,15 @@ export const authoritiesTarget: Target = {
     for (const authority of model.authorities) {
       if (authority.source.type === "certManager") planCertManagerCa(model, authority, plan);
     }
+    if (model.rotation) {
+      const r = model.rotation;
+      const phases: Record<typeof r.phase, string> = {
+        "trust-both": `trust bundles and the mesh root carry both ${r.authority} and ${r.next}; issuers still sign with ${r.authority}. Wait until every client has reloaded its bundle, then run \`mesh-security ca rotate ${r.authority}\``,
+        "issue-new": `issuers sign with ${r.next}; bundles still carry both roots. Wait until cert-manager has renewed every certificate (or force it) and the mesh has rotated workload certificates, then run \`mesh-security ca rotate ${r.authority}\``,
+        "drop-old": `bundles carry only ${r.next}. After a grace period run \`mesh-security ca rotate ${r.authority}\` to finish: references move to ${r.next} and ${r.authority} leaves the policy`,
+      };
+      plan.notes.push({ subject: `authority ${r.authority}`, text: `rotation to ${r.next}, phase ${r.phase}: ${phases[r.phase]}` });
+    }
     if (model.output.secrets !== "none") {
       planIssuerSecrets(context, plan);
       planMeshCacerts(context, plan);
