@@ -97,6 +97,16 @@ for (const [name, source] of [
   });
 }
 
+test("values are put back after parsing: in key position, inside a longer scalar, and never parsed", async () => {
+  const dir = templatesWith('apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: {{y name}}\n  namespace: demo\ndata:\n  {{y key}}: {{y value}}\n  label: prefix-{{y name}}\n');
+  const renderer = new Renderer(dir);
+  for (const value of ["a\nb: c", "---\nkind: Secret", "!!binary x"]) {
+    const result = await renderer.render(planned({ name: "bundle", key: "k.pem", value }, { template: "t/x" }));
+    assert.equal(result.value?.object["data"], { "k.pem": value, label: 'prefix-"bundle"' });
+  }
+  rmSync(dir, { recursive: true });
+});
+
 test("a missing template is reported", async () => {
   const dir = templatesWith("x: 1\n");
   const result = await new Renderer(dir).render(planned({}, { template: "t/missing" }));

@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
@@ -28,12 +29,31 @@ const BLOCK_HELPERS = new Set(["if", "unless", "each", "with"]);
 export class Renderer {
   readonly #handlebars = Handlebars.create();
   readonly #cache = new Map<string, Promise<Template | Finding>>();
+  /** Parsed skeletons by rendered text: objects of one template and shape parse once. */
+  readonly #skeletons = new Map<string, { object: unknown } | { error: string }>();
+  /** Values written by `y` during the current (synchronous) template call. */
+  #slots: unknown[] = [];
+  readonly #nonce = randomBytes(6).toString("hex");
+  readonly #patterns = {
+    exact: new RegExp(`^\u0000ms-${this.#nonce}-(\\d+)\u0000$`),
+    // Inside a plain scalar the placeholder keeps its JSON spelling (quotes and \u0000 escapes).
+    embedded: new RegExp(`"\\\\u0000ms-${this.#nonce}-(\\d+)\\\\u0000"`, "g"),
+    marker: `ms-${this.#nonce}-`,
+  };
 
   constructor(readonly directory: string = BUILTIN_TEMPLATES) {
+    // `y` writes a placeholder string (JSON, so a YAML scalar) and keeps the value aside; the value is
+    // put back into the parsed object afterwards. Values therefore never pass through the YAML parser:
+    // nothing in them can become a key, a document or a tag.
     this.#handlebars.registerHelper("y", (value: unknown) => {
       if (value === undefined) throw new Error("y: value is undefined");
-      return JSON.stringify(value);
+      this.#slots.push(value);
+      return JSON.stringify(this.#token(this.#slots.length - 1));
     });
+  }
+
+  #token(index: number): string {
+    return `\u0000ms-${this.#nonce}-${index}\u0000`;
   }
 
   /** Render one planned object; a finding names the template on any failure. */
@@ -44,18 +64,23 @@ export class Renderer {
       finding: { code: "MS4004", message: `template ${planned.template}: ${message}`, path: planned.source },
     });
     let text: string;
+    let slots: unknown[];
     try {
+      this.#slots = [];
       text = template(planned.values);
     } catch (error) {
       return fail(error instanceof Error ? error.message : String(error));
+    } finally {
+      slots = this.#slots;
+      this.#slots = [];
     }
-    const doc = parseDocument(text, { version: "1.2", schema: "core", uniqueKeys: true, strict: true });
-    if (doc.errors.length > 0) return fail(`rendered invalid YAML: ${doc.errors[0]?.message.split("\n")[0] ?? ""}`);
-    if (doc.warnings.length > 0) return fail(`rendered YAML with warnings: ${doc.warnings[0]?.message.split("\n")[0] ?? ""}`);
-    // parseDocument keeps only the first document; a second one shows up as an error above, but an
-    // explicit end marker followed by content would not, so look for a document start in the text too.
-    if (/^---/m.test(text.replace(/^---\s*\n/, ""))) return fail("rendered more than one YAML document");
-    const object: unknown = doc.toJS({ maxAliasCount: 0 });
+    let skeleton = this.#skeletons.get(text);
+    if (!skeleton) {
+      skeleton = parseSkeleton(text);
+      this.#skeletons.set(text, skeleton);
+    }
+    if ("error" in skeleton) return fail(skeleton.error);
+    const object = this.#fill(skeleton.object, slots);
     if (!isRecord(object)) return fail("did not render a YAML mapping");
     const metadata = isRecord(object["metadata"]) ? object["metadata"] : {};
     const mismatches: string[] = [];
@@ -65,6 +90,28 @@ export class Renderer {
     if (metadata["namespace"] !== planned.namespace) mismatches.push(`metadata.namespace ${JSON.stringify(metadata["namespace"])} (expected ${planned.namespace ?? "none"})`);
     if (mismatches.length > 0) return fail(`rendered a different object: ${mismatches.join(", ")}`);
     return { value: { planned, object } };
+  }
+
+  /** A copy of the skeleton with every placeholder replaced by its value. */
+  #fill(node: unknown, slots: readonly unknown[]): unknown {
+    const { exact, embedded, marker } = this.#patterns;
+    const fill = (value: unknown): unknown => {
+      if (typeof value === "string") {
+        if (!value.includes(marker)) return value;
+        const whole = exact.exec(value);
+        if (whole) return structuredClone(slots[Number(whole[1])]);
+        // A placeholder inside a longer scalar: the JSON text the template asked for, as a string.
+        return value.replace(embedded, (_m, i: string) => JSON.stringify(slots[Number(i)]));
+      }
+      if (Array.isArray(value)) return value.map(fill);
+      if (isRecord(value)) {
+        const out: Record<string, unknown> = {};
+        for (const [key, child] of Object.entries(value)) out[String(fill(key))] = fill(child);
+        return out;
+      }
+      return value;
+    };
+    return fill(node);
   }
 
   #load(id: string): Promise<Template | Finding> {
@@ -126,6 +173,17 @@ function findUnsafeExpressions(node: hbs.AST.Program): string[] {
   };
   visit(node.body);
   return problems;
+}
+
+/** Parse rendered text (with placeholders) once: exactly one YAML document, no warnings. */
+function parseSkeleton(text: string): { object: unknown } | { error: string } {
+  const doc = parseDocument(text, { version: "1.2", schema: "core", uniqueKeys: true, strict: true });
+  if (doc.errors.length > 0) return { error: `rendered invalid YAML: ${doc.errors[0]?.message.split("\n")[0] ?? ""}` };
+  if (doc.warnings.length > 0) return { error: `rendered YAML with warnings: ${doc.warnings[0]?.message.split("\n")[0] ?? ""}` };
+  // parseDocument keeps only the first document; a second one shows up as an error above, but an
+  // explicit end marker followed by content would not, so look for a document start in the text too.
+  if (/^---/m.test(text.replace(/^---\s*\n/, ""))) return { error: "rendered more than one YAML document" };
+  return { object: doc.toJS({ maxAliasCount: 0 }) };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
