@@ -42,6 +42,15 @@ test("policy errors exit 1 with file:line:column; github format annotates", () =
   assert.is((JSON.parse(json.stdout) as unknown[]).length, 10);
 });
 
+test("the precompiled schema validator in dist gives the same diagnostics as compiling the schema", async () => {
+  const { compilePolicy } = await import("../src/compile.js");
+  for (const policy of [broken, example]) {
+    const fromBin = JSON.parse(run(["validate", policy, "--format", "json"]).stdout) as unknown[];
+    const inProcess = (await compilePolicy({ policyFile: policy, missingMaterial: "ignore" })).diagnostics;
+    assert.equal(fromBin, JSON.parse(JSON.stringify(inProcess)));
+  }
+});
+
 test("usage errors exit 2", () => {
   assert.is(run(["compile", example]).code, 2);
   assert.is(run(["compile", example, "--stdout", "-o", "x"]).code, 2);

@@ -1,4 +1,5 @@
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import AjvModule from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
@@ -16,15 +17,32 @@ export const SCHEMA_FILE = fileURLToPath(new URL("../../schemas/mesh-security.sc
 
 let cached: { schema: Record<string, unknown>; validate: ValidateFunction; patterns: Map<string, string> } | undefined;
 
-/** The schema, compiled once per process on first use (never at module load). */
+/**
+ * The schema's validator, made once per process on first use (never at module load): the one
+ * precompiled by the build (dist/validate/policy-validator.cjs, scripts/build-validator.mjs) when
+ * running from dist, else compiled here with the same options.
+ */
 function compiled(): NonNullable<typeof cached> {
   if (!cached) {
     const schema = JSON.parse(readFileSync(SCHEMA_FILE, "utf8")) as Record<string, unknown>;
-    const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, useDefaults: true, allowUnionTypes: true, verbose: true });
-    addFormats(ajv, ["email", "uri", "hostname"]);
-    cached = { schema, validate: ajv.compile(schema), patterns: describePatterns(schema) };
+    cached = { schema, validate: precompiled() ?? compileSchema(schema), patterns: describePatterns(schema) };
   }
   return cached;
+}
+
+function precompiled(): ValidateFunction | undefined {
+  try {
+    const module = createRequire(import.meta.url)("./policy-validator.cjs") as { default?: ValidateFunction } & ValidateFunction;
+    return module.default ?? module;
+  } catch {
+    return undefined;
+  }
+}
+
+function compileSchema(schema: Record<string, unknown>): ValidateFunction {
+  const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, useDefaults: true, allowUnionTypes: true, verbose: true });
+  addFormats(ajv, ["email", "uri", "hostname"]);
+  return ajv.compile(schema);
 }
 
 /** The schema as data (for `mesh-security schema`). */
