@@ -8,8 +8,7 @@ import type { SourceMap } from "./load/source-map.js";
 import type { Model } from "./model/model.js";
 import { loadMaterial } from "./material/load-material.js";
 import type { MissingMaterial } from "./material/load-material.js";
-import { Renderer } from "./render/render.js";
-import type { RenderedObject } from "./render/render.js";
+import type { RenderedObject, Renderer } from "./render/render.js";
 import { TARGETS } from "./targets/registry.js";
 import type { AuthorityMaterialView, ExplainNote } from "./targets/target.js";
 import { validatePolicy } from "./validate/validate-policy.js";
@@ -34,6 +33,7 @@ export interface CompileOptions {
   previous?: ReadonlyMap<string, Record<string, unknown>>;
   /** A shared renderer (templates compiled once per process). */
   renderer?: Renderer;
+
 }
 
 export interface CompileResult {
@@ -83,7 +83,8 @@ async function runPipeline(options: CompileOptions): Promise<CompileResult> {
   const notes = planned.flatMap((p) => p.notes);
   if (hasErrors(diagnostics)) return { ...base, diagnostics, model, notes };
 
-  const renderer = options.renderer ?? new Renderer(options.templatesDir);
+  // Handlebars loads only once there is something to render.
+  const renderer = options.renderer ?? new (await import("./render/render.js")).Renderer(options.templatesDir);
   const rendered: RenderedObject[] = [];
   const renderFindings: Finding[] = [];
   for (const object of planned.flatMap((p) => p.objects)) {
