@@ -70,6 +70,20 @@ for (let i = 0; i < Math.max(5, RUNS * 2); i++) {
 const coldRow = `cold start \`mesh-security validate\` (3 services): median ${median(cold).toFixed(0)} ms vs \`node -e 0\` ${median(bare).toFixed(0)} ms (ratio ${(median(cold) / median(bare)).toFixed(2)})`;
 process.stderr.write(`${coldRow}\n`);
 
+// CA generation per key algorithm (root + intermediate), medians.
+const { generateAuthority } = await import("../src/ca/generate.js");
+const caRows = ["| key algorithm | root + intermediate (median ms) |", "| --- | ---: |"];
+for (const keyAlgorithm of ["ECDSA-P256", "ECDSA-P384", "RSA-2048", "RSA-3072", "RSA-4096"] as const) {
+  const times: number[] = [];
+  for (let i = 0; i < (keyAlgorithm.startsWith("RSA-4") ? 3 : RUNS); i++) {
+    const t0 = performance.now();
+    await generateAuthority({ name: "bench", keyAlgorithm, subject: "CN=bench root CA", validityDays: 790, intermediate: true, intermediateValidityDays: 395 }, new Date());
+    times.push(performance.now() - t0);
+  }
+  caRows.push(`| ${keyAlgorithm} | ${median(times).toFixed(0)} |`);
+  process.stderr.write(`${caRows[caRows.length - 1]}\n`);
+}
+
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const report = [
   "# Benchmark results",
@@ -80,6 +94,10 @@ const report = [
   ...rows,
   "",
   coldRow,
+  "",
+  "CA generation (RSA key generation is randomised: expect wide spread):",
+  "",
+  ...caRows,
   "",
 ].join("\n");
 writeFileSync("bench/results.md", report);
