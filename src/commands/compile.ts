@@ -80,16 +80,17 @@ async function runCompile(argv: CompileArgs): Promise<number> {
     process.stderr.write(describeChanges(out, changes));
     return EXIT.stale;
   }
-  const findings = await writeOutputDir(out, files, { force: argv.force });
-  if (findings.length > 0) return failIo(findings, out, argv);
+  // Secrets first: the Argo CD output refers to them, and a failure here leaves that output untouched.
   const { secretFiles } = result.tree;
   if (secretFiles.size > 0) {
     // Private keys never go into the Argo CD directory unless output.secrets is inline.
     const secretsDir = argv.secretsDir ?? join(argv.stateDir ?? defaultStateDir(argv.policy), "private", "secrets");
-    const secretFindings = await writeOutputDir(secretsDir, secretFiles, { private: true });
+    const secretFindings = await writeOutputDir(secretsDir, secretFiles, { private: true, force: argv.force });
     if (secretFindings.length > 0) return failIo(secretFindings, secretsDir, argv);
     process.stderr.write(`wrote ${secretFiles.size} Secret(s) with private keys to ${secretsDir} (apply them out of band; never commit them)\n`);
   }
+  const findings = await writeOutputDir(out, files, { force: argv.force });
+  if (findings.length > 0) return failIo(findings, out, argv);
   const objects = result.rendered?.length ?? 0;
   process.stderr.write(`wrote ${objects} object(s) in ${files.size} file(s) to ${out}\n`);
   return EXIT.ok;
