@@ -1,134 +1,109 @@
+import { CODES } from "../diagnostics/codes.js";
 import type { Finding } from "../diagnostics/diagnostic.js";
-import type { TlsPolicyInput } from "../model/model.js";
-import type { Curve, MeshFlavor, TlsVersion } from "../model/policy-input.js";
-import { suggest } from "../util/suggest.js";
-import { BY_IANA, BY_OPENSSL, CIPHER_SUITES, HTTP2_SUITES } from "./ciphers.js";
-import { MOZILLA_GUIDELINES_VERSION, PROFILES } from "./profiles.js";
+import type { Curve, TlsVersion } from "../model/policy-input.js";
+import { editDistance, suggest } from "../util/suggest.js";
+import { BY_IANA, BY_OPENSSL, HTTP2_SUITES } from "./ciphers.js";
+import type { CipherSuite } from "./ciphers.js";
+import { MOZILLA_GUIDELINES, PROFILES } from "./profiles.js";
+import type { Profile } from "./profiles.js";
 import { TARGETS_TLS } from "./targets.js";
-import type { TargetFlavor } from "./targets.js";
+import type { TargetFlavor, TargetTls } from "./targets.js";
+
+/** The policy's `tls:` section as the rules read it. */
+export interface TlsInput {
+  profile: "modern" | "intermediate" | "old" | "custom";
+  minVersion?: TlsVersion;
+  maxVersion?: TlsVersion;
+  cipherSuites?: readonly string[];
+  ecdhCurves?: readonly Curve[];
+}
+
+type Source = "profile" | "policy";
 
 /** The TLS policy with the profile applied and intersected with the target: what every target reads. */
 export interface ResolvedTls {
-  profile: TlsPolicyInput["profile"];
-  guidelines: string;
+  profile: TlsInput["profile"];
+  guidelines: typeof MOZILLA_GUIDELINES;
+  /** The flavor the lists were intersected with ("none": validated only). */
+  flavor: TargetFlavor | "none";
   minVersion: TlsVersion;
   maxVersion: TlsVersion;
-  /** TLS 1.2-and-below suites, IANA names, priority order; empty when only TLS 1.3 is allowed. */
+  /** TLS 1.2-and-below suites, IANA names, priority order, supported by the flavor; empty when only TLS 1.3 is allowed. */
   cipherSuites: string[];
+  /** Priority order; empty means the target's defaults (profile custom without `ecdhCurves`). */
   ecdhCurves: Curve[];
-  source: { minVersion: "profile" | "policy"; maxVersion: "profile" | "policy"; cipherSuites: "profile" | "policy"; ecdhCurves: "profile" | "policy" };
-  /** Profile suites or curves the target does not support (left out, not an error: the profile is advice). */
+  source: { minVersion: Source; maxVersion: Source; cipherSuites: Source; ecdhCurves: Source };
+  /** Profile suites and curves the flavor does not support, left out (the intersection; not an error). */
   dropped: string[];
 }
 
 const ORDER: readonly TlsVersion[] = ["TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3"];
 const rank = (v: TlsVersion): number => ORDER.indexOf(v);
+const ALL_CURVES: ReadonlySet<Curve> = new Set(["CurveP256", "CurveP384", "CurveP521", "X25519"]);
+
+/** The candidate nearest to `word` by edit distance, however far (for "use this supported one instead"). */
+function nearest(word: string, candidates: Iterable<string>): string | undefined {
+  let best: string | undefined;
+  let bestDistance = Infinity;
+  for (const candidate of candidates) {
+    const distance = editDistance(word, candidate);
+    if (distance < bestDistance) [best, bestDistance] = [candidate, distance];
+  }
+  return best;
+}
+
+const isError = (f: Finding): boolean => CODES[f.code].severity === "error";
 
 /**
- * Apply the profile (Mozilla Server Side TLS 5.8), the policy's narrowing and the target's limits.
- * Nothing unknown ever reaches a target: Maistra silently drops unknown suites and turns an unknown
- * version into TLS_AUTO, so a value is only returned when there are no errors.
+ * Apply the profile (Mozilla Server Side TLS 5.8), the policy's narrowing and the flavor's limits, and
+ * check the TLS rules (MS2201-MS2212). Nothing unknown ever reaches a target: Maistra silently drops
+ * unknown suites and turns an unknown version into TLS_AUTO, and Istio drops suites it does not know,
+ * so a value is only returned when there are no errors. With flavor "none" the names and the generic
+ * rules are still checked, without a target to intersect with.
  */
-export function resolveTls(input: TlsPolicyInput, flavor: MeshFlavor, path: readonly (string | number)[] = ["tls"]): { value?: ResolvedTls; findings: Finding[] } {
+export function resolveTls(input: TlsInput, flavor: TargetFlavor | "none", path: readonly (string | number)[] = ["tls"]): { value?: ResolvedTls; findings: Finding[] } {
   const findings: Finding[] = [];
-  const at = (...rest: (string | number)[]): (string | number)[] => [...path, ...rest];
-  const target = flavor === "none" ? undefined : TARGETS_TLS[flavor as TargetFlavor];
+  const at: At = (...rest) => [...path, ...rest];
+  const target = flavor === "none" ? undefined : TARGETS_TLS[flavor];
   const profile = input.profile === "custom" ? undefined : PROFILES[input.profile];
 
-  if (!profile && !input.minVersion) findings.push({ code: "MS2212", message: "profile custom needs `minVersion`", path: at("profile") });
+  // Versions.
+  if (!profile && input.minVersion === undefined) {
+    findings.push({ code: "MS2212", message: "profile custom needs `minVersion`", path: at("profile"), hint: "add `minVersion: TLSv1_2` (or the lowest version your clients need)" });
+  }
   const minVersion = input.minVersion ?? profile?.minVersion ?? "TLSv1_2";
   const maxVersion = input.maxVersion ?? profile?.maxVersion ?? "TLSv1_3";
+  const minPath = input.minVersion !== undefined ? at("minVersion") : at("profile");
+  const maxPath = input.maxVersion !== undefined ? at("maxVersion") : at("profile");
   if (rank(minVersion) > rank(maxVersion)) {
-    findings.push({ code: "MS2208", message: `minVersion ${minVersion} is above maxVersion ${maxVersion}`, path: at(input.minVersion ? "minVersion" : "maxVersion") });
+    findings.push({ code: "MS2208", message: `minVersion ${minVersion} is above maxVersion ${maxVersion}`, path: input.minVersion !== undefined ? minPath : maxPath });
   }
   if (rank(minVersion) < rank("TLSv1_2")) {
-    findings.push({ code: "MS2209", message: `${minVersion} is allowed: TLS 1.0 and 1.1 are deprecated (RFC 8996)`, path: at(input.minVersion ? "minVersion" : "profile"), hint: "use minVersion TLSv1_2 unless a client really needs older versions" });
+    findings.push({ code: "MS2209", message: `${minVersion} is allowed: TLS 1.0 and 1.1 are deprecated (RFC 8996)`, path: minPath, hint: "use minVersion TLSv1_2 unless a client really needs an older version" });
   }
-  if (target) {
-    for (const [key, version] of [["minVersion", minVersion], ["maxVersion", maxVersion]] as const) {
-      if (!target.versions.includes(version) && (key === "minVersion" || input.maxVersion)) {
-        findings.push({ code: "MS2211", message: `${flavor} cannot set ${key} ${version}; it accepts ${target.versions.join(", ")}`, path: at(input[key] ? key : "profile") });
-      }
-    }
-    if (!target.maxVersion && input.maxVersion && input.maxVersion !== "TLSv1_3") {
-      findings.push({ code: "MS2211", message: `${flavor} has no maximum TLS version setting; maxVersion ${input.maxVersion} cannot be enforced`, path: at("maxVersion") });
-    }
-  }
+  if (target) findings.push(...checkVersions(target, minVersion, maxVersion, minPath, maxPath, input.profile));
 
   const tls12Allowed = rank(minVersion) <= rank("TLSv1_2");
-  const dropped: string[] = [];
-  let cipherSuites: string[] = [];
-  if (input.cipherSuites) {
-    if (!tls12Allowed) {
-      findings.push({ code: "MS2207", message: "cipher suites are set but only TLS 1.3 is allowed: they have no effect (TLS 1.3 suites are not configurable)", path: at("cipherSuites") });
-    }
-    input.cipherSuites.forEach((name, index) => {
-      const known = BY_IANA.get(name);
-      if (!known) {
-        const openssl = BY_OPENSSL.get(name);
-        if (openssl) findings.push({ code: "MS2202", message: `${name} is an OpenSSL name; the policy takes IANA names`, path: at("cipherSuites", index), hint: `write ${openssl.iana}` });
-        else {
-          const hint = suggest(name, CIPHER_SUITES.map((s) => s.iana));
-          findings.push({ code: "MS2201", message: `unknown cipher suite ${name}`, path: at("cipherSuites", index), ...(hint ? { hint: `did you mean ${hint}?` } : {}) });
-        }
-        return;
-      }
-      if (known.tls13) {
-        findings.push({ code: "MS2204", message: `${name} is a TLS 1.3 suite: no target lets it be configured (TLS 1.3 suites are always on)`, path: at("cipherSuites", index), hint: "list only TLS 1.2 suites" });
-        return;
-      }
-      if (target && !target.cipherSuites.has(name)) {
-        const hint = suggest(name, target.cipherSuites);
-        findings.push({ code: "MS2203", message: `${flavor} does not support ${name}`, path: at("cipherSuites", index), ...(hint ? { hint: `did you mean ${hint}?` } : { hint: `supported: ${[...target.cipherSuites].join(", ")}` }) });
-        return;
-      }
-      cipherSuites.push(name);
-    });
-  } else if (tls12Allowed) {
-    if (!profile) findings.push({ code: "MS2212", message: "profile custom allows TLS 1.2 but lists no `cipherSuites`", path: at("profile") });
-    for (const name of profile?.cipherSuites ?? []) {
-      if (target && !target.cipherSuites.has(name)) dropped.push(name);
-      else cipherSuites.push(name);
-    }
-  }
-  if (!tls12Allowed) cipherSuites = [];
-  if (tls12Allowed && (input.cipherSuites || profile) && !cipherSuites.some((s) => HTTP2_SUITES.includes(s)) && !findings.some((f) => f.code === "MS2201" || f.code === "MS2202" || f.code === "MS2203")) {
-    findings.push({ code: "MS2206", message: `the cipher list has neither ${HTTP2_SUITES.join(" nor ")}: HTTP/2 needs one of them`, path: at(input.cipherSuites ? "cipherSuites" : "profile"), hint: `add ${HTTP2_SUITES[1]}` });
-  }
-  const weak = cipherSuites.filter((s) => BY_IANA.get(s)?.cbc);
-  if (weak.length > 0) {
-    findings.push({
-      code: "MS2210",
-      message: `CBC${weak.some((s) => BY_IANA.get(s)?.tripleDes) ? " and 3DES" : ""} cipher suites are enabled: ${weak.join(", ")}`,
-      path: at(input.cipherSuites ? "cipherSuites" : "profile"),
-      hint: "prefer AEAD suites (AES-GCM, ChaCha20-Poly1305)",
-    });
-  }
+  const suites = resolveSuites(input, profile, target, tls12Allowed, minPath, at);
+  const curves = resolveCurves(input, profile, target, at);
+  findings.push(...suites.findings, ...curves.findings);
+  const cipherSuites = tls12Allowed ? suites.cipherSuites : [];
+  const ecdhCurves = curves.ecdhCurves;
+  const dropped = [...suites.dropped, ...curves.dropped];
 
-  let ecdhCurves: Curve[] = [];
-  if (input.ecdhCurves) {
-    // Every flavor takes all four curves the schema allows (Maistra's list; BoringSSL's X25519 and
-    // P-256/384/521), so the policy's list passes through in its order.
-    ecdhCurves = [...input.ecdhCurves];
-  } else {
-    for (const curve of profile?.curves ?? ["X25519", "CurveP256", "CurveP384"]) {
-      if (target && !target.curves.has(curve)) dropped.push(curve);
-      else ecdhCurves.push(curve);
-    }
-  }
-
-  if (findings.some((f) => f.code !== "MS2207" && f.code !== "MS2209" && f.code !== "MS2210")) return { findings };
+  if (findings.some(isError)) return { findings };
   return {
     value: {
       profile: input.profile,
-      guidelines: `Mozilla Server Side TLS ${MOZILLA_GUIDELINES_VERSION}`,
+      guidelines: MOZILLA_GUIDELINES,
+      flavor,
       minVersion,
       maxVersion,
       cipherSuites,
       ecdhCurves,
       source: {
-        minVersion: input.minVersion ? "policy" : "profile",
-        maxVersion: input.maxVersion ? "policy" : "profile",
+        minVersion: input.minVersion !== undefined ? "policy" : "profile",
+        maxVersion: input.maxVersion !== undefined ? "policy" : "profile",
         cipherSuites: input.cipherSuites ? "policy" : "profile",
         ecdhCurves: input.ecdhCurves ? "policy" : "profile",
       },
@@ -138,13 +113,145 @@ export function resolveTls(input: TlsPolicyInput, flavor: MeshFlavor, path: read
   };
 }
 
-/** The resolved settings in the target's own spelling. */
+type At = (...rest: (string | number)[]) => (string | number)[];
+
+/** The TLS 1.2-and-below suites: the policy's list checked name by name, or the profile's intersected with the flavor. */
+function resolveSuites(input: TlsInput, profile: Profile | undefined, target: TargetTls | undefined, tls12Allowed: boolean, minPath: (string | number)[], at: At): { cipherSuites: string[]; dropped: string[]; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const cipherSuites: string[] = [];
+  const dropped: string[] = [];
+  const flavor = target?.flavor ?? "none";
+  if (input.cipherSuites) {
+    if (!tls12Allowed) {
+      findings.push({ code: "MS2207", message: "cipher suites are set but only TLS 1.3 is allowed: they have no effect (TLS 1.3 suites are always on and not configurable)", path: at("cipherSuites"), hint: "remove `cipherSuites`, or allow TLS 1.2 with `minVersion: TLSv1_2`" });
+    }
+    let http2Named = false;
+    input.cipherSuites.forEach((name, index) => {
+      const itemPath = at("cipherSuites", index);
+      const suite = BY_IANA.get(name);
+      if (!suite) {
+        const viaOpenssl = BY_OPENSSL.get(name);
+        if (viaOpenssl) {
+          http2Named ||= viaOpenssl.http2Capable;
+          findings.push({ code: "MS2202", message: `${name} is an OpenSSL name; the policy takes IANA names and writes each target's own`, path: itemPath, hint: `write ${viaOpenssl.iana}` });
+        } else {
+          const hint = suggest(name, BY_IANA.keys());
+          // A misspelt HTTP/2 suite is reported once, as the misspelling, not again as MS2206.
+          http2Named ||= hint !== undefined && BY_IANA.get(hint)?.http2Capable === true;
+          findings.push({ code: "MS2201", message: `unknown cipher suite ${name}`, path: itemPath, ...(hint ? { hint: `did you mean ${hint}?` } : {}) });
+        }
+        return;
+      }
+      if (suite.tls13) {
+        findings.push({ code: "MS2204", message: `${name} is a TLS 1.3 suite: no target lets it be configured (TLS 1.3 suites are always on)`, path: itemPath, hint: "list only TLS 1.2 suites" });
+        return;
+      }
+      http2Named ||= suite.http2Capable;
+      if (target && !target.cipherSuites.has(name)) {
+        const closest = nearest(name, target.cipherSuites);
+        const hint = closest && input.cipherSuites?.includes(closest) ? `remove it: the closest suite ${flavor} supports, ${closest}, is already listed` : `the closest suite ${flavor} supports is ${closest ?? "none"}`;
+        findings.push({ code: "MS2203", message: `${flavor} does not support ${name}`, path: itemPath, hint });
+        return;
+      }
+      if (cipherSuites.includes(name)) return;
+      cipherSuites.push(name);
+      if (tls12Allowed && suite.cbc) findings.push(weakFinding([suite], itemPath));
+    });
+    if (tls12Allowed && !http2Named) {
+      findings.push({ code: "MS2206", message: `the cipher list has neither ${HTTP2_SUITES.join(" nor ")}: HTTP/2 needs one of them`, path: at("cipherSuites"), hint: "add TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (RSA certificates) or TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 (ECDSA certificates)" });
+    }
+  } else if (tls12Allowed) {
+    if (!profile) {
+      findings.push({ code: "MS2212", message: "profile custom allows TLS 1.2 but lists no `cipherSuites`", path: at("profile"), hint: "list the TLS 1.2 suites, or set `minVersion: TLSv1_3`" });
+    } else if (profile.cipherSuites.length === 0) {
+      findings.push({ code: "MS2212", message: `profile ${input.profile} has no TLS 1.2 suites, but minVersion ${input.minVersion ?? profile.minVersion} allows TLS 1.2`, path: minPath, hint: "list `cipherSuites`, or use profile intermediate" });
+    } else {
+      for (const name of profile.cipherSuites) {
+        if (target && !target.cipherSuites.has(name)) dropped.push(name);
+        else cipherSuites.push(name);
+      }
+      const weak = cipherSuites.map((s) => BY_IANA.get(s)).filter((s): s is CipherSuite => s?.cbc === true);
+      if (weak.length > 0) findings.push(weakFinding(weak, at("profile")));
+      // Every Mozilla profile has both; this guards the intersection with the flavor.
+      if (!cipherSuites.some((s) => BY_IANA.get(s)?.http2Capable)) {
+        findings.push({ code: "MS2206", message: `profile ${input.profile} on ${flavor} leaves neither ${HTTP2_SUITES.join(" nor ")}: HTTP/2 needs one of them`, path: at("profile"), hint: "list `cipherSuites` explicitly" });
+      }
+    }
+  }
+  return { cipherSuites, dropped, findings };
+}
+
+/** The curves: the policy's list checked against the flavor, or the profile's intersected with it. */
+function resolveCurves(input: TlsInput, profile: Profile | undefined, target: TargetTls | undefined, at: At): { ecdhCurves: Curve[]; dropped: string[]; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const ecdhCurves: Curve[] = [];
+  const dropped: string[] = [];
+  const supported: ReadonlySet<Curve> = target?.curves ?? ALL_CURVES;
+  if (input.ecdhCurves) {
+    input.ecdhCurves.forEach((curve, index) => {
+      if (!supported.has(curve)) {
+        const closest = nearest(curve, supported);
+        findings.push({ code: "MS2205", message: `${target ? target.flavor : "the policy"} does not support the curve ${curve}`, path: at("ecdhCurves", index), ...(closest ? { hint: `did you mean ${closest}?` } : {}) });
+      } else if (!ecdhCurves.includes(curve)) ecdhCurves.push(curve);
+    });
+  } else {
+    // Profile custom lists no curves of its own: the target keeps its defaults (as OpenShift's Custom does).
+    for (const curve of profile?.curves ?? []) {
+      if (!supported.has(curve)) dropped.push(curve);
+      else ecdhCurves.push(curve);
+    }
+  }
+  return { ecdhCurves, dropped, findings };
+}
+
+function checkVersions(target: TargetTls, minVersion: TlsVersion, maxVersion: TlsVersion, minPath: (string | number)[], maxPath: (string | number)[], profile: TlsInput["profile"]): Finding[] {
+  const findings: Finding[] = [];
+  const fromProfile = (p: (string | number)[]): string => (p.at(-1) === "profile" ? ` (from profile ${profile})` : "");
+  if (!target.minVersions.includes(minVersion)) {
+    const lowest = target.minVersions.find((v) => rank(v) >= rank(minVersion));
+    findings.push({
+      code: "MS2211",
+      message: `${target.flavor} cannot set the minimum TLS version ${minVersion}${fromProfile(minPath)}; it accepts ${target.minVersions.join(", ")}`,
+      path: minPath,
+      ...(lowest ? { hint: `set minVersion: ${lowest}` } : {}),
+    });
+  }
+  if (!target.maxVersions.includes(maxVersion)) {
+    findings.push({
+      code: "MS2211",
+      message: target.maxVersionSettable
+        ? `${target.flavor} cannot set the maximum TLS version ${maxVersion}${fromProfile(maxPath)}; it accepts ${target.maxVersions.join(", ")}`
+        : `${target.flavor} has no maximum TLS version setting (it always allows up to ${target.maxVersions.join(", ")}); maxVersion ${maxVersion} cannot be enforced`,
+      path: maxPath,
+      hint: target.maxVersionSettable ? `set maxVersion to one of ${target.maxVersions.join(", ")}` : "remove `maxVersion`",
+    });
+  }
+  return findings;
+}
+
+function weakFinding(suites: readonly CipherSuite[], path: (string | number)[]): Finding {
+  const kind = suites.some((s) => s.tripleDes) ? "CBC and 3DES" : "CBC";
+  const what = suites.length === 1 ? `the ${kind} suite ${suites[0]?.iana} is enabled` : `${kind} suites are enabled: ${suites.map((s) => s.iana).join(", ")}`;
+  return { code: "MS2210", message: what, path, hint: "prefer AEAD suites (AES-GCM, ChaCha20-Poly1305)" };
+}
+
+/**
+ * The resolved settings in the flavor's own spelling (Maistra: Go/IANA suites, `TLSv1_2`, `CurveP256`;
+ * Sail: OpenSSL suites, `TLSV1_2`, `P-256`). Lists only: SMCP v1 wants suites and curves comma-separated,
+ * which the mesh target does (see `TargetTls.listFormat`). Sail has no maximum field: its
+ * `maxProtocolVersion` is the fixed TLS 1.3 and is not to be written. Throws on a name the flavor's
+ * vocabulary lacks, which only a value resolved for another flavor can hold (a programming error).
+ */
 export function formatForTarget(resolved: ResolvedTls, flavor: TargetFlavor): { minProtocolVersion: string; maxProtocolVersion: string; cipherSuites: string[]; ecdhCurves: string[] } {
   const target = TARGETS_TLS[flavor];
+  const checked = (name: string, vocabulary: ReadonlySet<string>): string => {
+    if (!vocabulary.has(name)) throw new Error(`internal: ${name} is not accepted by ${flavor} (TLS resolved for ${resolved.flavor})`);
+    return name;
+  };
   return {
-    minProtocolVersion: target.version(resolved.minVersion),
-    maxProtocolVersion: target.version(resolved.maxVersion),
-    cipherSuites: resolved.cipherSuites.map((s) => target.cipher(s)),
-    ecdhCurves: resolved.ecdhCurves.map((c) => target.curve(c)),
+    minProtocolVersion: checked(target.versionName(resolved.minVersion), target.vocabulary.versions),
+    maxProtocolVersion: checked(target.versionName(resolved.maxVersion), target.vocabulary.versions),
+    cipherSuites: resolved.cipherSuites.map((s) => checked(target.cipherName(s), target.vocabulary.cipherSuites)),
+    ecdhCurves: resolved.ecdhCurves.map((c) => checked(target.curveName(c), target.vocabulary.curves)),
   };
 }
