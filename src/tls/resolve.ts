@@ -1,5 +1,6 @@
 import { CODES } from "../diagnostics/codes.js";
 import type { Finding } from "../diagnostics/diagnostic.js";
+import type { TlsPolicyInput } from "../model/model.js";
 import type { Curve, TlsVersion } from "../model/policy-input.js";
 import { editDistance, suggest } from "../util/suggest.js";
 import { BY_IANA, BY_OPENSSL, HTTP2_SUITES } from "./ciphers.js";
@@ -9,14 +10,8 @@ import type { Profile } from "./profiles.js";
 import { TARGETS_TLS } from "./targets.js";
 import type { TargetFlavor, TargetTls } from "./targets.js";
 
-/** The policy's `tls:` section as the rules read it. */
-export interface TlsInput {
-  profile: "modern" | "intermediate" | "old" | "custom";
-  minVersion?: TlsVersion;
-  maxVersion?: TlsVersion;
-  cipherSuites?: readonly string[];
-  ecdhCurves?: readonly Curve[];
-}
+/** The policy's `tls:` section as the rules read it (the model's own type). */
+export type TlsInput = TlsPolicyInput;
 
 type Source = "profile" | "policy";
 
