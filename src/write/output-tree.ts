@@ -104,20 +104,19 @@ export function buildOutputTree(
 
 /** Labels every owned object carries, and the sync wave annotation. */
 function decorate(rendered: RenderedObject, settings: TreeSettings): Record<string, unknown> {
-  const object = structuredClone(rendered.object);
-  const metadata = (object["metadata"] ?? {}) as Record<string, unknown>;
-  const labels = { ...((metadata["labels"] as Record<string, string> | undefined) ?? {}) };
-  labels["app.kubernetes.io/managed-by"] = MANAGED_BY;
-  labels["mesh-security/policy"] = settings.policyName;
-  metadata["labels"] = labels;
+  // A new top level and metadata; everything below is shared with the rendered object and only read
+  // (canonicalize copies while it sorts).
+  const metadata = { ...((rendered.object["metadata"] ?? {}) as Record<string, unknown>) };
+  metadata["labels"] = {
+    ...((metadata["labels"] as Record<string, string> | undefined) ?? {}),
+    "app.kubernetes.io/managed-by": MANAGED_BY,
+    "mesh-security/policy": settings.policyName,
+  };
   if (settings.syncWaves) {
-    const annotations = { ...((metadata["annotations"] as Record<string, string> | undefined) ?? {}) };
     // Argo CD reads the wave as a string annotation.
-    annotations["argocd.argoproj.io/sync-wave"] = String(rendered.planned.wave);
-    metadata["annotations"] = annotations;
+    metadata["annotations"] = { ...((metadata["annotations"] as Record<string, string> | undefined) ?? {}), "argocd.argoproj.io/sync-wave": String(rendered.planned.wave) };
   }
-  object["metadata"] = metadata;
-  return object;
+  return { ...rendered.object, metadata };
 }
 
 function formatIgnoreDifferences(entries: readonly IgnoreDifference[], policyFile: string): string {
