@@ -35,7 +35,7 @@ export class SourceMap {
     const doc = this.#doc;
     if (!doc?.contents) return this.rangeOf(0, 0);
     let node: Node | null = doc.contents as Node;
-    let best: [number, number] = firstLineOf(node);
+    let best: [number, number] = startOf(node);
     for (const [index, segment] of path.entries()) {
       const isLast = index === path.length - 1;
       if (isMap(node)) {
@@ -52,7 +52,7 @@ export class SourceMap {
       } else if (isSeq(node) && typeof segment === "number") {
         const item = node.items[segment] as Node | undefined;
         if (!item?.range) break;
-        best = firstLineOf(item);
+        best = startOf(item);
         node = item;
         if (isLast) return this.rangeOf(...valueRange(item));
       } else {
@@ -63,14 +63,13 @@ export class SourceMap {
   }
 }
 
-/** A scalar's own extent; for a collection only its first line, so frames stay short. */
+/** A scalar's own extent; for a collection only its first character, so frames stay short. */
 function valueRange(node: Node): [number, number] {
   const [start, end] = node.range ?? [0, 0];
-  if (isScalar(node)) return [start, end];
-  return firstLineOf(node);
+  return isScalar(node) ? [start, end] : startOf(node);
 }
 
-function firstLineOf(node: Node): [number, number] {
-  const [start, end] = node.range ?? [0, 0];
-  return [start, Math.max(start + 1, Math.min(end, start + 1))];
+function startOf(node: Node): [number, number] {
+  const start = node.range?.[0] ?? 0;
+  return [start, start + 1];
 }

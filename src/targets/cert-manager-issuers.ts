@@ -60,9 +60,9 @@ function issuerSpec(model: Model, issuer: Issuer, findings: Finding[], secrets: 
     const signing = signingAuthorityName(model, spec.authority);
     const authority = findAuthority(model, signing);
     if (!authority) return undefined; // MS2004 was reported by normalize
-    // A CA cert-manager makes itself (`certManager:`) has its Secret in cert-manager's namespace only
-    // (authorities.ts); other authorities' Secrets are placed where the issuer reads them.
-    const secret = authority.source.type === "certManager" ? authoritySecret(model, authority) : authoritySecret(model, authority, issuer.namespace);
+    // authoritySecret knows where each kind of authority keeps its Secret (a CA cert-manager makes
+    // stays in cert-manager's namespace; generated ones are placed where the issuer reads them).
+    const secret = authoritySecret(model, authority, issuer.namespace);
     // cert-manager reads a ClusterIssuer's CA Secret from its cluster resource namespace only, and an
     // Issuer's from the Issuer's namespace (cert-manager docs, "CA" issuer and "Cluster Resource Namespace").
     if (secret.namespace !== readsFrom) {
