@@ -25,6 +25,8 @@ test("the seed's KnativeServing config: issuer refs as YAML strings, flags Enabl
   assert.equal(((ca["metadata"] as Record<string, Record<string, string>>)["annotations"] ?? {})["argocd.argoproj.io/sync-wave"], "-10");
   const bundle = objects(result).get("cluster/bundle-knative-bundle.yaml") ?? {};
   assert.equal((bundle["spec"] as { sources: unknown }).sources, [{ secret: { key: "ca.crt", name: "knative-serving-ca" } }]);
+  // target.configMap.metadata (the Knative label) needs trust-manager v0.17: explain says so.
+  assert.ok(result.notes.some((n) => /needs trust-manager v0\.17\.0 or later/.test(n.text)));
   assert.ok(result.notes.some((n) => /restart deploy\/activator/.test(n.text)));
   assert.ok(result.notes.some((n) => /restart deploy\/controller/.test(n.text)));
 });

@@ -130,15 +130,85 @@ test("during a rotation the destination CA carries both roots while both sign", 
   assert.equal(tls["destinationCACertificate"], `${pem("root").rootCertPem}${pem("next").rootCertPem}`);
 });
 
+// openshift/router endpointsForAlias matches targetPort against the endpoints' port (the pod's) or port name.
+test("a Route to a Service owned elsewhere targets the pod port, not the Service port", async () => {
+  const result = await compileText(`${HEADER}${LE}services:\n  - { name: api, namespace: shop, port: 443, targetPort: 8443, exposure: reencrypt, host: api.example.com }\n`);
+  assert.equal(result.diagnostics, []);
+  assert.equal(spec(objects(result).get("shop/route-api.yaml"))["port"], { targetPort: 8443 });
+});
+
+test("a named container port of a Service owned elsewhere needs portName (MS2118); with it the Route names the Service port", async () => {
+  const named = `${HEADER}${LE}services:\n  - { name: api, namespace: shop, port: 443, targetPort: web-tls, exposure: reencrypt, host: api.example.com }\n`;
+  assert.equal(codesAt(await compileText(named)), [["MS2118", 12, 58]]);
+  const result = await compileText(named.replace("targetPort: web-tls", "targetPort: web-tls, portName: tls"));
+  assert.equal(result.diagnostics, []);
+  assert.equal(spec(objects(result).get("shop/route-api.yaml"))["port"], { targetPort: "tls" });
+});
+
+test("an owned edge-only Service names its port http and gets no serving certificate; a TLS backend keeps https", async () => {
+  const result = await compileText(`${HEADER}${LE}services:\n  - { name: web, namespace: shop, port: 8080, selector: { app: web }, exposure: external, host: web.example.com }\n  - { name: api, namespace: shop, selector: { app: api }, exposure: reencrypt, host: api.example.com }\n`);
+  assert.equal(result.diagnostics, []);
+  const out = objects(result);
+  const web = out.get("shop/service-web.yaml");
+  assert.equal((spec(web)["ports"] as Obj[])[0]?.["name"], "http");
+  assert.not.ok("service.beta.openshift.io/serving-cert-secret-name" in annotations(web));
+  assert.equal(spec(out.get("shop/route-web.yaml"))["port"], { targetPort: "http" });
+  const api = out.get("shop/service-api.yaml");
+  assert.equal((spec(api)["ports"] as Obj[])[0]?.["name"], "https");
+  assert.equal(annotations(api)["service.beta.openshift.io/serving-cert-secret-name"], "api-tls");
+  assert.ok(result.notes.some((n) => /pods get no serving certificate/.test(n.text)));
+});
+
+test("an edge-only service that asks for a certificate still gets one", async () => {
+  const result = await compileText(`${HEADER}${LE}services:\n  - { name: web, namespace: shop, selector: { app: web }, exposure: external, host: web.example.com, certificate: { issuer: service-ca } }\n`);
+  assert.equal(annotations(objects(result).get("shop/service-web.yaml"))["service.beta.openshift.io/serving-cert-secret-name"], "web-tls");
+});
+
+// cert-manager/openshift-routes sync.go buildNextCert: Secret `<route>-tls`, Certificate `<route>-cert`.
+test("cert-manager-routes: the controller's Secret <route>-tls collides with the default serving Secret (MS2002)", async () => {
+  const policy = `${HEADER}platform: { routeCertificates: cert-manager-routes }\n${LE}services:\n  - { name: api, namespace: shop, exposure: reencrypt, host: api.example.com, routeCertificate: { issuer: le } }\n`;
+  const collision = await compileText(policy);
+  assert.equal(codesAt(collision), [["MS2002", 13, 79]]);
+  assert.match(collision.diagnostics[0]?.message ?? "", /Secret `shop\/api-tls` is written by both the Service CA .* and cert-manager openshift-routes/);
+  const fixed = await compileText(policy.replace("routeCertificate:", "certificate: { secretName: api-serving }, routeCertificate:"));
+  assert.equal(fixed.diagnostics, []);
+  assert.ok(fixed.notes.some((n) => /creates Certificate api-cert \(Secret api-tls\)/.test(n.text)));
+});
+
+test("routeCertificates defaults to externalCertificate from OpenShift 4.19 and to cert-utils before", async () => {
+  const policy = (version: string): string => `${HEADER}platform: { openshift: "${version}" }\n${LE}services:\n  - { name: api, namespace: shop, exposure: external, host: api.example.com, routeCertificate: { issuer: le } }\n`;
+  const current = objects(await compileText(policy("4.19"))).get("shop/route-api.yaml");
+  assert.equal((spec(current)["tls"] as Obj)["externalCertificate"], { name: "api-route-tls" });
+  const older = objects(await compileText(policy("4.18"))).get("shop/route-api.yaml");
+  assert.equal(annotations(older)["cert-utils-operator.redhat-cop.io/certs-from-secret"], "api-route-tls");
+  assert.not.ok("externalCertificate" in (spec(older)["tls"] as Obj));
+});
+
+test("a passthrough routeCertificate under the default wiring is only MS2015, not MS2107", async () => {
+  const result = await compileText(`${HEADER}${LE}services:\n  - { name: a, namespace: b, exposure: passthrough, host: a.example.com, certificate: { issuer: internal }, routeCertificate: { issuer: le } }\n`);
+  assert.equal(result.diagnostics.map((d) => d.code), ["MS2015"]);
+});
+
+test("MS2117: reloadOnRotation on an edge-only service without a certificate", async () => {
+  const result = await compileText(`${HEADER}platform: { reloader: true }\n${LE}services:\n  - { name: web, namespace: shop, exposure: external, host: web.example.com, reloadOnRotation: [deployment/web] }\n`);
+  assert.equal(result.diagnostics.map((d) => d.code), ["MS2117"]);
+});
+
 type Case = [string, { given: string; want: Array<[string, number, number]> }];
 const rules: Case[] = [
   ["MS2107 externalCertificate with passthrough", { given: `${HEADER}platform: { routeCertificates: external-certificate }\n${LE}services:\n  - name: a\n    namespace: b\n    exposure: passthrough\n    host: a.example.com\n    certificate: { issuer: internal }\n    routeCertificate: { issuer: le }\n`, want: [["MS2015", 18, 5], ["MS2107", 18, 5]] }],
   ["MS2108 externalCertificate below 4.19", { given: `${HEADER}platform:\n  openshift: "4.18"\n  routeCertificates: external-certificate\n${LE}services:\n  - { name: a, namespace: b, exposure: external, host: a.example.com, routeCertificate: { issuer: le } }\n`, want: [["MS2108", 7, 22]] }],
   ["MS2109 passthrough allowing HTTP", { given: `${HEADER}${LE}services:\n  - name: a\n    namespace: b\n    exposure: passthrough\n    host: a.example.com\n    certificate: { issuer: internal }\n    route: { insecureEdgeTerminationPolicy: Allow }\n`, want: [["MS2109", 17, 45]] }],
   ["MS2115 path on passthrough", { given: `${HEADER}${LE}services:\n  - name: a\n    namespace: b\n    exposure: passthrough\n    host: a.example.com\n    certificate: { issuer: internal }\n    route:\n      path: /x\n`, want: [["MS2115", 18, 13]] }],
-  ["MS2116 Ed25519 with cert-manager-routes", { given: `${HEADER}platform: { routeCertificates: cert-manager-routes }\n${LE}services:\n  - name: a\n    namespace: b\n    exposure: external\n    host: a.example.com\n    routeCertificate:\n      issuer: internal\n      privateKey: { algorithm: Ed25519 }\n`, want: [["MS2116", 19, 32]] }],
   ["MS2110 cert-manager-routes to a cert-manager pod certificate", { given: `${HEADER}platform: { routeCertificates: cert-manager-routes }\n${LE}services:\n  - name: a\n    namespace: b\n    exposure: reencrypt\n    host: a.example.com\n    certificate:\n      issuer: internal\n`, want: [["MS2110", 18, 15]] }],
 ];
+
+// openshift-routes `buildNextCert` maps the private-key-algorithm annotation rsa/ecdsa/ed25519 (v0.7.0+).
+test("cert-manager-routes: an Ed25519 router key compiles and reaches the annotation", async () => {
+  const result = await compileText(`${HEADER}platform: { routeCertificates: cert-manager-routes }\n${LE}services:\n  - { name: a, namespace: b, exposure: external, host: a.example.com, routeCertificate: { issuer: internal, privateKey: { algorithm: Ed25519 } } }\n`);
+  assert.equal(result.diagnostics, []);
+  assert.equal(annotations(objects(result).get("b/route-a.yaml"))["cert-manager.io/private-key-algorithm"], "Ed25519");
+});
 
 for (const [name, { given, want }] of rules) {
   test(`rule ${name}`, async () => {

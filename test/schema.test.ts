@@ -153,7 +153,7 @@ test("a three-line policy validates and gets every default", () => {
     openshift: "4.19",
     serviceMesh: { flavor: "none", namespace: "istio-system", controlPlane: "basic", owned: false },
     certManager: { namespace: "cert-manager" },
-    routeCertificates: "cert-utils",
+    // routeCertificates has no schema default: it depends on platform.openshift (normalize).
     reloader: false,
   });
   assert.equal(value["tls"], { profile: "intermediate" });

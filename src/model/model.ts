@@ -1,4 +1,4 @@
-import type { Curve, Exposure, KeyAlgorithm, MeshFlavor, MtlsMode, SecretKeyRefInput, TlsVersion } from "./policy-input.js";
+import type { Curve, Exposure, RouteCertificates, KeyAlgorithm, MeshFlavor, MtlsMode, SecretKeyRefInput, TlsVersion } from "./policy-input.js";
 
 /** A path into the policy document, kept on every model entry so rules can point at the source. */
 export type PolicyPath = readonly (string | number)[];
@@ -78,14 +78,20 @@ export interface Service {
   namespace: string;
   path: PolicyPath;
   port: number;
+  /** The pod's port behind `port`: a number, or the name of a container port. */
   targetPort: number | string;
+  /** The Service port's name; a Route names it to pick the port (openshift/router `endpointsForAlias`). */
+  portName: string;
+  /** True when the policy wrote `portName` (the name of a Service it does not own is known only then). */
+  portNameChosen: boolean;
   /** When present the policy owns the Service and the compiler emits it whole. */
   selector?: Readonly<Record<string, string>>;
   exposure: Exposure;
   host?: string;
   /** `<name>`, `<name>.<ns>`, `<name>.<ns>.svc`, `<name>.<ns>.svc.cluster.local`, plus the headless wildcard. */
   serviceDnsNames: readonly string[];
-  certificate: ServingCertificate;
+  /** The certificate the pod presents; absent for an edge-only (external) service that asked for none. */
+  certificate?: ServingCertificate;
   /** The certificate the router presents (reencrypt, external); absent: the router's default certificate. */
   routeCertificate?: ManagedCertificate;
   route?: { name: string; insecureEdgeTerminationPolicy: "Redirect" | "Allow" | "None"; path?: string };
@@ -134,7 +140,9 @@ export interface Model {
     /** `certificateAuthority`: the authority used as the mesh plug-in CA (cacerts), if any. */
     mesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; owned: boolean; path: PolicyPath };
     certManagerNamespace: string;
-    routeCertificates: "cert-utils" | "external-certificate" | "cert-manager-routes";
+    routeCertificates: RouteCertificates;
+    /** False when `routeCertificates` is the version default rather than the policy's choice. */
+    routeCertificatesChosen: boolean;
     reloader: boolean;
   };
   tls: TlsPolicyInput;
@@ -150,7 +158,7 @@ export interface Model {
   output: { layout: "by-namespace" | "by-target"; syncWaves: boolean; secrets: "separate" | "inline" | "none" };
 }
 
-/** True for a cert-manager certificate, false for a Service CA one. */
-export function isManaged(cert: ServingCertificate): cert is ManagedCertificate {
-  return "issuerRef" in cert;
+/** True for a cert-manager certificate, false for a Service CA one (or none). */
+export function isManaged(cert: ServingCertificate | undefined): cert is ManagedCertificate {
+  return cert !== undefined && "issuerRef" in cert;
 }

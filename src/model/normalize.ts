@@ -6,7 +6,7 @@ import { suggest } from "../util/suggest.js";
 import type { Pruned } from "../validate/prune.js";
 import { isManaged, SERVICE_CA } from "./model.js";
 import type { Authority, CaBundle, Issuer, IssuerRef, ManagedCertificate, Model, PolicyPath, Service, ServingCertificate, WorkloadRef } from "./model.js";
-import type { CertificateInput, IssuerInput, PolicyInput, ServiceInput } from "./policy-input.js";
+import type { CertificateInput, IssuerInput, PolicyInput, RouteCertificates, ServiceInput } from "./policy-input.js";
 
 /** ACME directory URLs for the short names (https://letsencrypt.org/docs/acme-protocol-updates/). */
 export const ACME_SERVERS = {
@@ -87,11 +87,12 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
     if (service) services.push(service);
   }
   services.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
-  checkSecretNames(services, input.platform.routeCertificates !== "cert-manager-routes", report);
+  const [major = 4, minor = 0] = input.platform.openshift.split(".").map(Number);
+  const routeCertificates = input.platform.routeCertificates ?? defaultRouteCertificates(major, minor);
+  checkSecretNames(services, routeCertificates === "cert-manager-routes", report);
 
   const caBundles = normalizeCaBundles(input, originalIndex, report);
 
-  const [major = 4, minor = 0] = input.platform.openshift.split(".").map(Number);
   const mesh = input.platform.serviceMesh;
   const model: Model = {
     name: input.metadata.name,
@@ -108,7 +109,8 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
         path: ["platform", "serviceMesh"],
       },
       certManagerNamespace: input.platform.certManager.namespace,
-      routeCertificates: input.platform.routeCertificates,
+      routeCertificates,
+      routeCertificatesChosen: input.platform.routeCertificates !== undefined,
       reloader: input.platform.reloader,
     },
     tls: { ...input.tls },
@@ -228,8 +230,13 @@ function normalizeService(
   const servingNames = exposure === "passthrough" && raw.host ? [raw.host, ...serviceDnsNames] : [...serviceDnsNames];
   const certInput = raw.certificate ?? {};
   const certPath: PolicyPath = raw.certificate ? [...path, "certificate"] : path;
-  const certificate = normalizeCertificate(certInput, [...servingNames, ...(certInput.additionalDNSNames ?? [])], `${name}-tls`, [...path, "certificate"], certPath, resolveIssuer, report);
-  if (!certificate) ok = false;
+  // An edge Route forwards plain HTTP to the pod, so an external service needs a serving certificate only
+  // when the policy asks for one (for callers inside the cluster); the others always terminate TLS.
+  const wantsCertificate = exposure !== "external" || raw.certificate !== undefined;
+  const certificate = wantsCertificate
+    ? normalizeCertificate(certInput, [...servingNames, ...(certInput.additionalDNSNames ?? [])], `${name}-tls`, [...path, "certificate"], certPath, resolveIssuer, report)
+    : undefined;
+  if (wantsCertificate && !certificate) ok = false;
   if (certificate?.issuer === SERVICE_CA) {
     if (exposure === "passthrough") {
       report({
@@ -286,18 +293,22 @@ function normalizeService(
     return { kind: kinds[kind as keyof typeof kinds] ?? "Deployment", name: workload, path: [...path, "reloadOnRotation", i] };
   });
 
-  if (!ok || !certificate) return undefined;
+  if (!ok) return undefined;
   return {
     name,
     namespace,
     path,
     port: raw.port,
     targetPort: raw.targetPort ?? raw.port,
+    // Istio picks the protocol from the port name (`http`, `https` prefixes; istio pkg/config/protocol
+    // `Parse` via kube `ConvertProtocol`): an edge Route's backend speaks plain HTTP, every other one TLS.
+    portName: raw.portName ?? (exposure === "external" ? "http" : "https"),
+    portNameChosen: raw.portName !== undefined,
     ...(raw.selector ? { selector: raw.selector } : {}),
     exposure,
     ...(raw.host ? { host: raw.host } : {}),
     serviceDnsNames,
-    certificate,
+    ...(certificate ? { certificate } : {}),
     ...(routeCertificate ? { routeCertificate } : {}),
     ...(exposure !== "internal"
       ? { route: { name: raw.route?.name ?? name, insecureEdgeTerminationPolicy: raw.route?.insecureEdgeTerminationPolicy ?? "Redirect", ...(raw.route?.path ? { path: raw.route.path } : {}) } }
@@ -348,23 +359,44 @@ function normalizeCertificate(
   };
 }
 
-/** Two certificates writing one Secret would overwrite each other forever. */
-function checkSecretNames(services: readonly Service[], routeSecrets: boolean, report: (f: Finding) => void): void {
+/**
+ * The router-certificate wiring that needs the fewest extra operators: from OpenShift 4.19 the router reads
+ * `spec.tls.externalCertificate` itself (GA in 4.19, openshift/api route/v1 `TLSConfig.ExternalCertificate`),
+ * so nothing but cert-manager is needed. Before that both alternatives need one operator; cert-utils also
+ * copies a cert-manager pod certificate's CA into reencrypt Routes (destinationCA-from-secret), which
+ * openshift-routes cannot, so more policies work with it.
+ */
+export function defaultRouteCertificates(major: number, minor: number): RouteCertificates {
+  return major > 4 || (major === 4 && minor >= 19) ? "external-certificate" : "cert-utils";
+}
+
+/** Two writers of one Secret (or one Certificate) would overwrite each other forever. */
+function checkSecretNames(services: readonly Service[], openshiftRoutes: boolean, report: (f: Finding) => void): void {
   const seen = new Map<string, string>();
+  const claim = (key: string, here: string, path: PolicyPath, hint: string): void => {
+    const owner = seen.get(key);
+    if (owner) report({ code: "MS2002", message: `${key.replace(/^(\w+)\//, "$1 `")}\` is written by both ${owner} and ${here}`, path: [...path], hint });
+    else seen.set(key, here);
+  };
   for (const service of services) {
-    // A router certificate becomes a Secret only where the router presents one (reencrypt, external),
-    // and not with cert-manager-routes, which writes the certificate into the Route itself.
-    const routeSecret = routeSecrets && service.routeCertificate && (service.exposure === "reencrypt" || service.exposure === "external") ? [service.routeCertificate] : [];
-    const certs = [service.certificate, ...routeSecret];
-    for (const cert of certs) {
-      const key = `${service.namespace}/${cert.secretName}`;
-      const owner = seen.get(key);
-      const here = `${service.name}${cert === service.routeCertificate ? " (route certificate)" : ""}`;
-      if (owner) {
-        report({ code: "MS2002", message: `Secret \`${key}\` is written by both ${owner} and ${here}`, path: [...cert.path, "secretName"], hint: "set a distinct secretName" });
-      } else {
-        seen.set(key, here);
-      }
+    const terminates = service.exposure === "reencrypt" || service.exposure === "external";
+    const { certificate, routeCertificate, route } = service;
+    if (certificate) {
+      const writer = isManaged(certificate) ? `the serving Certificate of ${service.name}` : `the Service CA (serving certificate of ${service.name})`;
+      claim(`Secret/${service.namespace}/${certificate.secretName}`, writer, [...certificate.path, "secretName"], "set a distinct certificate.secretName");
+      if (isManaged(certificate)) claim(`Certificate/${service.namespace}/${service.name}`, `the serving Certificate of ${service.name}`, [...service.path, "name"], "rename one of the services");
+    }
+    if (!routeCertificate || !route || !terminates) continue;
+    if (openshiftRoutes) {
+      // cert-manager/openshift-routes internal/controller/sync.go `buildNextCert` (v0.7.0+): the controller
+      // creates Certificate `<route>-cert` with secretName `<route>-tls` (safeKubernetesNameAppend) for every
+      // annotated Route; the policy's routeCertificate.secretName is not used.
+      const here = `cert-manager openshift-routes (router certificate of Route ${route.name})`;
+      const path = [...service.path, "routeCertificate"];
+      claim(`Secret/${service.namespace}/${route.name}-tls`, here, path, "set certificate.secretName (or route.name) so that the Secrets differ");
+      claim(`Certificate/${service.namespace}/${route.name}-cert`, here, path, "rename the Route (route.name) or the service");
+    } else {
+      claim(`Secret/${service.namespace}/${routeCertificate.secretName}`, `the router Certificate of ${service.name}`, [...routeCertificate.path, "secretName"], "set a distinct routeCertificate.secretName");
     }
   }
 }

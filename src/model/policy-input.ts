@@ -37,6 +37,7 @@ export interface ServiceInput {
   namespace: string;
   port: number;
   targetPort?: number | string;
+  portName?: string;
   selector?: Record<string, string>;
   exposure: Exposure;
   host?: string;
@@ -99,6 +100,9 @@ export interface KnativeInput {
   trustBundle?: { name: string; authorities: string[]; namespaces: string[] };
 }
 
+/** How a router certificate reaches its Route (`platform.routeCertificates`). */
+export type RouteCertificates = "cert-utils" | "external-certificate" | "cert-manager-routes";
+
 export interface PolicyInput {
   apiVersion: "mesh-security/v1alpha1";
   kind: "MeshSecurityPolicy";
@@ -107,7 +111,7 @@ export interface PolicyInput {
     openshift: string;
     serviceMesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; owned: boolean };
     certManager: { namespace: string };
-    routeCertificates: "cert-utils" | "external-certificate" | "cert-manager-routes";
+    routeCertificates?: RouteCertificates;
     reloader: boolean;
   };
   tls: { profile: "modern" | "intermediate" | "old" | "custom"; minVersion?: TlsVersion; maxVersion?: TlsVersion; cipherSuites?: string[]; ecdhCurves?: Curve[] };

@@ -118,6 +118,9 @@ function checkIssuer(feature: Feature, label: string, issuer: Issuer, path: Poli
   return findings;
 }
 
+/** The oldest trust-manager that honours every field of the Bundle below. */
+export const TRUST_MANAGER_MINIMUM = "v0.17.0";
+
 /**
  * ConfigMaps labelled for Knative in every listed namespace. With every certificate known locally
  * (generated authorities) they are written out; otherwise trust-manager copies the CA from its Secret.
@@ -195,6 +198,9 @@ function planTrustBundle(context: PlanContext, knative: Knative, plan: TargetPla
     reason: `trust bundle for Knative components via trust-manager: the CA certificates of ${names.join(", ")} are not all known locally (they live in cluster Secrets)`,
     source: [...bundle.path],
   });
-  plan.notes.push({ subject, text: `trust bundle distributed by trust-manager (Bundle ${bundle.name}) into ${[...bundle.namespaces].sort().join(", ")}; trust-manager must be installed` });
+  // The Bundle relies on `target.configMap.metadata` (trust-manager v0.17+) for the Knative label and on
+  // `namespaceSelector.matchExpressions` (v0.14+): an older trust-manager drops the label, and Knative
+  // then never reads the bundle, so the minimum version is part of what explain says.
+  plan.notes.push({ subject, text: `trust bundle distributed by trust-manager (Bundle ${bundle.name}) into ${[...bundle.namespaces].sort().join(", ")}; needs trust-manager ${TRUST_MANAGER_MINIMUM} or later (target.configMap.metadata carries the Knative label; older versions drop it and Knative ignores the bundle)` });
 }
 

@@ -30,15 +30,25 @@ export const reloaderTarget: Target = {
         });
         continue;
       }
+      const cert = service.certificate;
+      if (!cert) {
+        plan.findings.push({
+          code: "MS2117",
+          message: `reloadOnRotation of \`${service.name}\` has no effect: the service has no serving certificate (its edge Route sends plain HTTP to the pods)`,
+          path: [...service.path, "reloadOnRotation"],
+          hint: "remove reloadOnRotation, or add `certificate:` if the pods serve TLS to other callers",
+        });
+        continue;
+      }
       for (const ref of service.reloadOnRotation) {
         const key = `${service.namespace}/${ref.kind}/${ref.name}`;
         const entry = workloads.get(key) ?? { ref, namespace: service.namespace, secrets: new Set<string>(), services: new Set<string>() };
-        entry.secrets.add(service.certificate.secretName);
+        entry.secrets.add(cert.secretName);
         entry.services.add(service.name);
         workloads.set(key, entry);
         plan.notes.push({
           subject: `service ${service.namespace}/${service.name}`,
-          text: `Reloader restarts ${ref.kind.toLowerCase()}/${ref.name} when Secret ${service.certificate.secretName} changes (a renewed certificate)`,
+          text: `Reloader restarts ${ref.kind.toLowerCase()}/${ref.name} when Secret ${cert.secretName} changes (a renewed certificate)`,
         });
       }
     }

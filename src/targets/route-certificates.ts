@@ -14,7 +14,10 @@ export const DESTINATION_CA_FROM_SECRET = "cert-utils-operator.redhat-cop.io/des
 // cert-manager openshift-routes annotations: the keys are cert-manager's own annotation constants
 // (pkg/apis/certmanager/v1/types.go: IssuerNameAnnotationKey, ...) as read by
 // cert-manager/openshift-routes internal/controller/sync.go. issuer-kind defaults to Issuer there,
-// so it is always written.
+// so it is always written. Since v0.7.0 `buildNextCert` turns them into a cert-manager Certificate
+// `<route>-cert` whose Secret is `<route>-tls` (`safeKubernetesNameAppend(route.Name, "tls")`), and
+// it accepts the private-key algorithms RSA, ECDSA and Ed25519 (an unknown one falls back to RSA).
+// safeKubernetesNameAppend hashes only names of 253 characters or more; Route names here are DNS labels.
 export const OPENSHIFT_ROUTES = {
   issuerName: "cert-manager.io/issuer-name",
   issuerKind: "cert-manager.io/issuer-kind",
@@ -38,7 +41,7 @@ export interface RouterCertificateWiring {
 }
 
 /** Wire the router certificate of an edge/reencrypt Route according to `platform.routeCertificates`. */
-export function routerCertificateWiring(model: Model, service: Service, routeHost: string): RouterCertificateWiring {
+export function routerCertificateWiring(model: Model, service: Service, routeName: string, routeHost: string): RouterCertificateWiring {
   const wiring: RouterCertificateWiring = { annotations: {}, findings: [], notes: [] };
   const rc = service.routeCertificate;
   if (service.exposure !== "reencrypt" && service.exposure !== "external") return wiring;
@@ -59,14 +62,6 @@ export function routerCertificateWiring(model: Model, service: Service, routeHos
       );
       break;
     case "cert-manager-routes": {
-      if (rc.privateKey.algorithm === "Ed25519") {
-        wiring.findings.push({
-          code: "MS2116",
-          message: "cert-manager's openshift-routes controller generates only RSA and ECDSA keys for router certificates",
-          path: [...rc.path, "privateKey", "algorithm"],
-          hint: "use ECDSA or RSA",
-        });
-      }
       const a = wiring.annotations;
       a[OPENSHIFT_ROUTES.issuerName] = rc.issuerRef.name;
       a[OPENSHIFT_ROUTES.issuerKind] = rc.issuerRef.kind;
@@ -80,7 +75,7 @@ export function routerCertificateWiring(model: Model, service: Service, routeHos
       if (extra.length > 0) a[OPENSHIFT_ROUTES.altNames] = extra.join(",");
       wiring.tlsWriter = "cert-manager openshift-routes";
       wiring.notes.push(
-        `router certificate: cert-manager's openshift-routes controller requests it from ${rc.issuerRef.kind} ${rc.issuerRef.name} and writes it into the Route's spec.tls (no Certificate object and no Secret ${rc.secretName}); Argo CD ignores /spec/tls of this Route`,
+        `router certificate: cert-manager's openshift-routes controller creates Certificate ${routeName}-cert (Secret ${routeName}-tls) from ${rc.issuerRef.kind} ${rc.issuerRef.name} and copies it into the Route's spec.tls; the compiler emits neither, and routeCertificate.secretName is not used. Argo CD ignores /spec/tls of this Route`,
       );
       break;
     }

@@ -36,10 +36,10 @@ function planRoute(context: PlanContext, service: Service, plan: TargetPlan): bo
   // Subdomain (OpenShift docs, "Using wildcard routes"); the ingress controller must allow it.
   const wildcard = host.startsWith("*.");
   const routeHost = wildcard ? `wildcard.${host.slice(2)}` : host;
-  // The Service the compiler emits names its TLS port `https` (service-ca.ts); otherwise use the number.
-  const targetPort = service.selector ? "https" : service.port;
+  const targetPort = routeTargetPort(service, plan.findings);
+  if (targetPort === undefined) return false;
 
-  const wiring = routerCertificateWiring(model, service, routeHost);
+  const wiring = routerCertificateWiring(model, service, route.name, routeHost);
   const trust = service.exposure === "reencrypt" ? destinationTrust(context, service) : undefined;
   plan.findings.push(...wiring.findings, ...(trust?.findings ?? []));
   const annotations = { ...wiring.annotations, ...trust?.annotations };
@@ -94,13 +94,34 @@ function planRoute(context: PlanContext, service: Service, plan: TargetPlan): bo
     plan.notes.push({ subject, text: `host ${host} is a wildcard: the Route uses host ${routeHost} with wildcardPolicy Subdomain, which the IngressController admits only with routeAdmission.wildcardPolicy: WildcardsAllowed` });
   }
   if (service.exposure === "external") {
-    plan.notes.push({ subject, text: `edge termination: the router decrypts and forwards plain HTTP to port ${String(targetPort)}; use exposure reencrypt to keep TLS up to the pod` });
+    plan.notes.push({ subject, text: `edge termination: the router decrypts and forwards plain HTTP to port ${String(targetPort)}${service.certificate ? "" : ", so the pods get no serving certificate"}; use exposure reencrypt to keep TLS up to the pod` });
   }
   if (service.exposure === "passthrough") {
     plan.notes.push({ subject, text: `passthrough: the router forwards TLS untouched (by SNI), so clients see the pod's own certificate${isManaged(service.certificate) ? ` (Secret ${service.certificate.secretName}, which carries ${host})` : ""}` });
   }
   plan.notes.push(...wiring.notes.map((text) => ({ subject, text })), ...(trust?.notes ?? []).map((text) => ({ subject, text })));
   return Boolean(wiring.externalCertificate);
+}
+
+/**
+ * The router sends a Route's traffic to the endpoints whose port name or port number equals
+ * `spec.port.targetPort` (openshift/router pkg/router/template/template_helper.go `endpointsForAlias`:
+ * `endpoint.PortName == alias.PreferPort || endpoint.Port == alias.PreferPort`). An endpoint's name is the
+ * Service port's name and its number is the pod's port (`createRouterEndpoints` in plugin.go copies the
+ * Endpoints subset ports), as openshift/api route/v1 `RoutePort` documents: "the target port on pods
+ * selected by the service". So: the Service port's name when it is known, else the pod's port number,
+ * never the Service's own `port` (443 in front of a pod on 8443 would match no endpoint: 503).
+ */
+function routeTargetPort(service: Service, findings: Finding[]): string | number | undefined {
+  if (service.selector || service.portNameChosen) return service.portName;
+  if (typeof service.targetPort === "number") return service.targetPort;
+  findings.push({
+    code: "MS2118",
+    message: `the Route of \`${service.name}\` cannot target container port \`${service.targetPort}\` by name: the router matches the Service port's name or the pods' port number`,
+    path: [...service.path, "targetPort"],
+    hint: "set targetPort to the pods' port number, or set portName to the name of the Service port",
+  });
+  return undefined;
 }
 
 /** What the Route API rejects for passthrough termination (openshift/library-go route validation). */
@@ -122,7 +143,9 @@ function checkPassthrough(model: Model, service: Service, findings: Finding[]): 
       hint: "remove route.path, or use exposure reencrypt",
     });
   }
-  if (service.routeCertificate && model.platform.routeCertificates === "external-certificate") {
+  // Only a deliberate choice is an error: with the version default the passthrough Route simply gets no
+  // externalCertificate, and MS2015 already says that routeCertificate has no effect.
+  if (service.routeCertificate && model.platform.routeCertificates === "external-certificate" && model.platform.routeCertificatesChosen) {
     findings.push({
       code: "MS2107",
       message: `passthrough Route \`${service.route.name}\` cannot take spec.tls.externalCertificate: the router does not terminate its TLS`,

@@ -28,13 +28,14 @@ export const serviceCaTarget: Target = {
 };
 
 function planService(service: Service, plan: TargetPlan): void {
-  const onServiceCa = !isManaged(service.certificate);
+  const cert = service.certificate;
+  const onServiceCa = cert !== undefined && !isManaged(cert);
   const subject = `service ${service.namespace}/${service.name}`;
-  const annotations = onServiceCa ? { [SERVING_CERT_SECRET_ANNOTATION]: service.certificate.secretName } : null;
+  const annotations = onServiceCa ? { [SERVING_CERT_SECRET_ANNOTATION]: cert.secretName } : null;
   if (onServiceCa) {
     plan.notes.push({
       subject,
-      text: `serving certificate from the OpenShift Service CA into Secret ${service.certificate.secretName} (SANs ${service.name}.${service.namespace}.svc, ${service.name}.${service.namespace}.svc.cluster.local${service.headless ? `, *.${service.name}.${service.namespace}.svc` : ""}); rotated by the cluster`,
+      text: `serving certificate from the OpenShift Service CA into Secret ${cert.secretName} (SANs ${service.name}.${service.namespace}.svc, ${service.name}.${service.namespace}.svc.cluster.local${service.headless ? `, *.${service.name}.${service.namespace}.svc` : ""}); rotated by the cluster`,
     });
   }
   if (service.selector) {
@@ -46,7 +47,7 @@ function planService(service: Service, plan: TargetPlan): void {
         namespace: service.namespace,
         annotations,
         selector: service.selector,
-        ports: [{ name: "https", port: service.port, protocol: "TCP", targetPort: service.targetPort }],
+        ports: [{ name: service.portName, port: service.port, protocol: "TCP", targetPort: service.targetPort }],
         headless: service.headless,
       },
       apiVersion: "v1",
