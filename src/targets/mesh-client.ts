@@ -12,6 +12,8 @@ const DISABLE_WAVE = 0;
 interface ClientSends {
   tls: "mtls" | "plain";
   explicit: boolean;
+  /** Where it comes from, for `explain`. */
+  by: string;
 }
 
 type DrMode = "ISTIO_MUTUAL" | "DISABLE";
@@ -50,7 +52,7 @@ export function planClientTls(model: Model, plan: TargetPlan): void {
       plan.objects.push(destinationRule(model, ns.namespace, "mtls-namespace", `*.${ns.namespace}.svc.cluster.local`, { tls: { mode: want } }, want, [...ns.path], reasonFor(want, `namespace ${ns.namespace} (${ns.mode})`, before)));
       plan.notes.push({ subject: `mesh namespace ${ns.namespace}`, text: `clients would send ${describe(before)}; DestinationRule mtls-namespace sets ${want} for *.${ns.namespace}.svc.cluster.local` });
     }
-    namespaceClients.set(ns.namespace, want ? { tls: want === "ISTIO_MUTUAL" ? "mtls" : "plain", explicit: true } : before);
+    namespaceClients.set(ns.namespace, want ? { tls: want === "ISTIO_MUTUAL" ? "mtls" : "plain", explicit: true, by: `DestinationRule ${ns.namespace}/mtls-namespace` } : before);
   }
   for (const service of model.services) {
     if (!service.mtls || service.namespace === model.platform.mesh.namespace) continue;
@@ -63,10 +65,11 @@ export function planClientTls(model: Model, plan: TargetPlan): void {
 
 /** What clients send to hosts of a namespace before any rule of ours. */
 function defaultSends(flavor: Model["platform"]["mesh"]["flavor"], meshMode: MtlsMode, namespaceMode: MtlsMode): ClientSends {
-  if (flavor === "maistra-v1") return meshMode === "STRICT" ? { tls: "mtls", explicit: true } : { tls: "plain", explicit: false };
-  if (flavor === "maistra-v2" && meshMode === "STRICT") return { tls: "mtls", explicit: true };
+  const operatorDefault = { tls: "mtls", explicit: true, by: "the operator's DestinationRule default" } as const;
+  if (flavor === "maistra-v1") return meshMode === "STRICT" ? operatorDefault : { tls: "plain", explicit: false, by: "no DestinationRule, auto mTLS off" };
+  if (flavor === "maistra-v2" && meshMode === "STRICT") return operatorDefault;
   // Auto mTLS: plain text to a DISABLE namespace, mTLS to sidecars otherwise.
-  return { tls: namespaceMode === "DISABLE" ? "plain" : "mtls", explicit: false };
+  return { tls: namespaceMode === "DISABLE" ? "plain" : "mtls", explicit: false, by: "auto mTLS, from the namespace's mode" };
 }
 
 /** The DestinationRule mode a server mode needs, given what clients already send; undefined when they match. */
@@ -96,7 +99,7 @@ function planServiceRule(model: Model, service: Service, before: ClientSends, pl
 }
 
 function describe(sends: ClientSends): string {
-  return `${sends.tls === "mtls" ? "mTLS" : "plain text"} (${sends.explicit ? "a DestinationRule" : "no DestinationRule"})`;
+  return `${sends.tls === "mtls" ? "mTLS" : "plain text"} (${sends.by})`;
 }
 
 function reasonFor(mode: DrMode, what: string, before: ClientSends): string {
