@@ -35,8 +35,10 @@ export const meshTarget: Target = {
     const meshNamespace = model.platform.mesh.namespace;
     const meshSource = model.mtls ? "mtls.mode" : "the default";
     if (flavor === "sail") {
-      // No operator-rendered defaults on Sail (its istiod chart renders no PeerAuthentication): a
-      // PeerAuthentication in the root namespace (the control plane's) is the mesh-wide one.
+      // No operator-rendered defaults on Sail: it renders the upstream Istio charts (sail-operator
+      // resources/<version>/charts/istiod), which have no counterpart of Maistra's mesh-config
+      // enable-mesh-*.yaml (the stored template listing is partial: not checked file by file). A
+      // PeerAuthentication in the root namespace (meshConfig.rootNamespace, the control plane's) is mesh-wide.
       plan.objects.push(namespacePolicy(model, meshNamespace, meshMode, [...(model.mtls?.path ?? ["platform", "serviceMesh"])]));
       plan.notes.push({ subject: "mesh", text: `mesh-wide mTLS ${meshMode} (from ${meshSource}), a PeerAuthentication in ${meshNamespace}` });
     } else {
