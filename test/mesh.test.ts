@@ -51,7 +51,7 @@ test("maistra-v1 PERMISSIVE mesh-wide: global.mtls.enabled false, STRICT namespa
   assert.equal((out.get("istio-system/servicemeshcontrolplane-basic.yaml")?.["spec"] as { istio: { global: { mtls: unknown } } }).istio.global.mtls, { enabled: false });
   assert.equal(out.get("payments/policy-default.yaml")?.["spec"], { peers: [{ mtls: {} }] });
   // No DestinationRule and auto mTLS off on 1.1: clients would send plain text to a STRICT namespace.
-  const dr = out.get("payments/destinationrule-mtls-namespace.yaml") ?? {};
+  const dr = out.get("payments/destinationrule-mtls.yaml") ?? {};
   assert.is(dr["apiVersion"], "networking.istio.io/v1alpha3");
   assert.equal(dr["spec"], { exportTo: ["*"], host: "*.payments.svc.cluster.local", trafficPolicy: { tls: { mode: "ISTIO_MUTUAL" } } });
 });
@@ -64,12 +64,12 @@ test("maistra-v1 per-service Policy targets the Service port, not the targetPort
 
 test("client side: a DISABLE namespace under the operator's ISTIO_MUTUAL default gets a DISABLE DestinationRule", async () => {
   const v2 = objects(await compileText(mesh("maistra-v2", "mtls:\n  mode: STRICT\n  namespaces: { legacy: DISABLE }\n")));
-  const dr = v2.get("legacy/destinationrule-mtls-namespace.yaml") ?? {};
+  const dr = v2.get("legacy/destinationrule-mtls.yaml") ?? {};
   assert.is(dr["apiVersion"], "networking.istio.io/v1beta1");
   assert.equal(dr["spec"], { exportTo: ["*"], host: "*.legacy.svc.cluster.local", trafficPolicy: { tls: { mode: "DISABLE" } } });
   assert.is(((dr["metadata"] as Record<string, Record<string, string>>)["annotations"] ?? {})["argocd.argoproj.io/sync-wave"], "0");
   const v1 = objects(await compileText(mesh("maistra-v1", "mtls:\n  mode: STRICT\n  namespaces: { legacy: DISABLE }\n")));
-  assert.equal(v1.get("legacy/destinationrule-mtls-namespace.yaml")?.["spec"], { exportTo: ["*"], host: "*.legacy.svc.cluster.local", trafficPolicy: { tls: { mode: "DISABLE" } } });
+  assert.equal(v1.get("legacy/destinationrule-mtls.yaml")?.["spec"], { exportTo: ["*"], host: "*.legacy.svc.cluster.local", trafficPolicy: { tls: { mode: "DISABLE" } } });
   // Without the operator's default rule, auto mTLS already follows a namespace-level DISABLE.
   const permissive = objects(await compileText(mesh("maistra-v2", "mtls:\n  mode: PERMISSIVE\n  namespaces: { legacy: DISABLE }\n")));
   assert.not.ok([...permissive.keys()].some((p) => p.includes("destinationrule")));

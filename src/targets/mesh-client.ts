@@ -49,10 +49,11 @@ export function planClientTls(model: Model, plan: TargetPlan): void {
     const before = defaultSends(flavor, meshMode, ns.mode);
     const want = needed(ns.mode, before);
     if (want) {
-      plan.objects.push(destinationRule(model, ns.namespace, "mtls-namespace", `*.${ns.namespace}.svc.cluster.local`, { tls: { mode: want } }, want, [...ns.path], reasonFor(want, `namespace ${ns.namespace} (${ns.mode})`, before)));
-      plan.notes.push({ subject: `mesh namespace ${ns.namespace}`, text: `clients would send ${describe(before)}; DestinationRule mtls-namespace sets ${want} for *.${ns.namespace}.svc.cluster.local` });
+      // Named `mtls`; per-service rules are `mtls-<service>`, so no service name can collide with it.
+      plan.objects.push(destinationRule(model, ns.namespace, "mtls", `*.${ns.namespace}.svc.cluster.local`, { tls: { mode: want } }, want, [...ns.path], reasonFor(want, `namespace ${ns.namespace} (${ns.mode})`, before)));
+      plan.notes.push({ subject: `mesh namespace ${ns.namespace}`, text: `clients would send ${describe(before)}; DestinationRule mtls sets ${want} for *.${ns.namespace}.svc.cluster.local` });
     }
-    namespaceClients.set(ns.namespace, want ? { tls: want === "ISTIO_MUTUAL" ? "mtls" : "plain", explicit: true, by: `DestinationRule ${ns.namespace}/mtls-namespace` } : before);
+    namespaceClients.set(ns.namespace, want ? { tls: want === "ISTIO_MUTUAL" ? "mtls" : "plain", explicit: true, by: `DestinationRule ${ns.namespace}/mtls` } : before);
   }
   for (const service of model.services) {
     if (!service.mtls || service.namespace === model.platform.mesh.namespace) continue;
