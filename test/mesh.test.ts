@@ -116,6 +116,13 @@ test("membership: a ServiceMeshMember default per namespace on Maistra", async (
   }
 });
 
+test("membership: false leaves membership to the mesh installation", async () => {
+  for (const flavor of ["maistra-v2", "sail"]) {
+    const out = objects(await compileText(`${HEADER}platform:\n  serviceMesh: { flavor: ${flavor}, owned: true, membership: false }\nmtls: { mode: STRICT }\nservices:\n  - { name: api, namespace: shop, selector: { app: api } }\n`));
+    assert.not.ok([...out.keys()].some((p) => p.includes("servicemeshmember") || p.includes("namespace-")), [...out.keys()].join(", "));
+  }
+});
+
 test("membership on Sail: the revision's injection label as a Namespace patch, checked on the merged result", async () => {
   const named = objects(await compileText(`${HEADER}platform:\n  serviceMesh: { flavor: sail, controlPlane: prod, owned: true }\nmtls: { mode: STRICT }\nservices:\n  - { name: api, namespace: shop }\n`));
   assert.equal(named.get("patches/cluster/namespace-shop.yaml"), { apiVersion: "v1", kind: "Namespace", metadata: { name: "shop", labels: { "istio.io/rev": "prod" } } });

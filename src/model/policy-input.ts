@@ -105,7 +105,7 @@ export interface PolicyInput {
   metadata: { name: string };
   platform: {
     openshift: string;
-    serviceMesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; owned: boolean };
+    serviceMesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; owned: boolean; membership: boolean };
     certManager: { namespace: string };
     routeCertificates: "cert-utils" | "external-certificate" | "cert-manager-routes";
     reloader: boolean;

@@ -25,6 +25,10 @@ const DEFAULT_REVISION = "default";
  */
 export function planMembership(model: Model, plan: TargetPlan): void {
   const mesh = model.platform.mesh;
+  if (!mesh.membership) {
+    plan.notes.push({ subject: "mesh", text: "membership left to the mesh installation (platform.serviceMesh.membership: false)" });
+    return;
+  }
   const namespaces = namespaceMtls(model).filter((ns) => ns.namespace !== mesh.namespace);
   if (mesh.flavor === "sail") {
     const labels = mesh.controlPlane === DEFAULT_REVISION ? { "istio-injection": "enabled" } : { "istio.io/rev": mesh.controlPlane };
