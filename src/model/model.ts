@@ -138,7 +138,7 @@ export interface Model {
   platform: {
     openshift: { major: number; minor: number };
     /** `certificateAuthority`: the authority used as the mesh plug-in CA (cacerts), if any. */
-    mesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; owned: boolean; path: PolicyPath };
+    mesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; owned: boolean; membership: boolean; path: PolicyPath };
     certManagerNamespace: string;
     routeCertificates: RouteCertificates;
     /** False when `routeCertificates` is the version default rather than the policy's choice. */

@@ -104,6 +104,7 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
         namespace: mesh.namespace,
         controlPlane: mesh.controlPlane,
         owned: mesh.owned,
+        membership: mesh.membership,
         ...(mesh.version ? { version: mesh.version } : {}),
         ...(mesh.certificateAuthority && checkAuthority(mesh.certificateAuthority, ["platform", "serviceMesh", "certificateAuthority"]) ? { certificateAuthority: mesh.certificateAuthority } : {}),
         path: ["platform", "serviceMesh"],

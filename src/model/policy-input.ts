@@ -4,7 +4,7 @@
  */
 export type MtlsMode = "STRICT" | "PERMISSIVE" | "DISABLE";
 export type TlsVersion = "TLSv1_0" | "TLSv1_1" | "TLSv1_2" | "TLSv1_3";
-export type Curve = "CurveP256" | "CurveP384" | "CurveP521" | "X25519";
+export type Curve = "CurveP256" | "CurveP384" | "CurveP521" | "X25519" | "X25519MLKEM768";
 export type MeshFlavor = "none" | "maistra-v1" | "maistra-v2" | "sail";
 export type Exposure = "internal" | "passthrough" | "reencrypt" | "external";
 export type KeyAlgorithm = "ECDSA-P256" | "ECDSA-P384" | "RSA-2048" | "RSA-3072" | "RSA-4096";
@@ -109,7 +109,7 @@ export interface PolicyInput {
   metadata: { name: string };
   platform: {
     openshift: string;
-    serviceMesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; owned: boolean };
+    serviceMesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; owned: boolean; membership: boolean };
     certManager: { namespace: string };
     routeCertificates?: RouteCertificates;
     reloader: boolean;

@@ -22,7 +22,12 @@ export function planControlPlane(context: PlanContext, plan: TargetPlan): void {
   let namespace: string | undefined = mesh.namespace;
 
   if (mesh.flavor === "maistra-v1") {
+    checkMaistraV1Version(model, plan);
     // maistra.io/v1: spec.istio is the Helm values tree; suites and curves are comma-separated strings.
+    // global.mtls.enabled is the mesh-wide mode: the operator renders it itself (maistra/istio-operator
+    // resources/helm/v1.1/istio/charts/security/templates/enable-mesh-mtls.yaml: ServiceMeshPolicy
+    // default STRICT + DestinationRule default `*.local` ISTIO_MUTUAL + api-server DISABLE when true;
+    // enable-mesh-permissive.yaml: ServiceMeshPolicy default PERMISSIVE when false). See mesh.ts.
     apiVersion = "maistra.io/v1";
     kind = "ServiceMeshControlPlane";
     spec = {
@@ -36,6 +41,10 @@ export function planControlPlane(context: PlanContext, plan: TargetPlan): void {
       },
     };
   } else if (mesh.flavor === "maistra-v2") {
+    // spec.security.dataPlane.mtls becomes global.mtls.enabled: true renders PeerAuthentication default
+    // STRICT and DestinationRule default `*.cluster.local` ISTIO_MUTUAL (+ api-server DISABLE) in the control
+    // plane namespace, false a PeerAuthentication default PERMISSIVE (maistra/istio-operator
+    // resources/helm/v2.6/mesh-config/templates/enable-mesh-{mtls,permissive}.yaml).
     apiVersion = "maistra.io/v2";
     kind = "ServiceMeshControlPlane";
     spec = {
@@ -83,6 +92,32 @@ export function planControlPlane(context: PlanContext, plan: TargetPlan): void {
   });
   if (pluginCa) plan.notes.push({ subject: "mesh", text: `plug-in CA: istiod signs workload certificates with authority ${pluginCa} from Secret ${mesh.namespace}/cacerts (${CACERTS_DIR})` });
   else plan.notes.push({ subject: "mesh", text: "the control plane keeps its own self-signed CA (set platform.serviceMesh.certificateAuthority to plug one in)" });
+}
+
+/**
+ * `maistra-v1` is Service Mesh 1.1 only. The 2.x operators' defaulting webhook sets `spec.version` of a
+ * new `maistra.io/v1` SMCP to v1.1 (maistra/istio-operator pkg/controller/servicemesh/webhooks/mutation,
+ * `smcpv1mutator.DefaultVersion`), while they support only versions from their build's
+ * `MinimumSupportedVersion` up (pkg/controller/versions/versions.go `init`; v2.2 on current operators),
+ * and `ParseVersion` refuses v1.0 ("support for v1.0 has been dropped"). The v1alpha1 Policy CRD ships in
+ * resources/helm/v1.1/istio-init only. So: always a warning, and an error for a version other than v1.1.
+ */
+function checkMaistraV1Version(model: Model, plan: TargetPlan): void {
+  const mesh = model.platform.mesh;
+  plan.findings.push({
+    code: "MS2257",
+    message: "`maistra-v1` (Service Mesh 1.1, end of life) needs the Service Mesh 1.x operator: 2.x operators default a maistra.io/v1 control plane to v1.1 and refuse versions below v2.2, and only 1.1 ships the v1alpha1 Policy API",
+    path: [...mesh.path, "flavor"],
+    hint: "run the Service Mesh 1.x operator, or move to `flavor: maistra-v2`",
+  });
+  if (mesh.version !== undefined && mesh.version !== "v1.1") {
+    plan.findings.push({
+      code: "MS2258",
+      message: `version ${mesh.version} is not a Service Mesh 1.x control plane: \`maistra-v1\` compiles Policy objects that only v1.1 serves`,
+      path: [...mesh.path, "version"],
+      hint: mesh.version.startsWith("v1.") ? "set `version: v1.1`" : "use `flavor: maistra-v2` for a 2.x control plane",
+    });
+  }
 }
 
 /** The authority used as plug-in CA, if the policy names one. */

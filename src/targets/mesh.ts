@@ -2,7 +2,9 @@ import type { Model, Service } from "../model/model.js";
 import { namespaceMtls, serviceMtls } from "../model/mtls.js";
 import type { MtlsMode } from "../model/policy-input.js";
 import type { PlannedObject } from "../plan/planned-object.js";
+import { planClientTls } from "./mesh-client.js";
 import { planControlPlane } from "./mesh-control-plane.js";
+import { planMembership } from "./mesh-membership.js";
 import { emptyPlan } from "./target.js";
 import type { PlanContext, Target, TargetPlan } from "./target.js";
 
@@ -31,9 +33,34 @@ export const meshTarget: Target = {
     const namespaces = namespaceMtls(model);
     const meshMode = model.mtls?.mode ?? "PERMISSIVE";
     const meshNamespace = model.platform.mesh.namespace;
-    // A policy named default in the control plane namespace is the mesh-wide one.
-    plan.objects.push(namespacePolicy(model, meshNamespace, meshMode, [...(model.mtls?.path ?? ["platform", "serviceMesh"])]));
-    plan.notes.push({ subject: "mesh", text: `mesh-wide mTLS ${meshMode} (from ${model.mtls ? "mtls.mode" : "the default"}), set in ${meshNamespace}` });
+    const meshSource = model.mtls ? "mtls.mode" : "the default";
+    if (flavor === "sail") {
+      // No operator-rendered defaults on Sail: it renders the upstream Istio charts (sail-operator
+      // resources/<version>/charts/istiod), which have no counterpart of Maistra's mesh-config
+      // enable-mesh-*.yaml (the stored template listing is partial: not checked file by file). A
+      // PeerAuthentication in the root namespace (meshConfig.rootNamespace, the control plane's) is mesh-wide.
+      plan.objects.push(namespacePolicy(model, meshNamespace, meshMode, [...(model.mtls?.path ?? ["platform", "serviceMesh"])]));
+      plan.notes.push({ subject: "mesh", text: `mesh-wide mTLS ${meshMode} (from ${meshSource}), a PeerAuthentication in ${meshNamespace}` });
+    } else {
+      // Maistra renders the mesh-wide default itself from the control plane (mesh-control-plane.ts): never
+      // emit an object of its kind/namespace/name. On 1.x a Policy in the control plane namespace would
+      // only cover that namespace anyway (Istio 1.4 push_context.go `initAuthnPolicies`: a Policy without
+      // targets is stored for its own namespace; `AuthenticationPolicyForWorkload` falls back to the mesh
+      // policy, which Maistra serves as ServiceMeshPolicy `default`).
+      const rendered = flavor === "maistra-v1" ? "ServiceMeshPolicy default" : "PeerAuthentication default";
+      plan.notes.push({
+        subject: "mesh",
+        text: `mesh-wide mTLS ${meshMode} (from ${meshSource}) through the control plane: the operator renders ${rendered} in ${meshNamespace} ${meshMode === "STRICT" ? "STRICT, and DestinationRule default ISTIO_MUTUAL for every host" : "PERMISSIVE"}`,
+      });
+      if (meshMode === "DISABLE") {
+        plan.findings.push({
+          code: "MS2256",
+          message: `the ${flavor === "maistra-v1" ? "ServiceMeshControlPlane v1" : "ServiceMeshControlPlane"} cannot make the whole mesh DISABLE: with mTLS off the operator renders a mesh-wide PERMISSIVE ${rendered}; the compiler makes each namespace of this policy DISABLE, every other namespace stays PERMISSIVE`,
+          path: [...(model.mtls?.path ?? ["mtls"]), "mode"],
+          hint: "list every namespace that must be DISABLE (a service or `mtls.namespaces`), or accept PERMISSIVE elsewhere",
+        });
+      }
+    }
     for (const ns of namespaces) {
       if (ns.namespace === meshNamespace) {
         if (ns.source === "namespace") {
@@ -41,15 +68,17 @@ export const meshTarget: Target = {
         }
         continue;
       }
-      if (ns.source === "namespace") plan.objects.push(namespacePolicy(model, ns.namespace, ns.mode, [...ns.path]));
-      plan.notes.push({ subject: `mesh namespace ${ns.namespace}`, text: `mTLS ${ns.mode} (from ${ns.source === "namespace" ? `mtls.namespaces.${ns.namespace}` : "mtls.mode, mesh-wide"})` });
+      const fillDisable = ns.source === "mesh" && ns.mode === "DISABLE" && flavor !== "sail";
+      if (ns.source === "namespace" || fillDisable) plan.objects.push(namespacePolicy(model, ns.namespace, ns.mode, [...ns.path]));
+      plan.notes.push({ subject: `mesh namespace ${ns.namespace}`, text: `mTLS ${ns.mode} (from ${ns.source === "namespace" ? `mtls.namespaces.${ns.namespace}` : "mtls.mode, mesh-wide"}${fillDisable ? "; a namespace policy, since the control plane cannot express mesh-wide DISABLE" : ""})` });
     }
-    if (flavor === "maistra-v1" && meshMode !== "DISABLE") plan.objects.push(destinationRule(model));
 
     for (const service of model.services) {
       if (service.mtls) planWorkload(model, service, plan);
       checkService(model, service, plan);
     }
+    planClientTls(model, plan);
+    planMembership(model, plan);
     checkMigration(context, plan);
     return plan;
   },
@@ -98,7 +127,9 @@ function peerAuthenticationVersion(model: Model): string {
 function planWorkload(model: Model, service: Service, plan: TargetPlan): void {
   const override = service.mtls;
   if (!override) return;
-  if (!service.selector) {
+  const flavor = model.platform.mesh.flavor;
+  // Maistra 1.x Policy targets name the Service, not its pods: no selector needed there.
+  if (!service.selector && flavor !== "maistra-v1") {
     plan.findings.push({
       code: "MS2251",
       message: `per-workload mTLS for \`${service.name}\` needs the pods' labels: the service has no \`selector\``,
@@ -108,16 +139,18 @@ function planWorkload(model: Model, service: Service, plan: TargetPlan): void {
     return;
   }
   const namespaceMode = namespaceMtls(model).find((n) => n.namespace === service.namespace)?.mode ?? "PERMISSIVE";
-  const port = typeof service.targetPort === "number" ? service.targetPort : undefined;
-  const flavor = model.platform.mesh.flavor;
   if (flavor === "maistra-v1") {
+    // Policy `targets[].ports` select SERVICE ports: Istio 1.4 `authenticationPolicyForWorkload` matches
+    // with `Port.Match`, which compares the selector with the Service port's number or name
+    // (pilot/pkg/model/service.go; push_context.go `initAuthnPolicies` stores one entry per target port).
+    const port = service.port;
     plan.objects.push({
       target: "mesh",
       template: "mesh/policy-v1alpha1",
       values: {
         name: service.name,
         namespace: service.namespace,
-        spec: { targets: [{ name: service.name, ...(port ? { ports: [{ number: port }] } : {}) }], ...(override.mode === "DISABLE" ? {} : { peers: [{ mtls: override.mode === "STRICT" ? {} : { mode: "PERMISSIVE" } }] }) },
+        spec: { targets: [{ name: service.name, ports: [{ number: port }] }], ...(override.mode === "DISABLE" ? {} : { peers: [{ mtls: override.mode === "STRICT" ? {} : { mode: "PERMISSIVE" } }] }) },
       },
       apiVersion: "authentication.istio.io/v1alpha1",
       kind: "Policy",
@@ -125,44 +158,30 @@ function planWorkload(model: Model, service: Service, plan: TargetPlan): void {
       namespace: service.namespace,
       role: "resource",
       wave: override.mode === "STRICT" ? STRICT_WAVE : 0,
-      reason: `per-workload mTLS ${override.mode} for ${service.name}${port ? ` on port ${port}` : ""}`,
+      reason: `per-service mTLS ${override.mode} for ${service.name} on its Service port ${port}`,
       source: [...override.path],
     });
-  } else {
-    const spec = port
-      ? { selector: { matchLabels: service.selector }, mtls: { mode: namespaceMode }, portLevelMtls: { [String(port)]: { mode: override.mode } } }
-      : { selector: { matchLabels: service.selector }, mtls: { mode: override.mode } };
-    plan.objects.push({
-      target: "mesh",
-      template: "mesh/peer-authentication",
-      values: { apiVersion: peerAuthenticationVersion(model), name: service.name, namespace: service.namespace, spec },
-      apiVersion: peerAuthenticationVersion(model),
-      kind: "PeerAuthentication",
-      name: service.name,
-      namespace: service.namespace,
-      role: "resource",
-      wave: override.mode === "STRICT" ? STRICT_WAVE : 0,
-      reason: port ? `mTLS ${override.mode} on port ${port} of ${service.name}; its other ports keep the namespace's ${namespaceMode}` : `mTLS ${override.mode} for the pods of ${service.name}`,
-      source: [...override.path],
-    });
+    plan.notes.push({ subject: `service ${service.namespace}/${service.name}`, text: `mTLS ${override.mode} (from services[].mtls, Service port ${port} only)` });
+    return;
   }
-  plan.notes.push({ subject: `service ${service.namespace}/${service.name}`, text: `mTLS ${override.mode} (from services[].mtls${port ? `, port ${port} only` : ""})` });
-}
-
-function destinationRule(model: Model): PlannedObject {
-  return {
+  const port = typeof service.targetPort === "number" ? service.targetPort : undefined;
+  const spec = port
+    ? { selector: { matchLabels: service.selector }, mtls: { mode: namespaceMode }, portLevelMtls: { [String(port)]: { mode: override.mode } } }
+    : { selector: { matchLabels: service.selector }, mtls: { mode: override.mode } };
+  plan.objects.push({
     target: "mesh",
-    template: "mesh/destination-rule",
-    values: { name: "default", namespace: model.platform.mesh.namespace, host: "*.local" },
-    apiVersion: "networking.istio.io/v1alpha3",
-    kind: "DestinationRule",
-    name: "default",
-    namespace: model.platform.mesh.namespace,
+    template: "mesh/peer-authentication",
+    values: { apiVersion: peerAuthenticationVersion(model), name: service.name, namespace: service.namespace, spec },
+    apiVersion: peerAuthenticationVersion(model),
+    kind: "PeerAuthentication",
+    name: service.name,
+    namespace: service.namespace,
     role: "resource",
-    wave: STRICT_WAVE,
-    reason: "Maistra 1.x has no automatic mTLS: clients must be told to originate ISTIO_MUTUAL to every *.local host",
-    source: ["mtls"],
-  };
+    wave: override.mode === "STRICT" ? STRICT_WAVE : 0,
+    reason: port ? `mTLS ${override.mode} on port ${port} of ${service.name}; its other ports keep the namespace's ${namespaceMode}` : `mTLS ${override.mode} for the pods of ${service.name}`,
+    source: [...override.path],
+  });
+  plan.notes.push({ subject: `service ${service.namespace}/${service.name}`, text: `mTLS ${override.mode} (from services[].mtls${port ? `, port ${port} only` : ""})` });
 }
 
 function checkService(model: Model, service: Service, plan: TargetPlan): void {

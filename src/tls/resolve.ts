@@ -34,7 +34,7 @@ export interface ResolvedTls {
 
 const ORDER: readonly TlsVersion[] = ["TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3"];
 const rank = (v: TlsVersion): number => ORDER.indexOf(v);
-const ALL_CURVES: ReadonlySet<Curve> = new Set(["CurveP256", "CurveP384", "CurveP521", "X25519"]);
+const ALL_CURVES: ReadonlySet<Curve> = new Set(["CurveP256", "CurveP384", "CurveP521", "X25519", "X25519MLKEM768"]);
 
 /** The candidate nearest to `word` by edit distance, however far (for "use this supported one instead"). */
 function nearest(word: string, candidates: Iterable<string>): string | undefined {

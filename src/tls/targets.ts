@@ -31,7 +31,7 @@ export interface TargetTls {
 }
 
 const ALL_VERSIONS: readonly TlsVersion[] = ["TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3"];
-const ALL_CURVES: readonly Curve[] = ["CurveP256", "CurveP384", "CurveP521", "X25519"];
+const ALL_CURVES: readonly Curve[] = ["CurveP256", "CurveP384", "CurveP521", "X25519", "X25519MLKEM768"];
 
 // --- Maistra (OpenShift Service Mesh 1.x/2.x) ----------------------------------------------------
 // OpenShift Service Mesh docs, "Configuring cipher suites and ECDH curves" / "Setting the minimum and
@@ -92,7 +92,9 @@ const ISTIO_SUITES = [
   "DES-CBC3-SHA",
 ];
 const ISTIO_CURVES = ["P-224", "P-256", "P-521", "P-384", "X25519", "X25519Kyber768Draft00", "X25519MLKEM768"];
-const ENVOY_CURVE: Readonly<Record<Curve, string>> = { X25519: "X25519", CurveP256: "P-256", CurveP384: "P-384", CurveP521: "P-521" };
+// X25519MLKEM768 is Go's name (crypto/tls CurveID, Go 1.24) and BoringSSL's/Istio's alike. Maistra's
+// documented curves lack it, so it is dropped there (or MS2205 when the policy names it).
+const ENVOY_CURVE: Readonly<Record<Curve, string>> = { X25519: "X25519", CurveP256: "P-256", CurveP384: "P-384", CurveP521: "P-521", X25519MLKEM768: "X25519MLKEM768" };
 
 function opensslToIana(name: string): string {
   const suite = BY_OPENSSL.get(name);
