@@ -1,0 +1,75 @@
+import { annotations, describe, str } from "../object-index.js";
+import type { KubeObject } from "../object-index.js";
+import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
+
+interface Writer {
+  object: KubeObject;
+  path: (string | number)[];
+  who: string;
+}
+
+const SERVING_CERT = ["service.beta.openshift.io/serving-cert-secret-name", "service.alpha.openshift.io/serving-cert-secret-name"];
+
+/**
+ * Every Secret has one writer. Writers modelled:
+ * - the Service CA controller, for a Service annotated `service.beta.openshift.io/serving-cert-secret-name`
+ *   (it re-issues into a Secret it did not sign, so a second writer makes the two fight);
+ * - cert-manager, for a Certificate's `spec.secretName`;
+ * - cert-manager openshift-routes, for a Route annotated `cert-manager.io/issuer-name` (or `cert-manager.io/issuer`):
+ *   since v0.7.0 it creates its own Certificate `<route>-cert` with `secretName: <route>-tls`
+ *   (cert-manager/openshift-routes internal/controller/sync.go buildNextCert, `safeKubernetesNameAppend(route.Name, "tls")`);
+ * - Argo CD, for a Secret emitted whole, and the sealed-secrets controller for a SealedSecret of the same
+ *   namespace and name.
+ * cert-utils-operator writes into Routes (certs-from-secret, destinationCA-from-secret), not into Secrets, so
+ * it is not a writer here.
+ */
+export const secretWritersRule: VerifyRule = {
+  id: "secret-writers",
+  reads: ["v1/Service", "cert-manager.io/Certificate", "route.openshift.io/Route", "v1/Secret", "bitnami.com/SealedSecret"],
+  codes: ["MS5035"],
+  models: "service-ca-operator serving-cert controller; cert-manager Certificate secretName; cert-manager/openshift-routes sync.go buildNextCert",
+  run({ index }) {
+    const writers = new Map<string, Writer[]>();
+    const add = (namespace: string | undefined, name: string | undefined, writer: Writer): void => {
+      if (!name) return;
+      const key = `${namespace ?? "default"}/${name}`;
+      const list = writers.get(key) ?? [];
+      if (!list.some((w) => w.object === writer.object && w.who === writer.who)) list.push(writer);
+      writers.set(key, list);
+    };
+    for (const service of index.list("/Service")) {
+      const a = annotations(service);
+      const key = SERVING_CERT.find((k) => a[k]);
+      if (key) add(service.namespace, a[key], { object: service, path: ["metadata", "annotations", key], who: `the Service CA (${describe(service)})` });
+    }
+    for (const cert of index.list("cert-manager.io/Certificate")) {
+      add(cert.namespace, str(cert.body, "spec", "secretName"), { object: cert, path: ["spec", "secretName"], who: `cert-manager (${describe(cert)})` });
+    }
+    for (const route of index.list("route.openshift.io/Route")) {
+      const a = annotations(route);
+      const key = ["cert-manager.io/issuer-name", "cert-manager.io/issuer"].find((k) => a[k]);
+      if (key) add(route.namespace, `${route.name}-tls`, { object: route, path: ["metadata", "annotations", key], who: `cert-manager openshift-routes (${describe(route)}, through Certificate ${route.name}-cert)` });
+    }
+    for (const secret of index.list("/Secret")) {
+      if (!secret.partial) add(secret.namespace, secret.name, { object: secret, path: ["metadata", "name"], who: `Argo CD (${describe(secret)} emitted whole)` });
+    }
+    for (const sealed of index.list("bitnami.com/SealedSecret")) {
+      add(sealed.namespace, str(sealed.body, "spec", "template", "metadata", "name") ?? sealed.name, { object: sealed, path: ["metadata", "name"], who: `sealed-secrets (${describe(sealed)})` });
+    }
+    const paths: VerifyPath[] = [];
+    const findings: VerifyFinding[] = [];
+    for (const [key, list] of [...writers.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const sorted = list.sort((a, b) => a.who.localeCompare(b.who));
+      const row = { rule: this.id, from: sorted.map((w) => w.who).join("; "), to: `Secret ${key}`, port: "-", client: "writes tls.crt / tls.key", server: `${sorted.length} writer${sorted.length === 1 ? "" : "s"}` };
+      if (sorted.length === 1) {
+        paths.push({ ...row, result: "ok" });
+        continue;
+      }
+      const reason = `Secret ${key} has ${sorted.length} writers: ${sorted.map((w) => w.who).join(", ")}; each overwrites the other's certificate`;
+      paths.push({ ...row, result: "broken", reason });
+      const [first] = sorted;
+      if (first) findings.push({ code: "MS5035", message: reason, hint: "give each certificate its own Secret name", object: first.object, path: first.path });
+    }
+    return { paths, findings };
+  },
+};
