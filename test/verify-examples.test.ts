@@ -1,0 +1,112 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, mkdirSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { verifyDirectories, verifyTree } from "../src/verify/verify.js";
+import type { VerifyResult } from "../src/verify/verify.js";
+import { EXAMPLES_DIR, exampleCases, readTree } from "./helpers/examples.js";
+import { port, svc } from "./fixtures/verify-objects.js";
+
+// Examples whose committed output breaks today, each with the issue 11 §2 point that explains it. The test
+// asserts they DO fail with exactly these codes: when a fix lands, the entry fails the test and must go.
+const KNOWN_BROKEN: Record<string, string[]> = {
+  // §2.4 (and §2.3): the 1.x example emits DestinationRule istio-system/default, which the operator renders
+  // itself, and a Policy named default in istio-system that only covers istio-system.
+  "mesh-maistra-v1": ["MS5022", "MS5030"],
+  // §2.4: the 2.x example emits PeerAuthentication istio-system/default, which the operator renders itself.
+  "mesh-maistra-v2": ["MS5030"],
+};
+
+const withExpected = exampleCases().filter((c) => readTree(join(EXAMPLES_DIR, c, "expected")).size > 0);
+
+for (const example of withExpected) {
+  test(`verify examples/${example}/expected: ${KNOWN_BROKEN[example] ? `known broken (${KNOWN_BROKEN[example].join(", ")})` : "every path holds"}`, () => {
+    const result = verifyDirectories({ output: join(EXAMPLES_DIR, example, "expected") });
+    assert.not.ok(result.unreadable);
+    const codes = [...new Set(result.diagnostics.map((d) => d.code))].sort();
+    assert.equal(codes, KNOWN_BROKEN[example] ?? [], result.diagnostics.map((d) => `${d.file}: ${d.code} ${d.message}`).join("\n"));
+    if (!KNOWN_BROKEN[example]) assert.not.ok(result.paths.some((p) => p.result === "broken"));
+    for (const d of result.diagnostics) assert.ok(d.file.startsWith(join(EXAMPLES_DIR, example, "expected")) && d.range, `${d.code} has a file and position`);
+  });
+}
+
+test("KNOWN_BROKEN names only examples that exist", () => {
+  for (const example of Object.keys(KNOWN_BROKEN)) assert.ok(withExpected.includes(example), example);
+});
+
+// Broken copies: one per rule, each a small edit of an example's committed output.
+function copy(example: string): Map<string, string> {
+  return readTree(join(EXAMPLES_DIR, example, "expected"));
+}
+function edit(tree: Map<string, string>, file: string, from: string | RegExp, to: string): Map<string, string> {
+  const text = tree.get(file);
+  assert.ok(text !== undefined, file);
+  const changed = text.replace(from, to);
+  assert.ok(changed !== text, `${file}: the edit applies`);
+  return new Map(tree).set(file, changed);
+}
+function codes(result: VerifyResult): string[] {
+  return result.diagnostics.map((d) => `${d.code} ${d.file}`);
+}
+
+const BROKEN_COPIES: Array<[string, () => Map<string, string>, string[]]> = [
+  ["route-backend: a Route targets the Service port number of a port ≠ targetPort Service", () => edit(edit(copy("mesh-sail"), "storefront/service-web.yaml", "port: 8443\n", "port: 443\n"), "storefront/route-web.yaml", "targetPort: https", "targetPort: 443"), ["MS5010 storefront/route-web.yaml"]],
+  ["route-trust: a reencrypt Route drops its destinationCA-from-secret", () => edit(copy("end-to-end-encryption"), "demo/route-customer.yaml", /\n +cert-utils-operator\.redhat-cop\.io\/destinationCA-from-secret: service-customer/, ""), ["MS5040 demo/route-customer.yaml"]],
+  ["mesh-mtls: the router's port exception keyed on the Service port", () => edit(edit(copy("mesh-sail"), "storefront/service-web.yaml", "port: 8443\n", "port: 443\n"), "storefront/peerauthentication-web.yaml", '"8443":', '"443":'), ["MS5021 storefront/peerauthentication-web.yaml"]],
+  ["mesh-mtls: a DISABLE namespace under the operator's ISTIO_MUTUAL default", () => edit(copy("mesh-maistra-v2"), "legacy/peerauthentication-default.yaml", "mode: PERMISSIVE", "mode: DISABLE").set("legacy/service-mainframe-gateway.yaml", svc("mainframe-gateway", "legacy", port("https", 8443, 8443))), ["MS5030 istio-system/peerauthentication-default.yaml", "MS5020 istio-system/servicemeshcontrolplane-basic.yaml"]],
+  ["operator-owned: a DestinationRule default in the control plane namespace on 2.x", () => copy("mesh-sail").set("istio-system/destinationrule-default.yaml", copy("mesh-maistra-v1").get("istio-system/destinationrule-default.yaml") ?? "").set("istio-system/smcp.yaml", "apiVersion: maistra.io/v2\nkind: ServiceMeshControlPlane\nmetadata:\n  name: basic\n  namespace: istio-system\nspec:\n  security:\n    dataPlane:\n      mtls: true\n"), ["MS5030 istio-system/destinationrule-default.yaml", "MS5030 istio-system/peerauthentication-default.yaml"]],
+  ["secret-writers: a second writer of a Service CA Secret", () => edit(copy("route-external-certificate"), "billing/certificate-invoices-route.yaml", "secretName: invoices-route-tls", "secretName: invoices-tls"), ["MS5035 billing/certificate-invoices-route.yaml"]],
+  ["knative-trust: the Bundle sources another Secret", () => edit(copy("knative-transport-encryption"), "cluster/bundle-knative-bundle.yaml", "name: knative-serving-ca", "name: some-other-ca"), ["MS5041 cluster/bundle-knative-bundle.yaml", "MS5041 cluster/bundle-knative-bundle.yaml"]],
+];
+
+for (const [name, make, want] of BROKEN_COPIES) {
+  test(`broken copy: ${name}`, () => {
+    const result = verifyTree(make());
+    assert.equal(codes(result), want, JSON.stringify(result.diagnostics.map((d) => d.message), null, 1));
+    assert.ok(result.paths.some((p) => p.result === "broken"));
+  });
+}
+
+// The CLI: exit 0 / 1 / 2, and json is exactly one document.
+const BIN = join(process.cwd(), "bin", "mesh-security.js");
+const cli = (args: string[]): { code: number | null; stdout: string; stderr: string } => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+test("cli: verify exits 0 when every path holds, 1 when one breaks, 2 on a missing directory; json is one document", () => {
+  const ok = cli(["verify", "examples/service-ca-basics/expected"]);
+  assert.is(ok.code, 0, ok.stderr);
+  assert.match(ok.stdout, /^from +to +port +client sends \/ trusts +server accepts \/ presents +result$/m);
+  const broken = cli(["verify", "examples/mesh-maistra-v2/expected", "--format", "json"]);
+  assert.is(broken.code, 1);
+  const doc = JSON.parse(broken.stdout) as { paths: Array<{ result: string }>; diagnostics: Array<{ code: string }> };
+  assert.ok(doc.paths.some((p) => p.result === "broken"));
+  assert.equal(doc.diagnostics.map((d) => d.code), ["MS5030"]);
+  const text = cli(["verify", "examples/mesh-maistra-v2/expected"]);
+  assert.match(text.stderr, /peerauthentication-default\.yaml:5:9 error MS5030 /);
+  const gh = cli(["verify", "examples/mesh-maistra-v2/expected", "--format", "github"]);
+  assert.match(gh.stdout, /^::error file=.*peerauthentication-default\.yaml,line=5,col=9,.*title=MS5030::/m);
+  const missing = cli(["verify", "no/such/dir", "--format", "json"]);
+  assert.is(missing.code, 2);
+  assert.equal((JSON.parse(missing.stdout) as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code), ["MS5001"]);
+  assert.is(cli(["verify"]).code, 2, "a missing DIR is a usage error");
+});
+
+test("cli: --with supplies the application's Services, turning not-checked paths into checked ones", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ms-verify-"));
+  const file = join(dir, "app", "service-status.yaml");
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, svc("status", "billing", port("http", 80, 8080)));
+  const before = cli(["verify", "examples/route-external-certificate/expected", "--format", "json"]);
+  const after = cli(["verify", "examples/route-external-certificate/expected", "--with", join(dir, "app"), "--format", "json"]);
+  assert.is(after.code, 0, after.stdout);
+  const notChecked = (s: string): number => (JSON.parse(s) as { paths: Array<{ result: string }> }).paths.filter((p) => p.result === "not checked").length;
+  assert.ok(notChecked(after.stdout) < notChecked(before.stdout));
+  writeFileSync(file, svc("status", "billing", port("http", 8080, 9090)));
+  assert.is(cli(["verify", "examples/route-external-certificate/expected", "--with", join(dir, "app")]).code, 1, "targetPort 8080 is the Service port, the pods listen on 9090");
+});
+
+test.run();
