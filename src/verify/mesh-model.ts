@@ -114,9 +114,10 @@ export function serverMode(
 }
 
 /**
- * PeerAuthentication precedence (istio pilot/pkg/security/authn: workload-selector policy > namespace policy >
- * mesh policy in the root namespace; PERMISSIVE when none; UNSET inherits). `portLevelMtls` is keyed on the
- * workload's (container) port and only honoured on a policy with a selector.
+ * PeerAuthentication precedence, as the PeerAuthentication API reference states it (istio/api
+ * security/v1beta1/peer_authentication.proto; the istiod source was not re-read for this): a workload-selector
+ * policy > the namespace policy > the mesh policy in the root namespace; PERMISSIVE when none; UNSET inherits.
+ * `portLevelMtls` is keyed on the workload's (container) port and only honoured on a policy with a selector.
  */
 function peerAuthenticationMode(
   index: ObjectIndex,
