@@ -20,13 +20,13 @@ export function verifyText(files: Record<string, string>, rules?: readonly Verif
 export interface RuleCase {
   name: string;
   files: Record<string, string>;
-  /** Expected diagnostics as `CODE file:line` (empty for a valid case). */
-  want: string[];
+  /** Expected diagnostics as [code, "file:line"] (empty for a valid case). */
+  want: Array<[string, string]>;
   /** For valid cases: the results the paths must have, in order (guards against "valid because nothing was checked"). */
   results?: string[];
 }
 
-/** `CODE file:line` of every diagnostic. */
-export function findingsOf(result: VerifyResult): string[] {
-  return result.diagnostics.map((d) => `${d.code} ${d.file}:${d.range?.start.line ?? 0}`);
+/** [code, "file:line"] of every diagnostic. */
+export function findingsOf(result: VerifyResult): Array<[string, string]> {
+  return result.diagnostics.map((d) => [d.code, `${d.file}:${d.range?.start.line ?? 0}`]);
 }
