@@ -67,7 +67,8 @@ export function buildMeshModel(index: ObjectIndex): MeshModel {
   const mtls = field(controlPlane.body, ...mtlsPath) === true;
   const autoPath = apiV1 ? ["spec", "istio", "global", "mtls", "auto"] : ["spec", "security", "dataPlane", "automtls"];
   const autoValue = field(controlPlane.body, ...autoPath);
-  // Maistra 2.x turns auto mTLS on by default; whether a 1.1 control plane does is not in what verify read.
+  // spec.security.dataPlane.automtls maps to meshConfig.enableAutoMtls, whose Istio default is true; verify takes
+  // that default for 2.x (the operator's profiles were not re-read). For a 1.1 control plane it is unknown.
   const autoMtls = typeof autoValue === "boolean" ? autoValue : oneX ? undefined : true;
   const rendered: KubeObject[] = [];
   const render = (apiVersion: string, kind: string, name: string, spec: Record<string, unknown>): void => {

@@ -13,8 +13,9 @@ const FEATURES = [
 
 /**
  * Knative internal TLS: components verify each other against the trust bundles — ConfigMaps labelled
- * `networking.knative.dev/trust-bundle: "true"` (DESIGN.md; knative/networking was not re-read for this rule) —
- * so the bundles in the KnativeServing namespace must hold the CA of the issuers `config-certmanager` names for
+ * `networking.knative.dev/trust-bundle: "true"` (knative's `TrustBundleLabelKey`/`TrustBundleLabelValue`; the
+ * Knative encryption docs: components read every labelled ConfigMap in the namespace they run in, knative-serving
+ * among them) — so the bundles in the KnativeServing namespace must hold the CA of the issuers `config-certmanager` names for
  * the enabled features. trust-manager Bundles whose target ConfigMap carries the label are followed to their
  * Secret sources (trust-manager reads them from its trust namespace, cert-manager's by default), and their
  * namespaceSelector must select the KnativeServing namespace.

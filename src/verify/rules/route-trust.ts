@@ -10,11 +10,13 @@ const SERVING_CERT = ["service.beta.openshift.io/serving-cert-secret-name", "ser
 
 /**
  * Trust on a reencrypt Route's second hop: the router must trust the issuer of the certificate the pod presents.
- * What the router trusts: `spec.tls.destinationCACertificate` when set (inline, or filled by cert-utils-operator
- * from the `ca.crt` of the Secret named by `destinationCA-from-secret`), otherwise the Service CA (DESIGN.md,
- * "A reencrypt Route to a service-ca backend needs no destinationCACertificate"; the router's HAProxy template
- * was not re-read for this rule). What the pod presents: the Service CA certificate when its Service carries the
- * serving-cert annotation, or a cert-manager Certificate in its namespace whose dnsNames name the Service.
+ * openshift/router images/router/haproxy/conf/haproxy-config.template (the reencrypt `server` line): with the
+ * Route's destination CA (`spec.tls.destinationCACertificate`, inline or filled by cert-utils-operator from the
+ * `ca.crt` of the Secret named by `destinationCA-from-secret`) the router verifies the pod with `verify required
+ * ca-file <that CA>`; without it, against `$defaultDestinationCA`, which on OpenShift is the Service CA bundle
+ * (DESIGN.md: "A reencrypt Route to a service-ca backend needs no destinationCACertificate"). What the pod
+ * presents: the Service CA certificate when its Service carries the serving-cert annotation, or a cert-manager
+ * Certificate in its namespace whose dnsNames name the Service.
  */
 export const routeTrustRule: VerifyRule = {
   id: "route-trust",

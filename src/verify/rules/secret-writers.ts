@@ -19,7 +19,7 @@ const SERVING_CERT = ["service.beta.openshift.io/serving-cert-secret-name", "ser
  *   since v0.7.0 it creates its own Certificate `<route>-cert` with `secretName: <route>-tls`
  *   (cert-manager/openshift-routes internal/controller/sync.go buildNextCert, `safeKubernetesNameAppend(route.Name, "tls")`);
  * - Argo CD, for a Secret emitted whole, and the sealed-secrets controller for a SealedSecret of the same
- *   namespace and name.
+ *   namespace and name (its naming was not re-read in the sealed-secrets source for this rule).
  * cert-utils-operator writes into Routes (certs-from-secret, destinationCA-from-secret), not into Secrets, so
  * it is not a writer here.
  */
@@ -54,7 +54,7 @@ export const secretWritersRule: VerifyRule = {
       if (!secret.partial) add(secret.namespace, secret.name, { object: secret, path: ["metadata", "name"], who: `Argo CD (${describe(secret)} emitted whole)` });
     }
     for (const sealed of index.list("bitnami.com/SealedSecret")) {
-      add(sealed.namespace, str(sealed.body, "spec", "template", "metadata", "name") ?? sealed.name, { object: sealed, path: ["metadata", "name"], who: `sealed-secrets (${describe(sealed)})` });
+      add(sealed.namespace, sealed.name, { object: sealed, path: ["metadata", "name"], who: `sealed-secrets (${describe(sealed)})` });
     }
     const paths: VerifyPath[] = [];
     const findings: VerifyFinding[] = [];
