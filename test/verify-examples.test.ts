@@ -8,6 +8,8 @@ import { verifyDirectories, verifyTree } from "../src/verify/verify.js";
 import type { VerifyResult } from "../src/verify/verify.js";
 import { EXAMPLES_DIR, exampleCases, readTree } from "./helpers/examples.js";
 import { port, svc } from "./fixtures/verify-objects.js";
+import { HEADER, compileText } from "./helpers/policy.js";
+import { classifyFiles } from "../src/verify/manifests.js";
 
 // Examples whose committed output breaks today, each with the issue 11 §2 point that explains it. The test
 // asserts they DO fail with exactly these codes: when a fix lands, the entry fails the test and must go.
@@ -35,6 +37,37 @@ for (const example of withExpected) {
 test("KNOWN_BROKEN names only examples that exist", () => {
   for (const example of Object.keys(KNOWN_BROKEN)) assert.ok(withExpected.includes(example), example);
 });
+
+// Small policies for the issue 11 §2 points, compiled by today's compiler and verified with the application's
+// Service where the policy does not own it. Like KNOWN_BROKEN: when a fix lands, its entry fails and must go
+// (an empty list means the policy's output verifies clean).
+const APP_SERVICE = { "app/service-api.yaml": svc("api", "shop", port("https", 443, 8443)) };
+const KNOWN_BROKEN_POLICIES: Array<[string, string, string[]]> = [
+  [
+    "§2.1 Route targetPort for a Service the policy does not own; §2.2 Service CA and openshift-routes both write api-tls",
+    "platform: { routeCertificates: cert-manager-routes }\nissuers:\n  le: { acme: { email: a@example.com, solver: { http01: {} } } }\nservices:\n  - { name: api, namespace: shop, port: 443, targetPort: 8443, exposure: external, host: api.example.com, routeCertificate: { issuer: le } }\n",
+    ["MS5010", "MS5035"],
+  ],
+  [
+    "§2.4 PeerAuthentication istio-system/default re-emitted; §2.5 a DISABLE namespace under the operator's ISTIO_MUTUAL default",
+    "platform:\n  serviceMesh: { flavor: maistra-v2, owned: true }\nmtls:\n  mode: STRICT\n  namespaces: { legacy: DISABLE }\nservices:\n  - { name: old, namespace: legacy, port: 8080, selector: { app: old } }\n",
+    ["MS5020", "MS5030"],
+  ],
+  [
+    "§2.3 Policy default in istio-system; §2.4 DestinationRule istio-system/default re-emitted; §2.6 the per-workload PERMISSIVE Policy names the targetPort",
+    "platform:\n  serviceMesh: { flavor: maistra-v1, owned: true }\nmtls:\n  mode: STRICT\nservices:\n  - { name: web, namespace: shop, port: 443, targetPort: 8443, selector: { app: web }, exposure: reencrypt, host: web.example.com, mtls: PERMISSIVE }\n",
+    ["MS5021", "MS5022", "MS5030"],
+  ],
+];
+
+for (const [name, policy, want] of KNOWN_BROKEN_POLICIES) {
+  test(`today's compiler output: ${name}`, async () => {
+    const compiled = await compileText(HEADER + policy);
+    assert.ok(compiled.tree, compiled.diagnostics.map((d) => d.message).join("\n"));
+    const result = verifyTree(compiled.tree?.files ?? new Map(), classifyFiles(new Map(Object.entries(APP_SERVICE)), "with"));
+    assert.equal([...new Set(result.diagnostics.map((d) => d.code))].sort(), want, result.diagnostics.map((d) => `${d.file}: ${d.code} ${d.message}`).join("\n"));
+  });
+}
 
 // Broken copies: one per rule, each a small edit of an example's committed output.
 function copy(example: string): Map<string, string> {
@@ -93,6 +126,14 @@ test("cli: verify exits 0 when every path holds, 1 when one breaks, 2 on a missi
   assert.is(missing.code, 2);
   assert.equal((JSON.parse(missing.stdout) as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code), ["MS5001"]);
   assert.is(cli(["verify"]).code, 2, "a missing DIR is a usage error");
+});
+
+test("cli: --secrets-dir adds the separate Secrets as writers", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ms-verify-"));
+  writeFileSync(join(dir, "secret-orders-tls.yaml"), "apiVersion: v1\nkind: Secret\nmetadata:\n  name: orders-tls\n  namespace: shop\ntype: kubernetes.io/tls\n");
+  const result = cli(["verify", "examples/service-ca-basics/expected", "--secrets-dir", dir, "--format", "json"]);
+  assert.is(result.code, 1);
+  assert.equal((JSON.parse(result.stdout) as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code), ["MS5035"]);
 });
 
 test("cli: --with supplies the application's Services, turning not-checked paths into checked ones", () => {

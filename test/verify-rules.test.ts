@@ -12,6 +12,9 @@ import { caIssuer, certificate, deployment, dr, pa, policy, port, route, sail, s
 import { findingsOf, verifyText } from "./helpers/verify.js";
 import type { RuleCase } from "./helpers/verify.js";
 
+const NO_SELECTOR = "apiVersion: v1\nkind: Service\nmetadata:\n  name: legacy\n  namespace: shop\nspec:\n  ports:\n    - { name: https, port: 443, targetPort: 8443 }\n";
+const ENDPOINTS = "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: legacy\n  namespace: shop\nsubsets:\n  - addresses: [{ ip: 10.0.0.5 }]\n    ports: [{ name: https, port: 8443 }]\n";
+
 // ESLint RuleTester style: per rule, valid inputs (no finding, and the path results they must have) and
 // invalid inputs with the exact code and file:line of each finding.
 const TABLES: Array<[VerifyRule, RuleCase[]]> = [
@@ -24,6 +27,9 @@ const TABLES: Array<[VerifyRule, RuleCase[]]> = [
       { name: "named targetPort resolved through the workload", files: { "with:s.yaml": svc("api", "shop", port("https", 443, "web")), "with:d.yaml": deployment("api", "shop", "            - { name: web, containerPort: 8443 }\n"), "r.yaml": route("api", "shop", "8443") }, want: [], results: ["ok"] },
       { name: "targetPort is the Service port number (issue 11 §2.1)", files: { "with:s.yaml": svc("api", "shop", port("https", 443, 8443)), "r.yaml": route("api", "shop", "443") }, want: [["MS5010", "r.yaml:10"]] },
       { name: "targetPort names no Service port", files: { "s.yaml": svc("api", "shop", port("https", 443, 8443)), "r.yaml": route("api", "shop", "http") }, want: [["MS5010", "r.yaml:10"]] },
+      { name: "Service without selector: hand-made Endpoints carry the pod port", files: { "with:s.yaml": NO_SELECTOR, "with:e.yaml": ENDPOINTS, "r.yaml": route("legacy", "shop", "8443") }, want: [], results: ["ok"] },
+      { name: "Service without selector: the Service port is not an endpoint port", files: { "with:s.yaml": NO_SELECTOR, "with:e.yaml": ENDPOINTS, "r.yaml": route("legacy", "shop", "443") }, want: [["MS5010", "r.yaml:10"]] },
+      { name: "Service without selector and no Endpoints: not checked", files: { "with:s.yaml": NO_SELECTOR, "r.yaml": route("legacy", "shop", "443") }, want: [], results: ["not checked"] },
     ],
   ],
   [
@@ -57,6 +63,11 @@ const TABLES: Array<[VerifyRule, RuleCase[]]> = [
         results: ["ok", "ok"],
       },
       { name: "Maistra 1.x: a Policy in the control plane namespace is not mesh-wide (issue 11 §2.3)", files: { "c.yaml": smcpV1(false), "p.yaml": policy("default", "istio-system", "[]") }, want: [["MS5022", "p.yaml:4"]] },
+      {
+        name: "a member roll makes a namespace's break known",
+        files: { "c.yaml": smcpV2(true), "with:m.yaml": "apiVersion: maistra.io/v1\nkind: ServiceMeshMemberRoll\nmetadata:\n  name: default\n  namespace: istio-system\nspec:\n  members: [other]\n", "s.yaml": svc("old", "other", port("http", 80, 8080)), "r.yaml": route("old", "other", "http") },
+        want: [["MS5021", "c.yaml:10"]],
+      },
       { name: "namespace membership unknown: not checked, never broken", files: { "c.yaml": smcpV2(true), "s.yaml": svc("old", "other", port("http", 80, 8080)), "r.yaml": route("old", "other", "http") }, want: [], results: ["ok", "not checked"] },
     ],
   ],

@@ -43,6 +43,8 @@ function keyOf(gk: string, namespace: string | undefined, name: string): string 
 /** Objects by kind, namespace and name, with the files each came from. */
 export class ObjectIndex {
   readonly #objects = new Map<string, KubeObject>();
+  /** `list` results by group/kind, sorted; rules ask for the same kinds in loops, so each is sorted once. */
+  readonly #byGroup = new Map<string, KubeObject[]>();
 
   constructor(documents: readonly ManifestDocument[]) {
     // Whole documents first, so that patches apply on top of them whatever the file order.
@@ -68,6 +70,7 @@ export class ObjectIndex {
   addRendered(object: KubeObject): void {
     const key = keyOf(object.group, object.namespace, object.name);
     if (!this.#objects.has(key)) this.#objects.set(key, object);
+    this.#byGroup.clear();
   }
 
   get(group: string, namespace: string | undefined, name: string): KubeObject | undefined {
@@ -76,15 +79,27 @@ export class ObjectIndex {
 
   /** Every object of one `group/Kind`, optionally in one namespace, sorted by namespace and name. */
   list(group: string, namespace?: string): KubeObject[] {
-    return [...this.#objects.values()]
-      .filter((o) => o.group === group && (namespace === undefined || o.namespace === namespace))
-      .sort((a, b) => (a.namespace ?? "").localeCompare(b.namespace ?? "") || a.name.localeCompare(b.name));
+    let all = this.#byGroup.get(group);
+    if (!all) {
+      if (this.#byGroup.size === 0) {
+        for (const o of this.#objects.values()) this.#byGroup.set(o.group, [...(this.#byGroup.get(o.group) ?? []), o]);
+        for (const list of this.#byGroup.values()) list.sort((a, b) => compare(a.namespace ?? "", b.namespace ?? "") || compare(a.name, b.name));
+      }
+      all = this.#byGroup.get(group) ?? [];
+      this.#byGroup.set(group, all);
+    }
+    return namespace === undefined ? [...all] : all.filter((o) => o.namespace === namespace);
   }
 
   /** Every object, sorted. */
   all(): KubeObject[] {
-    return [...this.#objects.values()].sort((a, b) => a.group.localeCompare(b.group) || (a.namespace ?? "").localeCompare(b.namespace ?? "") || a.name.localeCompare(b.name));
+    return [...this.#objects.values()].sort((a, b) => compare(a.group, b.group) || compare(a.namespace ?? "", b.namespace ?? "") || compare(a.name, b.name));
   }
+}
+
+/** Code-unit order: the same in every locale. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `Kind ns/name` for messages. */

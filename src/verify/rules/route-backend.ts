@@ -13,7 +13,7 @@ import { selectorOf, servicePorts } from "../workloads.js";
  */
 export const routeBackendRule: VerifyRule = {
   id: "route-backend",
-  reads: ["route.openshift.io/Route", "v1/Service", "apps/Deployment|StatefulSet|DaemonSet (for named targetPorts)"],
+  reads: ["route.openshift.io/Route", "v1/Service", "v1/Endpoints (Services without selector)", "apps/Deployment|StatefulSet|DaemonSet (for named targetPorts)"],
   codes: ["MS5010"],
   models: "openshift/router template_helper.go endpointsForAlias; openshift/api route/v1 RoutePort",
   run({ index }) {
@@ -32,16 +32,30 @@ export const routeBackendRule: VerifyRule = {
         paths.push({ ...base, server: "?", result: "not checked", reason: `Service ${route.namespace}/${serviceName} ${service ? "is only patched" : "is not"} in what was read; pass its manifests with --with` });
         continue;
       }
+      // The endpoints' ports: the Service port's name, and the pod port (unknown for an unresolved named targetPort).
+      let endpointPorts: { name?: string; podPort?: number; unresolved?: string }[] = ports.map((p) => ({
+        ...(p.name !== undefined ? { name: p.name } : {}),
+        ...(p.podPort !== undefined ? { podPort: p.podPort } : { unresolved: String(p.targetPort) }),
+      }));
       if (!selectorOf(service)) {
-        paths.push({ ...base, server: "endpoints managed outside the Service (no selector)", result: "not checked", reason: "a Service without selector has hand-made endpoints" });
-        continue;
+        // Without a selector the endpoints are written by hand: an Endpoints object of the same name (--with).
+        const endpoints = index.get("/Endpoints", route.namespace, serviceName);
+        const subsets = endpoints ? field(endpoints.body, "subsets") : undefined;
+        if (!Array.isArray(subsets)) {
+          paths.push({ ...base, server: "endpoints managed outside the Service (no selector)", result: "not checked", reason: "a Service without selector has hand-made endpoints, and no Endpoints object was read" });
+          continue;
+        }
+        endpointPorts = subsets.flatMap((sub) => (Array.isArray(field(sub, "ports")) ? (field(sub, "ports") as unknown[]) : [])).map((p) => {
+          const name = str(p, "name");
+          return { ...(name !== undefined ? { name } : {}), podPort: Number(field(p, "port")) };
+        });
       }
-      const server = `endpoints ${ports.map((p) => `${p.name ?? "(unnamed)"}:${p.podPort ?? `?${String(p.targetPort)}`}`).join(", ")}`;
-      if (target === undefined || ports.some((p) => p.name === target || (p.podPort !== undefined && String(p.podPort) === target))) {
+      const server = `endpoints ${endpointPorts.map((p) => `${p.name ?? "(unnamed)"}:${p.podPort ?? `?${p.unresolved ?? ""}`}`).join(", ")}`;
+      if (target === undefined || endpointPorts.some((p) => p.name === target || (p.podPort !== undefined && String(p.podPort) === target))) {
         paths.push({ ...base, server, result: "ok" });
         continue;
       }
-      if (/^\d+$/.test(target) && ports.some((p) => p.podPort === undefined)) {
+      if (/^\d+$/.test(target) && endpointPorts.some((p) => p.podPort === undefined)) {
         paths.push({ ...base, server, result: "not checked", reason: "a named targetPort of the Service could not be resolved to a pod port (pass the workload with --with)" });
         continue;
       }
