@@ -65,7 +65,7 @@ export const meshMtlsRule: VerifyRule = {
           if (route.namespace !== ns || str(route.body, "spec", "to", "name") !== service.name) continue;
           const target = field(route.body, "spec", "port", "targetPort");
           if (target !== undefined && String(target) !== port.name && String(target) !== String(port.podPort)) continue;
-          clients.push({ from: `router (${describe(route)})`, sends: { value: "plaintext", note: "no mTLS (the router is outside the mesh)" } });
+          clients.push({ from: `router (${describe(route)})`, sends: { value: "plaintext", note: `no mTLS (the router is outside the mesh; ${str(route.body, "spec", "tls", "termination") ?? "plain"} Route)` } });
         }
         for (const client of clients) {
           const path = compare(this.id, client.from, to, portLabel, client.sends, server, member, ns);
@@ -95,7 +95,7 @@ function compare(
   if (!breaks) return { row: { ...row, result: "ok" } };
   if (!member) return { row: { ...row, result: "not checked", reason: `would break if ${namespace} is in the mesh; its membership is not in what was read` } };
   const code = sends.value === "mTLS" ? "MS5020" : "MS5021";
-  const reason = code === "MS5020" ? `${from} sends mTLS to ${to}, whose sidecar accepts plaintext only (${accepts.note})` : `${from} sends plaintext to ${to}, whose sidecar accepts mTLS only (${accepts.note})`;
+  const reason = code === "MS5020" ? `${from} sends mTLS to ${to}, whose sidecar accepts plaintext only (${accepts.note})` : `${from} sends no mTLS to ${to}, whose sidecar accepts mTLS only (${accepts.note})`;
   return {
     row: { ...row, result: "broken", reason },
     finding: (service) => {
