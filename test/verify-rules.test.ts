@@ -158,6 +158,13 @@ test("unreadable input: MS5002 with a position, and no paths", () => {
   assert.ok((result.diagnostics[0]?.range?.start.line ?? 0) >= 3);
 });
 
+test("a kind: List from --with is read item by item, with positions inside the list", () => {
+  const list = `apiVersion: v1\nkind: List\nitems:\n${svc("api", "shop", port("https", 443, 8443)).replace(/^/gm, "  ").replace(/^  apiVersion/, "- apiVersion").trimEnd()}\n`;
+  const result = verifyText({ "with:list.yaml": list, "r.yaml": route("api", "shop", "443") });
+  assert.equal(findingsOf(result), [["MS5010", "r.yaml:10"]]);
+  assert.equal(result.paths.map((p) => p.result), ["broken"]);
+});
+
 test("output is deterministic: file order does not change paths or diagnostics", () => {
   const files = { "a.yaml": certificate("a", "shop", "tls", "x"), "b.yaml": certificate("b", "shop", "tls", "x"), "r.yaml": route("api", "shop", "443"), "with:s.yaml": svc("api", "shop", port("https", 443, 8443)) };
   const reversed = Object.fromEntries(Object.entries(files).reverse());

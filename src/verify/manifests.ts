@@ -101,6 +101,16 @@ export function parseManifests(files: readonly ManifestFile[]): { documents: Man
       if (object["apiVersion"].startsWith("kustomize.config.k8s.io/")) continue;
       const located = new SourceMap(f.text, lineCounter);
       located.attach(doc);
+      // `kind: List` (as `oc get -o yaml` writes it): each item is an object of its own.
+      const items = object["kind"] === "List" && Array.isArray(object["items"]) ? object["items"] : undefined;
+      if (items) {
+        for (const [i, item] of items.entries()) {
+          if (isObject(item) && typeof item["apiVersion"] === "string" && typeof item["kind"] === "string") {
+            documents.push({ file: f.file, role: f.role, object: item, locate: (path) => located.locate(["items", i, ...path]) });
+          }
+        }
+        continue;
+      }
       documents.push({ file: f.file, role: f.role, object, locate: (path) => located.locate(path) });
     }
   }
