@@ -89,6 +89,8 @@ const TABLES: Array<[VerifyRule, RuleCase[]]> = [
         files: { "patch:s.yaml": serviceCaPatch("api", "shop", "api-tls"), "r.yaml": route("api", "shop", "https", "edge", "  annotations:\n    cert-manager.io/issuer-name: letsencrypt\n") },
         want: [["MS5035", "r.yaml:7"]],
       },
+      { name: "cert-utils keystores on a cert-manager Secret", files: { "c.yaml": certificate("a", "shop", "a-tls", "x") + "  secretTemplate:\n    annotations:\n      cert-utils-operator.redhat-cop.io/generate-java-keystores: \"true\"\n" }, want: [], results: ["ok"] },
+      { name: "cert-utils keystores on a Service CA Secret", files: { "patch:s.yaml": serviceCaPatch("api", "shop", "api-tls"), "patch:k.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: api-tls\n  namespace: shop\n  annotations:\n    cert-utils-operator.redhat-cop.io/generate-java-keystores: \"true\"\n" }, want: [["MS5035", "k.yaml:7"]] },
       { name: "two Certificates on one Secret", files: { "a.yaml": certificate("a", "shop", "tls", "x"), "b.yaml": certificate("b", "shop", "tls", "x") }, want: [["MS5035", "a.yaml:7"]] },
       { name: "a Secret emitted whole and a SealedSecret", files: { "secrets:s.yaml": "apiVersion: v1\nkind: Secret\nmetadata:\n  name: cacerts\n  namespace: istio-system\n", "ss.yaml": "apiVersion: bitnami.com/v1alpha1\nkind: SealedSecret\nmetadata:\n  name: cacerts\n  namespace: istio-system\nspec: {}\n" }, want: [["MS5035", "s.yaml:4"]] },
     ],
