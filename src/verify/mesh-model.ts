@@ -37,8 +37,8 @@ const SAIL = "sailoperator.io/Istio";
  * instead of the PeerAuthentication.
  */
 export function buildMeshModel(index: ObjectIndex): MeshModel {
-  const planes = [...index.list(SMCP), ...index.list(SAIL)].filter((o) => !o.partial || o.group === SMCP);
-  const controlPlane = planes[0];
+  // The first control plane read (whole, or a patch of one owned elsewhere); several control planes are not modelled.
+  const controlPlane = [...index.list(SMCP), ...index.list(SAIL)][0];
   const members = new Set<string>();
   for (const roll of index.list("maistra.io/ServiceMeshMemberRoll")) for (const m of arr(field(roll.body, "spec", "members"))) if (typeof m === "string") members.add(m);
   for (const member of index.list("maistra.io/ServiceMeshMember")) if (member.namespace) members.add(member.namespace);
