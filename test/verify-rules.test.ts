@@ -77,6 +77,7 @@ const TABLES: Array<[VerifyRule, RuleCase[]]> = [
       { name: "namespace PeerAuthentication outside the control plane namespace", files: { "c.yaml": smcpV2(true), "p.yaml": pa("default", "shop", "PERMISSIVE") }, want: [] },
       { name: "PeerAuthentication istio-system/default on 2.x (issue 11 §2.4)", files: { "c.yaml": smcpV2(true), "p.yaml": pa("default", "istio-system", "STRICT") }, want: [["MS5030", "p.yaml:4"]] },
       { name: "DestinationRule istio-system/default on 1.x (issue 11 §2.4)", files: { "c.yaml": smcpV1(true), "d.yaml": dr("default", "istio-system", "*.local", "ISTIO_MUTUAL") }, want: [["MS5030", "d.yaml:4"]] },
+      { name: "a patched control plane (owned by the mesh installation) renders them too", files: { "patch:c.yaml": smcpV2(false), "p.yaml": pa("default", "istio-system", "PERMISSIVE") }, want: [["MS5030", "p.yaml:4"]] },
       { name: "Sail renders no PeerAuthentication", files: { "i.yaml": sail, "p.yaml": pa("default", "istio-system", "STRICT") }, want: [] },
     ],
   ],
