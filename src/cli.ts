@@ -7,6 +7,7 @@ import { explainCommand } from "./commands/explain.js";
 import { initCommand } from "./commands/init.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
+import { verifyCommand } from "./commands/verify.js";
 import { version } from "./version.js";
 
 /** A bad command line: reported in one line, exit 2, and no command runs. */
@@ -20,6 +21,7 @@ export async function main(argv: string[]): Promise<void> {
       .command(validateCommand)
       .command(compileCommand)
       .command(explainCommand)
+      .command(verifyCommand)
       .command(caCommand)
       .command(schemaCommand)
       .command(initCommand)

@@ -1,10 +1,12 @@
 import type { Argv, CommandModule } from "yargs";
 import { compilePolicy } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
+import { classifyFiles } from "../verify/manifests.js";
+import { formatPathTable, verifyTree } from "../verify/verify.js";
 import { EXIT, printDiagnostics, withPolicy } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
-/** `mesh-security explain [policy]`: per subject, what is generated and why. */
+/** `mesh-security explain [policy]`: per subject, what is generated and why, then the paths verify models. */
 export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: string }> = {
   command: "explain [policy]",
   describe: "show, per service and namespace, what is generated and why",
@@ -28,6 +30,8 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
       wave: r.planned.wave,
       reason: r.planned.reason,
     }));
+    // The same model `verify` runs on a directory, over the compiled objects in memory.
+    const verified = verifyTree(tree.files, classifyFiles(tree.secretFiles, "secrets"));
     const subjects = [...new Set([...objects.map((o) => o.subject), ...result.notes.map((n) => n.subject)])].sort();
     if (argv.format === "json") {
       const report = subjects.map((subject) => ({
@@ -35,7 +39,7 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
         notes: result.notes.filter((n) => n.subject === subject).map((n) => n.text),
         objects: objects.filter((o) => o.subject === subject),
       }));
-      process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+      process.stdout.write(JSON.stringify({ subjects: report, paths: verified.paths, diagnostics: verified.diagnostics }, null, 2) + "\n");
       return;
     }
     // Text: per subject, the decisions as notes, then a table of objects (file, wave) with the reason under each.
@@ -51,6 +55,9 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
       out += `  ${"object".padEnd(width.object)}  ${"file".padEnd(width.file)}  wave\n`;
       for (const r of rows) out += `  ${r.object.padEnd(width.object)}  ${r.file.padEnd(width.file)}  ${r.wave}\n      ${r.reason}\n`;
     }
+    out += "\npaths (as `mesh-security verify` models them on this output)\n";
+    out += formatPathTable(verified.paths).replace(/^(?=.)/gm, "  ");
+    for (const d of verified.diagnostics) out += `  ${d.severity} ${d.code} ${d.file}: ${d.message}\n`;
     process.stdout.write(out);
   },
 };

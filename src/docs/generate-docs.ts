@@ -73,7 +73,7 @@ export function renderDiagnostics(examples: ReadonlyMap<string, string>): string
     "# Diagnostics",
     "",
     "Generated from `src/diagnostics/codes.ts` by `npm run docs`; do not edit by hand. Codes are stable and never reused:",
-    "1xxx load and schema, 2xxx semantic rules, 3xxx CA material, 4xxx output.",
+    "1xxx load and schema, 2xxx semantic rules, 3xxx CA material, 4xxx output, 5xxx verify (behaviour on the cluster).",
     "",
     ...sections,
   ].join("\n");

@@ -1,0 +1,38 @@
+import type { Argv, CommandModule } from "yargs";
+import type { DiagnosticFormat } from "../diagnostics/format.js";
+import { formatPathTable, hasBrokenPaths, verifyDirectories } from "../verify/verify.js";
+import { EXIT, printDiagnostics } from "./common.js";
+
+interface VerifyArgs {
+  dir: string;
+  with: string[];
+  secretsDir?: string;
+  format: DiagnosticFormat;
+}
+
+/** `mesh-security verify DIR [--with DIR...] [--secrets-dir DIR]`: model the consumers of a compiled output. */
+export const verifyCommand: CommandModule<object, VerifyArgs> = {
+  command: "verify <dir>",
+  describe: "model the router, mesh, cert-manager and Service CA on an output directory: exit 1 when a path would break",
+  builder: (yargs: Argv) =>
+    yargs
+      .positional("dir", { type: "string", demandOption: true, describe: "the compiled output directory" })
+      .option("with", { type: "string", array: true, default: [] as string[], describe: "a directory of the application's own manifests (Services, Deployments, ...); repeatable" })
+      .option("secrets-dir", { type: "string", describe: "the separate Secrets directory (output.secrets: separate), if it should be modelled" })
+      .option("format", { choices: ["text", "json", "github"] as const, default: "text" as const, describe: "output format" }) as unknown as Argv<VerifyArgs>,
+  handler: (argv) => {
+    const result = verifyDirectories({ output: argv.dir, with: argv.with, ...(argv.secretsDir ? { secrets: argv.secretsDir } : {}) });
+    const exit = result.unreadable ? EXIT.usage : hasBrokenPaths(result) ? EXIT.policyErrors : EXIT.ok;
+    if (argv.format === "json") {
+      // Exactly one JSON document on stdout.
+      process.stdout.write(JSON.stringify({ paths: result.paths, diagnostics: result.diagnostics }, null, 2) + "\n");
+    } else if (argv.format === "github") {
+      process.stderr.write(formatPathTable(result.paths));
+      printDiagnostics(result.diagnostics, "github", undefined);
+    } else {
+      if (!result.unreadable) process.stdout.write(formatPathTable(result.paths));
+      printDiagnostics(result.diagnostics, "text", undefined);
+    }
+    process.exitCode = exit;
+  },
+};

@@ -1,0 +1,86 @@
+import { SERVICE_CA, authorityOfCertificate } from "../authority.js";
+import type { Authority } from "../authority.js";
+import { annotations, describe, field, str } from "../object-index.js";
+import type { KubeObject, ObjectIndex } from "../object-index.js";
+import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
+import { serviceDnsNames } from "../workloads.js";
+
+const DEST_CA_FROM_SECRET = "cert-utils-operator.redhat-cop.io/destinationCA-from-secret";
+const SERVING_CERT = ["service.beta.openshift.io/serving-cert-secret-name", "service.alpha.openshift.io/serving-cert-secret-name"];
+
+/**
+ * Trust on a reencrypt Route's second hop: the router must trust the issuer of the certificate the pod presents.
+ * openshift/router images/router/haproxy/conf/haproxy-config.template (the reencrypt `server` line): with the
+ * Route's destination CA (`spec.tls.destinationCACertificate`, inline or filled by cert-utils-operator from the
+ * `ca.crt` of the Secret named by `destinationCA-from-secret`) the router verifies the pod with `verify required
+ * ca-file <that CA>`; without it, against `$defaultDestinationCA`, which on OpenShift is the Service CA bundle
+ * (DESIGN.md: "A reencrypt Route to a service-ca backend needs no destinationCACertificate"). What the pod
+ * presents: the Service CA certificate when its Service carries the serving-cert annotation, or a cert-manager
+ * Certificate in its namespace whose dnsNames name the Service.
+ */
+export const routeTrustRule: VerifyRule = {
+  id: "route-trust",
+  reads: ["route.openshift.io/Route", "v1/Service", "cert-manager.io/Certificate", "cert-manager.io/Issuer", "cert-manager.io/ClusterIssuer"],
+  codes: ["MS5040"],
+  models: "OpenShift router reencrypt destination CA; cert-utils-operator destinationCA-from-secret; cert-manager ca.crt of CA and selfSigned issuers",
+  run({ index }) {
+    const paths: VerifyPath[] = [];
+    const findings: VerifyFinding[] = [];
+    for (const route of index.list("route.openshift.io/Route")) {
+      if (route.partial || str(route.body, "spec", "tls", "termination") !== "reencrypt") continue;
+      const serviceName = str(route.body, "spec", "to", "name") ?? "";
+      const base = { rule: this.id, from: `router (${describe(route)})`, to: `pods of Service ${route.namespace}/${serviceName}`, port: "-" };
+      const trusted = routerTrust(index, route);
+      const presented = podCertificates(index, route.namespace, serviceName);
+      if (presented.length === 0) {
+        paths.push({ ...base, client: `trusts ${trusted.label}`, server: "?", result: "not checked", reason: "no serving certificate for the Service in what was read" });
+        continue;
+      }
+      const server = `presents a certificate from ${presented.map((p) => p.label).join(" or ")}`;
+      if (!trusted.known || presented.some((p) => !p.known)) {
+        paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "not checked", reason: "an authority on this hop is not in what was read" });
+        continue;
+      }
+      const covered = presented.filter((p) => p.id === trusted.id);
+      if (covered.length === presented.length) paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "ok" });
+      else if (covered.length > 0) paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "not checked", reason: "the Service has more than one serving certificate; which one the pod mounts is not known" });
+      else {
+        const reason = `the router trusts ${trusted.label} for ${describe(route)}, but the pods present a certificate from ${presented.map((p) => p.label).join(" or ")}: the TLS handshake to the pod fails (503)`;
+        paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "broken", reason });
+        findings.push({
+          code: "MS5040",
+          message: reason,
+          hint: `set spec.tls.destinationCACertificate (or the ${DEST_CA_FROM_SECRET} annotation) to the pods' CA, or serve a Service CA certificate`,
+          object: route,
+          path: annotations(route)[DEST_CA_FROM_SECRET] ? ["metadata", "annotations", DEST_CA_FROM_SECRET] : ["spec", "tls"],
+        });
+      }
+    }
+    return { paths, findings };
+  },
+};
+
+function routerTrust(index: ObjectIndex, route: KubeObject): Authority {
+  if (field(route.body, "spec", "tls", "destinationCACertificate") !== undefined) return { id: "inline", label: "the inline destinationCACertificate", known: false };
+  const fromSecret = annotations(route)[DEST_CA_FROM_SECRET];
+  if (fromSecret) {
+    // cert-manager writes the issuing CA into ca.crt for ca and selfSigned issuers; that is what cert-utils copies.
+    const writer = index.list("cert-manager.io/Certificate", route.namespace).find((c) => str(c.body, "spec", "secretName") === fromSecret);
+    if (!writer) return { id: `secret:${fromSecret}`, label: `ca.crt of Secret ${route.namespace}/${fromSecret} (its writer was not read)`, known: false };
+    const authority = authorityOfCertificate(index, writer);
+    return { ...authority, label: `ca.crt of Secret ${route.namespace}/${fromSecret}: ${authority.label}` };
+  }
+  return SERVICE_CA;
+}
+
+function podCertificates(index: ObjectIndex, namespace: string | undefined, serviceName: string): Authority[] {
+  const out: Authority[] = [];
+  const service = index.get("/Service", namespace, serviceName);
+  if (service && SERVING_CERT.some((k) => annotations(service)[k])) out.push(SERVICE_CA);
+  const names = new Set(service ? serviceDnsNames(service) : serviceDnsNames({ name: serviceName, ...(namespace ? { namespace } : {}) } as KubeObject));
+  for (const cert of index.list("cert-manager.io/Certificate", namespace)) {
+    const dns = field(cert.body, "spec", "dnsNames");
+    if (Array.isArray(dns) && dns.some((d) => typeof d === "string" && names.has(d))) out.push(authorityOfCertificate(index, cert));
+  }
+  return out.filter((a, i) => out.findIndex((b) => b.id === a.id) === i);
+}

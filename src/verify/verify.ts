@@ -1,0 +1,93 @@
+import { CODES } from "../diagnostics/codes.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { sortDiagnostics } from "../diagnostics/format.js";
+import { buildMeshModel } from "./mesh-model.js";
+import { classifyFiles, parseManifests, readManifestDir } from "./manifests.js";
+import type { LoadProblem, ManifestFile } from "./manifests.js";
+import { ObjectIndex, locate } from "./object-index.js";
+import { VERIFY_RULES } from "./registry.js";
+import type { VerifyPath, VerifyRule } from "./rule.js";
+
+/** What verify found: the path table, diagnostics for broken paths, and whether the input could be read at all. */
+export interface VerifyResult {
+  paths: VerifyPath[];
+  diagnostics: Diagnostic[];
+  /** True when an input could not be read or parsed (a usage-level failure, exit 2). */
+  unreadable: boolean;
+}
+
+/** Directories to verify: the compiled output, the application's own manifests, the separate Secrets. */
+export interface VerifyInput {
+  output: string;
+  with?: readonly string[];
+  secrets?: string;
+}
+
+/** Read the directories and model their consumers. */
+export function verifyDirectories(input: VerifyInput): VerifyResult {
+  const reads = [readManifestDir(input.output, "output"), ...(input.with ?? []).map((d) => readManifestDir(d, "with")), ...(input.secrets ? [readManifestDir(input.secrets, "secrets")] : [])];
+  return verifyFiles(reads.flatMap((r) => r.files), reads.flatMap((r) => r.problems));
+}
+
+/** Model an in-memory output tree (relative path → text), as `explain` does for the compiled policy. */
+export function verifyTree(tree: ReadonlyMap<string, string>, extra: readonly ManifestFile[] = []): VerifyResult {
+  return verifyFiles([...classifyFiles(tree, "output"), ...extra], []);
+}
+
+/** Model the consumers of a set of manifest files. */
+export function verifyFiles(files: readonly ManifestFile[], problems: readonly LoadProblem[] = [], rules: readonly VerifyRule[] = VERIFY_RULES): VerifyResult {
+  const parsed = parseManifests(files);
+  const loadProblems = [...problems, ...parsed.problems].map(
+    (p): Diagnostic => ({ code: p.code, severity: "error", message: p.message, file: p.file, path: [], ...(p.range ? { range: p.range } : {}) }),
+  );
+  if (loadProblems.length > 0) return { paths: [], diagnostics: sortDiagnostics(loadProblems), unreadable: true };
+  const index = new ObjectIndex(parsed.documents);
+  const mesh = buildMeshModel(index);
+  const paths: VerifyPath[] = [];
+  const diagnostics: Diagnostic[] = [];
+  const seen = new Set<string>();
+  for (const rule of rules) {
+    const out = rule.run({ index, mesh });
+    paths.push(...out.paths);
+    for (const f of out.findings) {
+      const where = locate(f.object, f.path);
+      const key = `${f.code}|${where.file}|${where.path.join(".")}|${f.message}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      diagnostics.push({ code: f.code, severity: CODES[f.code].severity, message: f.message, file: where.file, path: where.path, ...(where.range ? { range: where.range } : {}), ...(f.hint ? { hint: f.hint } : {}) });
+    }
+  }
+  return { paths: dedupePaths(paths), diagnostics: sortDiagnostics(diagnostics), unreadable: false };
+}
+
+function dedupePaths(paths: readonly VerifyPath[]): VerifyPath[] {
+  const seen = new Set<string>();
+  return paths.filter((p) => {
+    const key = JSON.stringify(p);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+/** True when some path is broken (exit 1). */
+export function hasBrokenPaths(result: VerifyResult): boolean {
+  return result.paths.some((p) => p.result === "broken") || result.diagnostics.some((d) => d.severity === "error");
+}
+
+/** The path table as text: one row per path, aligned columns, reasons under broken and unchecked rows. */
+export function formatPathTable(paths: readonly VerifyPath[]): string {
+  if (paths.length === 0) return "no paths to verify in what was read\n";
+  const header = { from: "from", to: "to", port: "port", client: "client sends / trusts", server: "server accepts / presents", result: "result" };
+  const rows = [header, ...paths];
+  const width = (k: keyof typeof header): number => Math.max(...rows.map((r) => r[k].length));
+  const w = { from: width("from"), to: width("to"), port: width("port"), client: width("client"), server: width("server") };
+  let out = "";
+  for (const r of rows) {
+    out += `${r.from.padEnd(w.from)}  ${r.to.padEnd(w.to)}  ${r.port.padEnd(w.port)}  ${r.client.padEnd(w.client)}  ${r.server.padEnd(w.server)}  ${r.result}\n`;
+    if ("reason" in r && r.reason) out += `    ${r.reason}\n`;
+  }
+  const count = (result: VerifyPath["result"]): number => paths.filter((p) => p.result === result).length;
+  out += `${paths.length} paths: ${count("ok")} ok, ${count("broken")} broken, ${count("not checked")} not checked\n`;
+  return out;
+}
