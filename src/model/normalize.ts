@@ -7,6 +7,7 @@ import type { Pruned } from "../validate/prune.js";
 import { isManaged, SERVICE_CA } from "./model.js";
 import type { Authority, CaBundle, Issuer, IssuerRef, ManagedCertificate, Model, PolicyPath, Service, ServingCertificate, WorkloadRef } from "./model.js";
 import type { CertificateInput, IssuerInput, PolicyInput, ServiceInput } from "./policy-input.js";
+import { checkCertificateMount, checkWorkloads, normalizeWorkload, resolveCallers } from "./workloads.js";
 
 /** ACME directory URLs for the short names (https://letsencrypt.org/docs/acme-protocol-updates/). */
 export const ACME_SERVERS = {
@@ -83,10 +84,13 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
       continue;
     }
     seenServices.set(key, path);
-    const service = normalizeService(raw, path, resolveIssuer, report);
+    const service = normalizeService(raw, path, input.platform.reloader, resolveIssuer, report);
     if (service) services.push(service);
   }
   services.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  const declaredServices = new Set([...seenServices.keys(), ...pruned.services]);
+  resolveCallers(services, input.services ?? [], (index) => originalIndex("services", index), declaredServices, report);
+  checkWorkloads(services, report);
   checkSecretNames(services, input.platform.routeCertificates !== "cert-manager-routes", report);
 
   const caBundles = normalizeCaBundles(input, originalIndex, report);
@@ -103,6 +107,7 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
         namespace: mesh.namespace,
         controlPlane: mesh.controlPlane,
         owned: mesh.owned,
+        trustDomain: mesh.trustDomain,
         ...(mesh.version ? { version: mesh.version } : {}),
         ...(mesh.certificateAuthority && checkAuthority(mesh.certificateAuthority, ["platform", "serviceMesh", "certificateAuthority"]) ? { certificateAuthority: mesh.certificateAuthority } : {}),
         path: ["platform", "serviceMesh"],
@@ -208,6 +213,7 @@ function normalizeIssuer(name: string, raw: IssuerInput): Issuer {
 function normalizeService(
   raw: ServiceInput,
   path: PolicyPath,
+  reloader: boolean,
   resolveIssuer: (name: string, path: PolicyPath) => Issuer | typeof SERVICE_CA | undefined,
   report: (f: Finding) => void,
 ): Service | undefined {
@@ -285,6 +291,11 @@ function normalizeService(
     const kinds = { deployment: "Deployment", statefulset: "StatefulSet", daemonset: "DaemonSet" } as const;
     return { kind: kinds[kind as keyof typeof kinds] ?? "Deployment", name: workload, path: [...path, "reloadOnRotation", i] };
   });
+  const workload = normalizeWorkload(raw, path);
+  // reloadOnRotation defaults to the workload, but only where Reloader runs: elsewhere it would only warn (MS2111).
+  if (!raw.reloadOnRotation && workload && reloader) reloadOnRotation.push({ kind: workload.kind, name: workload.name, path: workload.path });
+  const certificateMount = certInput.mountPath ? { mountPath: certInput.mountPath, path: [...path, "certificate", "mountPath"] } : undefined;
+  if (certificateMount) checkCertificateMount(name, certificateMount, workload, path, report);
 
   if (!ok || !certificate) return undefined;
   return {
@@ -303,6 +314,9 @@ function normalizeService(
       ? { route: { name: raw.route?.name ?? name, insecureEdgeTerminationPolicy: raw.route?.insecureEdgeTerminationPolicy ?? "Redirect", ...(raw.route?.path ? { path: raw.route.path } : {}) } }
       : {}),
     reloadOnRotation,
+    ...(workload ? { workload } : {}),
+    ...(certificateMount ? { certificateMount } : {}),
+    callers: [],
     ...(raw.mtls ? { mtls: { mode: raw.mtls, path: [...path, "mtls"] } } : {}),
     headless: raw.headless,
     calledFromOutsideMesh: raw.calledFromOutsideMesh,

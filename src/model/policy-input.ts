@@ -30,6 +30,7 @@ export interface CertificateInput {
   keystorePasswordSecretRef?: SecretKeyRefInput;
   pkcs12Profile?: "LegacyRC2" | "LegacyDES" | "Modern2023";
   additionalDNSNames?: string[];
+  mountPath?: string;
 }
 
 export interface ServiceInput {
@@ -44,6 +45,8 @@ export interface ServiceInput {
   routeCertificate?: CertificateInput;
   route?: { name?: string; insecureEdgeTerminationPolicy?: "Redirect" | "Allow" | "None"; path?: string };
   reloadOnRotation?: string[];
+  workload?: { kind: "Deployment" | "StatefulSet" | "DaemonSet"; name: string; container?: string; serviceAccount?: string };
+  callers?: string[];
   mtls?: MtlsMode;
   headless: boolean;
   calledFromOutsideMesh: boolean;
@@ -105,7 +108,7 @@ export interface PolicyInput {
   metadata: { name: string };
   platform: {
     openshift: string;
-    serviceMesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; owned: boolean };
+    serviceMesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; owned: boolean; trustDomain: string };
     certManager: { namespace: string };
     routeCertificates: "cert-utils" | "external-certificate" | "cert-manager-routes";
     reloader: boolean;
