@@ -151,7 +151,7 @@ test("a three-line policy validates and gets every default", () => {
   assert.equal(errors, []);
   assert.equal(value["platform"], {
     openshift: "4.19",
-    serviceMesh: { flavor: "none", namespace: "istio-system", controlPlane: "basic", owned: false },
+    serviceMesh: { flavor: "none", namespace: "istio-system", controlPlane: "basic", owned: false, trustDomain: "cluster.local" },
     certManager: { namespace: "cert-manager" },
     routeCertificates: "cert-utils",
     reloader: false,
