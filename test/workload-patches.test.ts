@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "uvu";
@@ -7,6 +7,8 @@ import * as assert from "uvu/assert";
 import { parseAllDocuments } from "yaml";
 import { compilePolicy } from "../src/compile.js";
 import type { CompileResult } from "../src/compile.js";
+import { DIAGNOSTIC_EXAMPLES } from "./fixtures/diagnostic-examples.js";
+import { compileText, HEADER } from "./helpers/policy.js";
 
 // Parsed manifests are navigated freely; the assertions check the shapes.
 type Obj = Record<string, any>;
@@ -52,7 +54,7 @@ spec:
 }
 
 /** Write the compiled output, the application base and an overlay joining them; return `kubectl kustomize overlay` parsed. */
-function buildOverlay(result: CompileResult): { root: string; objects: Obj[]; text: string } {
+function buildOverlay(result: CompileResult, base = [appDeployment("customer", "customer"), appDeployment("preference-v1", "preference"), appDeployment("recommendation-v1", "recommendation")].join("---\n")): { root: string; objects: Obj[]; text: string } {
   const root = mkdtempSync(join(tmpdir(), "ms-kustomize-"));
   for (const [path, content] of result.tree?.files ?? []) {
     const file = join(root, "out", path);
@@ -60,7 +62,7 @@ function buildOverlay(result: CompileResult): { root: string; objects: Obj[]; te
     writeFileSync(file, content);
   }
   mkdirSync(join(root, "app"));
-  writeFileSync(join(root, "app", "deployments.yaml"), [appDeployment("customer", "customer"), appDeployment("preference-v1", "preference"), appDeployment("recommendation-v1", "recommendation")].join("---\n"));
+  writeFileSync(join(root, "app", "deployments.yaml"), base);
   writeFileSync(join(root, "app", "kustomization.yaml"), "resources:\n  - deployments.yaml\n");
   mkdirSync(join(root, "overlay"));
   writeFileSync(join(root, "overlay", "kustomization.yaml"), "resources:\n  - ../app\n  - ../out\ncomponents:\n  - ../out/patches\n");
@@ -124,15 +126,55 @@ test("end-to-end example: kubectl kustomize merges the patches into the applicat
   assert.equal(objects.filter((o) => o["kind"] === "Deployment").length, 3);
 });
 
-test("the merged Deployments pass the upstream schemas", async () => {
+/** A StatefulSet and a DaemonSet as another team keeps them (the same pod template as the Deployments). */
+function otherKinds(): string {
+  return ["StatefulSet", "DaemonSet"]
+    .map((kind) => {
+      const name = kind.toLowerCase();
+      const text = appDeployment(name, name).replace("kind: Deployment", `kind: ${kind}`);
+      return kind === "StatefulSet" ? text.replace("spec:\n  selector:", `spec:\n  serviceName: ${name}\n  selector:`) : text;
+    })
+    .join("---\n");
+}
+
+// In a mesh (Maistra 2.x: AuthorizationPolicy v1beta1), a StatefulSet calls a DaemonSet.
+const MESH_POLICY = `${HEADER}platform:\n  serviceMesh: { flavor: maistra-v2, owned: true }\n  reloader: true\nservices:
+  - { name: statefulset, namespace: demo, selector: { app: statefulset }, certificate: { mountPath: /tls }, workload: { kind: StatefulSet, name: statefulset, container: statefulset, serviceAccount: db } }
+  - { name: daemonset, namespace: demo, selector: { app: daemonset }, exposure: reencrypt, host: agent.apps.example.com, mtls: PERMISSIVE, certificate: { mountPath: /tls }, workload: { kind: DaemonSet, name: daemonset, container: daemonset, serviceAccount: agent }, callers: [statefulset] }
+`;
+
+test("StatefulSets and DaemonSets merge the same way; the Maistra 2 AuthorizationPolicy comes with them", async () => {
+  const result = await compileText(MESH_POLICY);
+  assert.equal(result.diagnostics, []);
+  const { objects } = buildOverlay(result, otherKinds());
+  const sts = objects.find((o) => o["kind"] === "StatefulSet") as Obj;
+  const ds = objects.find((o) => o["kind"] === "DaemonSet") as Obj;
+  assert.equal(mounts(container(sts, "statefulset")), ["cert-statefulset@/tls ro", "config@/deployments/config ro", "logs@/var/log/app", "mesh-security-trust@/etc/mesh-security/trust ro"]);
+  assert.equal(mounts(container(ds, "daemonset")), ["cert-daemonset@/tls ro", "config@/deployments/config ro", "logs@/var/log/app"]);
+  for (const d of [sts, ds]) assert.equal(mounts(container(d, "log-shipper")), ["logs@/var/log/app"]);
+  assert.equal(sts["spec"]["serviceName"], "statefulset", "the StatefulSet's own spec stays");
+  const policy = objects.find((o) => o["kind"] === "AuthorizationPolicy") as Obj;
+  assert.equal(policy["apiVersion"], "security.istio.io/v1beta1");
+  assert.equal(policy["spec"]["rules"][0], { from: [{ source: { principals: ["cluster.local/ns/demo/sa/db"] } }], to: [{ operation: { ports: ["8443"] } }] });
+});
+
+test("the merged workloads and every new kind pass the upstream schemas", async () => {
   assert.ok(existsSync(join("..", "shared", "tools", "node_modules")), "run `npm ci --prefix ../shared/tools` first");
   const { root, text } = (await endToEnd()).overlay;
   const merged = join(root, "merged");
   mkdirSync(merged);
-  writeFileSync(join(merged, "all.yaml"), text);
+  writeFileSync(join(merged, "end-to-end.yaml"), text);
+  writeFileSync(join(merged, "mesh.yaml"), buildOverlay(await compileText(MESH_POLICY), otherKinds()).text);
+  // Maistra 1.x's AuthorizationPolicy (no action, no notPrincipals) must pass the same schema.
+  const maistra1 = await compileText(DIAGNOSTIC_EXAMPLES["MS2611"] ?? "");
+  writeFileSync(join(merged, "maistra1.yaml"), maistra1.tree?.files.get("shop/authorizationpolicy-api.yaml") ?? "");
+  const kinds = ["end-to-end.yaml", "mesh.yaml", "maistra1.yaml"].flatMap((f) => parseAllDocuments(readFileSync(join(merged, f), "utf8")).map((d) => (d.toJS() as Obj | null)?.["kind"] as string));
+  for (const kind of ["Deployment", "StatefulSet", "DaemonSet", "AuthorizationPolicy", "Bundle", "ConfigMap"]) assert.ok(kinds.includes(kind), `${kind} is among the checked documents`);
   // Exit status 1 (an invalid document) makes execFileSync throw, with the validator's report.
   const out = execFileSync("node", [VALIDATOR, merged], { encoding: "utf8" });
-  // Three Deployments, the Bundle, Certificates, Routes, Services and issuers: all checked, none skipped.
+  assert.ok(out.includes(`${kinds.length} documents, ${kinds.length} valid, 0 invalid`), out);
+  // Deployments, a StatefulSet, a DaemonSet, AuthorizationPolicies, the Bundle, ConfigMaps, Certificates,
+  // Routes, Services and issuers: all checked, none skipped.
   assert.match(out, /(\d+) documents, \1 valid, 0 invalid, 0 unknown-kind/);
 });
 
