@@ -29,7 +29,7 @@ export interface TrustItem {
 export function planCallerTrust(context: PlanContext, edges: readonly CallEdge[], plan: TargetPlan): Map<string, TrustItem[]> {
   const { model } = context;
   const items = new Map<string, TrustItem[]>();
-  const configMaps = new Map<string, { trust: TrustSource; namespace: string }>();
+  const configMaps = new Map<string, { trust: TrustSource; namespace: string; source: readonly (string | number)[] }>();
   const bundles = new Map<string, { trust: Extract<TrustSource, { type: "trust-manager" }>; namespaces: Set<string> }>();
   for (const edge of edges) {
     const { trust, caller, callee } = edge;
@@ -47,11 +47,12 @@ export function planCallerTrust(context: PlanContext, edges: readonly CallEdge[]
       bundle.namespaces.add(caller.namespace);
       bundles.set(trust.configMap, bundle);
     } else {
-      configMaps.set(`${caller.namespace}/${trust.configMap}`, { trust, namespace: caller.namespace });
+      const key = `${caller.namespace}/${trust.configMap}`;
+      if (!configMaps.has(key)) configMaps.set(key, { trust, namespace: caller.namespace, source: edge.path });
     }
   }
-  for (const [, { trust, namespace }] of [...configMaps.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
-    if (trust.type === "service-ca") planServiceCaTrust(namespace, trust.configMap, plan);
+  for (const [, { trust, namespace, source }] of [...configMaps.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    if (trust.type === "service-ca") planServiceCaTrust(namespace, trust.configMap, source, plan);
     else if (trust.type === "authority") planAuthorityTrust(context, namespace, trust, plan);
   }
   for (const [name, { trust, namespaces }] of [...bundles.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) planBundle(model, name, trust, [...namespaces].sort(), plan);
@@ -62,7 +63,7 @@ function label(service: { namespace: string; name: string }): string {
   return `${service.namespace}/${service.name}`;
 }
 
-function planServiceCaTrust(namespace: string, name: string, plan: TargetPlan): void {
+function planServiceCaTrust(namespace: string, name: string, source: readonly (string | number)[], plan: TargetPlan): void {
   plan.objects.push({
     target: "workloads",
     template: "service-ca/cabundle-configmap",
@@ -74,7 +75,7 @@ function planServiceCaTrust(namespace: string, name: string, plan: TargetPlan): 
     role: "resource",
     wave: 0,
     reason: "the Service CA injects its bundle (key service-ca.crt) into this dedicated ConfigMap; callers in this namespace mount it to trust services on the Service CA",
-    source: ["services"],
+    source: [...source],
   });
 }
 
