@@ -139,4 +139,35 @@ test("sail: the router's rule only on a PERMISSIVE Route port; a named targetPor
   assert.equal(spec["rules"], [{ from: [{ source: { principals: ["cluster.local/ns/shop/sa/web"] } }] }, { from: [{ source: { notPrincipals: ["*"] } }] }]);
 });
 
+test("trust during a rotation: trust-both carries both roots, drop-old only the next one", async () => {
+  const gen = (cn: string): string => `{ generate: { keyAlgorithm: ECDSA-P256, subject: "CN=${cn}", validityDays: 365 } }`;
+  const policy = (phase: string): string =>
+    `${HEADER}authorities:\n  internal: ${gen("old")}\n  internal-2027: ${gen("new")}\nissuers:\n  internal: { ca: { authority: internal } }\nrotation: { authority: internal, next: internal-2027, phase: ${phase} }\nservices:\n` +
+    `  - { name: web, namespace: shop, workload: { name: web, container: web } }\n  - { name: api, namespace: shop, certificate: { issuer: internal }, callers: [web] }\n`;
+  const pem = async (phase: string): Promise<string> => {
+    const result = await compileText(policy(phase), { missingMaterial: "generate" });
+    assert.equal(result.diagnostics, [], phase);
+    return String((objects(result).get("shop/configmap-trust-internal.yaml")?.["data"] as Obj)["ca.crt"]);
+  };
+  assert.is((await pem("trust-both")).match(/BEGIN CERTIFICATE/g)?.length, 2);
+  assert.is((await pem("drop-old")).match(/BEGIN CERTIFICATE/g)?.length, 1);
+});
+
+test("trust-manager: a CA cert-manager makes is copied from its Secret; one outside the trust namespace is MS2407", async () => {
+  const services = `services:\n  - { name: web, namespace: shop, workload: { name: web, container: web } }\n  - { name: api, namespace: shop, certificate: { issuer: internal }, callers: [web] }\n`;
+  const made = await compileText(`${HEADER}issuers:\n  bootstrap: { selfSigned: {} }\n  internal: { ca: { authority: root } }\nauthorities:\n  root: { certManager: { issuer: bootstrap } }\n${services}`);
+  assert.equal(made.diagnostics, []);
+  const bundle = objects(made).get("cluster/bundle-trust-root.yaml")?.["spec"] as Obj;
+  assert.equal(bundle["sources"], [{ secret: { name: "root-ca", key: "ca.crt" } }]);
+  assert.equal(bundle["target"], { configMap: { key: "ca.crt" }, namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["shop"] }] } });
+  const elsewhere = await compileText(`${HEADER}issuers:\n  internal: { ca: { authority: corp } }\nauthorities:\n  corp: { existingSecret: { name: corp-ca, namespace: security } }\n${services}`);
+  assert.ok(elsewhere.diagnostics.some((d) => d.code === "MS2407" && /give callers the CA of `corp`/.test(d.message)));
+});
+
+test("MS2609 on Maistra 1.x with mesh-wide DISABLE: no DestinationRule, so clients send plain text", async () => {
+  const result = await compileText(`${mesh("maistra-v1")}mtls:\n  mode: DISABLE\n  namespaces: { shop: PERMISSIVE }\nservices:\n${WEB}  - { name: api, namespace: shop, selector: { app: api }, callers: [web] }\n`);
+  assert.equal(result.diagnostics.map((d) => d.code), ["MS2609"]);
+  assert.match(result.diagnostics[0]?.message ?? "", /DestinationRule/);
+});
+
 test.run();
