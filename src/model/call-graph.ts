@@ -1,6 +1,6 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
 import { isManaged } from "./model.js";
-import type { Model, PolicyPath, Service } from "./model.js";
+import type { Model, PolicyPath, Service, ServingCertificate } from "./model.js";
 import type { MtlsMode } from "./policy-input.js";
 import { serviceMtls } from "./mtls.js";
 import { findAuthority, trustedAuthorityNames } from "./names.js";
@@ -15,7 +15,8 @@ export type TrustSource =
   | { type: "trust-manager"; authority: string; roots: readonly string[]; configMap: string; key: "ca.crt" }
   | { type: "service-ca"; configMap: string; key: "service-ca.crt" }
   | { type: "system"; issuer: string }
-  | { type: "untrusted"; issuer: string };
+  | { type: "untrusted"; issuer: string }
+  | { type: "plaintext" };
 
 /** The Service CA bundle ConfigMap each caller namespace gets (dedicated: the injector wipes other keys). */
 export const SERVICE_CA_TRUST_CONFIGMAP = "service-ca-trust";
@@ -35,8 +36,8 @@ export interface CallEdge {
   trust: TrustSource;
   /** Where the trust is mounted in the caller's container (absent: nothing to mount, or no container). */
   trustFile?: string;
-  /** What the server presents: its serving certificate's Secret, and where it is mounted. */
-  presents: { issuer: string; secretName: string; mountPath?: string; container?: string };
+  /** What the server presents: its serving certificate's Secret, and where it is mounted (nothing: plain text). */
+  presents: { issuer: string; secretName: string; mountPath?: string; container?: string } | undefined;
   /** Mesh mTLS on the callee's port; absent without a mesh. */
   mtls?: { mode: MtlsMode; source: "mesh" | "namespace" | "service" };
   /** Whether the mesh authorizes the call: the principal an AuthorizationPolicy allows, or why not. */
@@ -113,7 +114,7 @@ export function buildCallGraph(model: Model): CallGraph {
       const caller = byKey.get(`${ref.namespace}/${ref.name}`);
       if (!caller) continue;
       const problems: Finding[] = [];
-      const needsMount = trust.type !== "system" && trust.type !== "untrusted";
+      const needsMount = trust.type === "authority" || trust.type === "trust-manager" || trust.type === "service-ca";
       if (!caller.workload) {
         if (needsMount || mesh) {
           problems.push({
@@ -150,11 +151,7 @@ export function buildCallGraph(model: Model): CallGraph {
         path: [...ref.path],
         trust,
         ...(needsMount && caller.workload?.container ? { trustFile: `${TRUST_MOUNT_PATH}/${trustFileName(callee)}` } : {}),
-        presents: {
-          issuer: callee.certificate.issuer,
-          secretName: callee.certificate.secretName,
-          ...(callee.certificateMount && callee.workload?.container ? { mountPath: callee.certificateMount.mountPath, container: callee.workload.container } : {}),
-        },
+        presents: presentedBy(callee),
         ...(mtls ? { mtls } : {}),
         authorization: mesh ? { enforced: true, policy: callee.name, ...(principal ? { principal } : {}) } : { enforced: false },
         problems,
@@ -166,9 +163,19 @@ export function buildCallGraph(model: Model): CallGraph {
   return { edges, callees, findings };
 }
 
+/** The serving certificate a callee presents, and where its Secret is mounted. */
+function presentedBy(callee: Service): CallEdge["presents"] {
+  // Typed wide on purpose: a service that serves no TLS (an edge-only one) has no certificate to present.
+  const cert: ServingCertificate | undefined = callee.certificate;
+  if (!cert) return undefined;
+  const mounted = callee.certificateMount && callee.workload?.container ? { mountPath: callee.certificateMount.mountPath, container: callee.workload.container } : {};
+  return { issuer: cert.issuer, secretName: cert.secretName, ...mounted };
+}
+
 /** What a client of `callee` must trust, from the issuer of its serving certificate. */
 export function trustOf(model: Model, callee: Service): TrustSource {
-  const cert = callee.certificate;
+  const cert: ServingCertificate | undefined = callee.certificate;
+  if (!cert) return { type: "plaintext" };
   if (!isManaged(cert)) return { type: "service-ca", configMap: SERVICE_CA_TRUST_CONFIGMAP, key: "service-ca.crt" };
   const issuer = model.issuers.find((i) => i.name === cert.issuer);
   if (!issuer || issuer.spec.type === "selfSigned") return { type: "untrusted", issuer: cert.issuer };

@@ -293,7 +293,7 @@ function normalizeService(
   });
   const workload = normalizeWorkload(raw, path);
   // reloadOnRotation defaults to the workload, but only where Reloader runs: elsewhere it would only warn (MS2111).
-  if (!raw.reloadOnRotation && workload && reloader) reloadOnRotation.push({ kind: workload.kind, name: workload.name, path: workload.path });
+  if (!raw.reloadOnRotation && workload && reloader && certificate) reloadOnRotation.push({ kind: workload.kind, name: workload.name, path: workload.path });
   const certificateMount = certInput.mountPath ? { mountPath: certInput.mountPath, path: [...path, "certificate", "mountPath"] } : undefined;
   if (certificateMount) checkCertificateMount(name, certificateMount, workload, path, report);
 

@@ -37,7 +37,7 @@ export function planCallerTrust(context: PlanContext, edges: readonly CallEdge[]
       plan.notes.push({ subject: "calls", text: `${label(caller)} → ${label(callee)}: ${callee.name} presents a certificate from the ACME issuer ${trust.issuer}; clients use their system trust, nothing is mounted` });
       continue;
     }
-    if (trust.type === "untrusted" || !edge.trustFile) continue;
+    if (trust.type === "untrusted" || trust.type === "plaintext" || !edge.trustFile) continue;
     const key = `${caller.namespace}/${caller.name}`;
     const list = items.get(key) ?? [];
     list.push({ configMap: trust.configMap, key: trust.key, path: trustFileName(callee) });

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { buildCallGraph } from "../model/call-graph.js";
 import type { CallEdge } from "../model/call-graph.js";
-import type { PolicyPath, Service, WorkloadRef } from "../model/model.js";
+import type { PolicyPath, Service, ServingCertificate, WorkloadRef } from "../model/model.js";
 import { TRUST_MOUNT_PATH } from "../model/workloads.js";
 import { planCallerTrust } from "./caller-trust.js";
 import type { TrustItem } from "./caller-trust.js";
@@ -113,17 +113,18 @@ export function volumeName(prefix: string, name: string): string {
 function planCertificateMount(service: Service, patchOf: (ns: string, ref: WorkloadRef) => WorkloadPatch, plan: TargetPlan): void {
   const workload = service.workload;
   const mount = service.certificateMount;
-  if (!workload?.container || !mount) return;
+  const cert: ServingCertificate | undefined = service.certificate;
+  if (!workload?.container || !mount || !cert) return;
   const patch = patchOf(service.namespace, workload);
   const name = volumeName("cert", service.name);
-  patch.volumes.set(name, { name, secret: { secretName: service.certificate.secretName } });
+  patch.volumes.set(name, { name, secret: { secretName: cert.secretName } });
   const mounts = patch.containers.get(workload.container) ?? [];
   mounts.push({ name, mountPath: mount.mountPath, readOnly: true });
   patch.containers.set(workload.container, mounts);
-  patch.why.push(`mounts Secret ${service.certificate.secretName} read-only at ${mount.mountPath} in container ${workload.container} only`);
+  patch.why.push(`mounts Secret ${cert.secretName} read-only at ${mount.mountPath} in container ${workload.container} only`);
   plan.notes.push({
     subject: `service ${service.namespace}/${service.name}`,
-    text: `Secret ${service.certificate.secretName} is mounted read-only at ${mount.mountPath} in container ${workload.container} of ${workload.kind.toLowerCase()}/${workload.name}; the pod's other containers do not see the key`,
+    text: `Secret ${cert.secretName} is mounted read-only at ${mount.mountPath} in container ${workload.container} of ${workload.kind.toLowerCase()}/${workload.name}; the pod's other containers do not see the key`,
   });
 }
 
@@ -168,10 +169,14 @@ function describeCall(edge: CallEdge, flavor: string): string {
           ? `authority ${t.roots.join(" + ")} (trust-manager Bundle ${t.configMap})`
           : t.type === "system"
             ? `its system trust (public ACME issuer ${t.issuer}), nothing mounted`
-            : `nothing it could verify (selfSigned issuer ${t.issuer})`;
+            : t.type === "plaintext"
+              ? "nothing (the service serves plain text: it has no serving certificate)"
+              : `nothing it could verify (selfSigned issuer ${t.issuer})`;
   const where = edge.trustFile ? ` at ${edge.trustFile}` : "";
   const p = edge.presents;
-  const presents = `Secret ${p.secretName} from ${p.issuer === "service-ca" ? "the Service CA" : `issuer ${p.issuer}`}${p.mountPath ? ` (mounted at ${p.mountPath} in container ${p.container})` : " (not mounted by this policy: the workload must mount it itself)"}`;
+  const presents = p
+    ? `Secret ${p.secretName} from ${p.issuer === "service-ca" ? "the Service CA" : `issuer ${p.issuer}`}${p.mountPath ? ` (mounted at ${p.mountPath} in container ${p.container})` : " (not mounted by this policy: the workload must mount it itself)"}`
+    : "no certificate";
   const mtls = edge.mtls ? `mesh mTLS ${edge.mtls.mode} (from ${edge.mtls.source === "service" ? "the service" : edge.mtls.source === "namespace" ? "its namespace" : "mtls.mode"})` : "no mesh mTLS";
   const authz = !edge.authorization.enforced
     ? `authorization not enforced (${flavor === "none" ? "no mesh: any client that reaches the port may call" : "no mesh"})`
