@@ -151,7 +151,7 @@ test("a three-line policy validates and gets every default", () => {
   assert.equal(errors, []);
   assert.equal(value["platform"], {
     openshift: "4.19",
-    serviceMesh: { flavor: "none", namespace: "istio-system", controlPlane: "basic", owned: false, membership: true },
+    serviceMesh: { flavor: "none", namespace: "istio-system", controlPlane: "basic", owned: false, membership: true, trustDomain: "cluster.local" },
     certManager: { namespace: "cert-manager" },
     // routeCertificates has no schema default: it depends on platform.openshift (normalize).
     reloader: false,

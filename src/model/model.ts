@@ -73,6 +73,21 @@ export interface WorkloadRef {
   path: PolicyPath;
 }
 
+/** The pods behind a service (`services[].workload`), owned by other manifests: patched, never emitted. */
+export interface Workload extends WorkloadRef {
+  /** The container that terminates TLS and calls other services. */
+  container?: string;
+  /** Its identity in a mesh. */
+  serviceAccount?: string;
+}
+
+/** A declared call into a service (`services[].callers`), resolved to a service of the policy. */
+export interface CallerRef {
+  namespace: string;
+  name: string;
+  path: PolicyPath;
+}
+
 export interface Service {
   name: string;
   namespace: string;
@@ -96,6 +111,11 @@ export interface Service {
   routeCertificate?: ManagedCertificate;
   route?: { name: string; insecureEdgeTerminationPolicy: "Redirect" | "Allow" | "None"; path?: string };
   reloadOnRotation: readonly WorkloadRef[];
+  workload?: Workload;
+  /** `certificate.mountPath`: where the serving certificate's Secret is mounted in `workload.container`. */
+  certificateMount?: { mountPath: string; path: PolicyPath };
+  /** Services of the policy that call this one (resolved, deduplicated, sorted). */
+  callers: readonly CallerRef[];
   mtls?: { mode: MtlsMode; path: PolicyPath };
   headless: boolean;
   calledFromOutsideMesh: boolean;
@@ -138,7 +158,7 @@ export interface Model {
   platform: {
     openshift: { major: number; minor: number };
     /** `certificateAuthority`: the authority used as the mesh plug-in CA (cacerts), if any. */
-    mesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; owned: boolean; membership: boolean; path: PolicyPath };
+    mesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; owned: boolean; membership: boolean; trustDomain: string; path: PolicyPath };
     certManagerNamespace: string;
     routeCertificates: RouteCertificates;
     /** False when `routeCertificates` is the version default rather than the policy's choice. */

@@ -7,6 +7,7 @@ import type { Pruned } from "../validate/prune.js";
 import { isManaged, SERVICE_CA } from "./model.js";
 import type { Authority, CaBundle, Issuer, IssuerRef, ManagedCertificate, Model, PolicyPath, Service, ServingCertificate, WorkloadRef } from "./model.js";
 import type { CertificateInput, IssuerInput, PolicyInput, RouteCertificates, ServiceInput } from "./policy-input.js";
+import { checkCertificateMount, checkWorkloads, normalizeWorkload, resolveCallers } from "./workloads.js";
 
 /** ACME directory URLs for the short names (https://letsencrypt.org/docs/acme-protocol-updates/). */
 export const ACME_SERVERS = {
@@ -83,10 +84,13 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
       continue;
     }
     seenServices.set(key, path);
-    const service = normalizeService(raw, path, resolveIssuer, report);
+    const service = normalizeService(raw, path, input.platform.reloader, resolveIssuer, report);
     if (service) services.push(service);
   }
   services.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  const declaredServices = new Set([...seenServices.keys(), ...pruned.services]);
+  resolveCallers(services, input.services ?? [], (index) => originalIndex("services", index), declaredServices, report);
+  checkWorkloads(services, report);
   const [major = 4, minor = 0] = input.platform.openshift.split(".").map(Number);
   const routeCertificates = input.platform.routeCertificates ?? defaultRouteCertificates(major, minor);
   checkSecretNames(services, routeCertificates === "cert-manager-routes", report);
@@ -105,6 +109,7 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
         controlPlane: mesh.controlPlane,
         owned: mesh.owned,
         membership: mesh.membership,
+        trustDomain: mesh.trustDomain,
         ...(mesh.version ? { version: mesh.version } : {}),
         ...(mesh.certificateAuthority && checkAuthority(mesh.certificateAuthority, ["platform", "serviceMesh", "certificateAuthority"]) ? { certificateAuthority: mesh.certificateAuthority } : {}),
         path: ["platform", "serviceMesh"],
@@ -211,6 +216,7 @@ function normalizeIssuer(name: string, raw: IssuerInput): Issuer {
 function normalizeService(
   raw: ServiceInput,
   path: PolicyPath,
+  reloader: boolean,
   resolveIssuer: (name: string, path: PolicyPath) => Issuer | typeof SERVICE_CA | undefined,
   report: (f: Finding) => void,
 ): Service | undefined {
@@ -293,6 +299,11 @@ function normalizeService(
     const kinds = { deployment: "Deployment", statefulset: "StatefulSet", daemonset: "DaemonSet" } as const;
     return { kind: kinds[kind as keyof typeof kinds] ?? "Deployment", name: workload, path: [...path, "reloadOnRotation", i] };
   });
+  const workload = normalizeWorkload(raw, path);
+  // reloadOnRotation defaults to the workload, but only where Reloader runs: elsewhere it would only warn (MS2111).
+  if (!raw.reloadOnRotation && workload && reloader && certificate) reloadOnRotation.push({ kind: workload.kind, name: workload.name, path: workload.path });
+  const certificateMount = certInput.mountPath ? { mountPath: certInput.mountPath, path: [...path, "certificate", "mountPath"] } : undefined;
+  if (certificateMount) checkCertificateMount(name, certificateMount, workload, path, report);
 
   if (!ok) return undefined;
   return {
@@ -315,6 +326,9 @@ function normalizeService(
       ? { route: { name: raw.route?.name ?? name, insecureEdgeTerminationPolicy: raw.route?.insecureEdgeTerminationPolicy ?? "Redirect", ...(raw.route?.path ? { path: raw.route.path } : {}) } }
       : {}),
     reloadOnRotation,
+    ...(workload ? { workload } : {}),
+    ...(certificateMount ? { certificateMount } : {}),
+    callers: [],
     ...(raw.mtls ? { mtls: { mode: raw.mtls, path: [...path, "mtls"] } } : {}),
     headless: raw.headless,
     calledFromOutsideMesh: raw.calledFromOutsideMesh,

@@ -30,6 +30,7 @@ export interface CertificateInput {
   keystorePasswordSecretRef?: SecretKeyRefInput;
   pkcs12Profile?: "LegacyRC2" | "LegacyDES" | "Modern2023";
   additionalDNSNames?: string[];
+  mountPath?: string;
 }
 
 export interface ServiceInput {
@@ -45,6 +46,8 @@ export interface ServiceInput {
   routeCertificate?: CertificateInput;
   route?: { name?: string; insecureEdgeTerminationPolicy?: "Redirect" | "Allow" | "None"; path?: string };
   reloadOnRotation?: string[];
+  workload?: { kind: "Deployment" | "StatefulSet" | "DaemonSet"; name: string; container?: string; serviceAccount?: string };
+  callers?: string[];
   mtls?: MtlsMode;
   headless: boolean;
   calledFromOutsideMesh: boolean;
@@ -109,7 +112,7 @@ export interface PolicyInput {
   metadata: { name: string };
   platform: {
     openshift: string;
-    serviceMesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; owned: boolean; membership: boolean };
+    serviceMesh: { flavor: MeshFlavor; namespace: string; controlPlane: string; version?: string; certificateAuthority?: string; owned: boolean; membership: boolean; trustDomain: string };
     certManager: { namespace: string };
     routeCertificates?: RouteCertificates;
     reloader: boolean;

@@ -1,5 +1,5 @@
 /** The targets, each a module under src/targets/ that reads the model and plans objects. */
-export type TargetId = "service-ca" | "cert-manager" | "routes" | "reloader" | "mesh" | "knative" | "ca-material";
+export type TargetId = "service-ca" | "cert-manager" | "routes" | "workloads" | "mesh" | "knative" | "ca-material";
 
 /**
  * How an object is written. `resource`: a whole object the policy owns. `patch`: a strategic-merge patch

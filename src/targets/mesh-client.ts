@@ -1,22 +1,13 @@
 import type { Model, Service } from "../model/model.js";
 import { namespaceMtls, serviceMtls } from "../model/mtls.js";
-import type { MtlsMode } from "../model/policy-input.js";
 import type { PlannedObject } from "../plan/planned-object.js";
 import type { TargetPlan } from "./target.js";
+import { defaultSends, needed } from "../model/client-tls.js";
+import type { ClientSends, DrMode } from "../model/client-tls.js";
 
 /** Waves: ISTIO_MUTUAL DestinationRules with the STRICT policies (DESIGN.md); DISABLE ones with the DISABLE policy they match. */
 const MUTUAL_WAVE = 20;
 const DISABLE_WAVE = 0;
-
-/** What a client sidecar sends to a host, and whether a DestinationRule says so (`explicit`) or Istio infers it. */
-interface ClientSends {
-  tls: "mtls" | "plain";
-  explicit: boolean;
-  /** Where it comes from, for `explain`. */
-  by: string;
-}
-
-type DrMode = "ISTIO_MUTUAL" | "DISABLE";
 
 /**
  * The client side of mTLS: what sidecars send, as opposed to what servers accept. A server policy alone
@@ -62,22 +53,6 @@ export function planClientTls(model: Model, plan: TargetPlan): void {
     if (!before) continue;
     planServiceRule(model, service, before, plan);
   }
-}
-
-/** What clients send to hosts of a namespace before any rule of ours. */
-function defaultSends(flavor: Model["platform"]["mesh"]["flavor"], meshMode: MtlsMode, namespaceMode: MtlsMode): ClientSends {
-  const operatorDefault = { tls: "mtls", explicit: true, by: "the operator's DestinationRule default" } as const;
-  if (flavor === "maistra-v1") return meshMode === "STRICT" ? operatorDefault : { tls: "plain", explicit: false, by: "no DestinationRule, auto mTLS off" };
-  if (flavor === "maistra-v2" && meshMode === "STRICT") return operatorDefault;
-  // Auto mTLS: plain text to a DISABLE namespace, mTLS to sidecars otherwise.
-  return { tls: namespaceMode === "DISABLE" ? "plain" : "mtls", explicit: false, by: "auto mTLS, from the namespace's mode" };
-}
-
-/** The DestinationRule mode a server mode needs, given what clients already send; undefined when they match. */
-function needed(server: MtlsMode, sends: ClientSends): DrMode | undefined {
-  if (server === "DISABLE" && sends.tls === "mtls") return "DISABLE";
-  if (server === "STRICT" && sends.tls === "plain") return "ISTIO_MUTUAL";
-  return undefined;
 }
 
 /** Per-service exception: on the Service port when the server side is port-level, else for the whole host. */

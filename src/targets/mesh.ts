@@ -3,6 +3,7 @@ import { namespaceMtls, serviceMtls } from "../model/mtls.js";
 import type { MtlsMode } from "../model/policy-input.js";
 import type { PlannedObject } from "../plan/planned-object.js";
 import { planClientTls } from "./mesh-client.js";
+import { planAuthorization } from "./mesh-authorization.js";
 import { planControlPlane } from "./mesh-control-plane.js";
 import { planMembership } from "./mesh-membership.js";
 import { emptyPlan } from "./target.js";
@@ -26,6 +27,9 @@ export const meshTarget: Target = {
       // PERMISSIVE with no overrides asks for nothing a missing mesh would not already give.
       if (model.mtls && (model.mtls.mode !== "PERMISSIVE" || model.mtls.namespaces.length > 0)) {
         plan.findings.push({ code: "MS2250", message: "`mtls` is set but `platform.serviceMesh.flavor` is none: nothing enforces it", path: [...model.mtls.path], hint: "set platform.serviceMesh.flavor" });
+      }
+      for (const service of model.services.filter((s) => s.callers.length > 0)) {
+        plan.notes.push({ subject: `service ${service.namespace}/${service.name}`, text: "authorization is not enforced: without a mesh, any client that reaches the port may call (callers only get the CA trust)" });
       }
       return plan;
     }
@@ -79,6 +83,7 @@ export const meshTarget: Target = {
     }
     planClientTls(model, plan);
     planMembership(model, plan);
+    planAuthorization(context, plan);
     checkMigration(context, plan);
     return plan;
   },

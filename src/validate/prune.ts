@@ -4,13 +4,15 @@ import { valueAt } from "./schema-check.js";
 export interface Pruned {
   issuers: Set<string>;
   authorities: Set<string>;
+  /** `namespace/name` of services dropped for schema errors (when still readable): callers naming them are not re-reported. */
+  services: Set<string>;
   /** For list sections: new index → index in the policy file, so paths still point at the right entry. */
   originalIndex: Map<string, number[]>;
 }
 
 /** Nothing pruned: every index is its own. */
 export function nothingPruned(): Pruned {
-  return { issuers: new Set(), authorities: new Set(), originalIndex: new Map() };
+  return { issuers: new Set(), authorities: new Set(), services: new Set(), originalIndex: new Map() };
 }
 
 /** Sections whose entries can be dropped one by one (lists by index, maps by key). */
@@ -39,6 +41,11 @@ export function pruneInvalid(data: unknown, errorPaths: readonly (readonly (stri
         const set = dropIndexes.get(section) ?? new Set<number>();
         set.add(entry);
         dropIndexes.set(section, set);
+        const dropped = section === "services" ? valueAt(copy, [section, entry]) : undefined;
+        if (typeof dropped === "object" && dropped !== null) {
+          const { name, namespace } = dropped as Record<string, unknown>;
+          if (typeof name === "string" && typeof namespace === "string") pruned.services.add(`${namespace}/${name}`);
+        }
       } else {
         if (section === "issuers") pruned.issuers.add(entry);
         if (section === "authorities") pruned.authorities.add(entry);
