@@ -6,7 +6,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import type { Finding } from "../diagnostics/diagnostic.js";
 import { formatPath } from "../util/path.js";
-import { suggest } from "../util/suggest.js";
+import { suggest, suggestValue } from "../util/suggest.js";
 
 // ajv and ajv-formats are CommonJS with a default export.
 const Ajv = AjvModule.default;
@@ -50,21 +50,27 @@ export function policySchema(): Record<string, unknown> {
   return compiled().schema;
 }
 
+/** What checkSchema found: the defaulted copy, findings for users, and ajv's errors for recovery. */
+export interface SchemaCheck {
+  value: unknown;
+  valid: boolean;
+  findings: Finding[];
+  errors: readonly ErrorObject[];
+}
+
 /** Validate against the schema, filling in defaults; returns findings and the defaulted copy. */
-export function checkSchema(data: unknown): { value: unknown; valid: boolean; findings: Finding[] } {
+export function checkSchema(data: unknown): SchemaCheck {
   const { validate, patterns } = compiled();
   const copy = structuredClone(data);
   const valid = validate(copy) as boolean;
-  if (valid) return { value: copy, valid, findings: [] };
-  return { value: copy, valid, findings: translateErrors(validate.errors ?? [], copy, patterns) };
+  if (valid) return { value: copy, valid, findings: [], errors: [] };
+  const errors = [...(validate.errors ?? [])];
+  return { value: copy, valid, findings: translateErrors(errors, copy, patterns), errors };
 }
 
 /** Turn ajv errors into findings: one per problem, pointing at the key or value concerned. */
 export function translateErrors(errors: readonly ErrorObject[], data: unknown, patterns: ReadonlyMap<string, string>): Finding[] {
-  // Errors inside a failed oneOf/anyOf branch are replaced by one finding for the whole choice.
-  const choices = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
-  const insideChoice = (e: ErrorObject): boolean =>
-    choices.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`) && e.instancePath.startsWith(c.instancePath));
+  const insideChoice = choiceFilter(errors);
   const findings: Finding[] = [];
   for (const error of errors) {
     if (insideChoice(error)) continue;
@@ -78,6 +84,12 @@ export function translateErrors(errors: readonly ErrorObject[], data: unknown, p
     seen.add(key);
     return true;
   });
+}
+
+/** Errors inside a failed oneOf/anyOf branch: they are replaced by one finding for the whole choice. */
+export function choiceFilter(errors: readonly ErrorObject[]): (e: ErrorObject) => boolean {
+  const choices = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
+  return (e) => choices.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`) && e.instancePath.startsWith(c.instancePath));
 }
 
 function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknown, patterns: ReadonlyMap<string, string>): Finding | undefined {
@@ -119,7 +131,7 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
     case "enum":
     case "const": {
       const allowed = (error.keyword === "enum" ? (error.params["allowedValues"] as unknown[]) : [error.params["allowedValue"]]).map(String);
-      const hint = typeof value === "string" ? suggest(value, allowed) : undefined;
+      const hint = typeof value === "string" ? suggestValue(value, allowed) : undefined;
       return {
         code: "MS1005",
         message: `${where} is ${JSON.stringify(value)}; allowed: ${allowed.join(", ")}`,
@@ -186,7 +198,7 @@ function translateChoice(
   }
   const inner = all.filter((e) => e !== error && e.schemaPath.startsWith(`${error.schemaPath}/`) && e.instancePath === error.instancePath);
   const enumValues = inner.flatMap((e) => (e.keyword === "enum" ? (e.params["allowedValues"] as unknown[]).map(String) : []));
-  const hint = typeof value === "string" ? suggest(value, enumValues) : undefined;
+  const hint = typeof value === "string" ? suggestValue(value, enumValues) : undefined;
   return {
     code: wanted.length > 0 ? "MS1005" : "MS1008",
     message: wanted.length > 0 ? `${where} is ${JSON.stringify(value)}; allowed: ${wanted.join(", ")}` : `${where} does not match any allowed form`,
@@ -220,7 +232,7 @@ function humanize(name: string): string {
 }
 
 /** JSON pointer → path, with numbers where the data holds an array. */
-function toPath(pointer: string, data: unknown): (string | number)[] {
+export function toPath(pointer: string, data: unknown): (string | number)[] {
   if (pointer === "") return [];
   const path: (string | number)[] = [];
   let current: unknown = data;
