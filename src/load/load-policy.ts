@@ -3,6 +3,7 @@ import { isCollection, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, v
 import type { Document } from "yaml";
 import type { Finding, StageResult } from "../diagnostics/diagnostic.js";
 import { SourceMap } from "./source-map.js";
+import { explainSyntaxError, findFlowTooDeep, Lines } from "./syntax-hints.js";
 
 /** The policy as read from disk: its text, the YAML document with positions, and plain data. */
 export interface LoadedPolicy {
@@ -60,6 +61,28 @@ export async function loadPolicy(file: string): Promise<LoadResult> {
 /** Parse policy text already in memory (tests and --stdin use this directly). */
 export function parsePolicyText(file: string, text: string): LoadResult {
   const lineCounter = new LineCounter();
+  const lines = new Lines(text);
+  const tooDeep = findFlowTooDeep(text, MAX_DEPTH);
+  if (tooDeep) {
+    // Composing would recurse once per level: stop here with one diagnostic naming the likely cause.
+    const opener = lines.indexOf(tooDeep.opener);
+    lineCounter.lineStarts.push(...lines.starts);
+    const source = new SourceMap(text, lineCounter);
+    return {
+      text,
+      diagnostics: [
+        {
+          code: "MS1014",
+          severity: "error",
+          message: `brackets nest deeper than ${MAX_DEPTH} levels`,
+          file,
+          path: [],
+          range: source.rangeOf(tooDeep.offset, tooDeep.offset + 1),
+          hint: `the \`${text[tooDeep.opener] ?? "{"}\` on line ${opener + 1} is probably never closed`,
+        },
+      ],
+    };
+  }
   const docs = parseAllDocuments(text, {
     lineCounter,
     prettyErrors: false,
@@ -75,11 +98,17 @@ export function parsePolicyText(file: string, text: string): LoadResult {
   const doc = list[0] as Document.Parsed | undefined;
 
   for (const [index, extra] of list.entries()) {
-    for (const error of extra.errors) {
+    // The yaml library reports cascades (one broken line yields several errors): keep the first per line.
+    const syntaxLines = new Set<number>();
+    for (const error of [...extra.errors].sort((a, b) => a.pos[0] - b.pos[0])) {
+      const problem = explainSyntaxError(error.code, firstLine(error.message), error.pos[0], error.pos[1], lines);
+      const line = lines.indexOf(problem.offset);
+      if (syntaxLines.has(line)) continue;
+      syntaxLines.add(line);
       placed.push({
-        finding: { code: "MS1001", message: firstLine(error.message), path: [] },
-        offset: error.pos[0],
-        end: error.pos[1],
+        finding: { code: "MS1001", message: problem.message, path: [], ...(problem.hint ? { hint: problem.hint } : {}) },
+        offset: problem.offset,
+        end: problem.end,
       });
     }
     if (index > 0) {

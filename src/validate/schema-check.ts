@@ -114,12 +114,19 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
       const key = String(error.params["additionalProperty"]);
       const known = Object.keys(((error.parentSchema as Record<string, unknown> | undefined)?.["properties"] as object | undefined) ?? {});
       const hint = suggest(key, known);
+      const home = hint ? undefined : mapThatOwns(key, error.parentSchema as Record<string, unknown> | undefined, value);
       return {
         code: "MS1002",
         message: `unknown key \`${key}\` in ${where}`,
         path: [...path, key],
         at: "key",
-        ...(hint ? { hint: `did you mean \`${hint}\`?` } : known.length > 0 ? { hint: `known keys: ${known.join(", ")}` } : {}),
+        ...(hint
+          ? { hint: `did you mean \`${hint}\`?` }
+          : home
+            ? { hint: `\`${key}\` belongs under \`${home}:\`? indent it to that map's keys` }
+            : known.length > 0
+              ? { hint: `known keys: ${known.join(", ")}` }
+              : {}),
       };
     }
     case "required": {
@@ -166,6 +173,28 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
     default:
       return { code: "MS1004", message: `${where} ${error.message ?? "is invalid"}`, path };
   }
+}
+
+/**
+ * A key dedented out of its map: the sibling map (written before it) whose schema has that key,
+ * e.g. `issuer` written level with `certificate:` instead of under it.
+ */
+function mapThatOwns(key: string, parentSchema: Record<string, unknown> | undefined, value: unknown): string | undefined {
+  const properties = (parentSchema?.["properties"] ?? {}) as Record<string, Record<string, unknown>>;
+  const written = typeof value === "object" && value !== null ? Object.keys(value) : [];
+  const before = written.slice(0, Math.max(0, written.indexOf(key)));
+  const owners = before.filter((name) => {
+    const child = resolveRef(properties[name]);
+    return typeof child?.["properties"] === "object" && key in (child["properties"] as object);
+  });
+  return owners[owners.length - 1];
+}
+
+function resolveRef(node: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const ref = node?.["$ref"];
+  if (typeof ref !== "string" || !ref.startsWith("#/definitions/")) return node;
+  const definitions = (compiled().schema["definitions"] ?? {}) as Record<string, Record<string, unknown>>;
+  return definitions[ref.slice("#/definitions/".length)];
 }
 
 /** One finding for a failed choice: "set exactly one of ..." or the union of what each branch wanted. */
