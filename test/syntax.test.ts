@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { findFlowTooDeep, Lines } from "../src/load/syntax-hints.js";
+import { findFlowTooDeep } from "../src/load/syntax-hints.js";
+import { Lines } from "../src/util/lines.js";
 import { compileText, HEADER } from "./helpers/policy.js";
 
 type Want = { at: [number, number]; code: string; hint?: RegExp; message?: RegExp };

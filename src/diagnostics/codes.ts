@@ -28,6 +28,9 @@ export const CODES = {
   MS1013: { severity: "error", title: "wrong apiVersion or kind", summary: "The file is not a mesh-security/v1alpha1 MeshSecurityPolicy.", fix: "Start the file with `apiVersion: mesh-security/v1alpha1` and `kind: MeshSecurityPolicy`." },
   MS1014: { severity: "error", title: "nesting too deep", summary: "The document nests collections deeper than any policy needs (limit 64).", fix: "Flatten the structure." },
 
+  // ---- diagnostics that never hide a mistake nor leak a secret (issue 13) ----
+  MS1015: { severity: "error", title: "empty policy", summary: "The policy file holds no document, or only comments, so there is nothing to check or compile.", fix: "Write the policy (`mesh-security init` writes a commented starter), or point the command at the right file." },
+
   // ---- 20xx core semantic rules ----
   MS2001: { severity: "error", title: "duplicate service", summary: "Two services share the same name and namespace.", fix: "Rename one of them or merge the entries." },
   MS2002: { severity: "error", title: "duplicate secret name", summary: "Two certificates (or a certificate and a CA secret) would write the same Secret in the same namespace.", fix: "Set a distinct `secretName`." },

@@ -1,9 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
 import { isCollection, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from "yaml";
 import type { Document } from "yaml";
-import type { Finding, StageResult } from "../diagnostics/diagnostic.js";
+import type { Diagnostic, Finding, StageResult } from "../diagnostics/diagnostic.js";
 import { SourceMap } from "./source-map.js";
-import { explainSyntaxError, findFlowTooDeep, Lines } from "./syntax-hints.js";
+import { Lines } from "../util/lines.js";
+import { explainSyntaxError, findFlowTooDeep } from "./syntax-hints.js";
 
 /** The policy as read from disk: its text, the YAML document with positions, and plain data. */
 export interface LoadedPolicy {
@@ -135,7 +136,11 @@ export function parsePolicyText(file: string, text: string): LoadResult {
     file,
     range: source.rangeOf(offset, end),
   }));
-  if (!doc || diagnostics.length > 0) return { text, diagnostics };
+  if (diagnostics.length > 0) return { text, diagnostics };
+  if (!doc || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    // Every command reads the policy through here, so each says the same.
+    return { text, diagnostics: [emptyPolicy(file, source)] };
+  }
 
   let data: unknown;
   try {
@@ -206,6 +211,19 @@ function isCyclic(root: unknown): boolean {
     return cyclic;
   };
   return visit(root);
+}
+
+/** The one diagnostic for a file with nothing in it but comments or blank lines. */
+function emptyPolicy(file: string, source: SourceMap): Diagnostic {
+  return {
+    code: "MS1015",
+    severity: "error",
+    message: "the policy file is empty: it holds no YAML document, only comments or blank lines",
+    file,
+    path: [],
+    range: source.rangeOf(0, 0),
+    hint: "run `mesh-security init` for a commented starter policy",
+  };
 }
 
 function readFailure(file: string, reason: string): LoadResult {
