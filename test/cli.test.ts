@@ -77,7 +77,11 @@ test("--stdout is a clean multi-document stream", () => {
 
 test("explain: per subject, the objects with their files and reasons; json and a text table", () => {
   const policy = join(process.cwd(), "examples", "end-to-end-encryption", "mesh-security.yaml");
-  const json = JSON.parse(run(["explain", policy, "--format", "json"]).stdout) as Array<{ subject: string; notes: string[]; objects: Array<{ kind: string; file: string; reason: string; wave: number }> }>;
+  const report = JSON.parse(run(["explain", policy, "--format", "json"]).stdout) as {
+    diagnostics: unknown[];
+    subjects: Array<{ subject: string; notes: string[]; objects: Array<{ kind: string; file: string; reason: string; wave: number }> }>;
+  };
+  const json = report.subjects;
   const customer = json.find((s) => s.subject === "service demo/customer");
   assert.ok(customer);
   assert.equal(customer?.objects.map((o) => o.kind).sort(), ["Certificate", "Certificate", "Deployment", "Route", "Service"]);

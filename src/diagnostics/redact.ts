@@ -33,18 +33,26 @@ const KEY_ALTERNATION = CREDENTIAL_KEYS.join("|");
 const CREDENTIAL_VALUE = new RegExp(`((?:^|[\\s{,\\-])["']?(?:${KEY_ALTERNATION})["']?\\s*:[ \\t]*)("(?:[^"\\\\]|\\\\.)*"|'[^']*'|[^\\s,}#][^,}#]*?)(?=\\s*(?:[,}]|\\s#|$))`, "gim");
 /** `password: |` or `>-`: the value is the block of more-indented lines below. */
 const CREDENTIAL_BLOCK = new RegExp(`^(\\s*)(?:-\\s+)?["']?(?:${KEY_ALTERNATION})["']?\\s*:\\s*[|>][-+0-9]*\\s*(#.*)?$`, "i");
+/** A cheap first look: most lines name no credential key, and skip the full pattern. */
+const MENTIONS_KEY = new RegExp(`(?:${KEY_ALTERNATION})["']?\\s*:`, "i");
+const MENTIONS_KEY_ALL = new RegExp(MENTIONS_KEY.source, "gi");
 /** A PEM block, whole or cut off, written out or JSON-escaped on one line. */
 const PEM = /-----BEGIN ([A-Z0-9 ]+)-----(?:[\s\S]*?-----END \1-----|[\s\S]*$)/g;
-/** Key material that is not PEM: long base64 (mixed case and digits) or hex runs. */
-const BASE64_RUN = /(?<![A-Za-z0-9+/_-])(?=[A-Za-z0-9+/]*[0-9])(?=[A-Za-z0-9+/]*[a-z])(?=[A-Za-z0-9+/]*[A-Z])[A-Za-z0-9+/]{32,}={0,2}(?![A-Za-z0-9+/_-])/g;
-const HEX_RUN = /(?<![A-Za-z0-9_-])(?:[0-9a-fA-F]{2}:){15,}[0-9a-fA-F]{2}(?![A-Za-z0-9_-])|(?<![A-Za-z0-9_-])[0-9a-fA-F]{32,}(?![A-Za-z0-9_-])/g;
+/** Key material that is not PEM: long base64 (mixed case and digits) or hex runs, as whole words. */
+const LONG_RUN = /(?<![A-Za-z0-9+/_.-])[A-Za-z0-9+/]{32,}={0,2}(?![A-Za-z0-9+/_.-])/g;
+const HEX_PAIRS = /(?<![A-Za-z0-9_-])(?:[0-9a-fA-F]{2}:){15,}[0-9a-fA-F]{2}(?![A-Za-z0-9_-])/g;
+
+function isKeyLike(run: string): boolean {
+  if (/^[0-9a-fA-F]+$/.test(run)) return true;
+  return /[0-9]/.test(run) && /[a-z]/.test(run) && /[A-Z]/.test(run);
+}
 
 /** Replace key-like runs (PEM blocks, long base64 and hex) in any text. */
 export function redactKeyLike(text: string): string {
-  return text
-    .replace(PEM, (_m, label: string) => `-----BEGIN ${label}----- ${REDACTED}`)
-    .replace(BASE64_RUN, REDACTED)
-    .replace(HEX_RUN, REDACTED);
+  let out = text.includes("-----BEGIN ") ? text.replace(PEM, (_m, label: string) => `-----BEGIN ${label}----- ${REDACTED}`) : text;
+  if (/[A-Za-z0-9+/]{32}/.test(out)) out = out.replace(LONG_RUN, (run) => (isKeyLike(run) ? REDACTED : run));
+  if (out.includes(":")) out = out.replace(HEX_PAIRS, REDACTED);
+  return out;
 }
 
 /**
@@ -56,44 +64,53 @@ export class SecretScan {
   readonly #lines = new Set<number>();
 
   constructor(readonly lines: Lines) {
-    let blockIndent = -1;
-    let inPem = false;
-    for (let n = 0; n < lines.starts.length; n++) {
-      const line = lines.line(n);
-      if (blockIndent >= 0) {
-        const indent = /^\s*/.exec(line)?.[0].length ?? 0;
-        if (line.trim() === "" || indent > blockIndent) {
-          this.#lines.add(n);
-          if (line.trim().length > 0) this.#values.add(line.trim());
-          continue;
-        }
-        blockIndent = -1;
-      }
-      if (/-----BEGIN [A-Z0-9 ]+-----/.test(line)) inPem = !/-----END [A-Z0-9 ]+-----/.test(line.slice(line.indexOf("-----BEGIN") + 10));
-      else if (inPem) {
+    const text = lines.text;
+    // Only lines that name a credential key or open a PEM block are looked at closely: one pass over
+    // the text with a cheap pattern, not one per line.
+    for (const match of text.matchAll(/-----BEGIN [A-Z0-9 ]+-----/g)) this.#scanPem(lines.indexOf(match.index ?? 0));
+    for (const match of text.matchAll(MENTIONS_KEY_ALL)) this.#scanCredential(lines.indexOf(match.index ?? 0));
+  }
+
+  #scanPem(first: number): void {
+    const opening = this.lines.line(first);
+    if (/-----END [A-Z0-9 ]+-----/.test(opening.slice(opening.indexOf("-----BEGIN") + 10))) return;
+    for (let n = first + 1; n < this.lines.starts.length; n++) {
+      const line = this.lines.line(n);
+      this.#lines.add(n);
+      const body = line.trim().replace(/^["']|["']$/g, "");
+      if (body.length > 0) this.#values.add(body);
+      if (/-----END [A-Z0-9 ]+-----/.test(line)) return;
+    }
+  }
+
+  #scanCredential(index: number): void {
+    const line = this.lines.line(index);
+    const block = CREDENTIAL_BLOCK.exec(line);
+    if (block) {
+      // `password: |`: the value is every more-indented (or blank) line below.
+      const indent = (block[1] ?? "").length;
+      for (let n = index + 1; n < this.lines.starts.length; n++) {
+        const next = this.lines.line(n);
+        if (next.trim() !== "" && (/^\s*/.exec(next)?.[0].length ?? 0) <= indent) break;
         this.#lines.add(n);
-        const body = line.trim().replace(/^["']|["']$/g, "");
-        if (body.length > 0) this.#values.add(body);
-        if (/-----END [A-Z0-9 ]+-----/.test(line)) inPem = false;
+        if (next.trim().length > 0) this.#values.add(next.trim());
       }
-      const block = CREDENTIAL_BLOCK.exec(line);
-      if (block) {
-        blockIndent = (block[1] ?? "").length;
-        continue;
-      }
-      for (const match of line.matchAll(CREDENTIAL_VALUE)) {
-        const raw = (match[2] ?? "").trim();
-        const unquoted = raw.replace(/^"(.*)"$/, "$1").replace(/^'(.*)'$/, "$1");
-        // A map or list value is a reference ({ name, key }), not a literal.
-        if (unquoted.length > 0 && !/^[{[&*]/.test(unquoted)) this.#values.add(unquoted);
-      }
+      return;
+    }
+    for (const match of line.matchAll(CREDENTIAL_VALUE)) {
+      const raw = (match[2] ?? "").trim();
+      const unquoted = raw.replace(/^"(.*)"$/, "$1").replace(/^'(.*)'$/, "$1");
+      // A map or list value is a reference ({ name, key }), not a literal.
+      if (unquoted.length > 0 && !/^[{[&*]/.test(unquoted)) this.#values.add(unquoted);
     }
   }
 
   /** A line of the policy as a code frame may show it. */
   frameLine(index: number): string {
     if (this.#lines.has(index)) return (/^\s*/.exec(this.lines.line(index))?.[0] ?? "") + REDACTED;
-    const line = this.lines.line(index).replace(CREDENTIAL_VALUE, (_m, key: string, value: string) => (/^[{[&*]/.test(value) ? `${key}${value}` : `${key}${REDACTED}`));
+    const raw = this.lines.line(index);
+    if (!MENTIONS_KEY.test(raw)) return redactKeyLike(raw);
+    const line = raw.replace(CREDENTIAL_VALUE, (_m, key: string, value: string) => (/^[{[&*]/.test(value) ? `${key}${value}` : `${key}${REDACTED}`));
     return redactKeyLike(line);
   }
 
