@@ -47,6 +47,10 @@ const cases: Array<[string, { given: string; want: Want }]> = [
   ["wrong type, default", { given: `${HEADER}services:\n  - name: a\n    namespace: b\n    port: [1]\n`, want: [["MS1004", 8, 5]] }],
   // A missing required key still drops its entry (nothing local fits), but not its neighbours.
   ["missing required key", { given: `${HEADER}services:\n  - name: a\n  - name: a\n    namespace: b\n    exposure: external\n`, want: [["MS1003", 6, 5], ["MS2005", 9, 15]] }],
+  // A map key names files and objects: an invalid one drops its entry, and references to it are not re-reported.
+  ["invalid authority name", { given: `${HEADER}authorities:\n  Bad_CA: { generate: { subject: "CN=x" } }\nissuers:\n  i: { ca: { authority: Bad_CA } }\nmtls: {}\n`, want: [["MS1006", 6, 3], ["MS1006", 8, 25]] }],
+  // CA material is generated from an authority's values: one out of range drops the authority, not kept as written.
+  ["authority value out of range", { given: `${HEADER}authorities:\n  ca:\n    generate: { subject: "CN=x", validityDays: 0 }\nissuers:\n  i: { ca: { authority: ca } }\nmtls: {}\n`, want: [["MS1007", 7, 48]] }],
   ["curve alias in the enum", { given: `${HEADER}tls:\n  ecdhCurves: [secp384r1]\nmtls: {}\n`, want: [["MS1005", 6, 16]] }],
 ];
 

@@ -54,13 +54,17 @@ const TOLERATED = new Set([
   "maxProperties",
   "uniqueItems",
   "multipleOf",
-  "propertyNames",
 ]);
 
-/** True when an error leaves a value the rest of the pipeline can read as it is. */
+/**
+ * True when an error leaves a value the rest of the pipeline can read as it is. Not so for map keys
+ * (they become names of files and objects) nor under `authorities` (CA material is generated from
+ * those values even while other errors are reported): there the entry is dropped, as before.
+ */
 export function isTolerated(error: ErrorObject): boolean {
   const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
-  if (propertyName !== undefined) return error.keyword !== "not";
+  if (propertyName !== undefined || error.keyword === "propertyNames") return false;
+  if (error.instancePath.startsWith("/authorities/")) return false;
   return TOLERATED.has(error.keyword);
 }
 
@@ -79,7 +83,10 @@ export function recoverData(data: unknown, errors: readonly ErrorObject[]): Reco
     .filter((e) => !insideChoice(e) && !isTolerated(e))
     .map((e) => ({ error: e, path: toPath(e.instancePath, copy) }))
     .sort((a, b) => a.path.length - b.path.length);
-  for (const { error, path } of ordered) {
+  for (const { error, path: at } of ordered) {
+    const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
+    if (error.keyword === "propertyNames") continue; // reported through the error for the key itself
+    const path = propertyName !== undefined ? [...at, propertyName] : at;
     const target = error.keyword === "additionalProperties" ? [...path, String(error.params["additionalProperty"])] : path;
     if (under(target)) continue;
     const done = repair(copy, error, path, pass);
