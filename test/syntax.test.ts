@@ -1,6 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { findFlowTooDeep } from "../src/load/syntax-hints.js";
+import { explainSyntaxError, findFlowTooDeep } from "../src/load/syntax-hints.js";
 import { Lines } from "../src/util/lines.js";
 import { compileText, HEADER } from "./helpers/policy.js";
 
@@ -35,6 +35,14 @@ const cases: Array<[string, { given: string; want: Want[] }]> = [
       want: [{ at: [70, 3], code: "MS1014", message: /nest deeper than 64/, hint: /`\{` on line 6 is probably never closed/ }],
     },
   ],
+  // The shape that gave 38 "Maximum call stack size exceeded" diagnostics: one broken line, then entries never closed.
+  [
+    "a broken line, then hundreds of unclosed flow maps",
+    {
+      given: `${HEADER}services:\n  - name: a\n    namespace: b\n   broken: line\n${Array.from({ length: 1500 }, (_, i) => `  - {name: s${i}, namespace: demo,\n`).join("")}`,
+      want: [{ at: [73, 5], code: "MS1014", hint: /`\{` on line 9 is probably never closed/ }],
+    },
+  ],
 ];
 
 for (const [name, { given, want }] of cases) {
@@ -61,6 +69,12 @@ test("syntax: the yaml cascade of one broken line yields one diagnostic per line
 test("flow depth scan ignores brackets in quoted scalars and comments", () => {
   assert.is(findFlowTooDeep(`a: "${"{".repeat(100)}" # ${"[".repeat(100)}\nb: '${"[".repeat(100)}'\n`, 64), undefined);
   assert.equal(findFlowTooDeep(`a: ${"[".repeat(70)}`, 64), { offset: 3 + 64, opener: 3 });
+});
+
+test("a stack overflow inside yaml's composer never reaches the user as such", () => {
+  const problem = explainSyntaxError("RESOURCE_EXHAUSTION", "Maximum call stack size exceeded", 0, 1, new Lines("a: b\n"));
+  assert.is(problem.message, "the document nests too deeply to be read");
+  assert.match(problem.hint ?? "", /never closed/);
 });
 
 test("line index by binary search", () => {

@@ -13,9 +13,12 @@ const CONTROL = new Set(["\u0002", "\u0018", "\u001f"]);
 
 /**
  * The offset where flow collections (`{`, `[`) open deeper than `limit`, with the still-open bracket
- * that is most likely never closed. yaml's composer descends once per flow level, so an unclosed
- * bracket followed by hundreds of entries ends in "Maximum call stack size exceeded": this scan is
- * iterative (the lexer yields one token at a time) and runs before composing.
+ * that is most likely never closed. yaml's composer recurses once per flow level
+ * (yaml dist/compose/resolve-flow-collection.js resolveFlowCollection → compose-node.js composeNode),
+ * and composeNode catches the resulting RangeError and reports it as a RESOURCE_EXHAUSTION error
+ * whose message is "Maximum call stack size exceeded", once per frame that unwinds into a catch:
+ * an unclosed `{` followed by hundreds of entries gave 38 of them. This scan is iterative (the lexer
+ * yields one token at a time) and runs before composing.
  */
 export function findFlowTooDeep(text: string, limit: number): { offset: number; opener: number } | undefined {
   // The lexer costs about a tenth of a parse; a plain character scan rules out almost every file first.
@@ -78,7 +81,7 @@ function isBlank(line: string): boolean {
 export function explainSyntaxError(code: string, message: string, offset: number, end: number, lines: Lines): SyntaxProblem {
   const plain: SyntaxProblem = { offset, end, message };
   // Should the composer still run out of stack on some other shape, say what it means, not how it failed.
-  if (/call stack/i.test(message)) return { ...plain, message: "the document nests too deeply to be read", hint: "look for a `{` or `[` that is never closed" };
+  if (code === "RESOURCE_EXHAUSTION" || /call stack/i.test(message)) return { ...plain, message: "the document nests too deeply to be read", hint: "look for a `{` or `[` that is never closed" };
   if (code === "TAB_AS_INDENT") return { ...plain, hint: "indent with spaces: YAML does not allow tabs in indentation" };
   const index = lines.indexOf(offset);
   if (code === "BLOCK_AS_IMPLICIT_KEY" || code === "MULTILINE_IMPLICIT_KEY") {
