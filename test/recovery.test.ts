@@ -45,6 +45,8 @@ const cases: Array<[string, { given: string; want: Want }]> = [
   ["coerced type", { given: `${HEADER}services:\n  - name: a\n    namespace: b\n    port: "8443"\n    exposure: passthrough\n`, want: [["MS1004", 8, 11], ["MS2005", 9, 15], ["MS2006", 9, 15]] }],
   // A value of the wrong type with a default is replaced by it; nothing downstream complains about the stand-in.
   ["wrong type, default", { given: `${HEADER}services:\n  - name: a\n    namespace: b\n    port: [1]\n`, want: [["MS1004", 8, 5]] }],
+  // `host` of the wrong type is left out: "needs `host`" would be about the stand-in, so only the type error shows.
+  ["wrong type, left out", { given: `${HEADER}services:\n  - name: a\n    namespace: b\n    exposure: external\n    host: [a.example.com]\n    certificate: { issuer: nope }\n`, want: [["MS1004", 9, 5], ["MS2003", 10, 28]] }],
   // A missing required key still drops its entry (nothing local fits), but not its neighbours.
   ["missing required key", { given: `${HEADER}services:\n  - name: a\n  - name: a\n    namespace: b\n    exposure: external\n`, want: [["MS1003", 6, 5], ["MS2005", 9, 15]] }],
   // A map key names files and objects: an invalid one drops its entry, and references to it are not re-reported.

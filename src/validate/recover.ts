@@ -15,6 +15,8 @@ export interface Recovery {
   path: Path;
   kind: "assumed" | "guessed";
   alternatives?: readonly unknown[];
+  /** The value was left out: a rule of the same entry that names the key (`host`) reports its absence, not a mistake. */
+  removed?: true;
 }
 
 /** A key read as another: `parent.from` in the policy is `parent.to` in the recovered data. */
@@ -151,7 +153,7 @@ function repair(root: unknown, error: ErrorObject, path: Path, pass: RecoveryPas
       // entry is dropped instead.
       if (path.length === 0 || typeof path[path.length - 1] === "number") return false;
       deleteAt(root, path);
-      pass.recoveries.push({ path, kind: "guessed" });
+      pass.recoveries.push({ path, kind: "guessed", removed: true });
       return true;
     }
     default:

@@ -79,9 +79,12 @@ export function validatePolicy(data: unknown, file: string): Validated {
 /** Drop findings below a guessed value and translate renamed paths back to the policy's spelling. */
 function settler(recoveries: readonly Recovery[], renames: readonly Rename[]): (list: readonly Finding[]) => Finding[] {
   const guessed = recoveries.filter((r) => r.kind === "guessed").map((r) => r.path);
+  // `host: [x]` was left out, so "exposure external needs `host`" is about the stand-in, not a mistake.
+  const removed = recoveries.filter((r) => r.removed).map((r) => ({ entry: r.path.slice(0, -1), key: `\`${String(r.path[r.path.length - 1])}\`` }));
   return (list) =>
     list
       .filter((f) => !guessed.some((g) => startsWith(f.path, g)))
+      .filter((f) => !removed.some((r) => startsWith(f.path, r.entry) && f.message.includes(r.key)))
       .map((f) => ({ ...f, path: toDocumentPath(f.path, renames) }));
 }
 
