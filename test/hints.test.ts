@@ -152,6 +152,26 @@ const hinted: Array<[string, { given: string; code: string; hint: RegExp; edits:
       edits: [{ remove: ["services", 0, "routeCertificate"] }],
     },
   ],
+  // Where the schema has `<key>SecretRef`, the hint proposes it (with placeholders to fill in)...
+  [
+    "MS2008 with a SecretRef to write",
+    {
+      given: DIAGNOSTIC_EXAMPLES["MS2008"] ?? "",
+      code: "MS2008",
+      hint: /write `apiTokenSecretRef: \{ name: <secret>, key: <key> \}`/,
+      edits: [{ remove: ["issuers", "dns", "acme", "solver", "dns01", "cloudflare", "apiToken"] }, { set: ["issuers", "dns", "acme", "solver", "dns01", "cloudflare", "apiTokenSecretRef"], value: { name: "cf", key: "token" } }],
+    },
+  ],
+  // ...elsewhere it says to remove the value: `passwordSecretRef` would be an unknown key.
+  [
+    "MS2008 where no SecretRef exists",
+    {
+      given: `${HEADER}issuers:\n  le:\n    acme:\n      email: a@example.com\n      solver:\n        http01: { password: hunter2 }\n`,
+      code: "MS2008",
+      hint: /remove it: `http01` takes no credential/,
+      edits: [{ remove: ["issuers", "le", "acme", "solver", "http01", "password"] }],
+    },
+  ],
 ];
 
 for (const [name, { given, code, hint, edits }] of hinted) {

@@ -278,6 +278,30 @@ export function toPath(pointer: string, data: unknown): (string | number)[] {
   return path;
 }
 
+/** The keys the schema allows in the map at a data path (every branch of a choice), or undefined. */
+export function knownKeysAt(path: readonly (string | number)[]): Set<string> | undefined {
+  let nodes: Record<string, unknown>[] = [compiled().schema];
+  const expand = (list: Record<string, unknown>[]): Record<string, unknown>[] =>
+    list.flatMap((n) => {
+      const node = resolveRef(n) ?? {};
+      const branches = ["oneOf", "anyOf", "allOf"].flatMap((k) => (Array.isArray(node[k]) ? (node[k] as Record<string, unknown>[]) : []));
+      return [node, ...expand(branches)];
+    });
+  for (const segment of path) {
+    nodes = expand(nodes).flatMap((n) => {
+      if (typeof segment === "number") return n["items"] ? [n["items"] as Record<string, unknown>] : [];
+      const property = (n["properties"] as Record<string, Record<string, unknown>> | undefined)?.[segment];
+      if (property) return [property];
+      const extra = n["additionalProperties"];
+      return typeof extra === "object" && extra !== null ? [extra as Record<string, unknown>] : [];
+    });
+    if (nodes.length === 0) return undefined;
+  }
+  const keys = new Set<string>();
+  for (const n of expand(nodes)) for (const key of Object.keys((n["properties"] as object | undefined) ?? {})) keys.add(key);
+  return keys;
+}
+
 /** The value at a path, or undefined. */
 export function valueAt(data: unknown, path: readonly (string | number)[]): unknown {
   let current = data;

@@ -7,7 +7,7 @@ import { nothingPruned, pruneInvalid } from "./prune.js";
 import type { Pruned } from "./prune.js";
 import { inRenamedSubtree, isTolerated, recoverData, startsWith, toDocumentPath } from "./recover.js";
 import type { Recovery, Rename } from "./recover.js";
-import { checkSchema } from "./schema-check.js";
+import { checkSchema, knownKeysAt } from "./schema-check.js";
 import type { SchemaCheck } from "./schema-check.js";
 
 /** Recovery passes after the first check: a renamed key can reveal one more level of mistakes. */
@@ -27,7 +27,7 @@ export interface Validated {
  * every mistake once, each at its own line; an entry is dropped only when nothing local fits.
  */
 export function validatePolicy(data: unknown, file: string): Validated {
-  const secretFindings = findInlineSecrets(data);
+  const secretFindings = findInlineSecrets(data).map(hintThatCompiles);
   const secretPaths = new Set(secretFindings.map((f) => f.path.join("\u0000")));
   const userFacing = (check: SchemaCheck): Finding[] =>
     check.findings
@@ -74,6 +74,26 @@ export function validatePolicy(data: unknown, file: string): Validated {
   const settle = settler(recoveries, renames);
   const semantic = keepRobust(normalized.findings, input, file, pruned, recoveries);
   return { value: normalized.value, findings: [...findings, ...settle(semantic)], settle };
+}
+
+/**
+ * "write `passwordSecretRef: ...`" only where the schema has that key; elsewhere the edit would be an
+ * unknown key, so the hint names the references the map does take, or says to remove the value.
+ */
+function hintThatCompiles(finding: Finding): Finding {
+  const key = finding.path[finding.path.length - 1];
+  if (finding.at !== "key" || typeof key !== "string") return finding;
+  const parent = finding.path.slice(0, -1);
+  const known = knownKeysAt(parent);
+  if (!known || known.has(`${key}SecretRef`)) return finding;
+  const refs = [...known].filter((k) => k.endsWith("SecretRef"));
+  const where = parent.length > 0 ? `\`${String(parent[parent.length - 1])}\`` : "the policy";
+  return {
+    ...finding,
+    hint: refs.length > 0
+      ? `remove it and store the value in a Secret; ${where} references Secrets with ${refs.map((r) => `\`${r}\``).join(", ")}`
+      : `remove it: ${where} takes no credential (keep credentials in Secrets, outside the policy)`,
+  };
 }
 
 /** Drop findings below a guessed value and translate renamed paths back to the policy's spelling. */
