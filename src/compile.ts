@@ -79,7 +79,7 @@ async function runPipeline(options: CompileOptions): Promise<CompileResult> {
   }
   const context = { model, authorities, previous: options.previous ?? new Map() };
   const planned = TARGETS.map((target) => target.plan(context));
-  diagnostics.push(...place(planned.flatMap((p) => p.findings)));
+  diagnostics.push(...place(validated.settle(planned.flatMap((p) => p.findings))));
   const notes = planned.flatMap((p) => p.notes);
   if (hasErrors(diagnostics)) return { ...base, diagnostics, model, notes };
 

@@ -40,9 +40,10 @@ test("MS2603 suggests the closest service, in the form written", async () => {
   ]);
 });
 
-test("a caller dropped for a schema error is not reported again as undeclared", async () => {
+test("a caller with a schema error is not reported again as undeclared", async () => {
+  // The schema error is recovered (the entry stays), so the caller's own rule still runs: it has no workload.
   const result = await compileText(`${HEADER}services:\n  - { name: web, namespace: shop, port: 0 }\n  - { name: api, namespace: shop, callers: [web] }\n`);
-  assert.equal(result.diagnostics.map((d) => d.code), ["MS1007"]);
+  assert.equal(result.diagnostics.map((d) => d.code), ["MS1007", "MS2605"]);
 });
 
 test("reloadOnRotation defaults to the workload where Reloader runs, and only there", async () => {

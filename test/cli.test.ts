@@ -77,7 +77,11 @@ test("--stdout is a clean multi-document stream", () => {
 
 test("explain: per subject, the objects with their files and reasons; json and a text table", () => {
   const policy = join(process.cwd(), "examples", "end-to-end-encryption", "mesh-security.yaml");
-  const report = JSON.parse(run(["explain", policy, "--format", "json"]).stdout) as { subjects: Array<{ subject: string; notes: string[]; objects: Array<{ kind: string; file: string; reason: string; wave: number }> }>; paths: Array<{ result: string }> };
+  const report = JSON.parse(run(["explain", policy, "--format", "json"]).stdout) as {
+    diagnostics: unknown[];
+    subjects: Array<{ subject: string; notes: string[]; objects: Array<{ kind: string; file: string; reason: string; wave: number }> }>;
+    paths: Array<{ result: string }>;
+  };
   const json = report.subjects;
   assert.ok(report.paths.length > 0 && report.paths.every((p) => p.result === "ok"), "explain carries verify's path table");
   const customer = json.find((s) => s.subject === "service demo/customer");

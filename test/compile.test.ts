@@ -17,7 +17,8 @@ const bad: Case[] = [
   ["missing metadata.name", { given: "apiVersion: mesh-security/v1alpha1\nkind: MeshSecurityPolicy\nmetadata: {}\nmtls: {}\n", want: [["MS1003", 3, 1]] }],
   ["nothing to compile", { given: HEADER, want: [["MS1008", 1, 1]] }],
   ["unknown key with suggestion", { given: `${HEADER}services:\n  - name: a\n    namespce: b\n`, want: [["MS1003", 6, 5], ["MS1002", 7, 5]] }],
-  ["bad enum", { given: `${HEADER}mtls:\n  mode: STRICTT\n`, want: [["MS1005", 6, 9]] }],
+  // Recovered as STRICT (the confident "did you mean"), so the mesh rules still run on it.
+  ["bad enum", { given: `${HEADER}mtls:\n  mode: STRICTT\n`, want: [["MS1005", 6, 9], ["MS2250", 6, 9]] }],
   ["service name not DNS-1035", { given: `${HEADER}services:\n  - name: 1abc\n    namespace: b\n`, want: [["MS1006", 6, 11]] }],
   ["wrong type", { given: `${HEADER}services:\n  name: a\n`, want: [["MS1004", 5, 1]] }],
   ["issuer with two kinds", { given: `${HEADER}issuers:\n  x:\n    selfSigned: {}\n    ca: { authority: y }\nmtls: {}\n`, want: [["MS1008", 6, 3]] }],
@@ -50,7 +51,8 @@ test("a router certificate that is never emitted does not collide with the servi
 test("diagnostics are sorted by position", async () => {
   const result = await compileText(`${HEADER}services:\n  - name: A\n    namespace: b\n    exposure: externl\n  - name: c\n    namespace: B\n`);
   assert.equal(result.diagnostics, sortDiagnostics(result.diagnostics));
-  assert.equal(result.diagnostics.map((d) => d.range?.start.line), [6, 8, 10]);
+  // externl is read as external, which needs a host: a mistake of its own on the same line.
+  assert.equal(result.diagnostics.map((d) => d.range?.start.line), [6, 8, 8, 10]);
 });
 
 test("misspelled key and enum get 'did you mean'", async () => {

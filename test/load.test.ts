@@ -10,7 +10,8 @@ type Case = [name: string, { given: string; want: Array<[code: string, line: num
 
 const cases: Case[] = [
   ["unclosed flow map", { given: "a: 1\nb: { c: 2\n", want: [["MS1001", 3, 1]] }],
-  ["bad indentation", { given: "a:\n  b: 1\n c: 2\n", want: [["MS1001", 3, 1]] }],
+  // Points at the key that sits between two indentation levels.
+  ["bad indentation", { given: "a:\n  b: 1\n c: 2\n", want: [["MS1001", 3, 2]] }],
   ["duplicate key", { given: "a: 1\na: 2\n", want: [["MS1001", 2, 1]] }],
   ["two documents", { given: "a: 1\n---\nb: 2\n", want: [["MS1011", 2, 1]] }],
   ["custom tag", { given: "a: !vault secret/x\n", want: [["MS1011", 1, 4]] }],

@@ -7,7 +7,7 @@ import { readAuthority } from "../ca/state.js";
 import { compilePolicy, defaultStateDir } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/model.js";
-import { EXIT, printDiagnostics } from "./common.js";
+import { EXIT, printDiagnostics, printJsonReport } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 interface CaArgs extends PolicyArgs {
@@ -40,18 +40,23 @@ async function runCa(argv: CaArgs): Promise<number> {
   const stateDir = argv.stateDir ?? defaultStateDir(argv.policy);
   // init generates what is missing; show and rotate only read.
   const result = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: argv.action === "show" ? "report" : "generate" });
-  printDiagnostics(result.diagnostics, argv.format, result.text);
-  if (hasErrors(result.diagnostics) || !result.model) return EXIT.policyErrors;
+  // `ca show --format json` prints one document: its report with the diagnostics inside.
+  const report = argv.action === "show" && argv.format === "json";
+  if (!report) printDiagnostics(result.diagnostics, argv.format, result.text);
+  if (hasErrors(result.diagnostics) || !result.model) {
+    if (report) printJsonReport(result.diagnostics, result.text, { authorities: [] });
+    return EXIT.policyErrors;
+  }
   const model = result.model;
   if (argv.action === "init") {
     for (const authority of model.authorities.filter((a) => a.source.type === "generate")) process.stderr.write(`authority ${authority.name}: ready in ${stateDir}\n`);
     return EXIT.ok;
   }
-  if (argv.action === "show") return show(model, stateDir, argv.format === "json");
+  if (argv.action === "show") return show(model, stateDir, report ? (authorities) => printJsonReport(result.diagnostics, result.text, { authorities }) : undefined);
   return rotate(model, argv.policy, stateDir, argv.authority ?? "");
 }
 
-async function show(model: Model, stateDir: string, json: boolean): Promise<number> {
+async function show(model: Model, stateDir: string, json: ((authorities: unknown[]) => void) | undefined): Promise<number> {
   const { describeCertificate } = await import("../ca/inspect.js");
   const now = new Date();
   const report: Array<Record<string, unknown>> = [];
@@ -70,7 +75,7 @@ async function show(model: Model, stateDir: string, json: boolean): Promise<numb
     report.push({ authority: authority.name, kind: "generate", certificates });
   }
   if (json) {
-    process.stdout.write(JSON.stringify(report, null, 2) + "\n");
+    json(report);
     return EXIT.ok;
   }
   let out = "";

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Argv } from "yargs";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { formatDiagnostics } from "../diagnostics/format.js";
+import { diagnosticsForJson, formatDiagnostics } from "../diagnostics/format.js";
 import type { DiagnosticFormat } from "../diagnostics/format.js";
 
 /** Exit codes of the CLI contract (DESIGN.md). */
@@ -24,10 +24,23 @@ export function withPolicy<T>(yargs: Argv<T>): Argv<T & PolicyArgs> {
 
 /**
  * Print diagnostics. Text goes to stderr (progress and problems never mix with manifests on stdout);
- * json and github go to stdout unless stdout carries manifests.
+ * json and github go to stdout unless stdout carries manifests. Commands whose json output is a report
+ * print it with printJsonReport instead, so that stdout holds exactly one JSON document.
  */
 export function printDiagnostics(diagnostics: readonly Diagnostic[], format: DiagnosticFormat, text: string | undefined, stdoutBusy = false): void {
   if (diagnostics.length === 0 && format !== "json") return;
+  const out = formatDiagnostics(diagnostics, format, sourcesOf(diagnostics, text), { color: format === "text" && process.stderr.isTTY === true });
+  if (format === "text" || stdoutBusy) process.stderr.write(out);
+  else process.stdout.write(out);
+}
+
+/** One JSON document on stdout: the command's report with its diagnostics inside (secrets redacted). */
+export function printJsonReport(diagnostics: readonly Diagnostic[], text: string | undefined, report: Record<string, unknown>): void {
+  process.stdout.write(JSON.stringify({ diagnostics: diagnosticsForJson(diagnostics, sourcesOf(diagnostics, text)), ...report }, null, 2) + "\n");
+}
+
+/** The policy text of each file the diagnostics name, for code frames and redaction. */
+function sourcesOf(diagnostics: readonly Diagnostic[], text: string | undefined): Map<string, string> {
   const sources = new Map<string, string>();
   for (const d of diagnostics) {
     if (sources.has(d.file)) continue;
@@ -40,9 +53,7 @@ export function printDiagnostics(diagnostics: readonly Diagnostic[], format: Dia
       }
     }
   }
-  const out = formatDiagnostics(diagnostics, format, sources, { color: format === "text" && process.stderr.isTTY === true });
-  if (format === "text" || stdoutBusy) process.stderr.write(out);
-  else process.stdout.write(out);
+  return sources;
 }
 
 /** A diagnostic about the file system (output directory), which has no position in the policy. */

@@ -45,7 +45,23 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
   },
 };
 
+/** json: the policy's and the output's diagnostics are printed together at the end, as one document. */
+interface JsonReport {
+  diagnostics: Diagnostic[];
+  text?: string;
+}
+
 async function runCompile(argv: CompileArgs): Promise<number> {
+  if (argv.format !== "json") return compileAndWrite(argv, undefined);
+  const report: JsonReport = { diagnostics: [] };
+  try {
+    return await compileAndWrite(argv, report);
+  } finally {
+    printDiagnostics(report.diagnostics, "json", report.text, argv.stdout);
+  }
+}
+
+async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined): Promise<number> {
   const result = await compilePolicy({
     policyFile: argv.policy,
     missingMaterial: argv.check ? "report" : "generate",
@@ -53,7 +69,10 @@ async function runCompile(argv: CompileArgs): Promise<number> {
     ...(argv.output ? { outDir: argv.output, previous: await readPreviousObjects(argv.output) } : {}),
     ...(argv.templates ? { templatesDir: argv.templates } : {}),
   });
-  printDiagnostics(result.diagnostics, argv.format, result.text, argv.stdout);
+  if (json) {
+    json.diagnostics.push(...result.diagnostics);
+    if (result.text !== undefined) json.text = result.text;
+  } else printDiagnostics(result.diagnostics, argv.format, result.text, argv.stdout);
   if (hasErrors(result.diagnostics) || !result.tree) return EXIT.policyErrors;
   const { files } = result.tree;
 
@@ -72,7 +91,7 @@ async function runCompile(argv: CompileArgs): Promise<number> {
   if (!out) return EXIT.usage; // rejected by the builder's check already
   if (argv.check) {
     const { changes, finding } = await diffOutputDir(out, files);
-    if (finding) return failIo([finding], out, argv);
+    if (finding) return failIo([finding], out, argv, json);
     if (changes.length === 0) {
       process.stderr.write(`${out} is up to date (${files.size} files)\n`);
       return EXIT.ok;
@@ -86,18 +105,19 @@ async function runCompile(argv: CompileArgs): Promise<number> {
     // Private keys never go into the Argo CD directory unless output.secrets is inline.
     const secretsDir = argv.secretsDir ?? join(argv.stateDir ?? defaultStateDir(argv.policy), "private", "secrets");
     const secretFindings = await writeOutputDir(secretsDir, secretFiles, { private: true, force: argv.force });
-    if (secretFindings.length > 0) return failIo(secretFindings, secretsDir, argv);
+    if (secretFindings.length > 0) return failIo(secretFindings, secretsDir, argv, json);
     process.stderr.write(`wrote ${secretFiles.size} Secret(s) with private keys to ${secretsDir} (apply them out of band; never commit them)\n`);
   }
   const findings = await writeOutputDir(out, files, { force: argv.force });
-  if (findings.length > 0) return failIo(findings, out, argv);
+  if (findings.length > 0) return failIo(findings, out, argv, json);
   const objects = result.rendered?.length ?? 0;
   process.stderr.write(`wrote ${objects} object(s) in ${files.size} file(s) to ${out}\n`);
   return EXIT.ok;
 }
 
-function failIo(findings: readonly Finding[], out: string, argv: CompileArgs): number {
+function failIo(findings: readonly Finding[], out: string, argv: CompileArgs, json: JsonReport | undefined): number {
   const diagnostics: Diagnostic[] = findings.map(({ at: _at, ...f }) => ({ ...f, severity: CODES[f.code].severity, file: out }));
-  printDiagnostics(diagnostics, argv.format, "", argv.stdout);
+  if (json) json.diagnostics.push(...diagnostics);
+  else printDiagnostics(diagnostics, argv.format, "", argv.stdout);
   return EXIT.io;
 }

@@ -3,7 +3,7 @@ import { compilePolicy } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { classifyFiles } from "../verify/manifests.js";
 import { formatPathTable, verifyTree } from "../verify/verify.js";
-import { EXIT, printDiagnostics, withPolicy } from "./common.js";
+import { EXIT, printDiagnostics, printJsonReport, withPolicy } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 /** `mesh-security explain [policy]`: per subject, what is generated and why, then the paths verify models. */
@@ -14,8 +14,10 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
     withPolicy(yargs).option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" }) as unknown as Argv<PolicyArgs & { stateDir?: string }>,
   handler: async (argv) => {
     const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore", ...(argv.stateDir ? { stateDir: argv.stateDir } : {}) });
-    printDiagnostics(result.diagnostics, argv.format === "json" ? "text" : argv.format, result.text);
+    // json: one document on stdout, the diagnostics inside it (never text on stderr beside it).
+    if (argv.format !== "json") printDiagnostics(result.diagnostics, argv.format, result.text);
     if (hasErrors(result.diagnostics) || !result.tree) {
+      if (argv.format === "json") printJsonReport(result.diagnostics, result.text, { subjects: [] });
       process.exitCode = EXIT.policyErrors;
       return;
     }
@@ -39,7 +41,8 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
         notes: result.notes.filter((n) => n.subject === subject).map((n) => n.text),
         objects: objects.filter((o) => o.subject === subject),
       }));
-      process.stdout.write(JSON.stringify({ subjects: report, paths: verified.paths, diagnostics: verified.diagnostics }, null, 2) + "\n");
+      // Verify's findings name manifest files, not the policy: they stay beside the path table they explain.
+      printJsonReport(result.diagnostics, result.text, { subjects: report, paths: verified.paths, pathDiagnostics: verified.diagnostics });
       return;
     }
     // Text: per subject, the decisions as notes, then a table of objects (file, wave) with the reason under each.

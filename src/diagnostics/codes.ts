@@ -29,6 +29,9 @@ export const CODES = {
   MS1013: { severity: "error", title: "wrong apiVersion or kind", summary: "The file is not a mesh-security/v1alpha1 MeshSecurityPolicy.", fix: "Start the file with `apiVersion: mesh-security/v1alpha1` and `kind: MeshSecurityPolicy`." },
   MS1014: { severity: "error", title: "nesting too deep", summary: "The document nests collections deeper than any policy needs (limit 64).", fix: "Flatten the structure." },
 
+  // ---- diagnostics that never hide a mistake nor leak a secret (issue 13) ----
+  MS1015: { severity: "error", title: "empty policy", summary: "The policy file holds no document, or only comments, so there is nothing to check or compile.", fix: "Write the policy (`mesh-security init` writes a commented starter), or point the command at the right file." },
+
   // ---- 20xx core semantic rules ----
   MS2001: { severity: "error", title: "duplicate service", summary: "Two services share the same name and namespace.", fix: "Rename one of them or merge the entries." },
   MS2002: { severity: "error", title: "duplicate secret name", summary: "Two certificates (or a certificate and a CA secret) would write the same Secret in the same namespace.", fix: "Set a distinct `secretName`." },
@@ -83,8 +86,8 @@ export const CODES = {
 
   MS2250: { severity: "warning", title: "mTLS without a mesh", summary: "`mtls` is set but `platform.serviceMesh.flavor` is none, so no mesh resource enforces it.", fix: "Set `platform.serviceMesh.flavor`, or remove `mtls`." },
   MS2251: { severity: "error", title: "per-workload mTLS without a selector", summary: "A service sets `mtls`, but without `selector` the compiler cannot target its pods.", fix: "Add the service's `selector`, or set the mode for the namespace under `mtls.namespaces`." },
-  MS2252: { severity: "warning", title: "STRICT mTLS for a service called from outside the mesh", summary: "A service marked `calledFromOutsideMesh` would accept only mTLS, so its callers outside the mesh are refused.", fix: "Set `mtls: PERMISSIVE` on the service until its callers join the mesh." },
-  MS2253: { severity: "warning", title: "Route to a STRICT mTLS workload", summary: "The OpenShift router is outside the mesh; a Route to pods that accept only mTLS fails.", fix: "Set `mtls: PERMISSIVE` on the service: its port is then excepted from STRICT." },
+  MS2252: { severity: "warning", title: "STRICT mTLS for a service called from outside the mesh", summary: "A service marked `calledFromOutsideMesh` would accept only mTLS, so its callers outside the mesh are refused.", fix: "Set `mtls: PERMISSIVE` on the service until its callers join the mesh (a per-workload mode needs the service's `selector`: add it too when it has none)." },
+  MS2253: { severity: "warning", title: "Route to a STRICT mTLS workload", summary: "The OpenShift router is outside the mesh; a Route to pods that accept only mTLS fails.", fix: "Set `mtls: PERMISSIVE` on the service: its port is then excepted from STRICT (a per-workload mode needs the service's `selector`: add it too when it has none)." },
   MS2254: { severity: "warning", title: "DISABLE straight to STRICT", summary: "Compared with the previous output, a namespace goes from mTLS DISABLE to STRICT, which breaks traffic while proxies pick up the change.", fix: "Compile and roll out PERMISSIVE first, then STRICT." },
   MS2255: { severity: "error", title: "override for the control plane namespace", summary: "The policy named default in the control plane namespace is the mesh-wide one; it cannot also be a namespace override.", fix: "Set `mtls.mode` instead." },
   // Mesh behaviour on a cluster (issue 11 part 2): what the operator renders, client side, membership, versions.

@@ -1,7 +1,15 @@
+import { Lines } from "../util/lines.js";
 import type { Diagnostic } from "./diagnostic.js";
+import { redactKeyLike, SecretScan } from "./redact.js";
 
 /** Output formats of `--format`. */
 export type DiagnosticFormat = "text" | "json" | "github";
+
+/** In text, a code reported more often than this shows only the first FLOOD_SHOWN in full. */
+export const FLOOD_LIMIT = 5;
+export const FLOOD_SHOWN = 3;
+/** Lines listed in "and N more like this (lines …)". */
+const FLOOD_LINES_LISTED = 12;
 
 /** Diagnostics in reading order: by file, then position, then code. */
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
@@ -15,6 +23,37 @@ export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[
   );
 }
 
+/**
+ * Each policy text indexed once (line starts, secrets), however many diagnostics point into it:
+ * formatting stays linear in the number of diagnostics.
+ */
+class Sources {
+  readonly #scans = new Map<string, SecretScan | undefined>();
+
+  constructor(private readonly texts: ReadonlyMap<string, string>) {}
+
+  scan(file: string): SecretScan | undefined {
+    if (!this.#scans.has(file)) {
+      const text = this.texts.get(file);
+      this.#scans.set(file, text === undefined ? undefined : new SecretScan(new Lines(text)));
+    }
+    return this.#scans.get(file);
+  }
+
+  /** The diagnostic with secrets of its file taken out of message and hint. */
+  redact(d: Diagnostic): Diagnostic {
+    const scan = this.scan(d.file);
+    const clean = (s: string): string => (scan ? scan.text(s) : redactKeyLike(s));
+    return { ...d, message: clean(d.message), ...(d.hint !== undefined ? { hint: clean(d.hint) } : {}) };
+  }
+}
+
+/** Diagnostics as the JSON documents print them: sorted, with secrets taken out. */
+export function diagnosticsForJson(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): Diagnostic[] {
+  const index = new Sources(sources);
+  return sortDiagnostics(diagnostics).map((d) => index.redact(d));
+}
+
 /** Render diagnostics for a terminal, a machine, or GitHub Actions annotations. */
 export function formatDiagnostics(
   diagnostics: readonly Diagnostic[],
@@ -22,34 +61,69 @@ export function formatDiagnostics(
   sources: ReadonlyMap<string, string>,
   options: { color?: boolean } = {},
 ): string {
-  const sorted = sortDiagnostics(diagnostics);
+  const index = new Sources(sources);
+  const sorted = sortDiagnostics(diagnostics).map((d) => index.redact(d));
   if (format === "json") return JSON.stringify(sorted, null, 2) + "\n";
   if (format === "github") return sorted.map(formatGithub).join("");
-  const parts = sorted.map((d) => formatText(d, sources.get(d.file), options.color ?? false));
+  const color = options.color ?? false;
+  // Floods: a code reported many times shows its first few in full, then one line for the rest.
+  const totals = new Map<string, number>();
+  for (const d of sorted) totals.set(d.code, (totals.get(d.code) ?? 0) + 1);
+  const rest = new Map<string, Diagnostic[]>();
+  const seen = new Map<string, number>();
+  const ranks = sorted.map((d) => {
+    const rank = seen.get(d.code) ?? 0;
+    seen.set(d.code, rank + 1);
+    if ((totals.get(d.code) ?? 0) > FLOOD_LIMIT && rank >= FLOOD_SHOWN) {
+      const list = rest.get(d.code) ?? [];
+      list.push(d);
+      rest.set(d.code, list);
+    }
+    return rank;
+  });
+  const parts: string[] = [];
+  for (const [i, d] of sorted.entries()) {
+    const rank = ranks[i] ?? 0;
+    const more = rest.get(d.code);
+    if (more && rank >= FLOOD_SHOWN) continue;
+    parts.push(formatText(d, index.scan(d.file), color));
+    if (more && rank === FLOOD_SHOWN - 1) parts.push(floodLine(more));
+  }
   const errors = sorted.filter((d) => d.severity === "error").length;
   const warnings = sorted.length - errors;
   if (sorted.length > 0) parts.push(`${plural(errors, "error")}, ${plural(warnings, "warning")}\n`);
   return parts.join("");
 }
 
-function formatText(d: Diagnostic, text: string | undefined, color: boolean): string {
+function floodLine(rest: readonly Diagnostic[]): string {
+  const lines = [...new Set(rest.map((d) => d.range?.start.line).filter((l): l is number => l !== undefined))];
+  const listed = lines.slice(0, FLOOD_LINES_LISTED).join(", ") + (lines.length > FLOOD_LINES_LISTED ? ", …" : "");
+  const code = rest[0]?.code ?? "";
+  return `  … and ${rest.length} more like this (${code}${lines.length > 0 ? `, line${lines.length === 1 ? "" : "s"} ${listed}` : ""}); --format json lists every one\n`;
+}
+
+function formatText(d: Diagnostic, scan: SecretScan | undefined, color: boolean): string {
   const paint = (code: string, s: string): string => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const where = d.range ? `${d.file}:${d.range.start.line}:${d.range.start.column}` : d.file;
   const severity = d.severity === "error" ? paint("31;1", "error") : paint("33;1", "warning");
   let out = `${paint("1", where)} ${severity} ${paint("2", d.code)} ${d.message}\n`;
-  if (text !== undefined && d.range) out += codeFrame(text, d.range.start, d.range.end);
+  if (scan && d.range) out += frame(scan, d.range.start, d.range.end);
   if (d.hint) out += `  ${paint("36", "hint:")} ${d.hint}\n`;
   return out;
 }
 
 /** The offending line with its neighbour above and a ^^^ marker under the range. */
 export function codeFrame(text: string, start: { line: number; column: number }, end: { line: number; column: number }): string {
-  const lines = text.split(/\r?\n/);
+  return frame(new SecretScan(new Lines(text)), start, end);
+}
+
+function frame(scan: SecretScan, start: { line: number; column: number }, end: { line: number; column: number }): string {
+  const count = scan.lines.starts.length;
   const first = Math.max(1, start.line - 1);
   const width = String(start.line).length;
   let out = "";
-  for (let n = first; n <= start.line && n <= lines.length; n++) {
-    const line = (lines[n - 1] ?? "").replace(/\t/g, " ");
+  for (let n = first; n <= start.line && n <= count; n++) {
+    const line = scan.frameLine(n - 1).replace(/\t/g, " ");
     out += ` ${String(n).padStart(width)} | ${line}\n`;
     if (n === start.line) {
       const lastColumn = end.line === start.line ? Math.max(end.column, start.column + 1) : line.length + 1;

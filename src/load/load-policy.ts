@@ -1,8 +1,10 @@
 import { readFile, stat } from "node:fs/promises";
 import { isCollection, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from "yaml";
 import type { Document } from "yaml";
-import type { Finding, StageResult } from "../diagnostics/diagnostic.js";
+import type { Diagnostic, Finding, StageResult } from "../diagnostics/diagnostic.js";
 import { SourceMap } from "./source-map.js";
+import { Lines } from "../util/lines.js";
+import { explainSyntaxError, findFlowTooDeep } from "./syntax-hints.js";
 
 /** The policy as read from disk: its text, the YAML document with positions, and plain data. */
 export interface LoadedPolicy {
@@ -60,6 +62,28 @@ export async function loadPolicy(file: string): Promise<LoadResult> {
 /** Parse policy text already in memory (tests and --stdin use this directly). */
 export function parsePolicyText(file: string, text: string): LoadResult {
   const lineCounter = new LineCounter();
+  const lines = new Lines(text);
+  const tooDeep = findFlowTooDeep(text, MAX_DEPTH);
+  if (tooDeep) {
+    // Composing would recurse once per level: stop here with one diagnostic naming the likely cause.
+    const opener = lines.indexOf(tooDeep.opener);
+    lineCounter.lineStarts.push(...lines.starts);
+    const source = new SourceMap(text, lineCounter);
+    return {
+      text,
+      diagnostics: [
+        {
+          code: "MS1014",
+          severity: "error",
+          message: `brackets nest deeper than ${MAX_DEPTH} levels`,
+          file,
+          path: [],
+          range: source.rangeOf(tooDeep.offset, tooDeep.offset + 1),
+          hint: `the \`${text[tooDeep.opener] ?? "{"}\` on line ${opener + 1} is probably never closed`,
+        },
+      ],
+    };
+  }
   const docs = parseAllDocuments(text, {
     lineCounter,
     prettyErrors: false,
@@ -75,11 +99,17 @@ export function parsePolicyText(file: string, text: string): LoadResult {
   const doc = list[0] as Document.Parsed | undefined;
 
   for (const [index, extra] of list.entries()) {
-    for (const error of extra.errors) {
+    // The yaml library reports cascades (one broken line yields several errors): keep the first per line.
+    const syntaxLines = new Set<number>();
+    for (const error of [...extra.errors].sort((a, b) => a.pos[0] - b.pos[0])) {
+      const problem = explainSyntaxError(error.code, firstLine(error.message), error.pos[0], error.pos[1], lines);
+      const line = lines.indexOf(problem.offset);
+      if (syntaxLines.has(line)) continue;
+      syntaxLines.add(line);
       placed.push({
-        finding: { code: "MS1001", message: firstLine(error.message), path: [] },
-        offset: error.pos[0],
-        end: error.pos[1],
+        finding: { code: "MS1001", message: problem.message, path: [], ...(problem.hint ? { hint: problem.hint } : {}) },
+        offset: problem.offset,
+        end: problem.end,
       });
     }
     if (index > 0) {
@@ -106,7 +136,11 @@ export function parsePolicyText(file: string, text: string): LoadResult {
     file,
     range: source.rangeOf(offset, end),
   }));
-  if (!doc || diagnostics.length > 0) return { text, diagnostics };
+  if (diagnostics.length > 0) return { text, diagnostics };
+  if (!doc || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
+    // Every command reads the policy through here, so each says the same.
+    return { text, diagnostics: [emptyPolicy(file, source)] };
+  }
 
   let data: unknown;
   try {
@@ -177,6 +211,19 @@ function isCyclic(root: unknown): boolean {
     return cyclic;
   };
   return visit(root);
+}
+
+/** The one diagnostic for a file with nothing in it but comments or blank lines. */
+function emptyPolicy(file: string, source: SourceMap): Diagnostic {
+  return {
+    code: "MS1015",
+    severity: "error",
+    message: "the policy file is empty: it holds no YAML document, only comments or blank lines",
+    file,
+    path: [],
+    range: source.rangeOf(0, 0),
+    hint: "run `mesh-security init` for a commented starter policy",
+  };
 }
 
 function readFailure(file: string, reason: string): LoadResult {

@@ -81,6 +81,9 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
     const first = seenServices.get(key);
     if (first) {
       report({ code: "MS2001", message: `service \`${key}\` is declared twice (first at ${formatPath(first)})`, path: [...path, "name"] });
+      // The rest of the entry still gets its checks (an undeclared issuer in it is a mistake of its own);
+      // only the first declaration goes into the model.
+      normalizeService(raw, path, input.platform.reloader, resolveIssuer, report);
       continue;
     }
     seenServices.set(key, path);

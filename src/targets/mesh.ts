@@ -197,7 +197,10 @@ function checkService(model: Model, service: Service, plan: TargetPlan): void {
       code: "MS2252",
       message: `\`${service.name}\` is called from outside the mesh, but its pods accept only mTLS (STRICT from ${effective.source})`,
       path: [...service.path, "calledFromOutsideMesh"],
-      hint: "set `mtls: PERMISSIVE` on this service (a port-level exception) until its callers join the mesh",
+      // Per-workload mTLS needs the pods' labels (MS2251): without a selector, the hint must say to add one.
+      hint: service.selector
+        ? "set `mtls: PERMISSIVE` on this service (a port-level exception) until its callers join the mesh"
+        : "add `selector:` (the pods' labels) and `mtls: PERMISSIVE` to this service (a port-level exception) until its callers join the mesh",
     });
   }
   if (service.route && effective.source !== "service") {
@@ -205,7 +208,9 @@ function checkService(model: Model, service: Service, plan: TargetPlan): void {
       code: "MS2253",
       message: `the Route of \`${service.name}\` sends traffic from the OpenShift router, which is outside the mesh, to pods that accept only mTLS (STRICT from ${effective.source})`,
       path: [...service.path, "exposure"],
-      hint: "set `mtls: PERMISSIVE` on this service: the compiler then excepts its port from STRICT",
+      hint: service.selector
+        ? "set `mtls: PERMISSIVE` on this service: the compiler then excepts its port from STRICT"
+        : "add `selector:` (the pods' labels) and `mtls: PERMISSIVE` to this service: the compiler then excepts its port from STRICT",
     });
   }
 }

@@ -38,3 +38,36 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
   const limit = Math.max(1, Math.floor(Math.max(word.length, best.length) / 3));
   return bestDistance <= limit ? best : undefined;
 }
+
+/**
+ * Other spellings of enum values, as other tools write them: curve names from RFC 8422 (secp256r1),
+ * OpenSSL (prime256v1), NIST/JOSE (P-256) and lower-case X25519, mapped to the Go names the policy uses
+ * (crypto/tls CurveID: CurveP256, CurveP384, CurveP521, X25519).
+ */
+const VALUE_ALIASES: Readonly<Record<string, string>> = {
+  "p-256": "CurveP256",
+  p256: "CurveP256",
+  prime256v1: "CurveP256",
+  secp256r1: "CurveP256",
+  "p-384": "CurveP384",
+  p384: "CurveP384",
+  secp384r1: "CurveP384",
+  "p-521": "CurveP521",
+  p521: "CurveP521",
+  secp521r1: "CurveP521",
+  x25519: "X25519",
+  curve25519: "X25519",
+};
+
+/**
+ * The allowed value a user most likely meant: the same value in another case, a known alias
+ * (`P-256` → `CurveP256`), else the closest plausible typo.
+ */
+export function suggestValue(value: string, allowed: readonly string[]): string | undefined {
+  const lower = value.toLowerCase();
+  const sameCase = allowed.find((a) => a !== value && a.toLowerCase() === lower);
+  if (sameCase) return sameCase;
+  const alias = VALUE_ALIASES[lower];
+  if (alias && allowed.includes(alias)) return alias;
+  return suggest(value, allowed);
+}

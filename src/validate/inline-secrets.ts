@@ -1,7 +1,8 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { CREDENTIAL_KEYS } from "../diagnostics/redact.js";
 
-/** Keys that hold credentials when they carry a literal value (refs end in SecretRef and are maps). */
-const CREDENTIAL_KEY = /^(password|passphrase|passwd|secret|token|apiToken|apiKey|privateKey|key|tlsKey|caKey|accessKey|accessKeyID|secretAccessKey|clientSecret|tsigSecret|tsigKey|credentials?|keystorePassword|hmacKey|eabKey)$/i;
+/** Keys that hold credentials when they carry a literal value (refs end in SecretRef and are maps); `key` too, unless it is a ref's data key. */
+const CREDENTIAL_KEY = new RegExp(`^(${[...CREDENTIAL_KEYS, "key"].join("|")})$`, "i");
 const PEM_PRIVATE_KEY = /-----BEGIN [A-Z ]*PRIVATE KEY-----/;
 
 /**

@@ -6,7 +6,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import addFormatsModule from "ajv-formats";
 import type { Finding } from "../diagnostics/diagnostic.js";
 import { formatPath } from "../util/path.js";
-import { suggest } from "../util/suggest.js";
+import { suggest, suggestValue } from "../util/suggest.js";
 
 // ajv and ajv-formats are CommonJS with a default export.
 const Ajv = AjvModule.default;
@@ -50,21 +50,27 @@ export function policySchema(): Record<string, unknown> {
   return compiled().schema;
 }
 
+/** What checkSchema found: the defaulted copy, findings for users, and ajv's errors for recovery. */
+export interface SchemaCheck {
+  value: unknown;
+  valid: boolean;
+  findings: Finding[];
+  errors: readonly ErrorObject[];
+}
+
 /** Validate against the schema, filling in defaults; returns findings and the defaulted copy. */
-export function checkSchema(data: unknown): { value: unknown; valid: boolean; findings: Finding[] } {
+export function checkSchema(data: unknown): SchemaCheck {
   const { validate, patterns } = compiled();
   const copy = structuredClone(data);
   const valid = validate(copy) as boolean;
-  if (valid) return { value: copy, valid, findings: [] };
-  return { value: copy, valid, findings: translateErrors(validate.errors ?? [], copy, patterns) };
+  if (valid) return { value: copy, valid, findings: [], errors: [] };
+  const errors = [...(validate.errors ?? [])];
+  return { value: copy, valid, findings: translateErrors(errors, copy, patterns), errors };
 }
 
 /** Turn ajv errors into findings: one per problem, pointing at the key or value concerned. */
 export function translateErrors(errors: readonly ErrorObject[], data: unknown, patterns: ReadonlyMap<string, string>): Finding[] {
-  // Errors inside a failed oneOf/anyOf branch are replaced by one finding for the whole choice.
-  const choices = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
-  const insideChoice = (e: ErrorObject): boolean =>
-    choices.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`) && e.instancePath.startsWith(c.instancePath));
+  const insideChoice = choiceFilter(errors);
   const findings: Finding[] = [];
   for (const error of errors) {
     if (insideChoice(error)) continue;
@@ -78,6 +84,12 @@ export function translateErrors(errors: readonly ErrorObject[], data: unknown, p
     seen.add(key);
     return true;
   });
+}
+
+/** Errors inside a failed oneOf/anyOf branch: they are replaced by one finding for the whole choice. */
+export function choiceFilter(errors: readonly ErrorObject[]): (e: ErrorObject) => boolean {
+  const choices = errors.filter((e) => e.keyword === "oneOf" || e.keyword === "anyOf");
+  return (e) => choices.some((c) => c !== e && e.schemaPath.startsWith(`${c.schemaPath}/`) && e.instancePath.startsWith(c.instancePath));
 }
 
 function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknown, patterns: ReadonlyMap<string, string>): Finding | undefined {
@@ -102,12 +114,19 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
       const key = String(error.params["additionalProperty"]);
       const known = Object.keys(((error.parentSchema as Record<string, unknown> | undefined)?.["properties"] as object | undefined) ?? {});
       const hint = suggest(key, known);
+      const home = hint ? undefined : mapThatOwns(key, error.parentSchema as Record<string, unknown> | undefined, value);
       return {
         code: "MS1002",
         message: `unknown key \`${key}\` in ${where}`,
         path: [...path, key],
         at: "key",
-        ...(hint ? { hint: `did you mean \`${hint}\`?` } : known.length > 0 ? { hint: `known keys: ${known.join(", ")}` } : {}),
+        ...(hint
+          ? { hint: `did you mean \`${hint}\`?` }
+          : home
+            ? { hint: `\`${key}\` belongs under \`${home}:\`? indent it to that map's keys` }
+            : known.length > 0
+              ? { hint: `known keys: ${known.join(", ")}` }
+              : {}),
       };
     }
     case "required": {
@@ -119,7 +138,7 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
     case "enum":
     case "const": {
       const allowed = (error.keyword === "enum" ? (error.params["allowedValues"] as unknown[]) : [error.params["allowedValue"]]).map(String);
-      const hint = typeof value === "string" ? suggest(value, allowed) : undefined;
+      const hint = typeof value === "string" ? suggestValue(value, allowed) : undefined;
       return {
         code: "MS1005",
         message: `${where} is ${JSON.stringify(value)}; allowed: ${allowed.join(", ")}`,
@@ -156,6 +175,28 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
   }
 }
 
+/**
+ * A key dedented out of its map: the sibling map (written before it) whose schema has that key,
+ * e.g. `issuer` written level with `certificate:` instead of under it.
+ */
+function mapThatOwns(key: string, parentSchema: Record<string, unknown> | undefined, value: unknown): string | undefined {
+  const properties = (parentSchema?.["properties"] ?? {}) as Record<string, Record<string, unknown>>;
+  const written = typeof value === "object" && value !== null ? Object.keys(value) : [];
+  const before = written.slice(0, Math.max(0, written.indexOf(key)));
+  const owners = before.filter((name) => {
+    const child = resolveRef(properties[name]);
+    return typeof child?.["properties"] === "object" && key in (child["properties"] as object);
+  });
+  return owners[owners.length - 1];
+}
+
+function resolveRef(node: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
+  const ref = node?.["$ref"];
+  if (typeof ref !== "string" || !ref.startsWith("#/definitions/")) return node;
+  const definitions = (compiled().schema["definitions"] ?? {}) as Record<string, Record<string, unknown>>;
+  return definitions[ref.slice("#/definitions/".length)];
+}
+
 /** One finding for a failed choice: "set exactly one of ..." or the union of what each branch wanted. */
 function translateChoice(
   error: ErrorObject,
@@ -186,7 +227,7 @@ function translateChoice(
   }
   const inner = all.filter((e) => e !== error && e.schemaPath.startsWith(`${error.schemaPath}/`) && e.instancePath === error.instancePath);
   const enumValues = inner.flatMap((e) => (e.keyword === "enum" ? (e.params["allowedValues"] as unknown[]).map(String) : []));
-  const hint = typeof value === "string" ? suggest(value, enumValues) : undefined;
+  const hint = typeof value === "string" ? suggestValue(value, enumValues) : undefined;
   return {
     code: wanted.length > 0 ? "MS1005" : "MS1008",
     message: wanted.length > 0 ? `${where} is ${JSON.stringify(value)}; allowed: ${wanted.join(", ")}` : `${where} does not match any allowed form`,
@@ -220,7 +261,7 @@ function humanize(name: string): string {
 }
 
 /** JSON pointer → path, with numbers where the data holds an array. */
-function toPath(pointer: string, data: unknown): (string | number)[] {
+export function toPath(pointer: string, data: unknown): (string | number)[] {
   if (pointer === "") return [];
   const path: (string | number)[] = [];
   let current: unknown = data;
@@ -235,6 +276,30 @@ function toPath(pointer: string, data: unknown): (string | number)[] {
     }
   }
   return path;
+}
+
+/** The keys the schema allows in the map at a data path (every branch of a choice), or undefined. */
+export function knownKeysAt(path: readonly (string | number)[]): Set<string> | undefined {
+  let nodes: Record<string, unknown>[] = [compiled().schema];
+  const expand = (list: Record<string, unknown>[]): Record<string, unknown>[] =>
+    list.flatMap((n) => {
+      const node = resolveRef(n) ?? {};
+      const branches = ["oneOf", "anyOf", "allOf"].flatMap((k) => (Array.isArray(node[k]) ? (node[k] as Record<string, unknown>[]) : []));
+      return [node, ...expand(branches)];
+    });
+  for (const segment of path) {
+    nodes = expand(nodes).flatMap((n) => {
+      if (typeof segment === "number") return n["items"] ? [n["items"] as Record<string, unknown>] : [];
+      const property = (n["properties"] as Record<string, Record<string, unknown>> | undefined)?.[segment];
+      if (property) return [property];
+      const extra = n["additionalProperties"];
+      return typeof extra === "object" && extra !== null ? [extra as Record<string, unknown>] : [];
+    });
+    if (nodes.length === 0) return undefined;
+  }
+  const keys = new Set<string>();
+  for (const n of expand(nodes)) for (const key of Object.keys((n["properties"] as object | undefined) ?? {})) keys.add(key);
+  return keys;
 }
 
 /** The value at a path, or undefined. */

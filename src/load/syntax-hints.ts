@@ -1,0 +1,128 @@
+import { Lexer } from "yaml";
+import type { Lines } from "../util/lines.js";
+
+/** A YAML syntax problem as shown to the user: where, what, and what to do. */
+export interface SyntaxProblem {
+  offset: number;
+  end: number;
+  message: string;
+  hint?: string;
+}
+
+const CONTROL = new Set(["\u0002", "\u0018", "\u001f"]);
+
+/**
+ * The offset where flow collections (`{`, `[`) open deeper than `limit`, with the still-open bracket
+ * that is most likely never closed. yaml's composer recurses once per flow level
+ * (yaml dist/compose/resolve-flow-collection.js resolveFlowCollection → compose-node.js composeNode),
+ * and composeNode catches the resulting RangeError and reports it as a RESOURCE_EXHAUSTION error
+ * whose message is "Maximum call stack size exceeded", once per frame that unwinds into a catch:
+ * an unclosed `{` followed by hundreds of entries gave 38 of them. This scan is iterative (the lexer
+ * yields one token at a time) and runs before composing.
+ */
+export function findFlowTooDeep(text: string, limit: number): { offset: number; opener: number } | undefined {
+  // The lexer costs about a tenth of a parse; a plain character scan rules out almost every file first.
+  if (roughFlowDepth(text) <= limit) return undefined;
+  const open: number[] = [];
+  let offset = 0;
+  for (const token of new Lexer().lex(text)) {
+    if (token === "{" || token === "[") {
+      open.push(offset);
+      if (open.length > limit) return { offset, opener: open[0] ?? offset };
+    } else if (token === "}" || token === "]") {
+      open.pop();
+    }
+    // yaml's control tokens (document start, scalar, flow error) are markers the text does not hold.
+    if (!CONTROL.has(token)) offset += token.length;
+  }
+  return undefined;
+}
+
+/**
+ * Bracket depth, skipping quoted strings and comments the simple way. Brackets inside block scalars
+ * can make it err either way; the lexer scan confirms a high value, and should a deep file slip
+ * through, explainSyntaxError still turns the composer's stack overflow into a useful message.
+ */
+function roughFlowDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth); // { [
+    else if (c === 0x7d || c === 0x5d) depth = Math.max(0, depth - 1); // } ]
+    else if (c === 0x22 || c === 0x27) {
+      // "..." or '...': to the closing quote on the same line
+      const end = text.indexOf(c === 0x22 ? '"' : "'", i + 1);
+      const eol = text.indexOf("\n", i + 1);
+      if (end >= 0 && (eol < 0 || end < eol)) i = end;
+    } else if (c === 0x23 && (i === 0 || text.charCodeAt(i - 1) === 0x20 || text.charCodeAt(i - 1) === 0x0a)) {
+      const eol = text.indexOf("\n", i);
+      i = eol < 0 ? text.length : eol;
+    }
+  }
+  return max;
+}
+
+/** A line's key and where it starts: `  - name: a` → { key: "name", column: 4 } (0-based column). */
+function keyOf(line: string): { key: string; column: number } | undefined {
+  const match = /^(\s*(?:-\s+)*)([^\s#:][^:#]*?)\s*:(\s|$)/.exec(line);
+  if (!match) return undefined;
+  return { key: match[2] ?? "", column: (match[1] ?? "").length };
+}
+
+function isBlank(line: string): boolean {
+  return /^\s*(#.*)?$/.test(line);
+}
+
+/**
+ * A user-facing message and hint for the yaml library's error codes that new users hit most:
+ * a tab, a key indented deeper than its siblings, a key between two indentation levels.
+ */
+export function explainSyntaxError(code: string, message: string, offset: number, end: number, lines: Lines): SyntaxProblem {
+  const plain: SyntaxProblem = { offset, end, message };
+  // Should the composer still run out of stack on some other shape, say what it means, not how it failed.
+  if (code === "RESOURCE_EXHAUSTION" || /call stack/i.test(message)) return { ...plain, message: "the document nests too deeply to be read", hint: "look for a `{` or `[` that is never closed" };
+  if (code === "TAB_AS_INDENT") return { ...plain, hint: "indent with spaces: YAML does not allow tabs in indentation" };
+  const index = lines.indexOf(offset);
+  if (code === "BLOCK_AS_IMPLICIT_KEY" || code === "MULTILINE_IMPLICIT_KEY") {
+    // `namespace: b` followed by a line indented deeper: YAML reads it as part of the value.
+    const above = keyOf(lines.line(index));
+    let next = index + 1;
+    while (next < lines.starts.length && isBlank(lines.line(next))) next++;
+    const below = next < lines.starts.length ? keyOf(lines.line(next)) : undefined;
+    if (above && below && below.column > above.column) {
+      const start = (lines.starts[next] ?? 0) + below.column;
+      return {
+        offset: start,
+        end: start + below.key.length,
+        message: `\`${below.key}\` is indented deeper than \`${above.key}\` above it, whose value is already set`,
+        hint: `align \`${below.key}\` with \`${above.key}\` (column ${above.column + 1})`,
+      };
+    }
+    return plain;
+  }
+  if (code === "BAD_INDENT" && /same column/.test(message)) {
+    const here = keyOf(lines.line(index));
+    if (!here) return plain;
+    let inner: { key: string; column: number } | undefined;
+    let outer: { key: string; column: number } | undefined;
+    for (let n = index - 1; n >= 0 && !outer; n--) {
+      const k = keyOf(lines.line(n));
+      if (!k) continue;
+      if (k.column > here.column && !inner) inner = k;
+      if (k.column < here.column) outer = k;
+    }
+    const choices = [
+      ...(inner ? [`with \`${inner.key}\` (column ${inner.column + 1}) to keep it in that map`] : []),
+      ...(outer ? [`with \`${outer.key}\` (column ${outer.column + 1}) to end the map`] : []),
+    ];
+    const start = (lines.starts[index] ?? 0) + here.column;
+    return {
+      offset: start,
+      end: start + here.key.length,
+      message: `\`${here.key}\` starts at column ${here.column + 1}, between two indentation levels`,
+      ...(choices.length > 0 ? { hint: `align it ${choices.join(", or ")}` } : {}),
+    };
+  }
+  return plain;
+}

@@ -1,0 +1,87 @@
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { explainSyntaxError, findFlowTooDeep } from "../src/load/syntax-hints.js";
+import { Lines } from "../src/util/lines.js";
+import { compileText, HEADER } from "./helpers/policy.js";
+
+type Want = { at: [number, number]; code: string; hint?: RegExp; message?: RegExp };
+
+// One diagnostic per problem, where the user has to edit, with the fix as a hint.
+const cases: Array<[string, { given: string; want: Want[] }]> = [
+  ["a tab", { given: "apiVersion: mesh-security/v1alpha1\nkind: MeshSecurityPolicy\nmetadata:\n\tname: shop\nmtls: {}\n", want: [{ at: [4, 1], code: "MS1001", hint: /indent with spaces/ }] }],
+  [
+    "a key indented deeper than its sibling",
+    { given: `${HEADER}services:\n  - name: a\n    namespace: b\n      exposure: internal\n`, want: [{ at: [8, 7], code: "MS1001", hint: /align `exposure` with `namespace` \(column 5\)/ }] },
+  ],
+  [
+    "a key between two indentation levels",
+    {
+      given: `${HEADER}services:\n  - name: a\n    namespace: b\n    certificate:\n      duration: 2160h\n     issuer: internal\n`,
+      want: [{ at: [10, 6], code: "MS1001", hint: /with `duration` \(column 7\) to keep it in that map, or with `certificate` \(column 5\)/ }],
+    },
+  ],
+  // Valid YAML, but the key left its map: the schema finding says where it belongs.
+  [
+    "a key dedented out of its map",
+    {
+      given: `${HEADER}issuers:\n  internal: { selfSigned: {} }\nservices:\n  - name: a\n    namespace: b\n    certificate:\n      duration: 2160h\n    issuer: internal\n`,
+      want: [{ at: [12, 5], code: "MS1002", hint: /`issuer` belongs under `certificate:`/ }],
+    },
+  ],
+  [
+    "an unclosed bracket before hundreds of flow entries",
+    {
+      given: `${HEADER}services:\n  - { name: x, namespace: y\n${Array.from({ length: 3000 }, (_, i) => `  { k${i}: v,\n`).join("")}`,
+      want: [{ at: [70, 3], code: "MS1014", message: /nest deeper than 64/, hint: /`\{` on line 6 is probably never closed/ }],
+    },
+  ],
+  // The shape that gave 38 "Maximum call stack size exceeded" diagnostics: one broken line, then entries never closed.
+  [
+    "a broken line, then hundreds of unclosed flow maps",
+    {
+      given: `${HEADER}services:\n  - name: a\n    namespace: b\n   broken: line\n${Array.from({ length: 1500 }, (_, i) => `  - {name: s${i}, namespace: demo,\n`).join("")}`,
+      want: [{ at: [73, 5], code: "MS1014", hint: /`\{` on line 9 is probably never closed/ }],
+    },
+  ],
+];
+
+for (const [name, { given, want }] of cases) {
+  test(`syntax: ${name}`, async () => {
+    const result = await compileText(given);
+    assert.is(result.diagnostics.length, want.length, JSON.stringify(result.diagnostics.map((d) => d.message)));
+    for (const [i, w] of want.entries()) {
+      const d = result.diagnostics[i];
+      assert.equal([d?.code, d?.range?.start.line, d?.range?.start.column], [w.code, ...w.at]);
+      if (w.hint) assert.match(d?.hint ?? "", w.hint);
+      if (w.message) assert.match(d?.message ?? "", w.message);
+      assert.not.match(d?.message ?? "", /call stack/);
+    }
+  });
+}
+
+test("syntax: the yaml cascade of one broken line yields one diagnostic per line", async () => {
+  const result = await compileText(`${HEADER}services:\n  - name: a\n    namespace: b\n      exposure: internal\n      host: x\n`);
+  const lines = result.diagnostics.map((d) => d.range?.start.line);
+  assert.equal(lines, [...new Set(lines)]);
+  assert.ok(result.diagnostics.length >= 1);
+});
+
+test("flow depth scan ignores brackets in quoted scalars and comments", () => {
+  assert.is(findFlowTooDeep(`a: "${"{".repeat(100)}" # ${"[".repeat(100)}\nb: '${"[".repeat(100)}'\n`, 64), undefined);
+  assert.equal(findFlowTooDeep(`a: ${"[".repeat(70)}`, 64), { offset: 3 + 64, opener: 3 });
+});
+
+test("a stack overflow inside yaml's composer never reaches the user as such", () => {
+  const problem = explainSyntaxError("RESOURCE_EXHAUSTION", "Maximum call stack size exceeded", 0, 1, new Lines("a: b\n"));
+  assert.is(problem.message, "the document nests too deeply to be read");
+  assert.match(problem.hint ?? "", /never closed/);
+});
+
+test("line index by binary search", () => {
+  const lines = new Lines("a\nbb\n\nccc");
+  assert.equal([0, 1, 2, 4, 5, 6, 9].map((o) => lines.indexOf(o)), [0, 0, 1, 1, 2, 3, 3]);
+  assert.is(lines.line(1), "bb");
+  assert.is(lines.line(3), "ccc");
+});
+
+test.run();
