@@ -84,7 +84,10 @@ function describeBreakage(from: Stage, to: Stage): string {
       if (!trusted.includes(signer)) broken.push(`clients still holding the trust bundles of ${label(side)} (only ${trusted.join(" and ")}) reject certificates signed by ${signer}`);
     }
   }
-  if (broken.length === 0) return `the trust bundles on both sides carry every signing root, so no certificate is rejected by this step alone; certificates already signed by ${to.next} stay in use until renewed`;
+  if (broken.length === 0) {
+    const signed = Math.max(from.step, to.step) >= 2 ? `; certificates already signed by ${to.next} stay in use until renewed, so keep its root in the bundles` : "";
+    return `the trust bundles on both sides carry every signing root, so no certificate is rejected by this step alone${signed}`;
+  }
   return [...new Set(broken)].join("; ");
 }
 
