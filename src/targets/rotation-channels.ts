@@ -31,6 +31,12 @@ export function planRotationChannels(model: Model, plan: TargetPlan): void {
     for (const cert of [service.certificate, service.routeCertificate]) {
       if (cert && "secretName" in cert && "issuerRef" in cert && rotatingIssuers.has(cert.issuer)) secrets.push(`${service.namespace}/${cert.secretName}`);
     }
+    // route-certificates.ts writes both roots into a reencrypt Route's destinationCACertificate; with
+    // cert-utils the Route gets the pod's own Secret's ca.crt, which matches the pod's certificate.
+    const pod = service.certificate;
+    if (service.exposure === "reencrypt" && service.route && "issuerRef" in pod && rotatingIssuers.has(pod.issuer) && model.platform.routeCertificates !== "cert-utils") {
+      both.push(`spec.tls.destinationCACertificate of Route ${service.namespace}/${service.route.name} (the router's trust in the pod)`);
+    }
   }
   const knativeIssuers = Object.values(model.knative?.issuers ?? {}).some((name) => name !== undefined && rotatingIssuers.has(name));
   const single = [...new Set(secrets)].sort();
