@@ -354,6 +354,12 @@ test("compile -o records the phase in rotation.json, deterministically", async (
     assert.is(data.rotation.phase, "trust-both");
     assert.equal(Object.keys(data.rotation.roots), ["internal", NEXT].sort());
     assert.match(text, /\n$/);
+    assert.is(cli("compile", d.policy, "-o", d.out, "--check").status, 0);
+    // A clone without the record would not know which phase was rolled out: --check calls it stale.
+    rmSync(join(d.state, "rotation.json"));
+    const stale = cli("compile", d.policy, "-o", d.out, "--check");
+    assert.is(stale.status, 3, stale.stderr);
+    assert.match(stale.stderr, /rotation\.json does not record what this output distributes/);
   } finally {
     rmSync(d.dir, { recursive: true, force: true });
   }

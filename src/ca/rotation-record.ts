@@ -75,6 +75,12 @@ export function serializeRotationRecord(record: RotationRecord): string {
   return `${JSON.stringify(data, null, 2)}\n`;
 }
 
+/** True when `<stateDir>/rotation.json` already holds `record` (or is absent when `record` is null). */
+export async function rotationRecordIsCurrent(stateDir: string, record: RotationRecord | null): Promise<boolean> {
+  const existing = await readStateFile(join(stateDir, ROTATION_RECORD_FILE), "public").catch(() => undefined);
+  return record === null ? existing === undefined : existing === serializeRotationRecord(record);
+}
+
 /**
  * Replace the record atomically (a fsynced temporary file renamed over it), or remove it when no
  * rotation is in progress any more. Unchanged content is not rewritten.

@@ -53,7 +53,7 @@ async function runCa(argv: CaArgs): Promise<number> {
       format: argv.format,
     });
   }
-  // init generates what is missing; show and rotate only read.
+  // init generates what is missing; show only reads.
   const result = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: argv.action === "show" ? "report" : "generate" });
   printDiagnostics(result.diagnostics, argv.format, result.text);
   if (hasErrors(result.diagnostics) || !result.model) return EXIT.policyErrors;

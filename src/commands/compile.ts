@@ -8,7 +8,7 @@ import { KUSTOMIZATION, PATCH_COMPONENT_DIR } from "../write/output-tree.js";
 import { diffOutputDir, writeOutputDir } from "../write/write-dir.js";
 import { describeChanges } from "../write/describe-changes.js";
 import { readPreviousObjects } from "../write/previous-output.js";
-import { ROTATION_RECORD_FILE, writeRotationRecord } from "../ca/rotation-record.js";
+import { ROTATION_RECORD_FILE, rotationRecordIsCurrent, writeRotationRecord } from "../ca/rotation-record.js";
 import type { RotationRecord } from "../ca/rotation-record.js";
 import { EXIT, printDiagnostics, withPolicy } from "./common.js";
 import type { PolicyArgs } from "./common.js";
@@ -78,6 +78,13 @@ async function runCompile(argv: CompileArgs): Promise<number> {
   if (argv.check) {
     const { changes, finding } = await diffOutputDir(out, files);
     if (finding) return failIo([finding], out, argv);
+    const stateDir = argv.stateDir ?? defaultStateDir(argv.policy);
+    if (result.rotationRecord !== undefined && !(await rotationRecordIsCurrent(stateDir, result.rotationRecord))) {
+      // The record travels with the output: a clone without it would not know which phase was rolled out.
+      process.stderr.write(`${join(stateDir, ROTATION_RECORD_FILE)} does not record what this output distributes: compile -o ${out} and commit it\n`);
+      if (changes.length > 0) process.stderr.write(describeChanges(out, changes));
+      return EXIT.stale;
+    }
     if (changes.length === 0) {
       process.stderr.write(`${out} is up to date (${files.size} files)\n`);
       return EXIT.ok;
