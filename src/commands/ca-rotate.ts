@@ -157,8 +157,9 @@ function startEdits(doc: Document, text: string, old: string, next: string, subj
   const keyStart = (pair.key.range ?? [0])[0];
   const indent = keyStart - (text.lastIndexOf("\n", keyStart - 1) + 1) || 2;
   const pad = " ".repeat(indent);
-  const lead = text.length === 0 || text.endsWith("\n") ? "" : "\n";
-  const rotation = `${lead}rotation:\n${pad}authority: ${old}\n${pad}next: ${next}\n${pad}phase: trust-both\n`;
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  const lead = text.length === 0 || text.endsWith("\n") ? "" : eol;
+  const rotation = `${lead}rotation:${eol}${pad}authority: ${old}${eol}${pad}next: ${next}${eol}${pad}phase: trust-both${eol}`;
   return [copy, { start: text.length, end: text.length, insert: rotation }];
 }
 

@@ -78,7 +78,8 @@ export function insertCopyAfter(text: string, map: YAMLMap, pair: Pair, edits: r
   if (map.flow) return { start: span.end, end: span.end, insert: `, ${copy}` };
   const indent = text.slice(span.start, keyStart);
   const lead = span.end > 0 && text[span.end - 1] !== "\n" ? "\n" : "";
-  return { start: span.end, end: span.end, insert: `${lead}${indent}${copy}${copy.endsWith("\n") ? "" : "\n"}` };
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
+  return { start: span.end, end: span.end, insert: `${lead.replace("\n", eol)}${indent}${copy}${copy.endsWith("\n") ? "" : eol}` };
 }
 
 /** The pair of a map under `key`, if the map is one. */
