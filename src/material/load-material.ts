@@ -64,7 +64,7 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
         code: "MS3021",
         message: `authority \`${authority.name}\` has no material in ${options.stateDir}, but a rotation has already distributed its root (${pinned}); refusing to generate a different one`,
         path: [...authority.path],
-        hint: `restore ${options.stateDir}/authorities/${authority.name}/ from Git and private/${authority.name}/ from your key backup (docs/rotation.md, "Recovery")`,
+        hint: `restore ${options.stateDir}/authorities/${authority.name}/ from Git and private/${authority.name}/ from your key backup (docs/rotation.md, "When something goes wrong")`,
       });
       continue;
     }
@@ -99,7 +99,7 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
         code: "MS3020",
         message: `the root of authority \`${authority.name}\` in ${options.stateDir} (${rootFingerprint(m.rootCertPem)}) is not the one the rotation distributed (${pinned}): clients holding the bundles already rolled out would reject every certificate it signs`,
         path: [...authority.path],
-        hint: `restore ${options.stateDir}/authorities/${authority.name}/ from Git and its key from your backup; if the key is lost for good, abandon the rotation (docs/rotation.md, "Recovery")`,
+        hint: `restore ${options.stateDir}/authorities/${authority.name}/ from Git and its key from your backup; if the key is lost for good, abandon the rotation (docs/rotation.md, "When something goes wrong")`,
       });
       continue;
     }
