@@ -80,6 +80,7 @@ async function runPipeline(options: CompileOptions): Promise<CompileResult> {
       missing: options.missingMaterial ?? "report",
       now: options.now ?? new Date(),
       allowUnsafeRotation: options.allowUnsafeRotation === true,
+      ...(options.previous ? { previous: options.previous } : {}),
     });
     if (material.rotationRecord !== undefined) rotation = { rotationRecord: material.rotationRecord };
     diagnostics.push(...place(material.findings));

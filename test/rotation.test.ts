@@ -10,6 +10,7 @@ import { splitCertificates } from "../src/ca/pem.js";
 import { nextNames, nextSubject, rotateAuthority } from "../src/commands/ca-rotate.js";
 import { compilePolicy } from "../src/compile.js";
 import type { CompileResult } from "../src/compile.js";
+import { readPreviousObjects } from "../src/write/previous-output.js";
 import { applyEdits, deletePair, insertCopyAfter, pairOf, replaceScalar } from "../src/load/text-edits.js";
 import { openssl, signServerLeaf } from "./helpers/openssl.js";
 import { HEADER } from "./helpers/policy.js";
@@ -348,6 +349,18 @@ test("misuse: the distributed new CA is pinned: deleted (MS3021) or replaced (MS
     spawnSync("cp", ["-a", join(d.dir, "other", "private", NEXT), join(d.state, "private", NEXT)]);
     const replaced = await compilePolicy({ policyFile: d.policy, missingMaterial: "generate" });
     assert.equal(codes(replaced), ["MS3020"]);
+    // Should rotation.json be lost with the material, the previous output's trust bundle still witnesses the root.
+    rmSync(join(d.state, "authorities", NEXT), { recursive: true });
+    rmSync(join(d.state, "private", NEXT), { recursive: true });
+    spawnSync("cp", ["-a", join(keep, "authorities", NEXT), join(d.state, "authorities", NEXT)]);
+    spawnSync("cp", ["-a", join(keep, "private", NEXT), join(d.state, "private", NEXT)]);
+    assert.is(cli("compile", d.policy, "-o", d.out).status, 0);
+    rmSync(join(d.state, "rotation.json"));
+    rmSync(join(d.state, "authorities", NEXT), { recursive: true });
+    rmSync(join(d.state, "private", NEXT), { recursive: true });
+    const witnessed = await compilePolicy({ policyFile: d.policy, missingMaterial: "generate", previous: await readPreviousObjects(d.out) });
+    assert.equal(codes(witnessed), ["MS3021"]);
+    assert.match(witnessed.diagnostics.find((x) => x.code === "MS3021")?.message ?? "", /previous output's trust bundle/);
     writeFileSync(join(d.state, "rotation.json"), "{ not json");
     const broken = await compilePolicy({ policyFile: d.policy, missingMaterial: "generate" });
     assert.ok(codes(broken).includes("MS3022"));

@@ -7,7 +7,7 @@ import { keyStrengthBits, withinRotationWindow } from "../ca/rotation-window.js"
 import type { AuthorityMaterialView } from "../targets/target.js";
 import { readRotationRecord, rootFingerprint } from "../ca/rotation-record.js";
 import type { RotationRecord } from "../ca/rotation-record.js";
-import { checkRotationStep, pinRoots } from "./rotation-steps.js";
+import { checkRotationStep, pinRoots, rootsInPreviousOutput } from "./rotation-steps.js";
 
 /** What to do about generated authorities whose material is not in the state directory yet. */
 export type MissingMaterial = "generate" | "report" | "ignore";
@@ -20,6 +20,8 @@ export interface MaterialOptions {
   now: Date;
   /** Let a rotation skip a phase, go back or be replaced (MS2313 instead of MS2312). */
   allowUnsafeRotation?: boolean;
+  /** Objects of the previous output: its trust bundles witness which roots were distributed. */
+  previous?: ReadonlyMap<string, Record<string, unknown>>;
 }
 
 /** What loading found, and the rotation record a successful compile should leave (see rotation-steps.ts). */
@@ -45,7 +47,9 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
   const step = read.status === "broken" ? { findings: [], record: undefined } : checkRotationStep(model, read, options.stateDir, options.allowUnsafeRotation === true);
   findings.push(...step.findings);
   // Roots a rotation has put into trust bundles: their material must never be replaced.
-  const pins = read.status === "ok" ? read.record.roots : {};
+  const recorded = read.status === "ok" ? read.record.roots : {};
+  const pins: Record<string, string> = { ...rootsInPreviousOutput(model, options.previous), ...recorded };
+  const witness = (name: string): string => (name in recorded ? "recorded in rotation.json" : "found in the previous output's trust bundle");
   const wanted = model.authorities.filter((a) => a.source.type === "generate");
   const done = (): LoadedMaterial => {
     const previous = read.status === "ok" ? read.record : undefined;
@@ -62,7 +66,7 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
     if (stored.status === "missing" && pinned !== undefined) {
       findings.push({
         code: "MS3021",
-        message: `authority \`${authority.name}\` has no material in ${options.stateDir}, but a rotation has already distributed its root (${pinned}); refusing to generate a different one`,
+        message: `authority \`${authority.name}\` has no material in ${options.stateDir}, yet its root was distributed (${pinned}, ${witness(authority.name)}); refusing to generate a different one`,
         path: [...authority.path],
         hint: `restore ${options.stateDir}/authorities/${authority.name}/ from Git and private/${authority.name}/ from your key backup (docs/rotation.md, "When something goes wrong")`,
       });
@@ -97,7 +101,7 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
     if (pinned !== undefined && rootFingerprint(m.rootCertPem) !== pinned) {
       findings.push({
         code: "MS3020",
-        message: `the root of authority \`${authority.name}\` in ${options.stateDir} (${rootFingerprint(m.rootCertPem)}) is not the one the rotation distributed (${pinned}): clients holding the bundles already rolled out would reject every certificate it signs`,
+        message: `the root of authority \`${authority.name}\` in ${options.stateDir} (${rootFingerprint(m.rootCertPem)}) is not the one distributed (${pinned}, ${witness(authority.name)}): clients holding the bundles already rolled out would reject every certificate it signs`,
         path: [...authority.path],
         hint: `restore ${options.stateDir}/authorities/${authority.name}/ from Git and its key from your backup; if the key is lost for good, abandon the rotation (docs/rotation.md, "When something goes wrong")`,
       });

@@ -3,6 +3,7 @@ import type { Finding } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/model.js";
 import { PHASES, ROTATION_RECORD_FILE, rootFingerprint } from "../ca/rotation-record.js";
 import type { RecordRead, RotationRecord } from "../ca/rotation-record.js";
+import { TRUST_BUNDLE_LABEL } from "../targets/knative.js";
 import type { AuthorityMaterialView } from "../targets/target.js";
 
 // A rotation is a line of five states: before it (0), its three phases (1-3), finished (4: the old
@@ -103,4 +104,31 @@ export function pinRoots(record: RotationRecord, previous: RotationRecord | unde
     if (material) roots[name] = rootFingerprint(material.rootCertPem);
   }
   return { ...record, roots };
+}
+
+/**
+ * The roots of the rotating authorities that the previous output's trust-bundle ConfigMaps carry
+ * (knative.ts writes one key `<authority>.pem` per root): a second witness of what was distributed,
+ * should rotation.json be lost with the rest of the state.
+ */
+export function rootsInPreviousOutput(model: Model, previous: ReadonlyMap<string, Record<string, unknown>> | undefined): Record<string, string> {
+  const r = model.rotation;
+  const roots: Record<string, string> = {};
+  if (!r || !previous) return roots;
+  for (const key of [...previous.keys()].sort()) {
+    const object = previous.get(key);
+    const labels = (object?.["metadata"] as { labels?: Record<string, unknown> } | undefined)?.labels;
+    if (!key.startsWith("ConfigMap/") || labels?.[TRUST_BUNDLE_LABEL] !== "true") continue;
+    const data = (object?.["data"] ?? {}) as Record<string, unknown>;
+    for (const name of [r.authority, r.next]) {
+      const pem = data[`${name}.pem`];
+      if (typeof pem !== "string" || roots[name] !== undefined) continue;
+      try {
+        roots[name] = rootFingerprint(pem);
+      } catch {
+        // not a certificate: nothing to pin
+      }
+    }
+  }
+  return roots;
 }
