@@ -369,6 +369,33 @@ test("misuse: the distributed new CA is pinned: deleted (MS3021) or replaced (MS
   }
 });
 
+test("without rotation.json the previous output shows the phase rolled out", async () => {
+  const d = setup();
+  try {
+    const compile = (): ReturnType<typeof cli> => cli("compile", d.policy, "-o", d.out, "--format", "json");
+    assert.is(compile().status, 0);
+    for (let i = 0; i < 2; i++) {
+      assert.is((await rotate(d)).status, 0);
+      assert.is(compile().status, 0);
+    }
+    const text = readFileSync(d.policy, "utf8");
+    assert.match(text, /phase: issue-new/);
+    rmSync(join(d.state, "rotation.json"));
+    // The output shows issue-new (both roots in the bundle, issuers on the new CA's Secret): drop-old is one step.
+    writeFileSync(d.policy, text.replace("phase: issue-new", "phase: drop-old"));
+    const forward = compile();
+    assert.is(forward.status, 0, forward.stdout);
+    rmSync(join(d.state, "rotation.json"));
+    writeFileSync(d.policy, text.replace("phase: issue-new", "phase: trust-both"));
+    const back = compile();
+    assert.is(back.status, 1);
+    const report = JSON.parse(back.stdout) as Array<{ code: string; message: string }>;
+    assert.match(report.find((x) => x.code === "MS2312")?.message ?? "", /goes back to phase trust-both; it was last compiled at phase drop-old \(as the previous output shows/);
+  } finally {
+    rmSync(d.dir, { recursive: true, force: true });
+  }
+});
+
 test("compile -o records the phase in rotation.json, deterministically", async () => {
   const d = setup();
   try {

@@ -44,7 +44,7 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
   const generated: string[] = [];
   const read = await readRotationRecord(options.stateDir);
   if (read.status === "broken") findings.push({ code: "MS3022", message: read.problem, path: model.rotation ? ["rotation"] : [], hint: "restore rotation.json from Git; delete it only when no rotation is in progress" });
-  const step = read.status === "broken" ? { findings: [], record: undefined } : checkRotationStep(model, read, options.stateDir, options.allowUnsafeRotation === true);
+  const step = read.status === "broken" ? { findings: [], record: undefined } : checkRotationStep(model, read, options.stateDir, options.allowUnsafeRotation === true, options.previous);
   findings.push(...step.findings);
   // Roots a rotation has put into trust bundles: their material must never be replaced.
   const recorded = read.status === "ok" ? read.record.roots : {};

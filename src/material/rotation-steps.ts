@@ -1,6 +1,7 @@
 import { join } from "node:path";
 import type { Finding } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/model.js";
+import { authoritySecret } from "../model/names.js";
 import { PHASES, ROTATION_RECORD_FILE, rootFingerprint } from "../ca/rotation-record.js";
 import type { RecordRead, RotationRecord } from "../ca/rotation-record.js";
 import { TRUST_BUNDLE_LABEL } from "../targets/knative.js";
@@ -37,12 +38,18 @@ export interface RotationStep {
  * back, a dropped or replaced rotation is MS2312, or with `allowUnsafe` the warning MS2313 that
  * says which leaves which clients will reject.
  */
-export function checkRotationStep(model: Model, read: RecordRead, stateDir: string, allowUnsafe: boolean): RotationStep {
+export function checkRotationStep(model: Model, read: RecordRead, stateDir: string, allowUnsafe: boolean, previous?: ReadonlyMap<string, Record<string, unknown>>): RotationStep {
   const file = join(stateDir, ROTATION_RECORD_FILE);
   const recorded = read.status === "ok" ? read.record : undefined;
   const r = model.rotation;
   const declared = (name: string): boolean => model.authorities.some((a) => a.name === name);
-  const from: Stage | undefined = recorded ? { step: (PHASES.indexOf(recorded.phase) + 1) as Step, authority: recorded.authority, next: recorded.next } : r ? { step: 0, authority: r.authority, next: r.next } : undefined;
+  // Without a record, the previous output (when there is one) shows what was rolled out.
+  const shown = !recorded && r ? stepShownBy(model, previous) : undefined;
+  const from: Stage | undefined = recorded
+    ? { step: (PHASES.indexOf(recorded.phase) + 1) as Step, authority: recorded.authority, next: recorded.next }
+    : r
+      ? { step: shown ?? 0, authority: r.authority, next: r.next }
+      : undefined;
   const to: Stage | undefined = r
     ? { step: (PHASES.indexOf(r.phase) + 1) as Step, authority: r.authority, next: r.next }
     : recorded
@@ -50,7 +57,11 @@ export function checkRotationStep(model: Model, read: RecordRead, stateDir: stri
       : undefined;
   if (!from || !to) return { findings: [], record: null };
 
-  const where = recorded ? `last compiled at ${label(from)} (recorded in ${file})` : `never compiled (no rotation recorded in ${file})`;
+  const where = recorded
+    ? `last compiled at ${label(from)} (recorded in ${file})`
+    : shown !== undefined
+      ? `last compiled at ${label(from)} (as the previous output shows; ${file} is missing)`
+      : `never compiled (no rotation recorded in ${file})`;
   let problem: string | undefined;
   let hint = "";
   if (recorded && r && (recorded.authority !== r.authority || recorded.next !== r.next)) {
@@ -131,4 +142,33 @@ export function rootsInPreviousOutput(model: Model, previous: ReadonlyMap<string
     }
   }
   return roots;
+}
+
+/**
+ * The step the previous output shows for the policy's rotation, from what it distributed: the roots
+ * in its trust-bundle ConfigMaps (knative.ts, one key `<authority>.pem` each) and the Secret its CA
+ * issuers sign from (cert-manager-issuers.ts). Undefined when the output says nothing either way.
+ */
+export function stepShownBy(model: Model, previous: ReadonlyMap<string, Record<string, unknown>> | undefined): Step | undefined {
+  const r = model.rotation;
+  if (!r || !previous || previous.size === 0) return undefined;
+  const roots = rootsInPreviousOutput(model, previous);
+  const trusts = [r.authority, r.next].filter((name) => roots[name] !== undefined);
+  const secretOf = (name: string): string | undefined => {
+    const authority = model.authorities.find((a) => a.name === name);
+    return authority ? authoritySecret(model, authority).name : undefined;
+  };
+  let signer: string | undefined;
+  for (const issuer of model.issuers) {
+    if (issuer.spec.type !== "ca" || issuer.spec.authority !== r.authority) continue;
+    const object = previous.get(`${issuer.ref.kind}/${issuer.namespace ?? ""}/${issuer.name}`);
+    const secretName = (object?.["spec"] as { ca?: { secretName?: unknown } } | undefined)?.ca?.secretName;
+    if (secretName === secretOf(r.next)) signer = r.next;
+    else if (secretName === secretOf(r.authority)) signer = signer ?? r.authority;
+  }
+  const both = trusts.length === 2;
+  if (both) return signer === r.next ? 2 : 1;
+  if (trusts.length === 1) return trusts[0] === r.next ? 3 : 0;
+  if (signer === r.next) return 2;
+  return signer === r.authority ? 0 : undefined;
 }
