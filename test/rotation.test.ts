@@ -7,11 +7,11 @@ import * as assert from "uvu/assert";
 import { parse } from "yaml";
 import { readRotationRecord, writeRotationRecord } from "../src/ca/rotation-record.js";
 import { splitCertificates } from "../src/ca/pem.js";
-import { nextNames, nextSubject, rotateAuthority } from "../src/commands/ca-rotate.js";
+import { proposeNextAuthority, proposeSubject, rotateAuthority } from "../src/commands/ca-rotate.js";
 import { compilePolicy } from "../src/compile.js";
 import type { CompileResult } from "../src/compile.js";
 import { readPreviousObjects } from "../src/write/previous-output.js";
-import { applyEdits, deletePair, insertCopyAfter, pairOf, replaceScalar } from "../src/load/text-edits.js";
+import { applyEdits, deletePair, insertCopyAfter, findPair, replaceScalar } from "../src/load/text-edits.js";
 import { openssl, signServerLeaf } from "./helpers/openssl.js";
 import { HEADER } from "./helpers/policy.js";
 import { parseDocument, isMap } from "yaml";
@@ -199,8 +199,8 @@ test("names: a second rotation in a year counts on, a subject keeps one year, --
     ["last year's authority", { given: ["shop-ca-2025", "CN=shop root CA 2025", []], want: { name: "shop-ca-2026", subject: "CN=shop root CA 2026" } }],
     ["stored material is never reused", { given: ["shop-ca", "CN=x", ["shop-ca-2026"]], want: { name: "shop-ca-2026-2", subject: "CN=x 2026 2" } }],
   ];
-  for (const [name, { given, want }] of cases) assert.equal(nextNames(given[0], given[1], new Set(given[2]), now), want, name);
-  assert.is(nextSubject("O=Example", "a-2026"), "CN=a-2026,O=Example");
+  for (const [name, { given, want }] of cases) assert.equal(proposeNextAuthority(given[0], given[1], new Set(given[2]), now), want, name);
+  assert.is(proposeSubject("O=Example", "a-2026"), "CN=a-2026,O=Example");
 
   const d = setup();
   try {
@@ -220,15 +220,15 @@ test("text edits: flow maps keep their style, deletions take whole lines, edits 
   const a = doc.get("a", true);
   const b = doc.get("b", true);
   const root = doc.contents;
-  const x = pairOf(a, "x");
-  const q = pairOf(b, "q");
-  const c = pairOf(root, "c");
+  const x = findPair(a, "x");
+  const q = findPair(b, "q");
+  const c = findPair(root, "c");
   assert.ok(isMap(a) && isMap(b) && isMap(root) && x && q && c);
   if (!isMap(a) || !isMap(b) || !isMap(root) || !x || !q || !c) return;
   const copy = insertCopyAfter(text, a, x, [replaceScalar(x.key as Scalar, "z"), replaceScalar(doc.getIn(["a", "x", "s"], true) as Scalar, "it's")]);
   assert.is(applyEdits(text, [copy]), "a:\n  x: { s: 'one' }   # k\n  z: { s: 'it''s' }   # k\n  y: 2\nb: {p: 1, q: 2}\nc: 3\n");
   assert.is(applyEdits(text, [deletePair(text, b, q), deletePair(text, root, c)]), "a:\n  x: { s: 'one' }   # k\n  y: 2\nb: {p: 1}\n");
-  const p = pairOf(b, "p");
+  const p = findPair(b, "p");
   if (p) assert.is(applyEdits(text, [deletePair(text, b, p)]), "a:\n  x: { s: 'one' }   # k\n  y: 2\nb: {q: 2}\nc: 3\n");
   assert.is(applyEdits("", [{ start: 0, end: 0, insert: "1" }, { start: 0, end: 0, insert: "2" }]), "12");
   assert.throws(() => applyEdits("abc", [{ start: 0, end: 2, insert: "" }, { start: 1, end: 3, insert: "" }]));

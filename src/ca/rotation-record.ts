@@ -28,7 +28,7 @@ export interface RotationRecord {
 export type RecordRead = { status: "absent" } | { status: "ok"; record: RotationRecord } | { status: "broken"; problem: string; file: string };
 
 /** The SHA-256 fingerprint of a PEM certificate (the first one in the text). */
-export function rootFingerprint(pem: string): string {
+export function fingerprintRoot(pem: string): string {
   return new X509Certificate(pem).fingerprint256;
 }
 

@@ -12,7 +12,7 @@ import type { Diagnostic, Finding } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { DiagnosticFormat } from "../diagnostics/format.js";
 import { loadPolicy } from "../load/load-policy.js";
-import { applyEdits, deletePair, insertCopyAfter, pairOf, replaceScalar } from "../load/text-edits.js";
+import { applyEdits, deletePair, insertCopyAfter, findPair, replaceScalar } from "../load/text-edits.js";
 import type { TextEdit } from "../load/text-edits.js";
 import type { Model } from "../model/model.js";
 import { suggest } from "../util/suggest.js";
@@ -111,7 +111,7 @@ function planRotation(model: Model, doc: Document, text: string, read: RecordRea
     }
     const taken = new Set([...model.authorities.map((a) => a.name), ...stored]);
     const subject = authority.source.subject;
-    const proposed = request.next !== undefined ? { name: request.next, subject: request.subject ?? nextSubject(subject, request.next) } : nextNames(name, subject, taken, new Date());
+    const proposed = request.next !== undefined ? { name: request.next, subject: request.subject ?? proposeSubject(subject, request.next) } : proposeNextAuthority(name, subject, taken, new Date());
     if (request.subject !== undefined) proposed.subject = request.subject;
     if (!/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(proposed.name)) return refuse("MS2315", `--next ${JSON.stringify(proposed.name)} is not a DNS-1123 label`, ["authorities"]);
     if (taken.has(proposed.name)) {
@@ -150,7 +150,7 @@ function planRotation(model: Model, doc: Document, text: string, read: RecordRea
 /** Declare `next` as a copy of `old` (only the name and subject differ) and append the rotation section. */
 function startEdits(doc: Document, text: string, old: string, next: string, subject: string): TextEdit[] {
   const authorities = doc.get("authorities", true);
-  const pair = pairOf(authorities, old);
+  const pair = findPair(authorities, old);
   if (!isMap(authorities) || !pair || !isScalar(pair.key)) throw new Error(`authorities.${old} not found`);
   const subjectNode = doc.getIn(["authorities", old, "generate", "subject"], true) as Scalar;
   const copy = insertCopyAfter(text, authorities, pair, [replaceScalar(pair.key, next), replaceScalar(subjectNode, subject)]);
@@ -175,10 +175,10 @@ function finishEdits(doc: Document, text: string, old: string, next: string): Te
   const bundle = doc.getIn(["knative", "trustBundle", "authorities"], true);
   if (isSeq(bundle)) bundle.items.forEach(rename);
   const authorities = doc.get("authorities", true);
-  const oldPair = pairOf(authorities, old);
+  const oldPair = findPair(authorities, old);
   if (isMap(authorities) && oldPair) edits.push(deletePair(text, authorities, oldPair));
   const root = doc.contents;
-  const rotationPair = pairOf(root, "rotation");
+  const rotationPair = findPair(root, "rotation");
   if (isMap(root) && rotationPair) edits.push(deletePair(text, root, rotationPair));
   return edits;
 }
@@ -191,20 +191,20 @@ const CN_SUFFIX = /\s+\d{4}(?:\s+\d+)?$/;
  * name declared or stored; the subject's CN gets the same suffix (`… 2026 2`) instead of a second one,
  * and never equals the old subject.
  */
-export function nextNames(name: string, subject: string, taken: ReadonlySet<string>, now: Date): { name: string; subject: string } {
+export function proposeNextAuthority(name: string, subject: string, taken: ReadonlySet<string>, now: Date): { name: string; subject: string } {
   const year = now.getUTCFullYear();
   const match = YEAR_SUFFIX.exec(name);
   const stem = match ? name.slice(0, match.index) : name;
   let counter = match && Number(match[1]) === year ? Number(match[2] ?? 1) + 1 : 1;
   for (;; counter++) {
     const candidate = `${stem}-${year}${counter > 1 ? `-${counter}` : ""}`;
-    const candidateSubject = nextSubject(subject, candidate);
+    const candidateSubject = proposeSubject(subject, candidate);
     if (!taken.has(candidate) && candidateSubject.trim().toLowerCase() !== subject.trim().toLowerCase()) return { name: candidate, subject: candidateSubject };
   }
 }
 
 /** The old subject with its CN's year suffix replaced by the one of `next` (or `next` itself without one). */
-export function nextSubject(subject: string, next: string): string {
+export function proposeSubject(subject: string, next: string): string {
   const match = YEAR_SUFFIX.exec(next);
   const suffix = match ? `${match[1]}${match[2] ? ` ${match[2]}` : ""}` : next;
   const cn = /(^|,)(\s*CN=)((?:\\.|[^,\\])+)/i.exec(subject);

@@ -39,7 +39,7 @@ export function replaceScalar(node: Scalar, value: string): TextEdit {
 }
 
 /** Where a pair of `map` starts and ends in the text: whole lines for a block map, the entry for a flow one. */
-export function pairSpan(text: string, map: YAMLMap, pair: Pair): { start: number; end: number } {
+export function locatePair(text: string, map: YAMLMap, pair: Pair): { start: number; end: number } {
   const [keyStart] = rangeOf(pair.key);
   const valueEnd = pair.value ? rangeOf(pair.value)[1] : rangeOf(pair.key)[1];
   if (map.flow) return { start: keyStart, end: valueEnd };
@@ -52,7 +52,7 @@ export function pairSpan(text: string, map: YAMLMap, pair: Pair): { start: numbe
 
 /** Remove a pair from its map (for a flow map, together with one separating comma). */
 export function deletePair(text: string, map: YAMLMap, pair: Pair): TextEdit {
-  const span = pairSpan(text, map, pair);
+  const span = locatePair(text, map, pair);
   if (!map.flow) return { ...span, insert: "" };
   const index = map.items.indexOf(pair);
   const next = map.items[index + 1];
@@ -67,7 +67,7 @@ export function deletePair(text: string, map: YAMLMap, pair: Pair): TextEdit {
  * the pair) applied to the copy: the way to add an entry that looks like its neighbour.
  */
 export function insertCopyAfter(text: string, map: YAMLMap, pair: Pair, edits: readonly TextEdit[]): TextEdit {
-  const span = pairSpan(text, map, pair);
+  const span = locatePair(text, map, pair);
   const [keyStart] = rangeOf(pair.key);
   const copyEnd = span.end;
   const shifted = edits.map((e) => {
@@ -83,7 +83,7 @@ export function insertCopyAfter(text: string, map: YAMLMap, pair: Pair, edits: r
 }
 
 /** The pair of a map under `key`, if the map is one. */
-export function pairOf(map: unknown, key: string): Pair | undefined {
+export function findPair(map: unknown, key: string): Pair | undefined {
   if (!isMap(map)) return undefined;
   return map.items.find((p) => isScalar(p.key) && String(p.key.value) === key);
 }

@@ -5,9 +5,9 @@ import type { CertificateInfo } from "../ca/inspect.js";
 import { readAuthority, writeAuthority } from "../ca/state.js";
 import { keyStrengthBits, withinRotationWindow } from "../ca/rotation-window.js";
 import type { AuthorityMaterialView } from "../targets/target.js";
-import { readRotationRecord, rootFingerprint } from "../ca/rotation-record.js";
+import { readRotationRecord, fingerprintRoot } from "../ca/rotation-record.js";
 import type { RotationRecord } from "../ca/rotation-record.js";
-import { checkRotationStep, pinRoots, rootsInPreviousOutput } from "./rotation-steps.js";
+import { checkRotationStep, pinRoots, findRootsInOutput } from "./rotation-steps.js";
 
 /** What to do about generated authorities whose material is not in the state directory yet. */
 export type MissingMaterial = "generate" | "report" | "ignore";
@@ -48,7 +48,7 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
   findings.push(...step.findings);
   // Roots a rotation has put into trust bundles: their material must never be replaced.
   const recorded = read.status === "ok" ? read.record.roots : {};
-  const pins: Record<string, string> = { ...rootsInPreviousOutput(model, options.previous), ...recorded };
+  const pins: Record<string, string> = { ...findRootsInOutput(model, options.previous), ...recorded };
   const witness = (name: string): string => (name in recorded ? "recorded in rotation.json" : "found in the previous output's trust bundle");
   const wanted = model.authorities.filter((a) => a.source.type === "generate");
   const done = (): LoadedMaterial => {
@@ -98,10 +98,10 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
     }
     if (stored.status !== "ok") continue;
     const m = stored.material;
-    if (pinned !== undefined && rootFingerprint(m.rootCertPem) !== pinned) {
+    if (pinned !== undefined && fingerprintRoot(m.rootCertPem) !== pinned) {
       findings.push({
         code: "MS3020",
-        message: `the root of authority \`${authority.name}\` in ${options.stateDir} (${rootFingerprint(m.rootCertPem)}) is not the one distributed (${pinned}, ${witness(authority.name)}): clients holding the bundles already rolled out would reject every certificate it signs`,
+        message: `the root of authority \`${authority.name}\` in ${options.stateDir} (${fingerprintRoot(m.rootCertPem)}) is not the one distributed (${pinned}, ${witness(authority.name)}): clients holding the bundles already rolled out would reject every certificate it signs`,
         path: [...authority.path],
         hint: `restore ${options.stateDir}/authorities/${authority.name}/ from Git and its key from your backup; if the key is lost for good, abandon the rotation (docs/rotation.md, "When something goes wrong")`,
       });

@@ -2,7 +2,7 @@ import { join } from "node:path";
 import type { Finding } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/model.js";
 import { authoritySecret } from "../model/names.js";
-import { PHASES, ROTATION_RECORD_FILE, rootFingerprint } from "../ca/rotation-record.js";
+import { PHASES, ROTATION_RECORD_FILE, fingerprintRoot } from "../ca/rotation-record.js";
 import type { RecordRead, RotationRecord } from "../ca/rotation-record.js";
 import { TRUST_BUNDLE_LABEL } from "../targets/knative.js";
 import type { AuthorityMaterialView } from "../targets/target.js";
@@ -44,7 +44,7 @@ export function checkRotationStep(model: Model, read: RecordRead, stateDir: stri
   const r = model.rotation;
   const declared = (name: string): boolean => model.authorities.some((a) => a.name === name);
   // Without a record, the previous output (when there is one) shows what was rolled out.
-  const shown = !recorded && r ? stepShownBy(model, previous) : undefined;
+  const shown = !recorded && r ? readStepFromOutput(model, previous) : undefined;
   const from: Stage | undefined = recorded
     ? { step: (PHASES.indexOf(recorded.phase) + 1) as Step, authority: recorded.authority, next: recorded.next }
     : r
@@ -112,7 +112,7 @@ export function pinRoots(record: RotationRecord, previous: RotationRecord | unde
   const roots: Record<string, string> = same ? { ...previous.roots } : {};
   for (const name of [record.authority, record.next]) {
     const material = authorities.get(name);
-    if (material) roots[name] = rootFingerprint(material.rootCertPem);
+    if (material) roots[name] = fingerprintRoot(material.rootCertPem);
   }
   return { ...record, roots };
 }
@@ -122,7 +122,7 @@ export function pinRoots(record: RotationRecord, previous: RotationRecord | unde
  * (knative.ts writes one key `<authority>.pem` per root): a second witness of what was distributed,
  * should rotation.json be lost with the rest of the state.
  */
-export function rootsInPreviousOutput(model: Model, previous: ReadonlyMap<string, Record<string, unknown>> | undefined): Record<string, string> {
+export function findRootsInOutput(model: Model, previous: ReadonlyMap<string, Record<string, unknown>> | undefined): Record<string, string> {
   const r = model.rotation;
   const roots: Record<string, string> = {};
   if (!r || !previous) return roots;
@@ -135,7 +135,7 @@ export function rootsInPreviousOutput(model: Model, previous: ReadonlyMap<string
       const pem = data[`${name}.pem`];
       if (typeof pem !== "string" || roots[name] !== undefined) continue;
       try {
-        roots[name] = rootFingerprint(pem);
+        roots[name] = fingerprintRoot(pem);
       } catch {
         // not a certificate: nothing to pin
       }
@@ -149,10 +149,10 @@ export function rootsInPreviousOutput(model: Model, previous: ReadonlyMap<string
  * in its trust-bundle ConfigMaps (knative.ts, one key `<authority>.pem` each) and the Secret its CA
  * issuers sign from (cert-manager-issuers.ts). Undefined when the output says nothing either way.
  */
-export function stepShownBy(model: Model, previous: ReadonlyMap<string, Record<string, unknown>> | undefined): Step | undefined {
+export function readStepFromOutput(model: Model, previous: ReadonlyMap<string, Record<string, unknown>> | undefined): Step | undefined {
   const r = model.rotation;
   if (!r || !previous || previous.size === 0) return undefined;
-  const roots = rootsInPreviousOutput(model, previous);
+  const roots = findRootsInOutput(model, previous);
   const trusts = [r.authority, r.next].filter((name) => roots[name] !== undefined);
   const secretOf = (name: string): string | undefined => {
     const authority = model.authorities.find((a) => a.name === name);
