@@ -8,6 +8,7 @@ import type { SourceMap } from "./load/source-map.js";
 import type { Model } from "./model/model.js";
 import { loadMaterial } from "./material/load-material.js";
 import type { MissingMaterial } from "./material/load-material.js";
+import type { RotationRecord } from "./ca/rotation-record.js";
 import type { RenderedObject, Renderer } from "./render/render.js";
 import { TARGETS } from "./targets/registry.js";
 import type { AuthorityMaterialView, ExplainNote } from "./targets/target.js";
@@ -33,6 +34,8 @@ export interface CompileOptions {
   previous?: ReadonlyMap<string, Record<string, unknown>>;
   /** A shared renderer (templates compiled once per process). */
   renderer?: Renderer;
+  /** Let a CA rotation skip a phase, go back or be replaced, with a warning saying what breaks. */
+  allowUnsafeRotation?: boolean;
 
 }
 
@@ -44,6 +47,8 @@ export interface CompileResult {
   rendered?: RenderedObject[];
   tree?: OutputTree;
   notes: ExplainNote[];
+  /** The rotation record (`<state>/rotation.json`) to leave once the output is written: null removes it, absent leaves it. */
+  rotationRecord?: RotationRecord | null;
 }
 
 /** load → validate → normalize → plan → render → lay out. Writes nothing; the caller decides where to. */
@@ -66,6 +71,7 @@ async function runPipeline(options: CompileOptions): Promise<CompileResult> {
   if (!model) return { ...base, diagnostics };
 
   let authorities = options.authorities;
+  let rotation: Pick<CompileResult, "rotationRecord"> = {};
   if (!authorities) {
     const material = await loadMaterial(model, {
       stateDir: options.stateDir ?? defaultStateDir(file),
@@ -73,7 +79,10 @@ async function runPipeline(options: CompileOptions): Promise<CompileResult> {
       withKeys: model.output.secrets === "inline" || (model.output.secrets === "separate" && options.missingMaterial === "generate"),
       missing: options.missingMaterial ?? "report",
       now: options.now ?? new Date(),
+      allowUnsafeRotation: options.allowUnsafeRotation === true,
+      ...(options.previous ? { previous: options.previous } : {}),
     });
+    if (material.rotationRecord !== undefined) rotation = { rotationRecord: material.rotationRecord };
     diagnostics.push(...place(material.findings));
     authorities = material.authorities;
   }
@@ -104,7 +113,7 @@ async function runPipeline(options: CompileOptions): Promise<CompileResult> {
     secrets: model.output.secrets,
   });
   diagnostics.push(...place(tree.findings));
-  return { ...base, diagnostics, model, rendered, notes, ...(tree.value ? { tree: tree.value } : {}) };
+  return { ...base, diagnostics, model, rendered, notes, ...rotation, ...(tree.value ? { tree: tree.value } : {}) };
 }
 
 /** The CA state directory next to the policy file. */

@@ -1,12 +1,10 @@
-import { readFile, rename, writeFile } from "node:fs/promises";
 import type { Argv, CommandModule } from "yargs";
-import { isMap, isNode, isScalar, parseDocument } from "yaml";
-import type { Document } from "yaml";
 import type { CertificateInfo } from "../ca/inspect.js";
 import { readAuthority } from "../ca/state.js";
 import { compilePolicy, defaultStateDir } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/model.js";
+import { rotateAuthority } from "./ca-rotate.js";
 import { EXIT, printDiagnostics, printJsonReport } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
@@ -14,6 +12,9 @@ interface CaArgs extends PolicyArgs {
   action: "init" | "show" | "rotate";
   authority?: string;
   stateDir?: string;
+  next?: string;
+  subject?: string;
+  allowUnsafeRotation: boolean;
 }
 
 /** `mesh-security ca init|show|rotate`: the lifecycle of generated CA material. */
@@ -27,6 +28,9 @@ export const caCommand: CommandModule<object, CaArgs> = {
       .option("format", { choices: ["text", "json", "github"] as const, default: "text" as const, describe: "output format" })
       .option("policy", { alias: "p", type: "string", default: "mesh-security.yaml", describe: "the policy file" })
       .option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" })
+      .option("next", { type: "string", describe: "rotate: the new authority's name (default <name>-<year>, then -2, -3 ...)" })
+      .option("subject", { type: "string", describe: "rotate: the new authority's subject (default: the old one with the new name's suffix)" })
+      .option("allow-unsafe-rotation", { type: "boolean", default: false, describe: "rotate: move on although the current phase was never compiled (docs/rotation.md)" })
       .check((argv) => {
         if (argv.action === "rotate" && !argv.authority) throw new Error("ca rotate needs the authority to rotate");
         return true;
@@ -38,7 +42,18 @@ export const caCommand: CommandModule<object, CaArgs> = {
 
 async function runCa(argv: CaArgs): Promise<number> {
   const stateDir = argv.stateDir ?? defaultStateDir(argv.policy);
-  // init generates what is missing; show and rotate only read.
+  if (argv.action === "rotate") {
+    return rotateAuthority({
+      policyFile: argv.policy,
+      stateDir,
+      name: argv.authority ?? "",
+      ...(argv.next !== undefined ? { next: argv.next } : {}),
+      ...(argv.subject !== undefined ? { subject: argv.subject } : {}),
+      allowUnsafeRotation: argv.allowUnsafeRotation,
+      format: argv.format,
+    });
+  }
+  // init generates what is missing; show only reads.
   const result = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: argv.action === "show" ? "report" : "generate" });
   // `ca show --format json` prints one document: its report with the diagnostics inside.
   const report = argv.action === "show" && argv.format === "json";
@@ -52,8 +67,7 @@ async function runCa(argv: CaArgs): Promise<number> {
     for (const authority of model.authorities.filter((a) => a.source.type === "generate")) process.stderr.write(`authority ${authority.name}: ready in ${stateDir}\n`);
     return EXIT.ok;
   }
-  if (argv.action === "show") return show(model, stateDir, report ? (authorities) => printJsonReport(result.diagnostics, result.text, { authorities }) : undefined);
-  return rotate(model, argv.policy, stateDir, argv.authority ?? "");
+  return show(model, stateDir, report ? (authorities) => printJsonReport(result.diagnostics, result.text, { authorities }) : undefined);
 }
 
 async function show(model: Model, stateDir: string, json: ((authorities: unknown[]) => void) | undefined): Promise<number> {
@@ -89,90 +103,4 @@ async function show(model: Model, stateDir: string, json: ((authorities: unknown
   }
   process.stdout.write(out);
   return EXIT.ok;
-}
-
-/** Phase after each phase, and what the operator waits for before the next one. */
-const NEXT_PHASE = { "trust-both": "issue-new", "issue-new": "drop-old" } as const;
-const WAIT_FOR: Record<string, string> = {
-  "trust-both": "every trust bundle and mesh root now carries both roots; wait until all clients (Knative components, workloads, the mesh) have reloaded them before the next step",
-  "issue-new": "issuers now sign with the new CA; wait until cert-manager has renewed every certificate (or force renewal with `cmctl renew --all`) and the mesh has rotated workload certificates",
-  "drop-old": "bundles carry only the new root; after a grace period run `ca rotate` once more to finish: references move to the new authority and the old one is removed from the policy",
-};
-
-/**
- * Move a rotation one step, editing the policy in place (comments are kept):
- * none → trust-both (a new authority `<name>-<year>` is declared and generated) → issue-new →
- * drop-old → done (references renamed to the new authority, old one and `rotation` removed).
- */
-async function rotate(model: Model, policyFile: string, stateDir: string, name: string): Promise<number> {
-  const authority = model.authorities.find((a) => a.name === name);
-  if (!authority) {
-    process.stderr.write(`error: authority ${name} is not declared in ${policyFile}\n`);
-    return EXIT.usage;
-  }
-  const text = await readFile(policyFile, "utf8");
-  const doc = parseDocument(text);
-  const rotation = model.rotation;
-  let message: string;
-  if (!rotation) {
-    if (authority.source.type !== "generate") {
-      process.stderr.write(`error: only generated authorities can be rotated by the compiler; ${name} is ${authority.source.type}\n`);
-      return EXIT.usage;
-    }
-    const next = nextName(model, name, new Date());
-    const original = doc.getIn(["authorities", name], true);
-    doc.setIn(["authorities", next], isNode(original) ? original.clone() : original);
-    // Two roots with one subject confuse people and some chain builders: name the new one apart.
-    const subject = authority.source.subject;
-    const suffix = next.slice(name.length + 1);
-    doc.setIn(["authorities", next, "generate", "subject"], subject.replace(/(CN=)((?:\\,|[^,])+)/, (_m, cn: string, value: string) => `${cn}${value} ${suffix}`));
-    doc.set("rotation", doc.createNode({ authority: name, next, phase: "trust-both" }));
-    message = `rotation of ${name} started: new authority ${next}, phase trust-both\n${WAIT_FOR["trust-both"]}`;
-  } else if (rotation.authority !== name) {
-    process.stderr.write(`error: a rotation of ${rotation.authority} is in progress; finish it first\n`);
-    return EXIT.usage;
-  } else if (rotation.phase in NEXT_PHASE) {
-    const phase = NEXT_PHASE[rotation.phase as keyof typeof NEXT_PHASE];
-    doc.setIn(["rotation", "phase"], phase);
-    message = `rotation of ${name}: phase ${phase}\n${WAIT_FOR[phase] ?? ""}`;
-  } else {
-    finishRotation(doc, name, rotation.next);
-    message = `rotation of ${name} finished: references now name ${rotation.next}; ${name} and the rotation section were removed (its material stays in ${stateDir} until you delete it)`;
-  }
-  const temp = `${policyFile}.mesh-security-tmp`;
-  await writeFile(temp, doc.toString({ lineWidth: 0 }));
-  await rename(temp, policyFile);
-  // Generate the new authority's material now, so the next compile only reuses it.
-  const after = await compilePolicy({ policyFile, stateDir, missingMaterial: "generate" });
-  printDiagnostics(after.diagnostics, "text", after.text);
-  process.stderr.write(`${message}\nrecompile and commit the output: mesh-security compile -o <dir>\n`);
-  return hasErrors(after.diagnostics) ? EXIT.policyErrors : EXIT.ok;
-}
-
-function nextName(model: Model, name: string, now: Date): string {
-  const taken = new Set(model.authorities.map((a) => a.name));
-  const base = `${name.replace(/-\d{4}(-\d+)?$/, "")}-${now.getUTCFullYear()}`;
-  if (!taken.has(base)) return base;
-  for (let i = 2; ; i++) if (!taken.has(`${base}-${i}`)) return `${base}-${i}`;
-}
-
-/** Rename every reference from `old` to `next`, then drop `old` and the rotation section. */
-function finishRotation(doc: Document, old: string, next: string): void {
-  const issuers = doc.get("issuers");
-  if (isMap(issuers)) {
-    for (const pair of issuers.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : "";
-      if (doc.getIn(["issuers", key, "ca", "authority"]) === old) doc.setIn(["issuers", key, "ca", "authority"], next);
-    }
-  }
-  if (doc.getIn(["platform", "serviceMesh", "certificateAuthority"]) === old) doc.setIn(["platform", "serviceMesh", "certificateAuthority"], next);
-  const bundle = doc.getIn(["knative", "trustBundle", "authorities"]);
-  if (bundle && typeof bundle === "object" && "items" in bundle) {
-    const items = (bundle as { items: unknown[] }).items;
-    items.forEach((item, index) => {
-      if (isScalar(item) && item.value === old) doc.setIn(["knative", "trustBundle", "authorities", index], next);
-    });
-  }
-  doc.deleteIn(["authorities", old]);
-  doc.delete("rotation");
 }

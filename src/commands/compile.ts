@@ -8,6 +8,8 @@ import { KUSTOMIZATION, PATCH_COMPONENT_DIR } from "../write/output-tree.js";
 import { diffOutputDir, writeOutputDir } from "../write/write-dir.js";
 import { describeChanges } from "../write/describe-changes.js";
 import { readPreviousObjects } from "../write/previous-output.js";
+import { ROTATION_RECORD_FILE, rotationRecordIsCurrent, writeRotationRecord } from "../ca/rotation-record.js";
+import type { RotationRecord } from "../ca/rotation-record.js";
 import { EXIT, printDiagnostics, withPolicy } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
@@ -19,6 +21,7 @@ interface CompileArgs extends PolicyArgs {
   templates?: string;
   stateDir?: string;
   secretsDir?: string;
+  allowUnsafeRotation: boolean;
 }
 
 /** `mesh-security compile [policy] -o DIR | --stdout [--check] [--force] [--templates DIR]` */
@@ -33,6 +36,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option("force", { type: "boolean", default: false, describe: "take over a non-empty directory mesh-security did not write" })
       .option("templates", { type: "string", describe: "directory of templates overriding the built-in ones" })
       .option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" })
+      .option("allow-unsafe-rotation", { type: "boolean", default: false, describe: "let a CA rotation skip a phase or go back; warns what will break (docs/rotation.md)" })
       .option("secrets-dir", { type: "string", describe: "where Secrets with private keys go with output.secrets: separate (default: <state-dir>/private/secrets)" })
       .check((argv) => {
         if (argv.stdout && (argv.output !== undefined || argv.check)) throw new Error("--stdout cannot be combined with -o or --check");
@@ -68,6 +72,7 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
     ...(argv.stateDir ? { stateDir: argv.stateDir } : {}),
     ...(argv.output ? { outDir: argv.output, previous: await readPreviousObjects(argv.output) } : {}),
     ...(argv.templates ? { templatesDir: argv.templates } : {}),
+    allowUnsafeRotation: argv.allowUnsafeRotation,
   });
   if (json) {
     json.diagnostics.push(...result.diagnostics);
@@ -84,7 +89,7 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
     process.stdout.write(documents.join("---\n"));
     const patches = [...files.keys()].filter((p) => p.startsWith(`${PATCH_COMPONENT_DIR}/`) && p !== `${PATCH_COMPONENT_DIR}/${KUSTOMIZATION}`);
     if (patches.length > 0) process.stderr.write(`note: ${patches.length} patch(es) for objects the policy does not own are only written with -o DIR\n`);
-    return EXIT.ok;
+    return recordRotation(result.rotationRecord, argv, json);
   }
 
   const out = argv.output;
@@ -92,6 +97,13 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
   if (argv.check) {
     const { changes, finding } = await diffOutputDir(out, files);
     if (finding) return failIo([finding], out, argv, json);
+    const stateDir = argv.stateDir ?? defaultStateDir(argv.policy);
+    if (result.rotationRecord !== undefined && !(await rotationRecordIsCurrent(stateDir, result.rotationRecord))) {
+      // The record travels with the output: a clone without it would not know which phase was rolled out.
+      process.stderr.write(`${join(stateDir, ROTATION_RECORD_FILE)} does not record what this output distributes: compile -o ${out} and commit it\n`);
+      if (changes.length > 0) process.stderr.write(describeChanges(out, changes));
+      return EXIT.stale;
+    }
     if (changes.length === 0) {
       process.stderr.write(`${out} is up to date (${files.size} files)\n`);
       return EXIT.ok;
@@ -112,6 +124,20 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
   if (findings.length > 0) return failIo(findings, out, argv, json);
   const objects = result.rendered?.length ?? 0;
   process.stderr.write(`wrote ${objects} object(s) in ${files.size} file(s) to ${out}\n`);
+  return recordRotation(result.rotationRecord, argv, json);
+}
+
+/** Once the output is out, record the rotation phase it distributed (and its roots) for the next run. */
+async function recordRotation(record: RotationRecord | null | undefined, argv: CompileArgs, json: JsonReport | undefined): Promise<number> {
+  if (record === undefined) return EXIT.ok;
+  const stateDir = argv.stateDir ?? defaultStateDir(argv.policy);
+  try {
+    await writeRotationRecord(stateDir, record);
+  } catch (error) {
+    const file = join(stateDir, ROTATION_RECORD_FILE);
+    return failIo([{ code: "MS4003", message: `cannot record the rotation phase in ${file}: ${(error as Error).message}`, path: [] }], file, argv, json);
+  }
+  if (record) process.stderr.write(`rotation of ${record.authority}: phase ${record.phase} recorded in ${join(stateDir, ROTATION_RECORD_FILE)} (commit it with the output)\n`);
   return EXIT.ok;
 }
 

@@ -5,6 +5,9 @@ import type { CertificateInfo } from "../ca/inspect.js";
 import { readAuthority, writeAuthority } from "../ca/state.js";
 import { keyStrengthBits, withinRotationWindow } from "../ca/rotation-window.js";
 import type { AuthorityMaterialView } from "../targets/target.js";
+import { readRotationRecord, fingerprintRoot } from "../ca/rotation-record.js";
+import type { RotationRecord } from "../ca/rotation-record.js";
+import { checkRotationStep, pinRoots, findRootsInOutput } from "./rotation-steps.js";
 
 /** What to do about generated authorities whose material is not in the state directory yet. */
 export type MissingMaterial = "generate" | "report" | "ignore";
@@ -15,6 +18,19 @@ export interface MaterialOptions {
   withKeys: boolean;
   missing: MissingMaterial;
   now: Date;
+  /** Let a rotation skip a phase, go back or be replaced (MS2313 instead of MS2312). */
+  allowUnsafeRotation?: boolean;
+  /** Objects of the previous output: its trust bundles witness which roots were distributed. */
+  previous?: ReadonlyMap<string, Record<string, unknown>>;
+}
+
+/** What loading found, and the rotation record a successful compile should leave (see rotation-steps.ts). */
+export interface LoadedMaterial {
+  authorities: Map<string, AuthorityMaterialView>;
+  findings: Finding[];
+  generated: string[];
+  /** null: remove the record; undefined: leave it as it is. */
+  rotationRecord: RotationRecord | null | undefined;
 }
 
 /**
@@ -22,17 +38,40 @@ export interface MaterialOptions {
  * is always reused, so output stays byte-stable; material that is present but broken (a key missing,
  * a key that does not match) is an error, never a reason to issue a new CA.
  */
-export async function loadMaterial(model: Model, options: MaterialOptions): Promise<{ authorities: Map<string, AuthorityMaterialView>; findings: Finding[]; generated: string[] }> {
+export async function loadMaterial(model: Model, options: MaterialOptions): Promise<LoadedMaterial> {
   const authorities = new Map<string, AuthorityMaterialView>();
   const findings: Finding[] = [];
   const generated: string[] = [];
+  const read = await readRotationRecord(options.stateDir);
+  if (read.status === "broken") findings.push({ code: "MS3022", message: read.problem, path: model.rotation ? ["rotation"] : [], hint: "restore rotation.json from Git; delete it only when no rotation is in progress" });
+  const step = read.status === "broken" ? { findings: [], record: undefined } : checkRotationStep(model, read, options.stateDir, options.allowUnsafeRotation === true, options.previous);
+  findings.push(...step.findings);
+  // Roots a rotation has put into trust bundles: their material must never be replaced.
+  const recorded = read.status === "ok" ? read.record.roots : {};
+  const pins: Record<string, string> = { ...findRootsInOutput(model, options.previous), ...recorded };
+  const witness = (name: string): string => (name in recorded ? "recorded in rotation.json" : "found in the previous output's trust bundle");
   const wanted = model.authorities.filter((a) => a.source.type === "generate");
-  if (wanted.length === 0) return { authorities, findings, generated };
+  const done = (): LoadedMaterial => {
+    const previous = read.status === "ok" ? read.record : undefined;
+    const rotationRecord = step.record ? pinRoots(step.record, previous, authorities) : step.record;
+    return { authorities, findings, generated, rotationRecord };
+  };
+  if (wanted.length === 0) return done();
   // @peculiar/x509 (and reflect-metadata) cost hundreds of milliseconds to load: only when needed.
   const { generateAuthority } = await import("../ca/generate.js");
   const { describeCertificate } = await import("../ca/inspect.js");
   for (const authority of wanted) {
     let stored = await readAuthority(options.stateDir, authority.name, { withKeys: options.withKeys });
+    const pinned = pins[authority.name];
+    if (stored.status === "missing" && pinned !== undefined) {
+      findings.push({
+        code: "MS3021",
+        message: `authority \`${authority.name}\` has no material in ${options.stateDir}, yet its root was distributed (${pinned}, ${witness(authority.name)}); refusing to generate a different one`,
+        path: [...authority.path],
+        hint: `restore ${options.stateDir}/authorities/${authority.name}/ from Git and private/${authority.name}/ from your key backup (docs/rotation.md, "When something goes wrong")`,
+      });
+      continue;
+    }
     if (stored.status === "missing") {
       if (options.missing === "ignore") continue;
       if (options.missing === "report") {
@@ -59,6 +98,15 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
     }
     if (stored.status !== "ok") continue;
     const m = stored.material;
+    if (pinned !== undefined && fingerprintRoot(m.rootCertPem) !== pinned) {
+      findings.push({
+        code: "MS3020",
+        message: `the root of authority \`${authority.name}\` in ${options.stateDir} (${fingerprintRoot(m.rootCertPem)}) is not the one distributed (${pinned}, ${witness(authority.name)}): clients holding the bundles already rolled out would reject every certificate it signs`,
+        path: [...authority.path],
+        hint: `restore ${options.stateDir}/authorities/${authority.name}/ from Git and its key from your backup; if the key is lost for good, abandon the rotation (docs/rotation.md, "When something goes wrong")`,
+      });
+      continue;
+    }
     authorities.set(authority.name, {
       name: authority.name,
       rootCertPem: m.rootCertPem,
@@ -70,7 +118,7 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
     findings.push(...expiryFindings(authority, describeCertificate(m.rootCertPem, options.now), describeCertificate(m.caCertPem, options.now)));
     findings.push(...strengthFindings(model, authority));
   }
-  return { authorities, findings, generated };
+  return done();
 }
 
 /** The generation spec of a generated authority. */

@@ -164,6 +164,10 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
     const r = input.rotation;
     checkAuthority(r.authority, ["rotation", "authority"]);
     checkAuthority(r.next, ["rotation", "next"]);
+    if (r.next === r.authority) {
+      // Finishing such a rotation would delete the only authority and leave references dangling.
+      report({ code: "MS2310", message: `rotation.next is \`${r.next}\`, the authority being rotated; a rotation needs a second authority`, path: ["rotation", "next"], hint: `declare a new authority, or run \`mesh-security ca rotate ${r.authority}\` without a rotation section to have one made` });
+    }
     model.rotation = { ...r, path: ["rotation"] };
   }
   return { value: model, findings };

@@ -1,6 +1,7 @@
 import type { Authority, Model } from "../model/model.js";
 import type { KeyAlgorithm } from "../model/policy-input.js";
 import { authoritySecret, findAuthority, signingAuthorityName, trustedAuthorityNames } from "../model/names.js";
+import { planRotationChannels } from "./rotation-channels.js";
 import { emptyPlan } from "./target.js";
 import type { PlanContext, Target, TargetPlan } from "./target.js";
 
@@ -31,6 +32,7 @@ export const authoritiesTarget: Target = {
         "drop-old": `bundles carry only ${r.next}. After a grace period run \`mesh-security ca rotate ${r.authority}\` to finish: references move to ${r.next} and ${r.authority} leaves the policy`,
       };
       plan.notes.push({ subject: `authority ${r.authority}`, text: `rotation to ${r.next}, phase ${r.phase}: ${phases[r.phase]}` });
+      planRotationChannels(model, plan);
     }
     if (model.output.secrets !== "none") {
       planIssuerSecrets(context, plan);

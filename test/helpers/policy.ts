@@ -17,7 +17,7 @@ export function writePolicy(text: string): string {
 }
 
 /** Compile policy text in process. */
-export async function compileText(text: string, options: { templatesDir?: string; missingMaterial?: "generate" | "report" | "ignore"; now?: Date } = {}): Promise<CompileResult> {
+export async function compileText(text: string, options: { templatesDir?: string; missingMaterial?: "generate" | "report" | "ignore"; now?: Date; allowUnsafeRotation?: boolean } = {}): Promise<CompileResult> {
   // CA material is left alone unless a test asks for it (tests of it use their own state directory).
   return compilePolicy({ policyFile: writePolicy(text), missingMaterial: "ignore", ...options });
 }

@@ -1,0 +1,174 @@
+import { join } from "node:path";
+import type { Finding } from "../diagnostics/diagnostic.js";
+import type { Model } from "../model/model.js";
+import { authoritySecret } from "../model/names.js";
+import { PHASES, ROTATION_RECORD_FILE, fingerprintRoot } from "../ca/rotation-record.js";
+import type { RecordRead, RotationRecord } from "../ca/rotation-record.js";
+import { TRUST_BUNDLE_LABEL } from "../targets/knative.js";
+import type { AuthorityMaterialView } from "../targets/target.js";
+
+// A rotation is a line of five states: before it (0), its three phases (1-3), finished (4: the old
+// authority has left the policy). Each compile may move one state forward from the one last compiled,
+// because clients hold the trust bundles of the last rollout while certificates of the new one appear.
+
+type Step = 0 | 1 | 2 | 3 | 4;
+const STEP_NAMES = ["before the rotation", "trust-both", "issue-new", "drop-old", "finished"] as const;
+
+interface Stage {
+  step: Step;
+  authority: string;
+  next: string;
+}
+
+/** The authority whose key signs leaves in a stage (names.ts signingAuthorityName). */
+const signerOf = (s: Stage): string => (s.step <= 1 ? s.authority : s.next);
+/** The roots the stage's trust bundles carry (names.ts trustedAuthorityNames). */
+const trustedIn = (s: Stage): string[] => (s.step === 0 ? [s.authority] : s.step <= 2 ? [s.authority, s.next] : [s.next]);
+const label = (s: Stage): string => (s.step >= 1 && s.step <= 3 ? `phase ${STEP_NAMES[s.step]}` : STEP_NAMES[s.step]);
+
+/** The outcome of comparing the policy's rotation with the recorded one. */
+export interface RotationStep {
+  findings: Finding[];
+  /** The record a successful compile leaves behind: null to remove it, undefined when nothing may be written. */
+  record: RotationRecord | null | undefined;
+}
+
+/**
+ * Check that the policy's rotation is the recorded one or exactly one step past it. A skip, a step
+ * back, a dropped or replaced rotation is MS2312, or with `allowUnsafe` the warning MS2313 that
+ * says which leaves which clients will reject.
+ */
+export function checkRotationStep(model: Model, read: RecordRead, stateDir: string, allowUnsafe: boolean, previous?: ReadonlyMap<string, Record<string, unknown>>): RotationStep {
+  const file = join(stateDir, ROTATION_RECORD_FILE);
+  const recorded = read.status === "ok" ? read.record : undefined;
+  const r = model.rotation;
+  const declared = (name: string): boolean => model.authorities.some((a) => a.name === name);
+  // Without a record, the previous output (when there is one) shows what was rolled out.
+  const shown = !recorded && r ? readStepFromOutput(model, previous) : undefined;
+  const from: Stage | undefined = recorded
+    ? { step: (PHASES.indexOf(recorded.phase) + 1) as Step, authority: recorded.authority, next: recorded.next }
+    : r
+      ? { step: shown ?? 0, authority: r.authority, next: r.next }
+      : undefined;
+  const to: Stage | undefined = r
+    ? { step: (PHASES.indexOf(r.phase) + 1) as Step, authority: r.authority, next: r.next }
+    : recorded
+      ? { step: !declared(recorded.authority) && declared(recorded.next) ? 4 : 0, authority: recorded.authority, next: recorded.next }
+      : undefined;
+  if (!from || !to) return { findings: [], record: null };
+
+  const where = recorded
+    ? `last compiled at ${label(from)} (recorded in ${file})`
+    : shown !== undefined
+      ? `last compiled at ${label(from)} (as the previous output shows; ${file} is missing)`
+      : `never compiled (no rotation recorded in ${file})`;
+  let problem: string | undefined;
+  let hint = "";
+  if (recorded && r && (recorded.authority !== r.authority || recorded.next !== r.next)) {
+    problem = `the policy rotates \`${r.authority}\` to \`${r.next}\`, but the rotation of \`${recorded.authority}\` to \`${recorded.next}\` was ${where}`;
+    hint = `finish the recorded rotation first (\`mesh-security ca rotate ${recorded.authority}\`)`;
+  } else if (to.step - from.step > 1) {
+    const skipped = STEP_NAMES.slice(from.step + 1, to.step).join(" and ");
+    problem = `the rotation of \`${to.authority}\` to \`${to.next}\` is at ${label(to)} but was ${where}: it skips ${skipped}`;
+    hint = `compile and roll out ${STEP_NAMES[from.step + 1]} first${r ? ` (set \`phase: ${STEP_NAMES[from.step + 1]}\`)` : ""}, then move on with \`mesh-security ca rotate ${to.authority}\``;
+  } else if (to.step < from.step) {
+    problem =
+      to.step === 0
+        ? `the policy drops the rotation of \`${to.authority}\` to \`${to.next}\`, which was ${where}`
+        : `the rotation of \`${to.authority}\` to \`${to.next}\` goes back to ${label(to)}; it was ${where}`;
+    hint = `put back ${label(from)}${from.step >= 1 && from.step <= 3 ? ` (\`rotation: { authority: ${from.authority}, next: ${from.next}, phase: ${STEP_NAMES[from.step]} }\`)` : ""} and go forward one step at a time`;
+  }
+  const path = r ? ["rotation", ...(recorded && (recorded.authority !== r.authority || recorded.next !== r.next) ? [] : ["phase"])] : [...(model.authorities.find((a) => a.name === to.authority)?.path ?? [])];
+  const findings: Finding[] = [];
+  if (problem) {
+    if (!allowUnsafe) return { findings: [{ code: "MS2312", message: problem, path, hint: `${hint}; or pass --allow-unsafe-rotation to accept what breaks` }], record: undefined };
+    findings.push({ code: "MS2313", message: `${problem}; allowed by --allow-unsafe-rotation: ${describeBreakage(from, to)}`, path, hint });
+  }
+  return { findings, record: r ? { authority: r.authority, next: r.next, phase: r.phase, roots: {} } : null };
+}
+
+/** Which leaves, signed before or after the step, the trust bundles of either side reject. */
+function describeBreakage(from: Stage, to: Stage): string {
+  const broken: string[] = [];
+  for (const signer of new Set([signerOf(from), signerOf(to)])) {
+    for (const side of [from, to]) {
+      const trusted = trustedIn(side);
+      if (!trusted.includes(signer)) broken.push(`clients still holding the trust bundles of ${label(side)} (only ${trusted.join(" and ")}) reject certificates signed by ${signer}`);
+    }
+  }
+  if (broken.length === 0) {
+    const signed = Math.max(from.step, to.step) >= 2 ? `; certificates already signed by ${to.next} stay in use until renewed, so keep its root in the bundles` : "";
+    return `the trust bundles on both sides carry every signing root, so no certificate is rejected by this step alone${signed}`;
+  }
+  return [...new Set(broken)].join("; ");
+}
+
+/**
+ * The pins of a record: the roots to write for the compiled rotation, keeping those recorded before
+ * (an old root leaves the bundles at drop-old but stays pinned until the rotation is finished).
+ */
+export function pinRoots(record: RotationRecord, previous: RotationRecord | undefined, authorities: ReadonlyMap<string, AuthorityMaterialView>): RotationRecord {
+  const same = previous && previous.authority === record.authority && previous.next === record.next;
+  const roots: Record<string, string> = same ? { ...previous.roots } : {};
+  for (const name of [record.authority, record.next]) {
+    const material = authorities.get(name);
+    if (material) roots[name] = fingerprintRoot(material.rootCertPem);
+  }
+  return { ...record, roots };
+}
+
+/**
+ * The roots of the rotating authorities that the previous output's trust-bundle ConfigMaps carry
+ * (knative.ts writes one key `<authority>.pem` per root): a second witness of what was distributed,
+ * should rotation.json be lost with the rest of the state.
+ */
+export function findRootsInOutput(model: Model, previous: ReadonlyMap<string, Record<string, unknown>> | undefined): Record<string, string> {
+  const r = model.rotation;
+  const roots: Record<string, string> = {};
+  if (!r || !previous) return roots;
+  for (const key of [...previous.keys()].sort()) {
+    const object = previous.get(key);
+    const labels = (object?.["metadata"] as { labels?: Record<string, unknown> } | undefined)?.labels;
+    if (!key.startsWith("ConfigMap/") || labels?.[TRUST_BUNDLE_LABEL] !== "true") continue;
+    const data = (object?.["data"] ?? {}) as Record<string, unknown>;
+    for (const name of [r.authority, r.next]) {
+      const pem = data[`${name}.pem`];
+      if (typeof pem !== "string" || roots[name] !== undefined) continue;
+      try {
+        roots[name] = fingerprintRoot(pem);
+      } catch {
+        // not a certificate: nothing to pin
+      }
+    }
+  }
+  return roots;
+}
+
+/**
+ * The step the previous output shows for the policy's rotation, from what it distributed: the roots
+ * in its trust-bundle ConfigMaps (knative.ts, one key `<authority>.pem` each) and the Secret its CA
+ * issuers sign from (cert-manager-issuers.ts). Undefined when the output says nothing either way.
+ */
+export function readStepFromOutput(model: Model, previous: ReadonlyMap<string, Record<string, unknown>> | undefined): Step | undefined {
+  const r = model.rotation;
+  if (!r || !previous || previous.size === 0) return undefined;
+  const roots = findRootsInOutput(model, previous);
+  const trusts = [r.authority, r.next].filter((name) => roots[name] !== undefined);
+  const secretOf = (name: string): string | undefined => {
+    const authority = model.authorities.find((a) => a.name === name);
+    return authority ? authoritySecret(model, authority).name : undefined;
+  };
+  let signer: string | undefined;
+  for (const issuer of model.issuers) {
+    if (issuer.spec.type !== "ca" || issuer.spec.authority !== r.authority) continue;
+    const object = previous.get(`${issuer.ref.kind}/${issuer.namespace ?? ""}/${issuer.name}`);
+    const secretName = (object?.["spec"] as { ca?: { secretName?: unknown } } | undefined)?.ca?.secretName;
+    if (secretName === secretOf(r.next)) signer = r.next;
+    else if (secretName === secretOf(r.authority)) signer = signer ?? r.authority;
+  }
+  const both = trusts.length === 2;
+  if (both) return signer === r.next ? 2 : 1;
+  if (trusts.length === 1) return trusts[0] === r.next ? 3 : 0;
+  if (signer === r.next) return 2;
+  return signer === r.authority ? 0 : undefined;
+}
