@@ -1,4 +1,5 @@
-import yargs from "yargs";
+import { createRequire } from "node:module";
+import type { Argv, CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { caCommand } from "./commands/ca.js";
 import { compileCommand } from "./commands/compile.js";
@@ -7,27 +8,54 @@ import { explainCommand } from "./commands/explain.js";
 import { initCommand } from "./commands/init.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
+import { suggest } from "./util/suggest.js";
 import { version } from "./version.js";
+
+// yargs' ESM build lays out help with cliui's ESM shim, which wraps at a fixed character count and
+// so breaks words ("<sta\nte-dir>"; yargs/cliui index.mjs → build/lib/string-utils.js `wrap`). Its
+// CommonJS build uses wrap-ansi, which wraps at word boundaries: load that one.
+const createYargs = createRequire(import.meta.url)("yargs/yargs") as (args: string[]) => Argv;
+
+/** Help is laid out for the terminal, but never narrower than this: below it, words would be cut. */
+const MIN_HELP_WIDTH = 60;
+const MAX_HELP_WIDTH = 100;
+
+/** The terminal's width: the TTY's, else `$COLUMNS` (when help is piped, e.g. into less), else the maximum. */
+function helpWidth(): number {
+  const fromEnv = Number.parseInt(process.env["COLUMNS"] ?? "", 10);
+  const columns = process.stdout.columns ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : MAX_HELP_WIDTH);
+  return Math.max(MIN_HELP_WIDTH, Math.min(MAX_HELP_WIDTH, columns));
+}
 
 /** A bad command line: reported in one line, exit 2, and no command runs. */
 class UsageError extends Error {}
 
+/** Every command, in the order help lists them. */
+const COMMANDS = [ validateCommand, compileCommand, explainCommand, caCommand, schemaCommand, initCommand] as const;
+
+/** The name a command is typed as: the first word of its `command` string. */
+function commandName(command: { command?: string | readonly string[] | undefined }): string {
+  const spec = Array.isArray(command.command) ? String(command.command[0]) : String(command.command ?? "");
+  return spec.split(" ")[0] ?? "";
+}
+
 /** Parse the command line and run one command; the only place that sets the exit code. */
 export async function main(argv: string[]): Promise<void> {
   try {
-    await yargs(argv)
-      .scriptName("mesh-security")
-      .command(validateCommand)
-      .command(compileCommand)
-      .command(explainCommand)
-      .command(caCommand)
-      .command(schemaCommand)
-      .command(initCommand)
+    const first = argv[0];
+    const names = COMMANDS.map(commandName);
+    if (first !== undefined && !first.startsWith("-") && !names.includes(first)) {
+      const close = suggest(first, names);
+      throw new UsageError(`unknown command ${JSON.stringify(first)}${close ? `; did you mean ${close}?` : `; commands: ${names.join(", ")}`}`);
+    }
+    let cli = createYargs(argv).scriptName("mesh-security");
+    for (const command of COMMANDS) cli = cli.command(command as CommandModule);
+    await cli
       .demandCommand(1, "give a command")
       .strict()
       .version(version())
       .help()
-      .wrap(Math.min(100, process.stdout.columns ?? 100))
+      .wrap(helpWidth())
       .fail((message, error) => {
         if (error && !message) throw error;
         throw new UsageError(message ?? String(error));
