@@ -31,7 +31,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option("stdout", { type: "boolean", default: false, describe: "write one multi-document stream to stdout instead" })
       .option("check", { type: "boolean", default: false, describe: "do not write; exit 3 if the output directory is stale" })
       .option("force", { type: "boolean", default: false, describe: "take over a non-empty directory mesh-security did not write" })
-      .option("templates", { type: "string", describe: "directory of templates overriding the built-in ones" })
+      .option("templates", { type: "string", describe: "directory of <family>/<kind>.yaml.hbs templates, each replacing the built-in one of that path (the rest stay built in)" })
       .option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" })
       .option("secrets-dir", { type: "string", describe: "where Secrets with private keys go with output.secrets: separate (default: <state-dir>/private/secrets)" })
       .check((argv) => {

@@ -113,7 +113,11 @@ export const CODES = {
   MS4003: { severity: "error", title: "cannot write output", summary: "The output directory could not be written (permissions, disk full, ...). The previous output is unchanged.", fix: "Fix the file-system problem the message names and compile again." },
   MS4004: { severity: "error", title: "template error", summary: "A template failed to render, rendered invalid YAML, more than one document, or an object other than the one planned.", fix: "Fix the template named in the message (or drop --templates to use the built-in ones)." },
   MS4005: { severity: "error", title: "duplicate output object", summary: "Two planned objects would be written to the same file.", fix: "Rename one of the objects in the policy." },
-  MS4006: { severity: "error", title: "template directory unusable", summary: "The directory given with --templates lacks a template the policy needs, or cannot be read.", fix: "Copy the built-in templates/ directory and edit the copy." },
+  MS4006: { severity: "error", title: "template directory unusable", summary: "The directory given with --templates cannot be read, or a template the policy needs is neither in it nor built in.", fix: "Point --templates at a readable directory holding `<family>/<kind>.yaml.hbs` files; any template it lacks is taken from the package." },
+
+  // first day in a policy repository (issue 16): command-line guards and template overrides
+  MS4010: { severity: "error", title: "output directory holds the working directory", summary: "`compile -o DIR` swaps DIR for a freshly written copy (so a failed compile leaves the old one intact); run from inside DIR, the shell would be left in the removed old directory.", fix: "Run from outside it, e.g. `cd .. && mesh-security compile <policy> -o <dir>`; `--check` and `--stdout` are fine from anywhere." },
+  MS4011: { severity: "warning", title: "template override not used", summary: "A file in the --templates directory has no built-in template of the same `<family>/<kind>.yaml.hbs` path, so it replaces nothing (a misspelt name is otherwise silently ignored).", fix: "Rename it to the built-in template it should replace (the hint names the closest), or remove it." },
 } as const satisfies Record<string, CodeInfo>;
 
 /** A stable diagnostic identifier: `MS` and four digits. */
