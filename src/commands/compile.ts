@@ -20,6 +20,7 @@ interface CompileArgs extends PolicyArgs {
   templates?: string;
   stateDir?: string;
   secretsDir?: string;
+  generate: boolean;
 }
 
 /** `mesh-security compile [policy] -o DIR | --stdout [--check] [--force] [--templates DIR]` */
@@ -34,6 +35,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option("force", { type: "boolean", default: false, describe: "take over a non-empty directory mesh-security did not write" })
       .option("templates", { type: "string", describe: "directory of <family>/<kind>.yaml.hbs templates, each replacing the built-in one of that path (the rest stay built in)" })
       .option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" })
+      .option("generate", { type: "boolean", default: true, describe: "generate CA material the state directory lacks; --no-generate makes it an error and reads no private key (an Argo CD plugin, CI)" })
       .option("secrets-dir", { type: "string", describe: "where Secrets with private keys go with output.secrets: separate (default: <state-dir>/private/secrets)" })
       .check((argv) => {
         if (argv.stdout && (argv.output !== undefined || argv.check)) throw new Error("--stdout cannot be combined with -o or --check");
@@ -57,7 +59,7 @@ async function runCompile(argv: CompileArgs): Promise<number> {
   }
   const result = await compilePolicy({
     policyFile: argv.policy,
-    missingMaterial: argv.check ? "report" : "generate",
+    missingMaterial: argv.check || !argv.generate ? "report" : "generate",
     ...(argv.stateDir ? { stateDir: argv.stateDir } : {}),
     ...(argv.output ? { outDir: argv.output, previous: await readPreviousObjects(argv.output) } : {}),
     ...(argv.templates ? { templatesDir: argv.templates } : {}),
