@@ -4,7 +4,21 @@ import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
-import { parse } from "yaml";
+import { parse, parseAllDocuments } from "yaml";
+import { codeBlocks } from "./helpers/markdown.js";
+
+const CA_POLICY = `apiVersion: mesh-security/v1alpha1
+kind: MeshSecurityPolicy
+metadata: { name: ca }
+authorities:
+  internal:
+    generate: { subject: "CN=ca root CA,O=Example" }
+issuers:
+  internal:
+    ca: { authority: internal }
+services:
+  - { name: api, namespace: ca, selector: { app: api }, certificate: { issuer: internal } }
+`;
 
 interface ActionStep {
   run?: string;
@@ -28,13 +42,11 @@ test("npm pack → npm install ./mesh-security-x.y.z.tgz in an empty repository 
     const install = spawnSync(npm, ["install", "--no-audit", "--no-fund", "--prefer-offline", "--save-dev", join(dir, tarball ?? "")], { cwd: repo, encoding: "utf8" });
     assert.is(install.status, 0, install.stderr);
     // npm 11 notes, on this first install only, that it skipped the package's `prepare` (it builds dist/,
-    // which the tarball carries); nothing else may warn, and the repository's npm ci is silent.
+    // which the tarball carries); nothing else may warn, and the repository's npm ci (the plugin's init
+    // and the action's install step below) is silent.
     const warnings = install.stderr.split("\n").filter((l) => /warn/i.test(l));
     assert.not.ok(warnings.some((l) => /EBADENGINE|deprecated/i.test(l)), install.stderr);
     assert.ok(warnings.every((l) => /^npm warn install-scripts( {3}mesh-security@[\d.]+ \(prepare: npm run build\)| 1 package has install scripts|$| Run `npm install-scripts)/.test(l)), install.stderr);
-    const ci = spawnSync(npm, ["ci", "--no-audit", "--no-fund", "--prefer-offline"], { cwd: repo, encoding: "utf8" });
-    assert.is(ci.status, 0, ci.stderr);
-    assert.not.match(ci.stderr, /warn/i, "npm ci in the policy repository prints no warning");
     const npx = (...args: string[]) => spawnSync("npx", ["--no-install", "mesh-security", ...args], { cwd: repo, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
 
     const help = npx("--help");
@@ -67,6 +79,29 @@ test("npm pack → npm install ./mesh-security-x.y.z.tgz in an empty repository 
     assert.is(check.status, 0, check.stderr);
     assert.match(check.stderr, /manifests is up to date/);
 
+    // The Argo CD plugin of docs/gitops.md, init then generate, as the CMP sidecar runs them.
+    const pluginText = codeBlocks(["docs/gitops.md"]).map((b) => parse(b.text) as { data?: Record<string, string> } | null).find((o) => o?.data?.["plugin.yaml"])?.data?.["plugin.yaml"] ?? "";
+    const plugin = parse(pluginText) as { spec: { init: { command: string[]; args: string[] }; generate: { command: string[]; args: string[] } } };
+    const sidecar = (step: { command: string[]; args: string[] }, env: Record<string, string>) => {
+      const [command = "", ...rest] = [...step.command, ...step.args];
+      return spawnSync(command, rest, { cwd: repo, encoding: "utf8", env: { ...process.env, HOME: join(dir, "home"), ...env } });
+    };
+    const pluginInit = sidecar(plugin.spec.init, {});
+    assert.is(pluginInit.status, 0, pluginInit.stderr);
+    assert.not.match(pluginInit.stderr, /warn/i, "npm ci in the policy repository prints no warning");
+    writeFileSync(join(repo, "clusters", "ca.yaml"), CA_POLICY);
+    const noMaterial = sidecar(plugin.spec.generate, { ARGOCD_ENV_POLICY: "clusters/ca.yaml" });
+    assert.is(noMaterial.status, 1, "the plugin never makes a CA");
+    assert.match(noMaterial.stderr, /MS3006/);
+    assert.not.ok(existsSync(join(repo, "clusters", ".mesh-security")));
+    assert.is(npx("ca", "init", "clusters/ca.yaml").status, 0);
+    const rendered = sidecar(plugin.spec.generate, { ARGOCD_ENV_POLICY: "clusters/ca.yaml" });
+    assert.is(rendered.status, 0, rendered.stderr);
+    const kinds = parseAllDocuments(rendered.stdout).map((d) => (d.toJS() as { kind: string }).kind);
+    assert.ok(kinds.includes("ClusterIssuer") && kinds.includes("Certificate"), kinds.join(", "));
+    assert.not.match(rendered.stdout, /PRIVATE KEY|tls\.key/);
+    assert.is(sidecar(plugin.spec.generate, {}).status, 0, "the default policy renders too");
+
     // The pre-commit hook's entry and default args, as pre-commit runs them (pass_filenames: false).
     const hook = (parse(readFileSync(".pre-commit-hooks.yaml", "utf8")) as Array<{ id: string; entry: string; args: string[]; pass_filenames: boolean }>)[0];
     assert.is(hook?.id, "mesh-security-check");
@@ -91,6 +126,7 @@ test("npm pack → npm install ./mesh-security-x.y.z.tgz in an empty repository 
     assert.ok(installStep && checkStep);
     const installed = runStep(installStep);
     assert.is(installed.status, 0, installed.stderr);
+    assert.not.match(installed.stderr, /warn/i, "npm ci in the policy repository prints no warning");
     const bin2 = /^bin=(.+)$/m.exec(readFileSync(outputFile, "utf8"))?.[1] ?? "";
     assert.ok(bin2.startsWith(join(repo, "node_modules")), `the repository's own mesh-security is used: ${bin2}`);
     context["steps.install.outputs.bin"] = bin2;
