@@ -40,7 +40,9 @@ function commandName(command: { command?: string | readonly string[] | undefined
 }
 
 /** Parse the command line and run one command; the only place that sets the exit code. */
-export async function main(argv: string[]): Promise<void> {
+export async function main(args: string[]): Promise<void> {
+  // `mesh-security help [command]` is what many type for `[command] --help`.
+  const argv = args[0] === "help" ? [...args.slice(1), "--help"] : args;
   try {
     const first = argv[0];
     const names = COMMANDS.map(commandName);

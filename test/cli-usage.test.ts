@@ -19,6 +19,9 @@ test("an unknown command suggests the closest one, or lists them", () => {
     assert.is(r.code, 2, typed);
     assert.match(r.stderr, `error: unknown command "${typed}"; did you mean ${want}?`);
   }
+  const help = run(["help", "compile"]);
+  assert.is(help.code, 0, "help <command> is <command> --help");
+  assert.is(help.stdout, run(["compile", "--help"]).stdout);
   const far = run(["frobnicate"]);
   assert.is(far.code, 2);
   assert.match(far.stderr, /commands: validate, compile, explain, ca, schema, init/);
