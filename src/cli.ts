@@ -39,13 +39,20 @@ function commandName(command: { command?: string | readonly string[] | undefined
   return spec.split(" ")[0] ?? "";
 }
 
+/** The command (and `ca` subcommand) a usage error is about, for the help to point at: "compile ", "ca rotate ". */
+function helpTopic(argv: readonly string[], names: readonly string[]): string {
+  const [first, second] = argv;
+  if (first === undefined || !names.includes(first)) return "";
+  return first === "ca" && second !== undefined && /^[a-z][a-z-]*$/.test(second) ? `ca ${second} ` : `${first} `;
+}
+
 /** Parse the command line and run one command; the only place that sets the exit code. */
 export async function main(args: string[]): Promise<void> {
   // `mesh-security help [command]` is what many type for `[command] --help`.
   const argv = args[0] === "help" ? [...args.slice(1), "--help"] : args;
+  const names = COMMANDS.map(commandName);
   try {
     const first = argv[0];
-    const names = COMMANDS.map(commandName);
     if (first !== undefined && !first.startsWith("-") && !names.includes(first)) {
       const close = suggest(first, names);
       throw new UsageError(`unknown command ${JSON.stringify(first)}${close ? `; did you mean ${close}?` : `; commands: ${names.join(", ")}`}`);
@@ -65,7 +72,7 @@ export async function main(args: string[]): Promise<void> {
       .parseAsync();
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\nrun mesh-security --help for usage\n`);
+      process.stderr.write(`error: ${error.message}\nrun mesh-security ${helpTopic(argv, names)}--help for usage\n`);
       process.exitCode = EXIT.usage;
       return;
     }

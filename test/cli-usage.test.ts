@@ -83,7 +83,9 @@ test("ca init, ca show and ca rotate take the policy as an argument; -p stays an
     const rotate = run(["ca", "rotate", "internal", policy]);
     assert.is(rotate.code, 0, rotate.stderr);
     assert.is((parse(readFileSync(policy, "utf8")) as { rotation: { phase: string } }).rotation.phase, "trust-both");
-    assert.is(run(["ca", "rotate"]).code, 2, "rotate needs the authority");
+    const noAuthority = run(["ca", "rotate"]);
+    assert.is(noAuthority.code, 2, "rotate needs the authority");
+    assert.match(noAuthority.stderr, /run mesh-security ca rotate --help for usage/);
     assert.is(run(["ca"]).code, 2, "ca needs a subcommand");
   } finally {
     rmSync(dir, { recursive: true, force: true });
