@@ -24,7 +24,9 @@ test("an unknown command suggests the closest one, or lists them", () => {
   assert.is(help.stdout, run(["compile", "--help"]).stdout);
   const far = run(["frobnicate"]);
   assert.is(far.code, 2);
-  assert.match(far.stderr, /commands: validate, compile, explain, ca, schema, init/);
+  // No close command: every command is listed (whatever commands exist, these do).
+  const listed = /commands: (.+)/.exec(far.stderr)?.[1]?.split(", ") ?? [];
+  for (const name of ["validate", "compile", "explain", "ca", "schema", "init"]) assert.ok(listed.includes(name), `${name} in ${listed.join(", ")}`);
 });
 
 // Each help page at several widths: the words are the same at every width (a word cut in two at one
