@@ -1,4 +1,5 @@
-import yargs from "yargs";
+import { createRequire } from "node:module";
+import type { Argv, CommandModule } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { caCommand } from "./commands/ca.js";
 import { compileCommand } from "./commands/compile.js";
@@ -8,28 +9,63 @@ import { initCommand } from "./commands/init.js";
 import { schemaCommand } from "./commands/schema.js";
 import { validateCommand } from "./commands/validate.js";
 import { verifyCommand } from "./commands/verify.js";
+import { suggest } from "./util/suggest.js";
 import { version } from "./version.js";
+
+// yargs' ESM build lays out help with cliui's ESM shim, which wraps at a fixed character count and
+// so breaks words ("<sta\nte-dir>"; yargs/cliui index.mjs → build/lib/string-utils.js `wrap`). Its
+// CommonJS build uses wrap-ansi, which wraps at word boundaries: load that one.
+const createYargs = createRequire(import.meta.url)("yargs/yargs") as (args: string[]) => Argv;
+
+/** Help is laid out for the terminal, but never narrower than this: below it, words would be cut. */
+const MIN_HELP_WIDTH = 60;
+const MAX_HELP_WIDTH = 100;
+
+/** The terminal's width: the TTY's, else `$COLUMNS` (when help is piped, e.g. into less), else the maximum. */
+function helpWidth(): number {
+  const fromEnv = Number.parseInt(process.env["COLUMNS"] ?? "", 10);
+  const columns = process.stdout.columns ?? (Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : MAX_HELP_WIDTH);
+  return Math.max(MIN_HELP_WIDTH, Math.min(MAX_HELP_WIDTH, columns));
+}
 
 /** A bad command line: reported in one line, exit 2, and no command runs. */
 class UsageError extends Error {}
 
+/** Every command, in the order help lists them. */
+const COMMANDS = [validateCommand, compileCommand, explainCommand, verifyCommand, caCommand, schemaCommand, initCommand] as const;
+
+/** The name a command is typed as: the first word of its `command` string. */
+function commandName(command: { command?: string | readonly string[] | undefined }): string {
+  const spec = Array.isArray(command.command) ? String(command.command[0]) : String(command.command ?? "");
+  return spec.split(" ")[0] ?? "";
+}
+
+/** The command (and `ca` subcommand) a usage error is about, for the help to point at: "compile ", "ca rotate ". */
+function helpTopic(argv: readonly string[], names: readonly string[]): string {
+  const [first, second] = argv;
+  if (first === undefined || !names.includes(first)) return "";
+  return first === "ca" && second !== undefined && /^[a-z][a-z-]*$/.test(second) ? `ca ${second} ` : `${first} `;
+}
+
 /** Parse the command line and run one command; the only place that sets the exit code. */
-export async function main(argv: string[]): Promise<void> {
+export async function main(args: string[]): Promise<void> {
+  // `mesh-security help [command]` is what many type for `[command] --help`.
+  const argv = args[0] === "help" ? [...args.slice(1), "--help"] : args;
+  const names = COMMANDS.map(commandName);
   try {
-    await yargs(argv)
-      .scriptName("mesh-security")
-      .command(validateCommand)
-      .command(compileCommand)
-      .command(explainCommand)
-      .command(verifyCommand)
-      .command(caCommand)
-      .command(schemaCommand)
-      .command(initCommand)
+    const first = argv[0];
+    if (first !== undefined && !first.startsWith("-") && !names.includes(first)) {
+      const close = suggest(first, names);
+      throw new UsageError(`unknown command ${JSON.stringify(first)}${close ? `; did you mean ${close}?` : `; commands: ${names.join(", ")}`}`);
+    }
+    let cli = createYargs(argv).scriptName("mesh-security");
+    for (const command of COMMANDS) cli = cli.command(command as CommandModule);
+    await cli
       .demandCommand(1, "give a command")
       .strict()
       .version(version())
       .help()
-      .wrap(Math.min(100, process.stdout.columns ?? 100))
+      .wrap(helpWidth())
       .fail((message, error) => {
         if (error && !message) throw error;
         throw new UsageError(message ?? String(error));
@@ -37,7 +73,7 @@ export async function main(argv: string[]): Promise<void> {
       .parseAsync();
   } catch (error) {
     if (error instanceof UsageError) {
-      process.stderr.write(`error: ${error.message}\nrun mesh-security --help for usage\n`);
+      process.stderr.write(`error: ${error.message}\nrun mesh-security ${helpTopic(argv, names)}--help for usage\n`);
       process.exitCode = EXIT.usage;
       return;
     }

@@ -101,7 +101,7 @@ async function runPipeline(options: CompileOptions): Promise<CompileResult> {
     if (result.value) rendered.push(result.value);
     if (result.finding) renderFindings.push(result.finding);
   }
-  diagnostics.push(...place(dedupe(renderFindings)));
+  diagnostics.push(...place(dedupe(renderFindings)), ...place(await renderer.strayOverrides()));
   if (hasErrors(diagnostics)) return { ...base, diagnostics, model, notes };
 
   const ignoreDifferences: IgnoreDifference[] = planned.flatMap((p) => p.ignoreDifferences);

@@ -5,7 +5,7 @@ import { compilePolicy, defaultStateDir } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/model.js";
 import { rotateAuthority } from "./ca-rotate.js";
-import { EXIT, printDiagnostics, printJsonReport } from "./common.js";
+import { DEFAULT_POLICY, EXIT, printDiagnostics, printJsonReport } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 interface CaArgs extends PolicyArgs {
@@ -17,27 +17,50 @@ interface CaArgs extends PolicyArgs {
   allowUnsafeRotation: boolean;
 }
 
+/** What yargs hands a `ca` subcommand: the policy positionally, or with `-p` (kept for older scripts). */
+type CaCommandArgs = Omit<CaArgs, "action" | "policy"> & { policy?: string; p?: string };
+
+/** One `ca` subcommand: `[policy]` positional (default ./mesh-security.yaml) or `-p`, the shared options. */
+function caSubcommand(action: CaArgs["action"], command: string, describe: string, positionals: (yargs: Argv) => Argv = (y) => y): CommandModule<object, CaCommandArgs> {
+  return {
+    command,
+    describe,
+    builder: (yargs: Argv) =>
+      positionals(yargs)
+        .positional("policy", { type: "string", describe: `the policy file (default: ${DEFAULT_POLICY})` })
+        .option("p", { type: "string", describe: "the policy file, as an option (same as [policy])" })
+        .option("format", { choices: ["text", "json", "github"] as const, default: "text" as const, describe: "output format" })
+        .option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" })
+        .check((argv) => {
+          if (argv["policy"] !== undefined && argv["p"] !== undefined && argv["policy"] !== argv["p"]) throw new Error("give the policy once: as the [policy] argument or with -p");
+          return true;
+        }) as unknown as Argv<CaCommandArgs>,
+    handler: async (argv) => {
+      const { p, policy, ...rest } = argv;
+      process.exitCode = await runCa({ ...rest, allowUnsafeRotation: rest.allowUnsafeRotation ?? false, action, policy: policy ?? p ?? DEFAULT_POLICY });
+    },
+  };
+}
+
 /** `mesh-security ca init|show|rotate`: the lifecycle of generated CA material. */
-export const caCommand: CommandModule<object, CaArgs> = {
-  command: "ca <action> [authority]",
+export const caCommand: CommandModule<object, object> = {
+  command: "ca",
   describe: "CA material: init (generate what the policy asks for), show, rotate <authority>",
   builder: (yargs: Argv) =>
     yargs
-      .positional("action", { choices: ["init", "show", "rotate"] as const, describe: "what to do" })
-      .positional("authority", { type: "string", describe: "the authority to rotate" })
-      .option("format", { choices: ["text", "json", "github"] as const, default: "text" as const, describe: "output format" })
-      .option("policy", { alias: "p", type: "string", default: "mesh-security.yaml", describe: "the policy file" })
-      .option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" })
-      .option("next", { type: "string", describe: "rotate: the new authority's name (default <name>-<year>, then -2, -3 ...)" })
-      .option("subject", { type: "string", describe: "rotate: the new authority's subject (default: the old one with the new name's suffix)" })
-      .option("allow-unsafe-rotation", { type: "boolean", default: false, describe: "rotate: move on although the current phase was never compiled (docs/rotation.md)" })
-      .check((argv) => {
-        if (argv.action === "rotate" && !argv.authority) throw new Error("ca rotate needs the authority to rotate");
-        return true;
-      }) as unknown as Argv<CaArgs>,
-  handler: async (argv) => {
-    process.exitCode = await runCa(argv);
-  },
+      .command(caSubcommand("init", "init [policy]", "generate the CA material the policy asks for (keeps what exists)"))
+      .command(caSubcommand("show", "show [policy]", "show each authority's certificates and how long they are valid"))
+      .command(
+        caSubcommand("rotate", "rotate <authority> [policy]", "move the rotation of an authority one phase on (edits the policy)", (y) =>
+          y
+            .positional("authority", { type: "string", demandOption: true, describe: "the authority to rotate" })
+            .option("next", { type: "string", describe: "the new authority's name (default <name>-<year>, then -2, -3 ...)" })
+            .option("subject", { type: "string", describe: "the new authority's subject (default: the old one with the new name's suffix)" })
+            .option("allow-unsafe-rotation", { type: "boolean", default: false, describe: "move on although the current phase was never compiled (docs/rotation.md)" }),
+        ),
+      )
+      .demandCommand(1, "give a ca command: init, show or rotate"),
+  handler: () => undefined,
 };
 
 async function runCa(argv: CaArgs): Promise<number> {

@@ -1,16 +1,17 @@
 import type { Argv, CommandModule } from "yargs";
-import { join } from "node:path";
+import { realpathSync } from "node:fs";
+import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import { compilePolicy, defaultStateDir } from "../compile.js";
 import { CODES } from "../diagnostics/codes.js";
 import type { Diagnostic, Finding } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import { KUSTOMIZATION, PATCH_COMPONENT_DIR } from "../write/output-tree.js";
+import { streamObjects } from "../write/stream.js";
 import { diffOutputDir, writeOutputDir } from "../write/write-dir.js";
 import { describeChanges } from "../write/describe-changes.js";
 import { readPreviousObjects } from "../write/previous-output.js";
 import { ROTATION_RECORD_FILE, rotationRecordIsCurrent, writeRotationRecord } from "../ca/rotation-record.js";
 import type { RotationRecord } from "../ca/rotation-record.js";
-import { EXIT, printDiagnostics, withPolicy } from "./common.js";
+import { EXIT, outputDiagnostic, printDiagnostics, withPolicy } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 interface CompileArgs extends PolicyArgs {
@@ -22,6 +23,7 @@ interface CompileArgs extends PolicyArgs {
   stateDir?: string;
   secretsDir?: string;
   allowUnsafeRotation: boolean;
+  generate: boolean;
 }
 
 /** `mesh-security compile [policy] -o DIR | --stdout [--check] [--force] [--templates DIR]` */
@@ -34,9 +36,10 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option("stdout", { type: "boolean", default: false, describe: "write one multi-document stream to stdout instead" })
       .option("check", { type: "boolean", default: false, describe: "do not write; exit 3 if the output directory is stale" })
       .option("force", { type: "boolean", default: false, describe: "take over a non-empty directory mesh-security did not write" })
-      .option("templates", { type: "string", describe: "directory of templates overriding the built-in ones" })
+      .option("templates", { type: "string", describe: "directory of <family>/<kind>.yaml.hbs templates, each replacing the built-in one of that path (the rest stay built in)" })
       .option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" })
       .option("allow-unsafe-rotation", { type: "boolean", default: false, describe: "let a CA rotation skip a phase or go back; warns what will break (docs/rotation.md)" })
+      .option("generate", { type: "boolean", default: true, describe: "generate CA material the state directory lacks; --no-generate makes it an error and reads no private key (an Argo CD plugin, CI)" })
       .option("secrets-dir", { type: "string", describe: "where Secrets with private keys go with output.secrets: separate (default: <state-dir>/private/secrets)" })
       .check((argv) => {
         if (argv.stdout && (argv.output !== undefined || argv.check)) throw new Error("--stdout cannot be combined with -o or --check");
@@ -56,6 +59,14 @@ interface JsonReport {
 }
 
 async function runCompile(argv: CompileArgs): Promise<number> {
+  if (argv.output !== undefined && !argv.check) {
+    const inside = [argv.output, secretsDirOf(argv)].find(holdsWorkingDirectory);
+    if (inside !== undefined) {
+      const message = `refusing to write ${inside}: it is the current directory or holds it, and compile replaces the whole directory, which would leave your shell in a removed one`;
+      printDiagnostics([outputDiagnostic("MS4010", message, inside, `run it from outside, e.g. cd ${relative(process.cwd(), dirname(resolve(inside))) || "."} && mesh-security compile <policy> -o ${basename(resolve(inside))}`)], argv.format, "");
+      return EXIT.usage;
+    }
+  }
   if (argv.format !== "json") return compileAndWrite(argv, undefined);
   const report: JsonReport = { diagnostics: [] };
   try {
@@ -68,7 +79,7 @@ async function runCompile(argv: CompileArgs): Promise<number> {
 async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined): Promise<number> {
   const result = await compilePolicy({
     policyFile: argv.policy,
-    missingMaterial: argv.check ? "report" : "generate",
+    missingMaterial: argv.check || !argv.generate ? "report" : "generate",
     ...(argv.stateDir ? { stateDir: argv.stateDir } : {}),
     ...(argv.output ? { outDir: argv.output, previous: await readPreviousObjects(argv.output) } : {}),
     ...(argv.templates ? { templatesDir: argv.templates } : {}),
@@ -82,13 +93,14 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
   const { files } = result.tree;
 
   if (argv.stdout) {
-    const documents = [...files.entries()]
-      .filter(([path]) => path !== KUSTOMIZATION && !path.startsWith(`${PATCH_COMPONENT_DIR}/`) && !path.startsWith("argocd-"))
-      .sort(([a], [b]) => (a < b ? -1 : 1))
-      .map(([, content]) => content);
-    process.stdout.write(documents.join("---\n"));
-    const patches = [...files.keys()].filter((p) => p.startsWith(`${PATCH_COMPONENT_DIR}/`) && p !== `${PATCH_COMPONENT_DIR}/${KUSTOMIZATION}`);
-    if (patches.length > 0) process.stderr.write(`note: ${patches.length} patch(es) for objects the policy does not own are only written with -o DIR\n`);
+    const stream = streamObjects(result.rendered ?? [], result.tree, result.model?.output.secrets ?? "separate");
+    process.stdout.write(stream.text);
+    const command = `mesh-security compile ${argv.policy} -o <dir>`;
+    const left = [
+      ...(stream.patches > 0 ? [`  - ${stream.patches} patch(es) for objects the policy does not own: \`${command}\` writes them to <dir>/patches, a kustomize Component for the overlay that holds those objects\n`] : []),
+      ...(stream.secrets > 0 ? [`  - ${stream.secrets} Secret(s) with private keys (output.secrets: separate): \`${command}\` writes them to ${secretsDirOf(argv)}; apply them out of band\n`] : []),
+    ];
+    if (left.length > 0) process.stderr.write(`note: the stream leaves out what one stream cannot carry:\n${left.join("")}`);
     return recordRotation(result.rotationRecord, argv, json);
   }
 
@@ -115,7 +127,7 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
   const { secretFiles } = result.tree;
   if (secretFiles.size > 0) {
     // Private keys never go into the Argo CD directory unless output.secrets is inline.
-    const secretsDir = argv.secretsDir ?? join(argv.stateDir ?? defaultStateDir(argv.policy), "private", "secrets");
+    const secretsDir = secretsDirOf(argv);
     const secretFindings = await writeOutputDir(secretsDir, secretFiles, { private: true, force: argv.force });
     if (secretFindings.length > 0) return failIo(secretFindings, secretsDir, argv, json);
     process.stderr.write(`wrote ${secretFiles.size} Secret(s) with private keys to ${secretsDir} (apply them out of band; never commit them)\n`);
@@ -139,6 +151,28 @@ async function recordRotation(record: RotationRecord | null | undefined, argv: C
   }
   if (record) process.stderr.write(`rotation of ${record.authority}: phase ${record.phase} recorded in ${join(stateDir, ROTATION_RECORD_FILE)} (commit it with the output)\n`);
   return EXIT.ok;
+}
+
+/**
+ * True when the working directory is `dir` or inside it. Writing swaps `dir` for a staged copy (rename),
+ * so a process sitting in it would be left in the removed old directory (the issue's "orphaned" shell).
+ */
+function holdsWorkingDirectory(dir: string): boolean {
+  const real = (path: string): string => {
+    try {
+      return realpathSync(path);
+    } catch {
+      return resolve(path);
+    }
+  };
+  const cwd = real(process.cwd());
+  const target = real(dir);
+  return cwd === target || cwd.startsWith(target.endsWith(sep) ? target : `${target}${sep}`);
+}
+
+/** Where Secrets with private keys go with output.secrets: separate. */
+function secretsDirOf(argv: CompileArgs): string {
+  return argv.secretsDir ?? join(argv.stateDir ?? defaultStateDir(argv.policy), "private", "secrets");
 }
 
 function failIo(findings: readonly Finding[], out: string, argv: CompileArgs, json: JsonReport | undefined): number {

@@ -1,11 +1,28 @@
-import type { CommandModule } from "yargs";
+import { rename, writeFile } from "node:fs/promises";
+import type { Argv, CommandModule } from "yargs";
 import { policySchema } from "../validate/schema-check.js";
+import { EXIT } from "./common.js";
 
-/** `mesh-security schema`: the policy JSON Schema, for editors and other tools. */
-export const schemaCommand: CommandModule = {
+/** `mesh-security schema [-o FILE]`: the policy JSON Schema, for editors and other tools. */
+export const schemaCommand: CommandModule<object, { output?: string }> = {
   command: "schema",
-  describe: "print the policy JSON Schema",
-  handler: () => {
-    process.stdout.write(JSON.stringify(policySchema(), null, 2) + "\n");
+  describe: "print the policy JSON Schema (or write it to a file, e.g. beside the policy for editors)",
+  builder: (yargs: Argv) => yargs.option("output", { alias: "o", type: "string", describe: "write it to this file instead of stdout" }) as unknown as Argv<{ output?: string }>,
+  handler: async (argv) => {
+    const text = JSON.stringify(policySchema(), null, 2) + "\n";
+    if (argv.output === undefined) {
+      process.stdout.write(text);
+      return;
+    }
+    // Replace, never half-write: an editor may be reading the file.
+    const temp = `${argv.output}.mesh-security-tmp`;
+    try {
+      await writeFile(temp, text);
+      await rename(temp, argv.output);
+      process.stderr.write(`wrote ${argv.output}\n`);
+    } catch (error) {
+      process.stderr.write(`error: cannot write ${argv.output}: ${error instanceof Error ? error.message : String(error)}\n`);
+      process.exitCode = EXIT.io;
+    }
   },
 };

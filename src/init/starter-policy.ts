@@ -1,6 +1,6 @@
-/** The policy `mesh-security init` writes: every line compiles as written; commented lines show options. */
-export const STARTER_POLICY = `# yaml-language-server: $schema=./node_modules/mesh-security/schemas/mesh-security.schema.json
-# mesh-security policy: compile with \`mesh-security compile -o manifests\`.
+/** The body of the starter policy; `$schema=` is completed by starterPolicy(). */
+const STARTER_BODY = `# yaml-language-server: $schema=
+# mesh-security policy: check with \`npx mesh-security validate\`, compile with \`npx mesh-security compile -o manifests\`.
 apiVersion: mesh-security/v1alpha1
 kind: MeshSecurityPolicy
 metadata:
@@ -31,3 +31,14 @@ services:
 caBundles:
   - { kind: ConfigMap, name: service-ca-bundle, namespace: my-app }
 `;
+
+/** Where `$schema` points in the layout the README installs into (the package in ./node_modules). */
+export const INSTALLED_SCHEMA_REF = "./node_modules/mesh-security/schemas/mesh-security.schema.json";
+
+/** The policy `mesh-security init` writes, with its `$schema` reference; every line compiles as written. */
+export function starterPolicy(schemaRef: string = INSTALLED_SCHEMA_REF): string {
+  return STARTER_BODY.replace("$schema=", () => `$schema=${schemaRef}`);
+}
+
+/** The starter in the installed layout; commented lines show options. */
+export const STARTER_POLICY = starterPolicy();

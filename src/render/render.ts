@@ -1,11 +1,12 @@
 import { randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
+import { readdir, readFile, stat } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
 import Handlebars from "handlebars";
 import { parseDocument } from "yaml";
 import type { Finding } from "../diagnostics/diagnostic.js";
 import type { PlannedObject } from "../plan/planned-object.js";
+import { suggest } from "../util/suggest.js";
 
 /** The templates shipped with the package (src/render → ../../templates, dist/render likewise). */
 export const BUILTIN_TEMPLATES = fileURLToPath(new URL("../../templates/", import.meta.url));
@@ -34,6 +35,7 @@ export class Renderer {
   /** Values written by `y` during the current (synchronous) template call. */
   #slots: unknown[] = [];
   readonly #nonce = randomBytes(6).toString("hex");
+  #overridesChecked: Promise<Finding | undefined> | undefined;
   readonly #patterns = {
     exact: new RegExp(`^\u0000ms-${this.#nonce}-(\\d+)\u0000$`),
     // Inside a plain scalar the placeholder keeps its JSON spelling (quotes and \u0000 escapes).
@@ -41,7 +43,11 @@ export class Renderer {
     marker: `ms-${this.#nonce}-`,
   };
 
-  constructor(readonly directory: string = BUILTIN_TEMPLATES) {
+  /**
+   * `overrides` is a `--templates` directory: a template there (`<family>/<kind>.yaml.hbs`) replaces the
+   * built-in one of the same path, every other template stays built in; both pass the same checks.
+   */
+  constructor(readonly overrides?: string) {
     // `y` writes a placeholder string (JSON, so a YAML scalar) and keeps the value aside; the value is
     // put back into the parsed object afterwards. Values therefore never pass through the YAML parser:
     // nothing in them can become a key, a document or a tag.
@@ -125,12 +131,26 @@ export class Renderer {
 
   async #compile(id: string): Promise<Template | Finding> {
     if (!/^[a-z0-9-]+\/[a-z0-9-]+$/.test(id)) return { code: "MS4006", message: `invalid template id ${id}`, path: [] };
-    const file = join(this.directory, `${id}.yaml.hbs`);
-    let source: string;
-    try {
-      source = await readFile(file, "utf8");
-    } catch {
-      return { code: "MS4006", message: `template ${id}.yaml.hbs not found in ${this.directory}`, path: [] };
+    const name = `${id}.yaml.hbs`;
+    let source: string | undefined;
+    if (this.overrides !== undefined) {
+      const usable = await this.#overridesUsable();
+      if (usable) return usable;
+      try {
+        source = await readFile(join(this.overrides, name), "utf8");
+      } catch (error) {
+        // Absent from the override directory: the built-in one is used. Present but unreadable: say so.
+        if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
+          return { code: "MS4006", message: `template ${name} in ${this.overrides} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, path: [] };
+        }
+      }
+    }
+    if (source === undefined) {
+      try {
+        source = await readFile(join(BUILTIN_TEMPLATES, name), "utf8");
+      } catch {
+        return { code: "MS4006", message: `template ${name} not found${this.overrides !== undefined ? ` in ${this.overrides} nor` : ""} among the built-in templates`, path: [] };
+      }
     }
     let ast: hbs.AST.Program;
     try {
@@ -148,6 +168,51 @@ export class Renderer {
     }
     return this.#handlebars.compile(source, { noEscape: true, strict: true }) as Template;
   }
+
+  /** The override directory exists and is a directory (checked once). */
+  #overridesUsable(): Promise<Finding | undefined> {
+    const directory = this.overrides ?? "";
+    this.#overridesChecked ??= stat(directory).then(
+      (s) => (s.isDirectory() ? undefined : { code: "MS4006", message: `--templates ${directory} is not a directory`, path: [] }),
+      (error: NodeJS.ErrnoException) => ({ code: "MS4006", message: `--templates ${directory} cannot be read: ${error.code ?? String(error)}`, path: [] }),
+    );
+    return this.#overridesChecked;
+  }
+
+  /**
+   * Templates in the override directory that replace no built-in template (a typo in a file name would
+   * otherwise be silently ignored), with the closest built-in name.
+   */
+  async strayOverrides(): Promise<Finding[]> {
+    if (this.overrides === undefined || (await this.#overridesUsable())) return [];
+    const builtin = await listTemplates(BUILTIN_TEMPLATES);
+    const findings: Finding[] = [];
+    for (const file of await listTemplates(this.overrides)) {
+      if (builtin.includes(file)) continue;
+      const close = suggest(file, builtin);
+      findings.push({
+        code: "MS4011",
+        message: `--templates ${this.overrides}: ${file} replaces no built-in template and is not used`,
+        path: [],
+        ...(close ? { hint: `did you mean ${close}?` } : { hint: "name it <family>/<kind>.yaml.hbs as under the package's templates/ directory" }),
+      });
+    }
+    return findings;
+  }
+}
+
+/** Every `*.yaml.hbs` one directory deep (`<family>/<kind>.yaml.hbs`), sorted. */
+async function listTemplates(directory: string): Promise<string[]> {
+  const files: string[] = [];
+  const entries = await readdir(directory, { withFileTypes: true }).catch(() => []);
+  for (const entry of entries) {
+    if (entry.isFile() && entry.name.endsWith(".yaml.hbs")) files.push(entry.name);
+    if (!entry.isDirectory()) continue;
+    for (const inner of await readdir(join(directory, entry.name), { withFileTypes: true }).catch(() => [])) {
+      if (inner.name.endsWith(".yaml.hbs") && !inner.isDirectory()) files.push(`${entry.name}/${inner.name}`);
+    }
+  }
+  return files.sort();
 }
 
 /** Every `{{expr}}` that is not `{{y value}}`, and every triple-stash or partial. */
