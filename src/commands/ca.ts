@@ -3,7 +3,7 @@ import type { Argv, CommandModule } from "yargs";
 import { isMap, isNode, isScalar, parseDocument } from "yaml";
 import type { Document } from "yaml";
 import type { CertificateInfo } from "../ca/inspect.js";
-import { readAuthority } from "../ca/state.js";
+import { readAuthority, removeAuthority, writeRecord } from "../ca/state.js";
 import { compilePolicy, defaultStateDir } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/model.js";
@@ -11,24 +11,31 @@ import { EXIT, printDiagnostics } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 interface CaArgs extends PolicyArgs {
-  action: "init" | "show" | "rotate";
+  action: "init" | "show" | "rotate" | "regenerate";
   authority?: string;
   stateDir?: string;
+  yes: boolean;
 }
 
 /** `mesh-security ca init|show|rotate`: the lifecycle of generated CA material. */
 export const caCommand: CommandModule<object, CaArgs> = {
   command: "ca <action> [authority]",
-  describe: "CA material: init (generate what the policy asks for), show, rotate <authority>",
+  describe: "CA material: init (generate what the policy asks for), show, rotate <authority>, regenerate <authority> --yes",
   builder: (yargs: Argv) =>
     yargs
-      .positional("action", { choices: ["init", "show", "rotate"] as const, describe: "what to do" })
-      .positional("authority", { type: "string", describe: "the authority to rotate" })
+      .positional("action", { choices: ["init", "show", "rotate", "regenerate"] as const, describe: "what to do" })
+      .positional("authority", { type: "string", describe: "the authority to rotate or regenerate" })
+      .option("yes", { type: "boolean", default: false, describe: "confirm `regenerate`: the stored CA and its keys are deleted" })
       .option("format", { choices: ["text", "json", "github"] as const, default: "text" as const, describe: "output format" })
       .option("policy", { alias: "p", type: "string", default: "mesh-security.yaml", describe: "the policy file" })
       .option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" })
       .check((argv) => {
         if (argv.action === "rotate" && !argv.authority) throw new Error("ca rotate needs the authority to rotate");
+        if (argv.action === "regenerate" && !argv.authority) throw new Error("ca regenerate needs the authority to regenerate");
+        if (argv.action === "regenerate" && !argv.yes) {
+          throw new Error("ca regenerate deletes the stored CA and its private keys and issues a new one: everything that trusts the old root stops trusting what the new one signs. Use it only for a CA nothing trusts yet, and confirm with --yes; otherwise phase in a new CA with `ca rotate`");
+        }
+        if (argv.yes && argv.action !== "regenerate") throw new Error("--yes only confirms `ca regenerate`");
         return true;
       }) as unknown as Argv<CaArgs>,
   handler: async (argv) => {
@@ -38,12 +45,19 @@ export const caCommand: CommandModule<object, CaArgs> = {
 
 async function runCa(argv: CaArgs): Promise<number> {
   const stateDir = argv.stateDir ?? defaultStateDir(argv.policy);
+  if (argv.action === "regenerate") return regenerate(argv, stateDir);
   // init generates what is missing; show and rotate only read.
   const result = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: argv.action === "show" ? "report" : "generate" });
   printDiagnostics(result.diagnostics, argv.format, result.text);
   if (hasErrors(result.diagnostics) || !result.model) return EXIT.policyErrors;
   const model = result.model;
   if (argv.action === "init") {
+    // Migration: material from before generation records gets one, read from its certificates (which
+    // the compile above found to agree with the policy, or it would have stopped with MS3007).
+    for (const [name, record] of [...(result.unrecorded ?? [])].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      await writeRecord(stateDir, name, record);
+      process.stderr.write(`authority ${name}: wrote its generation record (authorities/${name}/generation.json); commit it with the certificates\n`);
+    }
     for (const authority of model.authorities.filter((a) => a.source.type === "generate")) process.stderr.write(`authority ${authority.name}: ready in ${stateDir}\n`);
     return EXIT.ok;
   }
@@ -83,6 +97,31 @@ async function show(model: Model, stateDir: string, json: boolean): Promise<numb
     }
   }
   process.stdout.write(out);
+  return EXIT.ok;
+}
+
+/**
+ * `ca regenerate NAME --yes`: delete the stored CA and generate a new one from the policy's current
+ * parameters. Destructive by design (the builder demands --yes): for a CA nothing trusts yet, e.g.
+ * after changing `intermediate` before the first rollout.
+ */
+async function regenerate(argv: CaArgs, stateDir: string): Promise<number> {
+  const name = argv.authority ?? "";
+  const before = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: "ignore" });
+  const authority = before.model?.authorities.find((a) => a.name === name);
+  if (!before.model) {
+    printDiagnostics(before.diagnostics, argv.format, before.text);
+    return EXIT.policyErrors;
+  }
+  if (!authority || authority.source.type !== "generate") {
+    process.stderr.write(`error: ${authority ? `authority ${name} is not generated by mesh-security (${authority.source.type})` : `authority ${name} is not declared in ${argv.policy}`}\n`);
+    return EXIT.usage;
+  }
+  await removeAuthority(stateDir, name);
+  const after = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: "generate" });
+  printDiagnostics(after.diagnostics, argv.format, after.text);
+  if (hasErrors(after.diagnostics)) return EXIT.policyErrors;
+  process.stderr.write(`authority ${name}: regenerated in ${stateDir} from the policy's parameters; commit authorities/${name}/ and recompile\n`);
   return EXIT.ok;
 }
 

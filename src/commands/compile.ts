@@ -5,7 +5,7 @@ import { CODES } from "../diagnostics/codes.js";
 import type { Diagnostic, Finding } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { KUSTOMIZATION, PATCH_COMPONENT_DIR } from "../write/output-tree.js";
-import { diffOutputDir, writeOutputDir } from "../write/write-dir.js";
+import { diffOutputDir, lockOutputDir, writeOutputDir } from "../write/write-dir.js";
 import { describeChanges } from "../write/describe-changes.js";
 import { readPreviousObjects } from "../write/previous-output.js";
 import { EXIT, printDiagnostics, withPolicy } from "./common.js";
@@ -46,6 +46,20 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
 };
 
 async function runCompile(argv: CompileArgs): Promise<number> {
+  // One compile at a time per output directory, from before CA generation until the last file is written.
+  if (argv.output && !argv.check) {
+    const taken = await lockOutputDir(argv.output);
+    if ("finding" in taken) return failIo([taken.finding], argv.output, argv);
+    try {
+      return await compileAndWrite(argv);
+    } finally {
+      await taken.lock.release();
+    }
+  }
+  return compileAndWrite(argv);
+}
+
+async function compileAndWrite(argv: CompileArgs): Promise<number> {
   const result = await compilePolicy({
     policyFile: argv.policy,
     missingMaterial: argv.check ? "report" : "generate",
@@ -80,7 +94,14 @@ async function runCompile(argv: CompileArgs): Promise<number> {
     process.stderr.write(describeChanges(out, changes));
     return EXIT.stale;
   }
-  // Secrets first: the Argo CD output refers to them, and a failure here leaves that output untouched.
+  // With secrets: inline the key Secrets are in the output itself: their files get mode 0600.
+  const privateFiles = new Set(result.model?.output.secrets === "inline" ? [...result.tree.paths].filter(([r]) => r.planned.role === "secret").map(([, path]) => path) : []);
+  const findings = await writeOutputDir(out, files, { force: argv.force, privateFiles, locked: true });
+  if (findings.length > 0) return failIo(findings, out, argv);
+  const objects = result.rendered?.length ?? 0;
+  process.stderr.write(`wrote ${objects} object(s) in ${files.size} file(s) to ${out}\n`);
+  // Secrets only after the main output succeeded: a failed compile must not leave keys of a CA that
+  // the (unchanged) output does not reference yet.
   const { secretFiles } = result.tree;
   if (secretFiles.size > 0) {
     // Private keys never go into the Argo CD directory unless output.secrets is inline.
@@ -89,10 +110,6 @@ async function runCompile(argv: CompileArgs): Promise<number> {
     if (secretFindings.length > 0) return failIo(secretFindings, secretsDir, argv);
     process.stderr.write(`wrote ${secretFiles.size} Secret(s) with private keys to ${secretsDir} (apply them out of band; never commit them)\n`);
   }
-  const findings = await writeOutputDir(out, files, { force: argv.force });
-  if (findings.length > 0) return failIo(findings, out, argv);
-  const objects = result.rendered?.length ?? 0;
-  process.stderr.write(`wrote ${objects} object(s) in ${files.size} file(s) to ${out}\n`);
   return EXIT.ok;
 }
 
