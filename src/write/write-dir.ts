@@ -20,6 +20,8 @@ export interface WriteHooks {
   beforeSwap?: () => Promise<void>;
   /** Replaces rename(2) during the swap (to fail one of its steps). */
   rename?: (from: string, to: string) => Promise<void>;
+  /** Replaces the removal of the moved-aside previous tree. */
+  removeTree?: (path: string) => Promise<void>;
 }
 
 /** What is in an output directory now, as far as mesh-security is concerned. */
@@ -83,7 +85,7 @@ export async function lockOutputDir(dirArg: string): Promise<{ lock: HeldLock } 
 async function writeLocked(dirArg: string, dir: string, files: ReadonlyMap<string, string>, options: { force?: boolean; hooks?: WriteHooks; private?: boolean; privateFiles?: ReadonlySet<string> }): Promise<Finding[]> {
   const old = siblingPath(dir, "old");
   try {
-    const leftover = await recoverInterruptedSwap(dir);
+    const leftover = await recoverInterruptedSwap(dir, options.hooks);
     if (leftover) return [leftover];
     const existing = await readExistingOutput(dir);
     if ("finding" in existing) return [existing.finding];
@@ -229,7 +231,7 @@ async function swapIn(dirArg: string, dir: string, staging: string, old: string,
     throw error;
   }
   try {
-    await rm(old, { recursive: true, force: true });
+    await (hooks?.removeTree ?? removeTree)(old);
   } catch (error) {
     // The new tree is complete and in place; only the old one is left beside it.
     return [leftoverFinding(dirArg, old, error)];
@@ -254,19 +256,21 @@ async function intendedMode(dir: string): Promise<number> {
   return 0o777 & ~umask;
 }
 
+const removeTree = (path: string): Promise<void> => rm(path, { recursive: true, force: true });
+
 function leftoverFinding(dirArg: string, old: string, error: unknown): Finding {
   return { code: "MS4008", message: `${dirArg} was written, but the previous tree at ${old} cannot be removed: ${describe(error)}`, path: [], hint: `remove ${old} by hand` };
 }
 
 /** Repair what a run killed mid-swap left: the moved-aside output comes back, staging dirs go. */
-export async function recoverInterruptedSwap(dirArg: string): Promise<Finding | undefined> {
+export async function recoverInterruptedSwap(dirArg: string, hooks?: WriteHooks): Promise<Finding | undefined> {
   const dir = resolve(dirArg);
   const old = siblingPath(dir, "old");
   const exists = async (p: string): Promise<boolean> => lstat(p).then(() => true, () => false);
   if (!(await exists(dir)) && (await exists(old))) await rename(old, dir);
   else if (await exists(old)) {
     try {
-      await rm(old, { recursive: true, force: true });
+      await (hooks?.removeTree ?? removeTree)(old);
     } catch (error) {
       return leftoverFinding(dirArg, old, error);
     }
