@@ -79,6 +79,23 @@ test("drift: each changed field is an MS3007 at that field, pointing at ca rotat
   }
 });
 
+test("ca rotate after an edit phases the edited parameters in: the new authority gets them, the old block gets back what its CA was made with", async () => {
+  const { dir, policy, state } = setup();
+  await compilePolicy({ policyFile: policy, missingMaterial: "generate" });
+  writeFileSync(policy, policyWith('{ keyAlgorithm: ECDSA-P384, subject: "CN=test root CA,O=Example", validityDays: 790, intermediate: true }'));
+  const rotate = cli(["ca", "rotate", "internal", "-p", policy]);
+  assert.is(rotate.status, 0, rotate.stderr);
+  const { parse } = await import("yaml");
+  const doc = parse(readFileSync(policy, "utf8")) as { authorities: Record<string, { generate: { keyAlgorithm: string } }>; rotation: { next: string } };
+  const next = doc.rotation.next;
+  assert.is(doc.authorities["internal"]?.generate.keyAlgorithm, "ECDSA-P256");
+  assert.is(doc.authorities[next]?.generate.keyAlgorithm, "ECDSA-P384");
+  assert.match(readFileSync(join(state, "authorities", next, GENERATION_RECORD), "utf8"), /"keyAlgorithm": "ECDSA-P384"/);
+  const after = await compilePolicy({ policyFile: policy, missingMaterial: "report" });
+  assert.equal(after.diagnostics.filter((d) => d.severity === "error"), []);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test("equivalent spellings of a subject are no drift", async () => {
   const { dir, policy } = setup();
   await compilePolicy({ policyFile: policy, missingMaterial: "generate" });

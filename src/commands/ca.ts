@@ -3,7 +3,10 @@ import type { Argv, CommandModule } from "yargs";
 import { isMap, isNode, isScalar, parseDocument } from "yaml";
 import type { Document } from "yaml";
 import type { CertificateInfo } from "../ca/inspect.js";
+import { changedFields, deriveRecord } from "../ca/generation-record.js";
+import type { ChangedField } from "../ca/generation-record.js";
 import { readAuthority, removeAuthority, writeRecord } from "../ca/state.js";
+import { specOf } from "../material/load-material.js";
 import { compilePolicy, defaultStateDir } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/model.js";
@@ -48,8 +51,11 @@ async function runCa(argv: CaArgs): Promise<number> {
   if (argv.action === "regenerate") return regenerate(argv, stateDir);
   // init generates what is missing; show and rotate only read.
   const result = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: argv.action === "show" ? "report" : "generate" });
-  printDiagnostics(result.diagnostics, argv.format, result.text);
-  if (hasErrors(result.diagnostics) || !result.model) return EXIT.policyErrors;
+  // Drift of the authority being rotated is what a rotation resolves (MS3007 points here).
+  const rotated = argv.action === "rotate" ? argv.authority : undefined;
+  const diagnostics = result.diagnostics.filter((d) => !(d.code === "MS3007" && rotated !== undefined && d.path[1] === rotated));
+  printDiagnostics(diagnostics, argv.format, result.text);
+  if (hasErrors(diagnostics) || !result.model) return EXIT.policyErrors;
   const model = result.model;
   if (argv.action === "init") {
     // Migration: material from before generation records gets one, read from its certificates (which
@@ -156,6 +162,8 @@ async function rotate(model: Model, policyFile: string, stateDir: string, name: 
     const next = nextName(model, name, new Date());
     const original = doc.getIn(["authorities", name], true);
     doc.setIn(["authorities", next], isNode(original) ? original.clone() : original);
+    // Edited parameters go to the new authority; the old block goes back to what its CA was made with.
+    for (const change of await storedChanges(stateDir, authority)) doc.setIn(["authorities", name, "generate", change.field], change.stored);
     // Two roots with one subject confuse people and some chain builders: name the new one apart.
     const subject = authority.source.subject;
     const suffix = next.slice(name.length + 1);
@@ -181,6 +189,18 @@ async function rotate(model: Model, policyFile: string, stateDir: string, name: 
   printDiagnostics(after.diagnostics, "text", after.text);
   process.stderr.write(`${message}\nrecompile and commit the output: mesh-security compile -o <dir>\n`);
   return hasErrors(after.diagnostics) ? EXIT.policyErrors : EXIT.ok;
+}
+
+/** The fields in which the policy differs from the authority's stored CA (none when nothing is stored). */
+async function storedChanges(stateDir: string, authority: Model["authorities"][number]): Promise<ChangedField[]> {
+  if (authority.source.type !== "generate") return [];
+  const stored = await readAuthority(stateDir, authority.name, { withKeys: false });
+  if (stored.status !== "ok") return [];
+  const { describeCertificate } = await import("../ca/inspect.js");
+  const m = stored.material;
+  const record = m.record ?? deriveRecord(describeCertificate(m.rootCertPem, new Date()), m.intermediate ? describeCertificate(m.caCertPem, new Date()) : undefined);
+  const defaulted = !authority.source.intermediateValidityDaysSet;
+  return changedFields(record, specOf(authority)).filter((c) => !(c.field === "intermediateValidityDays" && defaulted));
 }
 
 function nextName(model: Model, name: string, now: Date): string {
