@@ -179,6 +179,12 @@ test("compile -o in sealed mode: no plaintext key anywhere in the output directo
   const check = run("--check");
   assert.is(check.status, 0, check.stderr);
   assert.ok((await readPreviousObjects(out)).has("SealedSecret/istio-system/cacerts"));
+  // A new controller certificate in a clone: the SealedSecrets cannot be re-sealed, and it says so.
+  newControllerCertificate(dir);
+  const outdated = run();
+  assert.is(outdated.status, 0, outdated.stderr);
+  assert.match(outdated.stderr, /MS2303 the SealedSecret\(s\) cert-manager\/internal-ca, istio-system\/cacerts were sealed for another controller certificate or scope/);
+  assert.equal(readTree(out), tree);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,4 +1,4 @@
-import { constants, createCipheriv, createHmac, hkdfSync, publicEncrypt, randomBytes, X509Certificate } from "node:crypto";
+import { constants, createCipheriv, createHash, createHmac, hkdfSync, publicEncrypt, randomBytes, X509Certificate } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import type { SealedSecretsSettings } from "../model/policy-input.js";
 
@@ -28,6 +28,18 @@ export const SCOPE_ANNOTATIONS: Readonly<Record<SealedSecretsSettings["scope"], 
 
 /** Where mesh-security records what a SealedSecret was sealed from (see `sealingDigest`). */
 export const DIGEST_ANNOTATION = "mesh-security/sealed-from";
+
+/**
+ * Public: which controller certificate and scope a SealedSecret was sealed for, so that a checkout
+ * without the CA keys (which cannot recompute the digest) still notices a SealedSecret sealed for
+ * another certificate or scope.
+ */
+export const SEALED_FOR_ANNOTATION = "mesh-security/sealed-for";
+
+/** The `sealed-for` value: the scope and the SHA-256 of the certificate's DER. */
+export function sealedFor(certificate: SealingCertificate, scope: SealedSecretsSettings["scope"]): string {
+  return `${scope} sha256:${createHash("sha256").update(certificate.der).digest("hex")}`;
+}
 
 /** The controller's certificate, parsed. */
 export interface SealingCertificate {
@@ -140,7 +152,7 @@ export function sealSecret(
     object: {
       apiVersion: "bitnami.com/v1alpha1",
       kind: "SealedSecret",
-      metadata: { name: secret.name, namespace: secret.namespace, annotations: { ...annotations, [DIGEST_ANNOTATION]: digest } },
+      metadata: { name: secret.name, namespace: secret.namespace, annotations: { ...annotations, [DIGEST_ANNOTATION]: digest, [SEALED_FOR_ANNOTATION]: sealedFor(certificate, scope) } },
       spec: {
         encryptedData,
         template: {

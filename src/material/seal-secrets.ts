@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { parseSealingCertificate, sealSecret } from "../ca/seal.js";
+import { parseSealingCertificate, SEALED_FOR_ANNOTATION, sealedFor, sealSecret } from "../ca/seal.js";
 import type { Finding } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/model.js";
 import type { PlannedObject } from "../plan/planned-object.js";
@@ -73,11 +73,23 @@ export async function sealRendered(rendered: readonly RenderedObject[], keyless:
     out.push({ planned: sealedPlan(p), object });
   }
   const kept: PlannedObject[] = [];
+  const outdated: PlannedObject[] = [];
+  const current = sealedFor(certificate, settings.scope);
   for (const p of keyless) {
     const previous = options.previous.get(`SealedSecret/${p.namespace ?? ""}/${p.name}`);
     if (!previous) continue;
     kept.push(p);
+    const annotations = (previous["metadata"] as { annotations?: Record<string, unknown> } | undefined)?.annotations ?? {};
+    if (annotations[SEALED_FOR_ANNOTATION] !== current) outdated.push(p);
     out.push({ planned: sealedPlan(p), object: previous });
+  }
+  if (outdated.length > 0) {
+    findings.push({
+      code: "MS2303",
+      message: `the SealedSecret(s) ${names(outdated)} were sealed for another controller certificate or scope than output.sealedSecrets names (now ${current}); without the CA keys they cannot be re-sealed and are kept as they are`,
+      path: ["output", "sealedSecrets"],
+      hint: "compile once where the CA keys are (private/<authority>/) to re-seal them, and commit the output",
+    });
   }
   findings.push(...keylessFindings(keyless, (group) => (group.every((p) => kept.includes(p)) ? "keep their previous SealedSecret unchanged" : group.some((p) => kept.includes(p)) ? "keep their previous SealedSecret where there is one, the others are not written" : "are not written (no previous SealedSecret to keep)")));
   return { rendered: out, findings };
