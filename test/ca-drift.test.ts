@@ -120,6 +120,9 @@ test("ca regenerate needs --yes; with it, a new CA with the policy's parameters 
   assert.match(readFileSync(join(state, "authorities", "internal", GENERATION_RECORD), "utf8"), /"keyAlgorithm": "ECDSA-P384"/);
   const after = await compilePolicy({ policyFile: policy, missingMaterial: "report" });
   assert.equal(after.diagnostics.map((d) => d.code), []);
+  const show = cli(["ca", "show", "-p", policy]);
+  assert.match(show.stdout, /generated from: keyAlgorithm="ECDSA-P384" subject="CN=test root CA,O=Example" validityDays=790 intermediate=true/);
+  assert.is(show.stderr, "");
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -50,7 +50,8 @@ async function runCa(argv: CaArgs): Promise<number> {
   const stateDir = argv.stateDir ?? defaultStateDir(argv.policy);
   if (argv.action === "regenerate") return regenerate(argv, stateDir);
   // init generates what is missing; show and rotate only read.
-  const result = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: argv.action === "show" ? "report" : "generate" });
+  // show reads the certificates itself and never the keys ("ignore": no MS3006, no MS2303 for a clone).
+  const result = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: argv.action === "show" ? "ignore" : "generate" });
   // Drift of the authority being rotated is what a rotation resolves (MS3007 points here).
   const rotated = argv.action === "rotate" ? argv.authority : undefined;
   const diagnostics = result.diagnostics.filter((d) => !(d.code === "MS3007" && rotated !== undefined && d.path[1] === rotated));
@@ -87,7 +88,7 @@ async function show(model: Model, stateDir: string, json: boolean): Promise<numb
     }
     const certificates = [describeCertificate(stored.material.rootCertPem, now)];
     if (stored.material.caCertPem !== stored.material.rootCertPem) certificates.push(describeCertificate(stored.material.caCertPem, now));
-    report.push({ authority: authority.name, kind: "generate", certificates });
+    report.push({ authority: authority.name, kind: "generate", certificates, ...(stored.material.record ? { generation: stored.material.record } : { generation: "no generation.json (run `ca init` to write it)" }) });
   }
   if (json) {
     process.stdout.write(JSON.stringify(report, null, 2) + "\n");
@@ -98,6 +99,9 @@ async function show(model: Model, stateDir: string, json: boolean): Promise<numb
     out += `authority ${String(entry["authority"])} (${String(entry["kind"])})\n`;
     if (entry["note"]) out += `  ${String(entry["note"])}\n`;
     if (entry["status"]) out += `  material: ${String(entry["status"])}\n`;
+    const generation = entry["generation"];
+    if (typeof generation === "string") out += `  generated from: ${generation}\n`;
+    else if (generation) out += `  generated from: ${Object.entries(generation as Record<string, unknown>).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")}\n`;
     for (const c of (entry["certificates"] as CertificateInfo[] | undefined) ?? []) {
       out += `  ${c.isCA ? "CA" : "certificate"} ${c.subject}\n    issuer      ${c.issuer}\n    serial      ${c.serial}\n    sha256      ${c.sha256Fingerprint}\n    not before  ${c.notBefore}\n    not after   ${c.notAfter} (${c.daysLeft} days left)\n    key         ${c.keyAlgorithm}\n`;
     }
