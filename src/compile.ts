@@ -6,7 +6,10 @@ import { sortDiagnostics } from "./diagnostics/format.js";
 import { loadPolicy } from "./load/load-policy.js";
 import type { SourceMap } from "./load/source-map.js";
 import type { Model } from "./model/model.js";
+import type { GenerationRecord } from "./ca/generation-record.js";
+import { lifecycleFindings } from "./ca/lifecycle-rules.js";
 import { loadMaterial } from "./material/load-material.js";
+import { sealRendered } from "./material/seal-secrets.js";
 import type { MissingMaterial } from "./material/load-material.js";
 import type { RotationRecord } from "./ca/rotation-record.js";
 import type { RenderedObject, Renderer } from "./render/render.js";
@@ -49,6 +52,8 @@ export interface CompileResult {
   notes: ExplainNote[];
   /** The rotation record (`<state>/rotation.json`) to leave once the output is written: null removes it, absent leaves it. */
   rotationRecord?: RotationRecord | null;
+  /** Authorities stored without a generation record, with the record read from their certificates (for `ca init`). */
+  unrecorded?: Map<string, GenerationRecord>;
 }
 
 /** load → validate → normalize → plan → render → lay out. Writes nothing; the caller decides where to. */
@@ -60,7 +65,7 @@ export async function compilePolicy(options: CompileOptions): Promise<CompileRes
 async function runPipeline(options: CompileOptions): Promise<CompileResult> {
   const file = options.policyFile;
   const loaded = await loadPolicy(file);
-  const base = { notes: [] as ExplainNote[], ...(loaded.text !== undefined ? { text: loaded.text } : {}) };
+  const base: Omit<CompileResult, "diagnostics"> = { notes: [] as ExplainNote[], ...(loaded.text !== undefined ? { text: loaded.text } : {}) };
   if (!loaded.value) return { ...base, diagnostics: loaded.diagnostics };
   const { source, data } = loaded.value;
   const place = (findings: readonly Finding[]): Diagnostic[] => findings.map((f) => placeFinding(f, file, source));
@@ -70,13 +75,17 @@ async function runPipeline(options: CompileOptions): Promise<CompileResult> {
   const model = validated.value;
   if (!model) return { ...base, diagnostics };
 
+  diagnostics.push(...place(lifecycleFindings(model)));
   let authorities = options.authorities;
   let rotation: Pick<CompileResult, "rotationRecord"> = {};
+  let unrecorded: Map<string, GenerationRecord> | undefined;
   if (!authorities) {
+    const secrets = model.output.secrets;
     const material = await loadMaterial(model, {
       stateDir: options.stateDir ?? defaultStateDir(file),
-      // Keys are read only when a Secret will really be written: inline always, separate when compiling.
-      withKeys: model.output.secrets === "inline" || (model.output.secrets === "separate" && options.missingMaterial === "generate"),
+      // Keys are read only when Secrets are written: inline needs them; separate and sealed use them when
+      // present and otherwise leave the Secrets alone (a clone has public material only); validate never reads them.
+      withKeys: secrets === "inline" ? true : secrets === "none" || options.missingMaterial === "ignore" ? false : "if-present",
       missing: options.missingMaterial ?? "report",
       now: options.now ?? new Date(),
       allowUnsafeRotation: options.allowUnsafeRotation === true,
@@ -85,24 +94,33 @@ async function runPipeline(options: CompileOptions): Promise<CompileResult> {
     if (material.rotationRecord !== undefined) rotation = { rotationRecord: material.rotationRecord };
     diagnostics.push(...place(material.findings));
     authorities = material.authorities;
+    unrecorded = material.unrecorded;
   }
   const context = { model, authorities, previous: options.previous ?? new Map() };
   const planned = TARGETS.map((target) => target.plan(context));
   diagnostics.push(...place(validated.settle(planned.flatMap((p) => p.findings))));
   const notes = planned.flatMap((p) => p.notes);
+  if (unrecorded) base.unrecorded = unrecorded;
   if (hasErrors(diagnostics)) return { ...base, diagnostics, model, notes };
 
   // Handlebars loads only once there is something to render.
   const renderer = options.renderer ?? new (await import("./render/render.js")).Renderer(options.templatesDir);
   const rendered: RenderedObject[] = [];
   const renderFindings: Finding[] = [];
-  for (const object of planned.flatMap((p) => p.objects)) {
+  // Key Secrets whose keys this checkout lacks are not rendered; sealing keeps their previous form.
+  const all = planned.flatMap((p) => p.objects);
+  const keyless = all.filter((o) => o.role === "secret" && o.values["keysAbsent"] === true);
+  for (const object of all.filter((o) => !keyless.includes(o))) {
     const result = await renderer.render(object);
     if (result.value) rendered.push(result.value);
     if (result.finding) renderFindings.push(result.finding);
   }
   diagnostics.push(...place(dedupe(renderFindings)), ...place(await renderer.strayOverrides()));
   if (hasErrors(diagnostics)) return { ...base, diagnostics, model, notes };
+  const sealed = await sealRendered(rendered, keyless, { model, policyFile: file, previous: context.previous, now: options.now ?? new Date() });
+  diagnostics.push(...place(sealed.findings));
+  if (hasErrors(diagnostics)) return { ...base, diagnostics, model, notes };
+  rendered.splice(0, rendered.length, ...sealed.rendered);
 
   const ignoreDifferences: IgnoreDifference[] = planned.flatMap((p) => p.ignoreDifferences);
   const tree = buildOutputTree(rendered, ignoreDifferences, {

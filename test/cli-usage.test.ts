@@ -73,7 +73,7 @@ test("ca init, ca show and ca rotate take the policy as an argument; -p stays an
     assert.ok(existsSync(join(dir, ".mesh-security", "authorities", "internal")), "material next to the policy given as an argument");
     const show = run(["ca", "show", policy]);
     assert.is(show.code, 0, show.stderr);
-    assert.match(show.stdout, /^authority internal \(generate\)\n  CA CN=t root CA/);
+    assert.match(show.stdout, /^authority internal \(generate\)\n  generated from: [^\n]*\n  CA CN=t root CA/);
     assert.equal(run(["ca", "show", "-p", policy]).stdout, show.stdout);
     assert.equal(run(["ca", "show", "--policy", policy]).stdout, show.stdout);
     // In the policy's directory, [policy] defaults to ./mesh-security.yaml.

@@ -38,10 +38,15 @@ async function expectFixed(text: string, target: Diagnostic, edit: Edit): Promis
   assert.equal(added.map((d) => `${d.code} ${d.message}`), [], `${target.code}: the hint "${target.hint}" leads to a new error`);
 }
 
-/** "did you mean `X`?" proposes X in place of the value, or of the key for an unknown key. */
+/**
+ * "did you mean `X`?" proposes X in place of the value, or of the key for an unknown key; "did you mean
+ * `a.b.c: V`?" proposes setting that field elsewhere in the policy (MS2305 points at the authority).
+ */
 function didYouMean(d: Diagnostic): Edit | undefined {
   const meant = /did you mean `?([^`?]+)`?\?/.exec(d.hint ?? "")?.[1];
   if (meant === undefined || d.path.length === 0) return undefined;
+  const field = /^([a-zA-Z]+(?:\.[a-zA-Z]+)+): (.+)$/.exec(meant);
+  if (field?.[1] && field[2]) return { set: field[1].split("."), value: field[2] };
   return d.code === "MS1002" ? { rename: d.path, to: meant } : { set: d.path, value: meant };
 }
 

@@ -80,7 +80,7 @@ test("npm pack → npm install ./mesh-security-x.y.z.tgz in an empty repository 
     assert.match(check.stderr, /manifests is up to date/);
 
     // The Argo CD plugin of docs/gitops.md, init then generate, as the CMP sidecar runs them.
-    const pluginText = codeBlocks(["docs/gitops.md"]).map((b) => parse(b.text) as { data?: Record<string, string> } | null).find((o) => o?.data?.["plugin.yaml"])?.data?.["plugin.yaml"] ?? "";
+    const pluginText = codeBlocks(["docs/gitops.md"]).filter((b) => b.lang === "yaml").map((b) => parse(b.text) as { data?: Record<string, string> } | null).find((o) => o?.data?.["plugin.yaml"])?.data?.["plugin.yaml"] ?? "";
     const plugin = parse(pluginText) as { spec: { init: { command: string[]; args: string[] }; generate: { command: string[]; args: string[] } } };
     const sidecar = (step: { command: string[]; args: string[] }, env: Record<string, string>) => {
       const [command = "", ...rest] = [...step.command, ...step.args];

@@ -7,7 +7,7 @@ import type { DiagnosticCode } from "../diagnostics/codes.js";
 // with their final mode and fsynced, and every problem found while reading is a `Broken` with its code.
 
 /** The codes a stored authority can be broken with (see src/diagnostics/codes.ts). */
-export type StateProblemCode = Extract<DiagnosticCode, "MS3001" | "MS3002" | "MS3003" | "MS3004">;
+export type StateProblemCode = Extract<DiagnosticCode, "MS3001" | "MS3002" | "MS3003" | "MS3004" | "MS3008" | "MS3009" | "MS3010" | "MS3011">;
 
 // A CA certificate or key is a few KiB; anything far larger is not ours.
 const MAX_FILE_BYTES = 1 << 20;
@@ -41,6 +41,8 @@ export async function readStateFile(path: string, kind: "public" | "key"): Promi
     if (kind === "key" && (stat.mode & 0o077) !== 0) {
       throw new Broken("MS3004", `${path} has mode ${(stat.mode & 0o777).toString(8).padStart(4, "0")}; a CA private key must be 0600`, path);
     }
+    // Another name for the same inode (in a Git work tree, a shared directory) holds the key too.
+    if (kind === "key" && stat.nlink > 1) throw new Broken("MS3010", `${path} has ${stat.nlink} hard links; a CA private key must have exactly one`, path);
     if (stat.size > MAX_FILE_BYTES) throw new Broken("MS3003", `${path} is ${stat.size} bytes, too large for CA material`, path);
     return await handle.readFile("utf8");
   } finally {

@@ -3,6 +3,8 @@ import { constants } from "node:fs";
 import { lstat, mkdir, open, readdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { GeneratedAuthority } from "./generate.js";
+import { formatRecord, GENERATION_RECORD, parseRecord } from "./generation-record.js";
+import type { GenerationRecord } from "./generation-record.js";
 import { keyMatchesCertificate, splitCertificates } from "./pem.js";
 import { Broken, ensureDirectory, isDirectory, readStateFile, stageDirectory, syncDirectory, writeNewFile } from "./state-files.js";
 import type { StateProblemCode } from "./state-files.js";
@@ -26,7 +28,18 @@ export interface AuthorityMaterial {
   caKeyPem?: string;
   /** The root's key; only with an intermediate (otherwise it is `caKeyPem`). */
   rootKeyPem?: string;
+  /** What it was generated from (`generation.json`); absent for material older than the record. */
+  record?: GenerationRecord;
+  /** Read with `withKeys: "if-present"` from a checkout without `private/<name>/` (a clone). */
+  keysAbsent?: boolean;
 }
+
+/**
+ * Whether to read the private keys: `true` requires them, `false` never opens `private/`, and
+ * `"if-present"` reads them unless the authority's whole private directory is absent (a clone, where
+ * `private/` is never committed); a directory with a key missing is still broken.
+ */
+export type KeyReading = boolean | "if-present";
 
 /** What the state directory holds for one authority. */
 export type StoredAuthorityResult =
@@ -57,9 +70,10 @@ export function assertAuthorityName(name: string): void {
  * opened; with `withKeys: true` a certificate without its key, a key that does not match, or a key
  * file others can read makes the authority `broken`, never `missing`: the caller must not re-issue.
  */
-export async function readAuthority(stateDir: string, name: string, options: { withKeys: boolean }): Promise<StoredAuthorityResult> {
+export async function readAuthority(stateDir: string, name: string, options: { withKeys: KeyReading }): Promise<StoredAuthorityResult> {
   const paths = authorityPaths(stateDir, name);
   try {
+    await checkStateRoots(stateDir, options.withKeys !== false);
     if (!(await isDirectory(paths.publicRoot)) || !(await isDirectory(paths.publicDir))) {
       if ((await isDirectory(paths.privateRoot)) && (await isDirectory(paths.privateDir))) {
         throw new Broken("MS3003", `${paths.privateDir} holds keys but ${paths.publicDir} has no certificates (an interrupted write?); restore the certificates, or remove ${paths.privateDir} to generate authority ${name} anew`, paths.publicDir);
@@ -67,7 +81,8 @@ export async function readAuthority(stateDir: string, name: string, options: { w
       return { status: "missing" };
     }
     const material = await readPublic(paths.publicDir, name);
-    if (options.withKeys) await readKeys(paths.privateRoot, paths.privateDir, material);
+    if (options.withKeys === "if-present" && !((await isDirectory(paths.privateRoot)) && (await isDirectory(paths.privateDir)))) material.keysAbsent = true;
+    else if (options.withKeys) await readKeys(paths.privateRoot, paths.privateDir, material);
     return { status: "ok", material };
   } catch (error) {
     if (error instanceof Broken) return { status: "broken", code: error.code, problem: error.message, file: error.file };
@@ -98,13 +113,42 @@ async function readPublic(dir: string, name: string): Promise<AuthorityMaterial>
   if (chain.length !== want.length || chain.some((c, i) => !c.raw.equals(want[i]?.raw ?? Buffer.alloc(0)))) {
     throw new Broken("MS3003", `${chainPath} must hold ${intermediate ? `${STATE_FILES.caCert} then ${STATE_FILES.rootCert}` : `${STATE_FILES.rootCert} alone`}`, chainPath);
   }
-  return { name, intermediate, rootCertPem, caCertPem, certChainPem };
+  const material: AuthorityMaterial = { name, intermediate, rootCertPem, caCertPem, certChainPem };
+  const recordPath = join(dir, GENERATION_RECORD);
+  const recordText = await readStateFile(recordPath, "public");
+  if (recordText !== undefined) {
+    const record = parseRecord(recordText);
+    if (typeof record === "string") throw new Broken("MS3008", `${recordPath} ${record}`, recordPath);
+    material.record = record;
+  }
+  return material;
+}
+
+/**
+ * The state directory, `authorities/` and `private/` must be real directories: a symbolic link would
+ * send keys wherever it points. `private/` must be closed to group and others.
+ */
+async function checkStateRoots(stateDir: string, keys: boolean): Promise<void> {
+  for (const dir of [stateDir, join(stateDir, "authorities"), join(stateDir, "private")]) {
+    const stat = await lstat(dir).catch(() => undefined);
+    if (stat?.isSymbolicLink()) throw new Broken("MS3009", `${dir} is a symbolic link; the CA state directory and its private/ and authorities/ directories must be real directories`, dir);
+  }
+  if (keys) await checkPrivateDirectory(join(stateDir, "private"));
+}
+
+/** A directory holding keys: group and others may not even list it (keys are 0600, the directory 0700). */
+async function checkPrivateDirectory(dir: string): Promise<void> {
+  const stat = await lstat(dir).catch(() => undefined);
+  if (stat?.isDirectory() && (stat.mode & 0o077) !== 0) {
+    throw new Broken("MS3011", `${dir} has mode ${(stat.mode & 0o777).toString(8).padStart(4, "0")}; a directory holding CA private keys must be 0700`, dir);
+  }
 }
 
 async function readKeys(privateRoot: string, dir: string, material: AuthorityMaterial): Promise<void> {
   const wanted: Array<[file: string, certPem: string, set: (pem: string) => void]> = [[STATE_FILES.caKey, material.caCertPem, (pem) => (material.caKeyPem = pem)]];
   if (material.intermediate) wanted.push([STATE_FILES.rootKey, material.rootCertPem, (pem) => (material.rootKeyPem = pem)]);
   const dirPresent = (await isDirectory(privateRoot)) && (await isDirectory(dir));
+  if (dirPresent) await checkPrivateDirectory(dir);
   for (const [file, certPem, set] of wanted) {
     const path = join(dir, file);
     const pem = dirPresent ? await readStateFile(path, "key") : undefined;
@@ -168,9 +212,10 @@ export function materialOf(name: string, generated: GeneratedAuthority): Authori
  * renamed into place, keys first, so a crash leaves either nothing, or keys without certificates
  * (reported as broken), never certificates without keys. Throws if any material exists already.
  */
-export async function writeAuthority(stateDir: string, name: string, generated: GeneratedAuthority): Promise<AuthorityMaterial> {
+export async function writeAuthority(stateDir: string, name: string, generated: GeneratedAuthority, record?: GenerationRecord): Promise<AuthorityMaterial> {
   const paths = authorityPaths(stateDir, name);
   const material = materialOf(name, generated);
+  if (record) material.record = record;
   await ensureStateDir(stateDir);
   for (const dir of [paths.publicDir, paths.privateDir]) {
     if ((await lstat(dir).catch(() => undefined)) !== undefined) throw new Error(`authority ${name} already has material in ${dir}; refusing to overwrite it`);
@@ -182,6 +227,7 @@ export async function writeAuthority(stateDir: string, name: string, generated: 
     [STATE_FILES.caCert, material.caCertPem],
     [STATE_FILES.certChain, material.certChainPem],
   ];
+  if (record) certs.push([GENERATION_RECORD, formatRecord(record)]);
   const privateStage = await stageDirectory(paths.privateRoot, name, keys, 0o600, 0o700);
   let publicStage: string | undefined;
   try {
@@ -211,6 +257,10 @@ export async function writeAuthority(stateDir: string, name: string, generated: 
  */
 export async function ensureStateDir(stateDir: string): Promise<void> {
   await mkdir(stateDir, { recursive: true });
+  // mkdir -p accepts a symbolic link to a directory; keys must not follow one.
+  await checkStateRoots(stateDir, false).catch((error: unknown) => {
+    throw error instanceof Broken ? new Error(error.message) : error;
+  });
   await ensureDirectory(join(stateDir, "authorities"), 0o755);
   await ensureDirectory(join(stateDir, "private"), 0o700);
   const gitignore = join(stateDir, ".gitignore");
@@ -226,4 +276,31 @@ export async function ensureStateDir(stateDir: string): Promise<void> {
       await handle.close();
     }
   }
+}
+
+/**
+ * Add the generation record to material stored before records existed (the migration `ca init` does).
+ * Written to a temporary file and renamed, so a reader sees no record or a whole one; never replaces one.
+ */
+export async function writeRecord(stateDir: string, name: string, record: GenerationRecord): Promise<void> {
+  const paths = authorityPaths(stateDir, name);
+  await checkStateRoots(stateDir, false);
+  const target = join(paths.publicDir, GENERATION_RECORD);
+  if ((await lstat(target).catch(() => undefined)) !== undefined) throw new Error(`${target} exists already; refusing to overwrite it`);
+  const temp = join(paths.publicDir, `.${GENERATION_RECORD}.tmp-${process.pid}`);
+  await rm(temp, { force: true });
+  await writeNewFile(temp, formatRecord(record), 0o644);
+  await rename(temp, target);
+  await syncDirectory(paths.publicDir);
+}
+
+/**
+ * Remove an authority's material, public and private (`ca regenerate --yes`). The private side goes
+ * first, so an interruption leaves certificates without keys, which is reported and never reused.
+ */
+export async function removeAuthority(stateDir: string, name: string): Promise<void> {
+  const paths = authorityPaths(stateDir, name);
+  await checkStateRoots(stateDir, false);
+  await rm(paths.privateDir, { recursive: true, force: true });
+  await rm(paths.publicDir, { recursive: true, force: true });
 }

@@ -5,7 +5,10 @@ import type { Document, Scalar } from "yaml";
 import { parseDistinguishedName } from "../ca/dn.js";
 import { readRotationRecord, ROTATION_RECORD_FILE } from "../ca/rotation-record.js";
 import type { RecordRead } from "../ca/rotation-record.js";
-import { listAuthorities } from "../ca/state.js";
+import { changedFields, deriveRecord } from "../ca/generation-record.js";
+import type { ChangedField } from "../ca/generation-record.js";
+import { listAuthorities, readAuthority } from "../ca/state.js";
+import { specOf } from "../material/load-material.js";
 import { compilePolicy, placeFinding } from "../compile.js";
 import { CODES } from "../diagnostics/codes.js";
 import type { Diagnostic, Finding } from "../diagnostics/diagnostic.js";
@@ -14,7 +17,7 @@ import type { DiagnosticFormat } from "../diagnostics/format.js";
 import { loadPolicy } from "../load/load-policy.js";
 import { applyEdits, deletePair, insertCopyAfter, findPair, replaceScalar } from "../load/text-edits.js";
 import type { TextEdit } from "../load/text-edits.js";
-import type { Model } from "../model/model.js";
+import type { Authority, Model } from "../model/model.js";
 import { suggest } from "../util/suggest.js";
 import { EXIT, printDiagnostics } from "./common.js";
 
@@ -57,7 +60,10 @@ export async function rotateAuthority(request: RotateRequest): Promise<number> {
 
 async function rotateSteps(request: RotateRequest, report: (diagnostics: Diagnostic[], text: string | undefined) => void): Promise<number> {
   const { policyFile, stateDir } = request;
-  const before = await compilePolicy({ policyFile, stateDir, missingMaterial: "generate", allowUnsafeRotation: request.allowUnsafeRotation });
+  const compiled = await compilePolicy({ policyFile, stateDir, missingMaterial: "generate", allowUnsafeRotation: request.allowUnsafeRotation });
+  // Drift of the authority being rotated is what starting a rotation resolves (MS3007's hint points here):
+  // the edited parameters go to the new authority, the old block gets back what its CA was made with.
+  const before = { ...compiled, diagnostics: compiled.diagnostics.filter((d) => !(d.code === "MS3007" && d.path[1] === request.name)) };
   report(before.diagnostics, before.text);
   if (hasErrors(before.diagnostics) || !before.model || before.text === undefined) return EXIT.policyErrors;
   const loaded = await loadPolicy(policyFile);
@@ -66,7 +72,9 @@ async function rotateSteps(request: RotateRequest, report: (diagnostics: Diagnos
   const text = before.text;
   const doc = parseDocument(text);
   const stored = await listAuthorities(stateDir).catch(() => [] as string[]);
-  const plan = planRotation(before.model, doc, text, await readRotationRecord(stateDir), stored, request);
+  const rotated = before.model.authorities.find((a) => a.name === request.name);
+  const drift = rotated && !before.model.rotation ? await storedChanges(stateDir, rotated) : [];
+  const plan = planRotation(before.model, doc, text, await readRotationRecord(stateDir), stored, request, drift);
   if ("finding" in plan) {
     report([placeFinding(plan.finding, policyFile, source)], text);
     return EXIT.policyErrors;
@@ -91,7 +99,7 @@ async function rotateSteps(request: RotateRequest, report: (diagnostics: Diagnos
   return hasErrors(after.diagnostics) ? EXIT.policyErrors : EXIT.ok;
 }
 
-function planRotation(model: Model, doc: Document, text: string, read: RecordRead, stored: readonly string[], request: RotateRequest): Plan {
+function planRotation(model: Model, doc: Document, text: string, read: RecordRead, stored: readonly string[], request: RotateRequest, drift: readonly ChangedField[]): Plan {
   const { name } = request;
   const refuse = (code: Finding["code"], message: string, path: readonly (string | number)[], hint?: string): Plan => ({ finding: { code, message, path: [...path], ...(hint ? { hint } : {}) } });
   const authority = model.authorities.find((a) => a.name === name);
@@ -123,7 +131,13 @@ function planRotation(model: Model, doc: Document, text: string, read: RecordRea
     if (proposed.subject.trim().toLowerCase() === subject.trim().toLowerCase()) {
       return refuse("MS2316", `the new authority would have the subject of \`${name}\` (${subject}); two roots with one subject confuse people and chain builders`, [...authority.path, "generate", "subject"], "choose another with --subject");
     }
-    return { edits: startEdits(doc, text, name, proposed.name, proposed.subject), message: `rotation of ${name} started: new authority ${proposed.name} (${proposed.subject}), phase trust-both\n${WAIT_FOR["trust-both"]}` };
+    const unset = drift.filter((c) => !isScalar(doc.getIn(["authorities", name, "generate", c.field], true)));
+    if (unset.length > 0) {
+      const wanted = unset.map((c) => `\`${c.field}: ${JSON.stringify(c.stored)}\``).join(", ");
+      return refuse("MS2316", `the stored CA of \`${name}\` was generated with ${wanted}, which the policy no longer writes out; ca rotate can only move an edited value to the new authority`, [...authority.path, "generate"], `write ${wanted} back under authorities.${name}.generate, then run ca rotate again (the new authority keeps the default)`);
+    }
+    const restore = drift.map((c) => replaceScalar(doc.getIn(["authorities", name, "generate", c.field], true) as Scalar, String(c.stored)));
+    return { edits: [...restore, ...startEdits(doc, text, name, proposed.name, proposed.subject)], message: `rotation of ${name} started: new authority ${proposed.name} (${proposed.subject}), phase trust-both\n${WAIT_FOR["trust-both"]}` };
   }
   if (request.next !== undefined || request.subject !== undefined) {
     return refuse("MS2315", `--next and --subject only apply when a rotation starts; the rotation of \`${rotation.authority}\` to \`${rotation.next}\` is at phase ${rotation.phase}`, ["rotation"]);
@@ -161,6 +175,18 @@ function startEdits(doc: Document, text: string, old: string, next: string, subj
   const lead = text.length === 0 || text.endsWith("\n") ? "" : eol;
   const rotation = `${lead}rotation:${eol}${pad}authority: ${old}${eol}${pad}next: ${next}${eol}${pad}phase: trust-both${eol}`;
   return [copy, { start: text.length, end: text.length, insert: rotation }];
+}
+
+/** The fields in which the policy differs from the authority's stored CA (none when nothing is stored). */
+async function storedChanges(stateDir: string, authority: Authority): Promise<ChangedField[]> {
+  if (authority.source.type !== "generate") return [];
+  const stored = await readAuthority(stateDir, authority.name, { withKeys: false });
+  if (stored.status !== "ok") return [];
+  const { describeCertificate } = await import("../ca/inspect.js");
+  const m = stored.material;
+  const record = m.record ?? deriveRecord(describeCertificate(m.rootCertPem, new Date()), m.intermediate ? describeCertificate(m.caCertPem, new Date()) : undefined);
+  const defaulted = !authority.source.intermediateValidityDaysSet;
+  return changedFields(record, specOf(authority)).filter((c) => !(c.field === "intermediateValidityDays" && defaulted));
 }
 
 /** Rename every reference from `old` to `next`, then drop `old` and the rotation section. */

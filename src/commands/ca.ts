@@ -1,6 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
 import type { CertificateInfo } from "../ca/inspect.js";
-import { readAuthority } from "../ca/state.js";
+import { readAuthority, removeAuthority, writeRecord } from "../ca/state.js";
 import { compilePolicy, defaultStateDir } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/model.js";
@@ -9,12 +9,13 @@ import { DEFAULT_POLICY, EXIT, printDiagnostics, printJsonReport } from "./commo
 import type { PolicyArgs } from "./common.js";
 
 interface CaArgs extends PolicyArgs {
-  action: "init" | "show" | "rotate";
+  action: "init" | "show" | "rotate" | "regenerate";
   authority?: string;
   stateDir?: string;
   next?: string;
   subject?: string;
   allowUnsafeRotation: boolean;
+  yes: boolean;
 }
 
 /** What yargs hands a `ca` subcommand: the policy positionally, or with `-p` (kept for older scripts). */
@@ -37,7 +38,7 @@ function caSubcommand(action: CaArgs["action"], command: string, describe: strin
         }) as unknown as Argv<CaCommandArgs>,
     handler: async (argv) => {
       const { p, policy, ...rest } = argv;
-      process.exitCode = await runCa({ ...rest, allowUnsafeRotation: rest.allowUnsafeRotation ?? false, action, policy: policy ?? p ?? DEFAULT_POLICY });
+      process.exitCode = await runCa({ ...rest, allowUnsafeRotation: rest.allowUnsafeRotation ?? false, yes: rest.yes ?? false, action, policy: policy ?? p ?? DEFAULT_POLICY });
     },
   };
 }
@@ -45,7 +46,7 @@ function caSubcommand(action: CaArgs["action"], command: string, describe: strin
 /** `mesh-security ca init|show|rotate`: the lifecycle of generated CA material. */
 export const caCommand: CommandModule<object, object> = {
   command: "ca",
-  describe: "CA material: init (generate what the policy asks for), show, rotate <authority>",
+  describe: "CA material: init (generate what the policy asks for), show, rotate <authority>, regenerate <authority> --yes",
   builder: (yargs: Argv) =>
     yargs
       .command(caSubcommand("init", "init [policy]", "generate the CA material the policy asks for (keeps what exists)"))
@@ -59,7 +60,22 @@ export const caCommand: CommandModule<object, object> = {
             .option("allow-unsafe-rotation", { type: "boolean", default: false, describe: "move on although the current phase was never compiled (docs/rotation.md)" }),
         ),
       )
-      .demandCommand(1, "give a ca command: init, show or rotate"),
+      .command(
+        caSubcommand("regenerate", "regenerate <authority> [policy]", "delete the stored CA and generate it anew from the policy (only for a CA nothing trusts yet; needs --yes)", (y) =>
+          y
+            .positional("authority", { type: "string", demandOption: true, describe: "the authority to regenerate" })
+            .option("yes", { type: "boolean", default: false, describe: "confirm: the stored CA and its keys are deleted" })
+            .check((argv) => {
+              if (!argv["yes"]) {
+                throw new Error(
+                  "ca regenerate deletes the stored CA and its private keys and issues a new one: everything that trusts the old root stops trusting what the new one signs. Use it only for a CA nothing trusts yet, and confirm with --yes; otherwise phase in a new CA with `ca rotate`",
+                );
+              }
+              return true;
+            }),
+        ),
+      )
+      .demandCommand(1, "give a ca command: init, show, rotate or regenerate"),
   handler: () => undefined,
 };
 
@@ -76,8 +92,10 @@ async function runCa(argv: CaArgs): Promise<number> {
       format: argv.format,
     });
   }
-  // init generates what is missing; show only reads.
-  const result = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: argv.action === "show" ? "report" : "generate" });
+  if (argv.action === "regenerate") return regenerate(argv, stateDir);
+  // init generates what is missing; show reads the certificates itself and never the keys ("ignore": no
+  // MS3006, no MS2303 for a clone).
+  const result = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: argv.action === "show" ? "ignore" : "generate" });
   // `ca show --format json` prints one document: its report with the diagnostics inside.
   const report = argv.action === "show" && argv.format === "json";
   if (!report) printDiagnostics(result.diagnostics, argv.format, result.text);
@@ -87,6 +105,12 @@ async function runCa(argv: CaArgs): Promise<number> {
   }
   const model = result.model;
   if (argv.action === "init") {
+    // Migration: material from before generation records gets one, read from its certificates (which
+    // the compile above found to agree with the policy, or it would have stopped with MS3007).
+    for (const [name, record] of [...(result.unrecorded ?? [])].sort(([a], [b]) => (a < b ? -1 : 1))) {
+      await writeRecord(stateDir, name, record);
+      process.stderr.write(`authority ${name}: wrote its generation record (authorities/${name}/generation.json); commit it with the certificates\n`);
+    }
     for (const authority of model.authorities.filter((a) => a.source.type === "generate")) process.stderr.write(`authority ${authority.name}: ready in ${stateDir}\n`);
     return EXIT.ok;
   }
@@ -109,7 +133,7 @@ async function show(model: Model, stateDir: string, json: ((authorities: unknown
     }
     const certificates = [describeCertificate(stored.material.rootCertPem, now)];
     if (stored.material.caCertPem !== stored.material.rootCertPem) certificates.push(describeCertificate(stored.material.caCertPem, now));
-    report.push({ authority: authority.name, kind: "generate", certificates });
+    report.push({ authority: authority.name, kind: "generate", certificates, ...(stored.material.record ? { generation: stored.material.record } : { generation: "no generation.json (run `ca init` to write it)" }) });
   }
   if (json) {
     json(report);
@@ -120,10 +144,38 @@ async function show(model: Model, stateDir: string, json: ((authorities: unknown
     out += `authority ${String(entry["authority"])} (${String(entry["kind"])})\n`;
     if (entry["note"]) out += `  ${String(entry["note"])}\n`;
     if (entry["status"]) out += `  material: ${String(entry["status"])}\n`;
+    const generation = entry["generation"];
+    if (typeof generation === "string") out += `  generated from: ${generation}\n`;
+    else if (generation) out += `  generated from: ${Object.entries(generation as Record<string, unknown>).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")}\n`;
     for (const c of (entry["certificates"] as CertificateInfo[] | undefined) ?? []) {
       out += `  ${c.isCA ? "CA" : "certificate"} ${c.subject}\n    issuer      ${c.issuer}\n    serial      ${c.serial}\n    sha256      ${c.sha256Fingerprint}\n    not before  ${c.notBefore}\n    not after   ${c.notAfter} (${c.daysLeft} days left)\n    key         ${c.keyAlgorithm}\n`;
     }
   }
   process.stdout.write(out);
+  return EXIT.ok;
+}
+
+/**
+ * `ca regenerate NAME --yes`: delete the stored CA and generate a new one from the policy's current
+ * parameters. Destructive by design (the builder demands --yes): for a CA nothing trusts yet, e.g.
+ * after changing `intermediate` before the first rollout.
+ */
+async function regenerate(argv: CaArgs, stateDir: string): Promise<number> {
+  const name = argv.authority ?? "";
+  const before = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: "ignore" });
+  const authority = before.model?.authorities.find((a) => a.name === name);
+  if (!before.model) {
+    printDiagnostics(before.diagnostics, argv.format, before.text);
+    return EXIT.policyErrors;
+  }
+  if (!authority || authority.source.type !== "generate") {
+    process.stderr.write(`error: ${authority ? `authority ${name} is not generated by mesh-security (${authority.source.type})` : `authority ${name} is not declared in ${argv.policy}`}\n`);
+    return EXIT.usage;
+  }
+  await removeAuthority(stateDir, name);
+  const after = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: "generate" });
+  printDiagnostics(after.diagnostics, argv.format, after.text);
+  if (hasErrors(after.diagnostics)) return EXIT.policyErrors;
+  process.stderr.write(`authority ${name}: regenerated in ${stateDir} from the policy's parameters; commit authorities/${name}/ and recompile\n`);
   return EXIT.ok;
 }

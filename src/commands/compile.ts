@@ -6,7 +6,7 @@ import { CODES } from "../diagnostics/codes.js";
 import type { Diagnostic, Finding } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { streamObjects } from "../write/stream.js";
-import { diffOutputDir, writeOutputDir } from "../write/write-dir.js";
+import { diffOutputDir, lockOutputDir, writeOutputDir } from "../write/write-dir.js";
 import { describeChanges } from "../write/describe-changes.js";
 import { readPreviousObjects } from "../write/previous-output.js";
 import { ROTATION_RECORD_FILE, rotationRecordIsCurrent, writeRotationRecord } from "../ca/rotation-record.js";
@@ -39,7 +39,7 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option("templates", { type: "string", describe: "directory of <family>/<kind>.yaml.hbs templates, each replacing the built-in one of that path (the rest stay built in)" })
       .option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" })
       .option("allow-unsafe-rotation", { type: "boolean", default: false, describe: "let a CA rotation skip a phase or go back; warns what will break (docs/rotation.md)" })
-      .option("generate", { type: "boolean", default: true, describe: "generate CA material the state directory lacks; --no-generate makes it an error and reads no private key (an Argo CD plugin, CI)" })
+      .option("generate", { type: "boolean", default: true, describe: "generate CA material the state directory lacks; --no-generate makes it an error (an Argo CD plugin, CI)" })
       .option("secrets-dir", { type: "string", describe: "where Secrets with private keys go with output.secrets: separate (default: <state-dir>/private/secrets)" })
       .check((argv) => {
         if (argv.stdout && (argv.output !== undefined || argv.check)) throw new Error("--stdout cannot be combined with -o or --check");
@@ -67,6 +67,21 @@ async function runCompile(argv: CompileArgs): Promise<number> {
       return EXIT.usage;
     }
   }
+  // One compile at a time per output directory, from before CA generation until the last file is written.
+  if (argv.output && !argv.check) {
+    const taken = await lockOutputDir(argv.output);
+    if ("finding" in taken) return failIo([taken.finding], argv.output, argv, undefined);
+    try {
+      return await compileReporting(argv);
+    } finally {
+      await taken.lock.release();
+    }
+  }
+  return compileReporting(argv);
+}
+
+/** json: one document at the end, whatever happened; text: diagnostics as they come. */
+async function compileReporting(argv: CompileArgs): Promise<number> {
   if (argv.format !== "json") return compileAndWrite(argv, undefined);
   const report: JsonReport = { diagnostics: [] };
   try {
@@ -123,7 +138,14 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
     process.stderr.write(describeChanges(out, changes));
     return EXIT.stale;
   }
-  // Secrets first: the Argo CD output refers to them, and a failure here leaves that output untouched.
+  // With secrets: inline the key Secrets are in the output itself: their files get mode 0600.
+  const privateFiles = new Set(result.model?.output.secrets === "inline" ? [...result.tree.paths].filter(([r]) => r.planned.role === "secret").map(([, path]) => path) : []);
+  const findings = await writeOutputDir(out, files, { force: argv.force, privateFiles, locked: true });
+  if (findings.length > 0) return failIo(findings, out, argv, json);
+  const objects = result.rendered?.length ?? 0;
+  process.stderr.write(`wrote ${objects} object(s) in ${files.size} file(s) to ${out}\n`);
+  // Secrets only after the main output succeeded: a failed compile must not leave keys of a CA that
+  // the (unchanged) output does not reference yet.
   const { secretFiles } = result.tree;
   if (secretFiles.size > 0) {
     // Private keys never go into the Argo CD directory unless output.secrets is inline.
@@ -132,10 +154,6 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
     if (secretFindings.length > 0) return failIo(secretFindings, secretsDir, argv, json);
     process.stderr.write(`wrote ${secretFiles.size} Secret(s) with private keys to ${secretsDir} (apply them out of band; never commit them)\n`);
   }
-  const findings = await writeOutputDir(out, files, { force: argv.force });
-  if (findings.length > 0) return failIo(findings, out, argv, json);
-  const objects = result.rendered?.length ?? 0;
-  process.stderr.write(`wrote ${objects} object(s) in ${files.size} file(s) to ${out}\n`);
   return recordRotation(result.rotationRecord, argv, json);
 }
 

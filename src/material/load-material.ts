@@ -2,7 +2,11 @@ import type { Finding } from "../diagnostics/diagnostic.js";
 import type { Authority, Model } from "../model/model.js";
 import type { AuthoritySpec } from "../ca/generate.js";
 import type { CertificateInfo } from "../ca/inspect.js";
+import { changedFields, deriveRecord, recordConflicts, recordOf } from "../ca/generation-record.js";
+import type { GenerationRecord } from "../ca/generation-record.js";
 import { readAuthority, writeAuthority } from "../ca/state.js";
+import type { AuthorityMaterial, KeyReading } from "../ca/state.js";
+import { withStateLock } from "../ca/state-lock.js";
 import { keyStrengthBits, withinRotationWindow } from "../ca/rotation-window.js";
 import type { AuthorityMaterialView } from "../targets/target.js";
 import { readRotationRecord, fingerprintRoot } from "../ca/rotation-record.js";
@@ -14,8 +18,8 @@ export type MissingMaterial = "generate" | "report" | "ignore";
 
 export interface MaterialOptions {
   stateDir: string;
-  /** Private keys are read only when Secrets will be written (output.secrets is not none). */
-  withKeys: boolean;
+  /** Private keys are read only when Secrets will be written; `if-present` tolerates a clone without `private/`. */
+  withKeys: KeyReading;
   missing: MissingMaterial;
   now: Date;
   /** Let a rotation skip a phase, go back or be replaced (MS2313 instead of MS2312). */
@@ -29,6 +33,8 @@ export interface LoadedMaterial {
   authorities: Map<string, AuthorityMaterialView>;
   findings: Finding[];
   generated: string[];
+  /** Authorities stored without a generation record, with the record read from their certificates (for `ca init`). */
+  unrecorded: Map<string, GenerationRecord>;
   /** null: remove the record; undefined: leave it as it is. */
   rotationRecord: RotationRecord | null | undefined;
 }
@@ -42,6 +48,7 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
   const authorities = new Map<string, AuthorityMaterialView>();
   const findings: Finding[] = [];
   const generated: string[] = [];
+  const unrecorded = new Map<string, GenerationRecord>();
   const read = await readRotationRecord(options.stateDir);
   if (read.status === "broken") findings.push({ code: "MS3022", message: read.problem, path: model.rotation ? ["rotation"] : [], hint: "restore rotation.json from Git; delete it only when no rotation is in progress" });
   const step = read.status === "broken" ? { findings: [], record: undefined } : checkRotationStep(model, read, options.stateDir, options.allowUnsafeRotation === true, options.previous);
@@ -54,7 +61,7 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
   const done = (): LoadedMaterial => {
     const previous = read.status === "ok" ? read.record : undefined;
     const rotationRecord = step.record ? pinRoots(step.record, previous, authorities) : step.record;
-    return { authorities, findings, generated, rotationRecord };
+    return { authorities, findings, generated, unrecorded, rotationRecord };
   };
   if (wanted.length === 0) return done();
   // @peculiar/x509 (and reflect-metadata) cost hundreds of milliseconds to load: only when needed.
@@ -84,8 +91,14 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
         continue;
       }
       try {
-        await writeAuthority(options.stateDir, authority.name, await generateAuthority(specOf(authority), options.now));
-        generated.push(authority.name);
+        // Under the state lock, and only if no concurrent compile generated it meanwhile: a CA is generated once.
+        const made = await withStateLock(options.stateDir, async () => {
+          if ((await readAuthority(options.stateDir, authority.name, { withKeys: false })).status !== "missing") return false;
+          const spec = specOf(authority);
+          await writeAuthority(options.stateDir, authority.name, await generateAuthority(spec, options.now), recordOf(spec));
+          return true;
+        });
+        if (made) generated.push(authority.name);
       } catch (error) {
         findings.push({ code: "MS3005", message: `cannot generate authority \`${authority.name}\`: ${error instanceof Error ? error.message : String(error)}`, path: [...authority.path] });
         continue;
@@ -93,7 +106,7 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
       stored = await readAuthority(options.stateDir, authority.name, { withKeys: options.withKeys });
     }
     if (stored.status === "broken") {
-      findings.push({ code: stored.code, message: `authority \`${authority.name}\`: ${stored.problem}`, path: [...authority.path], hint: "restore the file from a backup; the compiler never re-issues a CA on its own" });
+      findings.push({ code: stored.code, message: `authority \`${authority.name}\`: ${stored.problem}`, path: [...authority.path], hint: brokenHint(stored.code) });
       continue;
     }
     if (stored.status !== "ok") continue;
@@ -107,6 +120,11 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
       });
       continue;
     }
+    const drift = driftFindings(authority, m, describeCertificate);
+    findings.push(...drift.findings);
+    if (drift.unrecorded) unrecorded.set(authority.name, drift.unrecorded);
+    // Drifted material is not used: no Secret, bundle or mesh root from a CA the policy no longer describes.
+    if (drift.findings.some((f) => f.code === "MS3007" || f.code === "MS3008")) continue;
     authorities.set(authority.name, {
       name: authority.name,
       rootCertPem: m.rootCertPem,
@@ -114,11 +132,73 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
       certChainPem: m.certChainPem,
       ...(m.caKeyPem ? { caKeyPem: m.caKeyPem } : {}),
       ...(m.rootKeyPem ? { rootKeyPem: m.rootKeyPem } : {}),
+      ...(m.keysAbsent ? { keysAbsent: true } : {}),
     });
     findings.push(...expiryFindings(authority, describeCertificate(m.rootCertPem, options.now), describeCertificate(m.caCertPem, options.now)));
     findings.push(...strengthFindings(model, authority));
   }
   return done();
+}
+
+function brokenHint(code: string): string {
+  if (code === "MS3008") return "restore generation.json from version control, or delete it to read the parameters from the certificates";
+  if (code === "MS3009" || code === "MS3010" || code === "MS3011") return "the keys are refused until the file system is fixed; consider them exposed if others could reach them";
+  return "restore the file from a backup; the compiler never re-issues a CA on its own";
+}
+
+type Describe = typeof import("../ca/inspect.js").describeCertificate;
+
+/**
+ * Compare the stored CA with the policy: the generation record (or, for material older than records,
+ * what the certificates say) against the `generate` block. One MS3007 per changed field, at the field.
+ */
+function driftFindings(authority: Authority, m: AuthorityMaterial, describe: Describe): { findings: Finding[]; unrecorded?: GenerationRecord } {
+  const base = [...authority.path, "generate"];
+  const now = new Date(0);
+  const fromCertificates = deriveRecord(describe(m.rootCertPem, now), m.intermediate ? describe(m.caCertPem, now) : undefined);
+  const findings: Finding[] = [];
+  let unrecorded: GenerationRecord | undefined;
+  let record = m.record;
+  if (record) {
+    const conflicts = recordConflicts(record, fromCertificates);
+    if (conflicts.length > 0) {
+      return {
+        findings: [{ code: "MS3008", message: `authority \`${authority.name}\`: generation.json disagrees with the stored certificates: ${conflicts.join("; ")}`, path: [...authority.path], hint: brokenHint("MS3008") }],
+      };
+    }
+  } else {
+    record = unrecorded = fromCertificates;
+    findings.push({
+      code: "MS2308",
+      message: `authority \`${authority.name}\` has no generation record; its parameters were read from the certificates`,
+      path: [...authority.path],
+      hint: "run `mesh-security ca init` to write authorities/" + authority.name + "/generation.json, and commit it",
+    });
+  }
+  const spec = specOf(authority);
+  const g = authority.source.type === "generate" ? authority.source : undefined;
+  for (const change of changedFields(record, spec)) {
+    // A defaulted intermediate validity is whatever the material was made with (the default changed).
+    if (change.field === "intermediateValidityDays" && g && !g.intermediateValidityDaysSet) {
+      const days = Number(change.stored);
+      if (days <= record.validityDays / 2) {
+        findings.push({
+          code: "MS2307",
+          message: `the stored intermediate of authority \`${authority.name}\` is valid for ${days} days, no later than its root enters its rotation window (after ${record.validityDays / 2} of ${record.validityDays} days)`,
+          path: [...base, "intermediate"],
+          hint: `rotate it into an authority with \`intermediateValidityDays: ${record.validityDays}\` (the default now): \`mesh-security ca rotate ${authority.name}\``,
+        });
+      }
+      continue;
+    }
+    findings.push({
+      code: "MS3007",
+      message: `authority \`${authority.name}\`: \`${change.field}\` is ${JSON.stringify(change.policy)} in the policy, but the stored CA was generated with ${JSON.stringify(change.stored)}`,
+      path: [...base, change.field],
+      hint: `phase in a new CA with \`mesh-security ca rotate ${authority.name}\` (trust-both → issue-new → drop-old), or, if nothing trusts it yet, replace it with \`mesh-security ca regenerate ${authority.name} --yes\``,
+    });
+  }
+  return { findings, ...(unrecorded && !findings.some((f) => f.code === "MS3007") ? { unrecorded } : {}) };
 }
 
 /** The generation spec of a generated authority. */

@@ -1,4 +1,4 @@
-import type { Curve, Exposure, RouteCertificates, KeyAlgorithm, MeshFlavor, MtlsMode, SecretKeyRefInput, TlsVersion } from "./policy-input.js";
+import type { Curve, Exposure, KeyAlgorithm, MeshFlavor, MtlsMode, OutputSecrets, RouteCertificates, SealedSecretsSettings, SecretKeyRefInput, TlsVersion } from "./policy-input.js";
 
 /** A path into the policy document, kept on every model entry so rules can point at the source. */
 export type PolicyPath = readonly (string | number)[];
@@ -17,7 +17,7 @@ export interface Authority {
   name: string;
   path: PolicyPath;
   source:
-    | { type: "generate"; keyAlgorithm: KeyAlgorithm; subject: string; validityDays: number; intermediate: boolean; intermediateValidityDays: number }
+    | { type: "generate"; keyAlgorithm: KeyAlgorithm; subject: string; validityDays: number; intermediate: boolean; intermediateValidityDays: number; /** False when the default applies. */ intermediateValidityDaysSet: boolean }
     | { type: "existingSecret"; secretName: string; namespace: string }
     | { type: "certManager"; issuer: string; commonName: string; keyAlgorithm: KeyAlgorithm; duration: string };
 }
@@ -175,7 +175,7 @@ export interface Model {
   caBundles: readonly CaBundle[];
   knative?: Knative;
   rotation?: { authority: string; next: string; phase: "trust-both" | "issue-new" | "drop-old"; path: PolicyPath };
-  output: { layout: "by-namespace" | "by-target"; syncWaves: boolean; secrets: "separate" | "inline" | "none" };
+  output: { layout: "by-namespace" | "by-target"; syncWaves: boolean; secrets: OutputSecrets; sealedSecrets?: SealedSecretsSettings };
 }
 
 /** True for a cert-manager certificate, false for a Service CA one (or none). */

@@ -186,7 +186,11 @@ function normalizeAuthority(name: string, raw: NonNullable<PolicyInput["authorit
         subject: g.subject,
         validityDays: g.validityDays,
         intermediate: g.intermediate,
-        intermediateValidityDays: g.intermediateValidityDays ?? Math.max(1, Math.floor(g.validityDays / 2)),
+        // As long as the root, which caps it anyway: the authority is rotated as a whole, and a shorter
+        // intermediate would expire before the root is due for rotation (MS2307). Before records existed
+        // the default was half of validityDays; drift ignores a defaulted value for that reason.
+        intermediateValidityDays: g.intermediateValidityDays ?? g.validityDays,
+        intermediateValidityDaysSet: g.intermediateValidityDays !== undefined,
       },
     };
   }

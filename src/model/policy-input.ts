@@ -125,5 +125,15 @@ export interface PolicyInput {
   caBundles?: CaBundleInput[];
   knative?: KnativeInput;
   rotation?: { authority: string; next: string; phase: "trust-both" | "issue-new" | "drop-old" };
-  output: { layout: "by-namespace" | "by-target"; syncWaves: boolean; secrets: "separate" | "inline" | "none" };
+  output: { layout: "by-namespace" | "by-target"; syncWaves: boolean; secrets: OutputSecrets; sealedSecrets?: SealedSecretsSettings };
+}
+
+/** Where Secrets holding private keys go (`output.secrets`). */
+export type OutputSecrets = "separate" | "inline" | "none" | "sealed";
+
+/** `output.sealedSecrets`: the sealed-secrets controller to encrypt for. */
+export interface SealedSecretsSettings {
+  /** The controller's certificate, relative to the policy file. */
+  certificate: string;
+  scope: "strict" | "namespace-wide" | "cluster-wide";
 }

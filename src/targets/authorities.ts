@@ -59,7 +59,7 @@ function planIssuerSecrets(context: PlanContext, plan: TargetPlan): void {
     for (const name of [...names].sort()) {
       const authority = findAuthority(model, name);
       const material = context.authorities.get(name);
-      if (authority?.source.type !== "generate" || !material?.caKeyPem) continue;
+      if (authority?.source.type !== "generate" || !(material?.caKeyPem || material?.keysAbsent)) continue;
       const secret = authoritySecret(model, authority, issuer.namespace);
       const key = `${secret.namespace}/${secret.name}`;
       if (seen.has(key)) continue;
@@ -71,7 +71,9 @@ function planIssuerSecrets(context: PlanContext, plan: TargetPlan): void {
           name: secret.name,
           namespace: secret.namespace,
           type: "kubernetes.io/tls",
-          data: { "ca.crt": base64(material.rootCertPem), "tls.crt": base64(material.certChainPem), "tls.key": base64(material.caKeyPem) },
+          data: { "ca.crt": base64(material.rootCertPem), "tls.crt": base64(material.certChainPem), "tls.key": base64(material.caKeyPem ?? "") },
+          // A clone without the key: compile reports the Secret as not refreshed instead of writing it.
+          ...(material.keysAbsent ? { keysAbsent: true } : {}),
         },
         apiVersion: "v1",
         kind: "Secret",
@@ -97,7 +99,7 @@ function planMeshCacerts(context: PlanContext, plan: TargetPlan): void {
   if (!name || model.platform.mesh.flavor === "none") return;
   const signing = context.authorities.get(signingAuthorityName(model, name));
   const trusted = trustedAuthorityNames(model, name).map((n) => context.authorities.get(n));
-  if (!signing?.caKeyPem || trusted.some((t) => !t)) return;
+  if (!(signing?.caKeyPem || signing?.keysAbsent) || trusted.some((t) => !t)) return;
   const authority = findAuthority(model, name);
   plan.objects.push({
     target: "ca-material",
@@ -108,10 +110,11 @@ function planMeshCacerts(context: PlanContext, plan: TargetPlan): void {
       type: "Opaque",
       data: {
         "ca-cert.pem": base64(signing.caCertPem),
-        "ca-key.pem": base64(signing.caKeyPem),
+        "ca-key.pem": base64(signing.caKeyPem ?? ""),
         "cert-chain.pem": base64(signing.certChainPem),
         "root-cert.pem": base64(trusted.map((t) => t?.rootCertPem ?? "").join("")),
       },
+      ...(signing.keysAbsent ? { keysAbsent: true } : {}),
     },
     apiVersion: "v1",
     kind: "Secret",

@@ -11,6 +11,8 @@ export interface AuthorityMaterialView {
   certChainPem: string;
   caKeyPem?: string;
   rootKeyPem?: string;
+  /** The certificates are here but the keys are not (a clone): Secrets with keys cannot be written. */
+  keysAbsent?: boolean;
 }
 
 /** What a target may read while planning. */

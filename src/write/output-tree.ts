@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import type { OutputSecrets } from "../model/policy-input.js";
 import type { RenderedObject } from "../render/render.js";
 import { header, toManifestFile, toYaml } from "./canonical-yaml.js";
 
@@ -20,7 +21,7 @@ export interface TreeSettings {
   policyFile: string;
   layout: "by-namespace" | "by-target";
   syncWaves: boolean;
-  secrets: "separate" | "inline" | "none";
+  secrets: OutputSecrets;
 }
 
 /** Relative path → file content, for the Argo CD output and for the separate secrets directory. */

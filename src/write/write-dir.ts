@@ -1,7 +1,10 @@
 import { randomBytes } from "node:crypto";
-import { copyFile, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { constants } from "node:fs";
+import { access, chmod, copyFile, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { tryLock } from "../util/lock-file.js";
+import type { HeldLock } from "../util/lock-file.js";
 
 /** The file that records what mesh-security wrote into a directory (and proves it owns it). */
 export const MARKER = ".mesh-security-output.json";
@@ -15,6 +18,10 @@ interface Marker {
 export interface WriteHooks {
   writeFile?: (path: string, content: string) => Promise<void>;
   beforeSwap?: () => Promise<void>;
+  /** Replaces rename(2) during the swap (to fail one of its steps). */
+  rename?: (from: string, to: string) => Promise<void>;
+  /** Replaces the removal of the moved-aside previous tree. */
+  removeTree?: (path: string) => Promise<void>;
 }
 
 /** What is in an output directory now, as far as mesh-security is concerned. */
@@ -35,12 +42,51 @@ export interface ExistingOutput {
 export async function writeOutputDir(
   dirArg: string,
   files: ReadonlyMap<string, string>,
-  options: { force?: boolean; hooks?: WriteHooks; private?: boolean } = {},
+  options: { force?: boolean; hooks?: WriteHooks; private?: boolean; privateFiles?: ReadonlySet<string>; locked?: boolean } = {},
 ): Promise<Finding[]> {
   const dir = resolve(dirArg);
+  let lock: HeldLock | undefined;
+  if (!options.locked) {
+    const taken = await lockOutputDir(dirArg);
+    if ("finding" in taken) return [taken.finding];
+    lock = taken.lock;
+  }
+  try {
+    return await writeLocked(dirArg, dir, files, options);
+  } finally {
+    await lock?.release();
+  }
+}
+
+/**
+ * Take the lock beside `dir` (`.<name>.mesh-security-lock`) that keeps two compiles from writing one
+ * directory at once; the second gets MS4007 naming the first's pid. A lock left by a dead process is
+ * taken over.
+ */
+export async function lockOutputDir(dirArg: string): Promise<{ lock: HeldLock } | { finding: Finding }> {
+  const dir = resolve(dirArg);
+  try {
+    await mkdir(dirname(dir), { recursive: true });
+    const lock = await tryLock(siblingPath(dir, "lock"));
+    if ("release" in lock) return { lock };
+    return {
+      finding: {
+        code: "MS4007",
+        message: `another compile (pid ${lock.heldBy === 0 ? "unknown" : lock.heldBy}) is writing ${dirArg}`,
+        path: [],
+        hint: `wait for it to finish; a lock whose process has ended (${siblingPath(dir, "lock")}) is removed by the next run`,
+      },
+    };
+  } catch (error) {
+    return { finding: { code: "MS4003", message: `cannot lock ${dirArg}: ${describe(error)}; the previous output is unchanged`, path: [] } };
+  }
+}
+
+async function writeLocked(dirArg: string, dir: string, files: ReadonlyMap<string, string>, options: { force?: boolean; hooks?: WriteHooks; private?: boolean; privateFiles?: ReadonlySet<string> }): Promise<Finding[]> {
   const old = siblingPath(dir, "old");
   try {
-    await recoverInterruptedSwap(dir);
+    const leftover = await recoverInterruptedSwap(dir, options.hooks);
+    if (leftover) return [leftover];
     const existing = await readExistingOutput(dir);
     if ("finding" in existing) return [existing.finding];
     if (existing.exists && existing.owned === null && existing.all.length > 0 && !options.force) {
@@ -53,7 +99,9 @@ export async function writeOutputDir(
 
     const staging = siblingPath(dir, `new-${randomBytes(6).toString("hex")}`);
     await mkdir(dirname(dir), { recursive: true });
-    await mkdir(staging, { recursive: false, mode: options.private ? 0o700 : 0o777 });
+    // Staged closed (0700) whatever the final mode, so nobody opens a key file before its mode is 0600.
+    const finalMode = options.private ? 0o700 : await intendedMode(dir);
+    await mkdir(staging, { recursive: false, mode: 0o700 });
     try {
       // Private trees (Secrets with keys): files 0600 and directories 0700, like the state directory.
       const write = options.hooks?.writeFile ?? ((p: string, c: string) => writeFile(p, c, { flag: "wx", mode: options.private ? 0o600 : 0o666 }));
@@ -71,24 +119,14 @@ export async function writeOutputDir(
       }
       const marker: Marker = { generator: "mesh-security", files: [...files.keys()].sort() };
       await write(join(staging, MARKER), JSON.stringify(marker, null, 2) + "\n");
+      for (const path of [...(options.privateFiles ?? [])].sort()) if (files.has(path)) await chmod(join(staging, path), 0o600);
+      await chmod(staging, finalMode);
       await options.hooks?.beforeSwap?.();
-      if (existing.exists) {
-        await rename(dir, old);
-        try {
-          await rename(staging, dir);
-        } catch (error) {
-          await rename(old, dir);
-          throw error;
-        }
-        await rm(old, { recursive: true, force: true });
-      } else {
-        await rename(staging, dir);
-      }
+      return await swapIn(dirArg, dir, staging, old, existing.exists, options.hooks);
     } catch (error) {
       await rm(staging, { recursive: true, force: true });
       throw error;
     }
-    return [];
   } catch (error) {
     return [{ code: "MS4003", message: `cannot write ${dirArg}: ${describe(error)}; the previous output is unchanged`, path: [] }];
   }
@@ -173,18 +211,76 @@ export function checkRelativePath(path: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Move the staged tree into place. The previous tree must be removable first (every directory in it
+ * writable), else nothing is swapped: a read-only output used to be swapped and then fail to delete
+ * the old tree, leaving both. A failure of either rename puts the previous tree back.
+ */
+async function swapIn(dirArg: string, dir: string, staging: string, old: string, exists: boolean, hooks: WriteHooks | undefined): Promise<Finding[]> {
+  const move = hooks?.rename ?? rename;
+  if (!exists) {
+    await move(staging, dir);
+    return [];
+  }
+  await assertRemovable(dir);
+  await move(dir, old);
+  try {
+    await move(staging, dir);
+  } catch (error) {
+    await rename(old, dir);
+    throw error;
+  }
+  try {
+    await (hooks?.removeTree ?? removeTree)(old);
+  } catch (error) {
+    // The new tree is complete and in place; only the old one is left beside it.
+    return [leftoverFinding(dirArg, old, error)];
+  }
+  return [];
+}
+
+/** Throws (EACCES) when a directory of the tree cannot be written, so removing the tree would fail half-way. */
+async function assertRemovable(dir: string): Promise<void> {
+  const walk = async (current: string): Promise<void> => {
+    await access(current, constants.W_OK | constants.X_OK);
+    for (const entry of await readdir(current, { withFileTypes: true })) if (entry.isDirectory()) await walk(join(current, entry.name));
+  };
+  await walk(dir);
+}
+
+/** The mode a new output directory gets: the existing one's, or what the umask leaves of 0777. */
+async function intendedMode(dir: string): Promise<number> {
+  const stat = await lstat(dir).catch(() => undefined);
+  if (stat?.isDirectory()) return stat.mode & 0o777;
+  const umask = process.umask();
+  return 0o777 & ~umask;
+}
+
+const removeTree = (path: string): Promise<void> => rm(path, { recursive: true, force: true });
+
+function leftoverFinding(dirArg: string, old: string, error: unknown): Finding {
+  return { code: "MS4008", message: `${dirArg} was written, but the previous tree at ${old} cannot be removed: ${describe(error)}`, path: [], hint: `remove ${old} by hand` };
+}
+
 /** Repair what a run killed mid-swap left: the moved-aside output comes back, staging dirs go. */
-export async function recoverInterruptedSwap(dirArg: string): Promise<void> {
+export async function recoverInterruptedSwap(dirArg: string, hooks?: WriteHooks): Promise<Finding | undefined> {
   const dir = resolve(dirArg);
   const old = siblingPath(dir, "old");
   const exists = async (p: string): Promise<boolean> => lstat(p).then(() => true, () => false);
   if (!(await exists(dir)) && (await exists(old))) await rename(old, dir);
-  else if (await exists(old)) await rm(old, { recursive: true, force: true });
+  else if (await exists(old)) {
+    try {
+      await (hooks?.removeTree ?? removeTree)(old);
+    } catch (error) {
+      return leftoverFinding(dirArg, old, error);
+    }
+  }
   // Leftover staging directories from a killed run.
   const parent = dirname(dir);
   const prefix = `.${basename(dir)}.mesh-security-new-`;
   const entries = await readdir(parent).catch(() => [] as string[]);
   for (const entry of entries) if (entry.startsWith(prefix)) await rm(join(parent, entry), { recursive: true, force: true });
+  return undefined;
 }
 
 function siblingPath(dir: string, suffix: string): string {

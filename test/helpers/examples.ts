@@ -3,6 +3,7 @@ import { join, relative, sep } from "node:path";
 import { compilePolicy } from "../../src/compile.js";
 import type { CompileResult } from "../../src/compile.js";
 import { formatDiagnostics } from "../../src/diagnostics/format.js";
+import { readPreviousObjects } from "../../src/write/previous-output.js";
 
 export const EXAMPLES_DIR = "examples";
 
@@ -18,8 +19,10 @@ export function exampleCases(): string[] {
 export async function compileExample(name: string, missingMaterial: "report" | "generate" = "report"): Promise<CompileResult> {
   const dir = join(EXAMPLES_DIR, name);
   // Examples keep their CA state in examples/<case>/state (public certificates committed, keys ignored),
-  // and a fixed clock so that expiry warnings do not change with the date the tests run.
+  // and a fixed clock so that expiry warnings do not change with the date the tests run. The committed
+  // output is the previous output, as for `compile -o`: sealed Secrets keep their ciphertext from it.
   return compilePolicy({
+    previous: await readPreviousObjects(join(dir, "expected")),
     policyFile: join(dir, "mesh-security.yaml"),
     outDir: join(dir, "expected"),
     stateDir: join(dir, "state"),

@@ -1,0 +1,63 @@
+import { constants } from "node:fs";
+import { open, readFile, rm } from "node:fs/promises";
+
+/** A held lock; `release` removes the file (once). */
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+/**
+ * Take an exclusive lock file holding this process's id (O_CREAT|O_EXCL: atomic on a local file
+ * system). A lock whose process no longer runs is stale and taken over. Returns the holder's pid when
+ * another live process (or this one, for a second caller in the same process) holds it.
+ */
+export async function tryLock(path: string): Promise<HeldLock | { heldBy: number }> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      const handle = await open(path, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o644);
+      try {
+        await handle.writeFile(`${process.pid}\n`);
+      } finally {
+        await handle.close();
+      }
+      let released = false;
+      return {
+        release: async () => {
+          if (released) return;
+          released = true;
+          await rm(path, { force: true });
+        },
+      };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
+    }
+    const text = await readFile(path, "utf8").catch(() => "");
+    const pid = Number.parseInt(text.trim(), 10);
+    // An empty file is a lock being written right now: treat it as held by an unknown live process.
+    if (text === "") return { heldBy: 0 };
+    if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) return { heldBy: pid };
+    await rm(path, { force: true });
+  }
+  throw new Error(`cannot take the lock ${path}`);
+}
+
+/** Wait for a lock, polling, up to `timeoutMs`; throws naming the holder when it stays held. */
+export async function waitForLock(path: string, timeoutMs: number): Promise<HeldLock> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const lock = await tryLock(path);
+    if ("release" in lock) return lock;
+    if (Date.now() > deadline) throw new Error(`another process (pid ${lock.heldBy}) holds ${path}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === "EPERM";
+  }
+}

@@ -1,0 +1,211 @@
+import { spawnSync } from "node:child_process";
+import { createDecipheriv, createPrivateKey, privateDecrypt, constants } from "node:crypto";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { parse } from "yaml";
+import { keyMatchesCertificate } from "../src/ca/pem.js";
+import { compilePolicy } from "../src/compile.js";
+import type { CompileResult } from "../src/compile.js";
+import { readPreviousObjects } from "../src/write/previous-output.js";
+import { readTree } from "./helpers/examples.js";
+import { opensslOk } from "./helpers/openssl.js";
+import { HEADER } from "./helpers/policy.js";
+
+const BIN = join(process.cwd(), "bin", "mesh-security.js");
+
+const policy = (scope = "strict", certificate = "sealed-secrets.pem"): string => `${HEADER}platform:
+  serviceMesh: { flavor: maistra-v2, owned: true, certificateAuthority: internal }
+authorities:
+  internal:
+    generate: { keyAlgorithm: ECDSA-P256, subject: "CN=test root CA,O=Example", validityDays: 790, intermediate: true }
+issuers:
+  internal: { ca: { authority: internal } }
+services:
+  - { name: api, namespace: shop, certificate: { issuer: internal } }
+mtls: { mode: STRICT }
+output:
+  secrets: sealed
+  sealedSecrets: { certificate: ${certificate}, scope: ${scope} }
+`;
+
+/** A temp directory with the policy and a throwaway controller key pair (openssl, RSA-2048 for speed). */
+function setup(scope = "strict"): { dir: string; policy: string; state: string; controllerKey: string } {
+  const dir = mkdtempSync(join(tmpdir(), "ms-sealed-"));
+  writeFileSync(join(dir, "mesh-security.yaml"), policy(scope));
+  newControllerCertificate(dir);
+  return { dir, policy: join(dir, "mesh-security.yaml"), state: join(dir, ".mesh-security"), controllerKey: join(dir, "controller.key") };
+}
+
+function newControllerCertificate(dir: string, bits = 2048): void {
+  opensslOk(["req", "-x509", "-newkey", `rsa:${bits}`, "-nodes", "-keyout", join(dir, "controller.key"), "-out", join(dir, "sealed-secrets.pem"), "-subj", "/O=sealed-secrets/CN=sealed-secret", "-days", "30"]);
+}
+
+/**
+ * HybridDecrypt as bitnami-labs/sealed-secrets pkg/crypto/crypto.go describes it, written here from
+ * that description and not from src/ca/seal.ts: 2-byte big-endian RSA ciphertext length, RSA-OAEP
+ * (SHA-256, label) of the session key, then AES-256-GCM with a zero nonce, the tag at the end.
+ */
+function hybridDecrypt(privateKeyPem: string, ciphertext: Buffer, label: Buffer): Buffer {
+  const rsaLength = ciphertext.readUInt16BE(0);
+  const sessionKey = privateDecrypt({ key: createPrivateKey(privateKeyPem), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: "sha256", oaepLabel: label }, ciphertext.subarray(2, 2 + rsaLength));
+  const aes = ciphertext.subarray(2 + rsaLength);
+  const decipher = createDecipheriv("aes-256-gcm", sessionKey, Buffer.alloc(12));
+  decipher.setAuthTag(aes.subarray(aes.length - 16));
+  return Buffer.concat([decipher.update(aes.subarray(0, aes.length - 16)), decipher.final()]);
+}
+
+type Sealed = { metadata: { name: string; namespace: string; annotations: Record<string, string> }; spec: { encryptedData: Record<string, string>; template: { metadata: { name: string; namespace: string; annotations?: Record<string, string> }; type: string } } };
+
+function sealedObjects(result: CompileResult): Map<string, Sealed> {
+  const out = new Map<string, Sealed>();
+  for (const [path, text] of result.tree?.files ?? []) if (/sealedsecret-/.test(path)) out.set(path, parse(text) as Sealed);
+  return out;
+}
+
+function unseal(sealed: Sealed, keyPem: string, label: string): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const [key, value] of Object.entries(sealed.spec.encryptedData)) data[key] = hybridDecrypt(keyPem, Buffer.from(value, "base64"), Buffer.from(label)).toString("utf8");
+  return data;
+}
+
+test("round trip: every sealed value decrypts with the controller's key and the strict label; ca-key.pem matches ca-cert.pem", async () => {
+  const { dir, policy, state, controllerKey } = setup();
+  const result = await compilePolicy({ policyFile: policy, missingMaterial: "generate" });
+  assert.equal(result.diagnostics.map((d) => d.code), []);
+  const sealed = sealedObjects(result);
+  assert.equal([...sealed.keys()].sort(), ["cert-manager/sealedsecret-internal-ca.yaml", "istio-system/sealedsecret-cacerts.yaml"]);
+  assert.is(result.tree?.secretFiles.size, 0, "nothing goes to the separate secrets directory");
+  const key = readFileSync(controllerKey, "utf8");
+  const cacerts = unseal(sealed.get("istio-system/sealedsecret-cacerts.yaml") as Sealed, key, "istio-system/cacerts");
+  assert.equal(Object.keys(cacerts).sort(), ["ca-cert.pem", "ca-key.pem", "cert-chain.pem", "root-cert.pem"]);
+  assert.ok(keyMatchesCertificate(cacerts["ca-cert.pem"] ?? "", cacerts["ca-key.pem"] ?? ""), "the sealed ca-key.pem belongs to the sealed ca-cert.pem");
+  assert.is(cacerts["ca-key.pem"], readFileSync(join(state, "private", "internal", "ca-key.pem"), "utf8"));
+  // openssl agrees that the sealed intermediate chains to the sealed root.
+  writeFileSync(join(dir, "root.pem"), cacerts["root-cert.pem"] ?? "");
+  writeFileSync(join(dir, "ca.pem"), cacerts["ca-cert.pem"] ?? "");
+  assert.match(opensslOk(["verify", "-CAfile", join(dir, "root.pem"), join(dir, "ca.pem")]), /: OK/);
+  const issuer = unseal(sealed.get("cert-manager/sealedsecret-internal-ca.yaml") as Sealed, key, "cert-manager/internal-ca");
+  assert.ok(keyMatchesCertificate(issuer["tls.crt"] ?? "", issuer["tls.key"] ?? ""));
+  const template = (sealed.get("cert-manager/sealedsecret-internal-ca.yaml") as Sealed).spec.template;
+  assert.equal([template.metadata.name, template.metadata.namespace, template.type], ["internal-ca", "cert-manager", "kubernetes.io/tls"]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("a wrong label fails to decrypt (the controller refuses a renamed or moved SealedSecret)", async () => {
+  const { dir, policy, controllerKey } = setup();
+  const result = await compilePolicy({ policyFile: policy, missingMaterial: "generate" });
+  const cacerts = sealedObjects(result).get("istio-system/sealedsecret-cacerts.yaml") as Sealed;
+  const key = readFileSync(controllerKey, "utf8");
+  for (const label of ["istio-system/other", "istio-system", "", "other/cacerts"]) {
+    assert.throws(() => unseal(cacerts, key, label), undefined, `label ${JSON.stringify(label)}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("scopes: namespace-wide seals with the namespace as label, cluster-wide with none, each with the controller's annotation", async () => {
+  const cases: Array<[string, string, Record<string, string>]> = [
+    ["strict", "istio-system/cacerts", {}],
+    ["namespace-wide", "istio-system", { "sealedsecrets.bitnami.com/namespace-wide": "true" }],
+    ["cluster-wide", "", { "sealedsecrets.bitnami.com/cluster-wide": "true" }],
+  ];
+  for (const [scope, label, annotations] of cases) {
+    const { dir, policy, controllerKey } = setup(scope);
+    const result = await compilePolicy({ policyFile: policy, missingMaterial: "generate" });
+    const cacerts = sealedObjects(result).get("istio-system/sealedsecret-cacerts.yaml") as Sealed;
+    assert.ok(unseal(cacerts, readFileSync(controllerKey, "utf8"), label)["ca-key.pem"]?.includes("PRIVATE KEY"), scope);
+    const scopeAnnotations = (a: Record<string, string> | undefined): Record<string, string> => Object.fromEntries(Object.entries(a ?? {}).filter(([k]) => k.startsWith("sealedsecrets.bitnami.com/")));
+    assert.equal(scopeAnnotations(cacerts.metadata.annotations), annotations, `${scope}: on the SealedSecret (Unseal reads its own metadata)`);
+    assert.equal(scopeAnnotations(cacerts.spec.template.metadata.annotations), annotations, `${scope}: on the template, as kubeseal writes it`);
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("stable bytes: unchanged material keeps its ciphertext; a new controller certificate or a new key re-seals", async () => {
+  const { dir, policy, state } = setup();
+  const first = await compilePolicy({ policyFile: policy, missingMaterial: "generate" });
+  const previousOf = (r: CompileResult): Map<string, Record<string, unknown>> => {
+    const objects = new Map<string, Record<string, unknown>>();
+    for (const [, text] of r.tree?.files ?? []) {
+      const o = parse(text) as { kind?: string; metadata?: { name?: string; namespace?: string } } | null;
+      if (o?.kind && o.metadata?.name) objects.set(`${o.kind}/${o.metadata.namespace ?? ""}/${o.metadata.name}`, o as Record<string, unknown>);
+    }
+    return objects;
+  };
+  const again = await compilePolicy({ policyFile: policy, missingMaterial: "generate", previous: previousOf(first) });
+  assert.equal([...(again.tree?.files ?? [])], [...(first.tree?.files ?? [])], "same input, same bytes");
+  const fresh = await compilePolicy({ policyFile: policy, missingMaterial: "generate" });
+  assert.not.equal(fresh.tree?.files.get("istio-system/sealedsecret-cacerts.yaml"), first.tree?.files.get("istio-system/sealedsecret-cacerts.yaml"), "without the previous output sealing is randomised");
+
+  newControllerCertificate(dir);
+  const resealed = await compilePolicy({ policyFile: policy, missingMaterial: "generate", previous: previousOf(first) });
+  const digest = (r: CompileResult): string | undefined => (sealedObjects(r).get("istio-system/sealedsecret-cacerts.yaml") as Sealed).metadata.annotations["mesh-security/sealed-from"];
+  assert.not.equal(digest(resealed), digest(first), "a new certificate changes the digest");
+  const newKey = readFileSync(join(dir, "controller.key"), "utf8");
+  assert.ok(unseal(sealedObjects(resealed).get("istio-system/sealedsecret-cacerts.yaml") as Sealed, newKey, "istio-system/cacerts")["ca-key.pem"]);
+
+  // A new CA (regenerated material) re-seals too.
+  rmSync(state, { recursive: true, force: true });
+  const newCa = await compilePolicy({ policyFile: policy, missingMaterial: "generate", previous: previousOf(resealed) });
+  assert.not.equal(digest(newCa), digest(resealed));
+  // The digest is no hash of the key alone: it reveals nothing that is not keyed by it.
+  assert.not.match(digest(first) ?? "", readFileSync(join(dir, "sealed-secrets.pem"), "utf8").slice(30, 60));
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("compile -o in sealed mode: no plaintext key anywhere in the output directory, none in a secrets directory; a clone without keys recompiles the same bytes (MS2303)", async () => {
+  const { dir, policy, state } = setup();
+  const out = join(dir, "out");
+  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, "compile", policy, "-o", out, ...args], { encoding: "utf8", timeout: 60_000 });
+  const first = run();
+  assert.is(first.status, 0, first.stderr);
+  const tree = readTree(out);
+  for (const [path, text] of tree) {
+    assert.not.match(text, /PRIVATE KEY/, path);
+    assert.not.match(text, /LS0tLS1CRUdJTi/, `${path} holds base64 PEM`);
+    assert.not.match(text, /^kind: Secret$/m, path);
+  }
+  assert.not.ok(existsSync(join(state, "private", "secrets")), "no separate Secrets directory in sealed mode");
+  assert.is(run("--check").status, 0);
+
+  // The clone: public material and the committed output, no private/.
+  rmSync(join(state, "private"), { recursive: true, force: true });
+  const clone = run();
+  assert.is(clone.status, 0, clone.stderr);
+  assert.match(clone.stderr, /MS2303 .*cert-manager\/internal-ca, istio-system\/cacerts keep their previous SealedSecret unchanged/);
+  assert.equal(readTree(out), tree, "byte-identical output from a clone without keys");
+  const check = run("--check");
+  assert.is(check.status, 0, check.stderr);
+  assert.ok((await readPreviousObjects(out)).has("SealedSecret/istio-system/cacerts"));
+  // A new controller certificate in a clone: the SealedSecrets cannot be re-sealed, and it says so.
+  newControllerCertificate(dir);
+  const outdated = run();
+  assert.is(outdated.status, 0, outdated.stderr);
+  assert.match(outdated.stderr, /MS2303 the SealedSecret\(s\) cert-manager\/internal-ca, istio-system\/cacerts were sealed for another controller certificate or scope/);
+  assert.equal(readTree(out), tree);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("an unusable controller certificate is MS3012 at output.sealedSecrets.certificate; an expired one warns MS3013", async () => {
+  const { dir } = setup();
+  const file = join(dir, "p.yaml");
+  writeFileSync(file, policy("strict", "missing.pem"));
+  const missing = await compilePolicy({ policyFile: file, missingMaterial: "generate" });
+  assert.equal(missing.diagnostics.map((d) => [d.code, d.range?.start.line]), [["MS3012", 17]]);
+  writeFileSync(join(dir, "ec.pem"), opensslOk(["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes", "-keyout", join(dir, "ec.key"), "-subj", "/CN=x", "-days", "1"]));
+  writeFileSync(file, policy("strict", "ec.pem"));
+  const ec = await compilePolicy({ policyFile: file, missingMaterial: "generate" });
+  assert.equal(ec.diagnostics.map((d) => d.code), ["MS3012"]);
+  assert.match(ec.diagnostics[0]?.message ?? "", /ec key; sealed-secrets encrypts with RSA-OAEP/);
+  writeFileSync(file, policy());
+  const expired = await compilePolicy({ policyFile: file, missingMaterial: "generate", now: new Date(Date.now() + 40 * 86_400_000) });
+  assert.ok(expired.diagnostics.some((d) => d.code === "MS3013"), expired.diagnostics.map((d) => d.code).join());
+  writeFileSync(file, policy().replace(/  sealedSecrets: .*\n/, ""));
+  const unset = await compilePolicy({ policyFile: file, missingMaterial: "generate" });
+  assert.equal(unset.diagnostics.map((d) => d.code), ["MS3012"]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test.run();
