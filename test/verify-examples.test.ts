@@ -151,4 +151,27 @@ test("cli: --with supplies the application's Services, turning not-checked paths
   assert.is(cli(["verify", "examples/route-external-certificate/expected", "--with", join(dir, "app")]).code, 1, "targetPort 8080 is the Service port, the pods listen on 9090");
 });
 
+
+// call-authorization: the declared call web → cart (web's patch mounts cart.storefront.pem) against cart's
+// ALLOW policy, which names cluster.local/ns/storefront/sa/web. The pods' service account is the caller's own
+// manifest's: without it the call is not checked, with the right one it holds, with another it breaks.
+test("call-authorization: a declared call checked against the callee's AuthorizationPolicy with the caller's real service account", () => {
+  const app = (account?: string): Map<string, string> =>
+    new Map([
+      [
+        "app/deployment-web.yaml",
+        `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: storefront\nspec:\n  template:\n    metadata:\n      labels: { app: web }\n    spec:\n${account ? `      serviceAccountName: ${account}\n` : ""}      containers:\n        - name: web\n          image: web\n`,
+      ],
+    ]);
+  const callPaths = (result: VerifyResult) => result.paths.filter((p) => p.rule === "call-authorization" && p.to === "Service storefront/cart");
+  const alone = verifyTree(copy("mesh-sail"));
+  assert.equal(callPaths(alone).map((p) => p.result), ["not checked"]);
+  const right = verifyTree(copy("mesh-sail"), classifyFiles(app("web"), "with"));
+  assert.equal(callPaths(right).map((p) => [p.result, p.client]), [["ok", "principal cluster.local/ns/storefront/sa/web"]]);
+  const wrong = verifyTree(copy("mesh-sail"), classifyFiles(app(), "with"));
+  assert.equal(callPaths(wrong).map((p) => p.result), ["broken"]);
+  assert.equal(wrong.diagnostics.map((d) => d.code), ["MS5045"]);
+  assert.match(wrong.diagnostics[0]?.message ?? "", /runs as cluster\.local\/ns\/storefront\/sa\/default/);
+});
+
 test.run();

@@ -1,0 +1,135 @@
+import { isObject } from "../manifests.js";
+import { describe, field, str } from "../object-index.js";
+import type { KubeObject, ObjectIndex } from "../object-index.js";
+import type { MeshModel } from "../mesh-model.js";
+import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
+import { matchesLabels, podLabelsOf, selectorOf, servicePorts } from "../workloads.js";
+
+const WORKLOAD_KINDS = ["apps/Deployment", "apps/StatefulSet", "apps/DaemonSet"];
+/** The projected volume the compiler mounts callers' trust from (targets/workloads.ts), one file `<callee>.<ns>.pem` per call. */
+const TRUST_VOLUME = "mesh-security-trust";
+const AUTHZ = "security.istio.io/AuthorizationPolicy";
+
+/**
+ * Declared calls (the trust files of a caller's workload patch) against the callee's AuthorizationPolicies.
+ *
+ * istio/api security/v1beta1/authorization.proto: with no ALLOW policy for a workload every request is
+ * allowed; with one, a request is allowed only if some rule of some ALLOW policy matches, else denied (HTTP
+ * 403 "RBAC: access denied", or a reset for TCP). A policy applies to the pods its `selector` matches in its
+ * own namespace, to every pod of its namespace without a selector, and mesh-wide without a selector in the
+ * root namespace. A `source.principals` entry matches the peer identity `<trust domain>/ns/<ns>/sa/<account>`
+ * exactly, or by a leading or trailing `*`; `notPrincipals` excludes; `namespaces` matches the peer's
+ * namespace. The identity is the pod's service account, so only the caller's own manifests (`--with`) say
+ * what it is; the trust domain is the control plane's (`meshConfig.trustDomain`, SMCP v2
+ * `spec.security.trust.domain`), `cluster.local` when unset.
+ */
+export const callAuthorizationRule: VerifyRule = {
+  id: "call-authorization",
+  reads: ["apps/Deployment|StatefulSet|DaemonSet (the callers' patches and, with --with, their pods' service account)", "v1/Service", AUTHZ],
+  codes: ["MS5045"],
+  models: "istio/api security/v1beta1/authorization.proto (ALLOW evaluation, principals, selector scope)",
+  run({ index, mesh }) {
+    const paths: VerifyPath[] = [];
+    const findings: VerifyFinding[] = [];
+    const trustDomain = trustDomainOf(mesh);
+    for (const caller of WORKLOAD_KINDS.flatMap((gk) => index.list(gk))) {
+      for (const callee of calleesOf(caller)) {
+        const base = { rule: this.id, from: describe(caller), to: `Service ${callee.namespace}/${callee.name}`, port: "-", client: "its service account's mesh identity" };
+        const service = index.get("/Service", callee.namespace, callee.name);
+        if (!service || !selectorOf(service)) {
+          paths.push({ ...base, server: "?", result: "not checked", reason: `Service ${callee.namespace}/${callee.name} (or its selector) is not in what was read` });
+          continue;
+        }
+        const { labels: podLabels } = podLabelsOf(index, service);
+        const policies = allowPolicies(index, mesh, callee.namespace, podLabels);
+        if (policies.length === 0) {
+          paths.push({ ...base, server: "no ALLOW AuthorizationPolicy: every caller is allowed", result: "ok" });
+          continue;
+        }
+        const server = `ALLOW ${policies.map(describe).join(", ")}`;
+        if (caller.partial) {
+          paths.push({ ...base, server, result: "not checked", reason: `only the patch of ${describe(caller)} was read: its pods' service account is unknown (pass its manifests with --with)` });
+          continue;
+        }
+        const account = str(caller.body, "spec", "template", "spec", "serviceAccountName") ?? str(caller.body, "spec", "template", "spec", "serviceAccount") ?? "default";
+        const principal = `${trustDomain}/ns/${caller.namespace ?? "default"}/sa/${account}`;
+        const podPorts = (servicePorts(index, service) ?? []).flatMap((p) => (p.podPort !== undefined ? [String(p.podPort)] : []));
+        const client = `principal ${principal}`;
+        if (policies.some((p) => allows(p, principal, caller.namespace ?? "default", podPorts))) {
+          paths.push({ ...base, client, server, result: "ok" });
+          continue;
+        }
+        const reason = `${describe(caller)} runs as ${principal}, which no rule of ${policies.map(describe).join(", ")} allows: the callee's sidecar denies every request (RBAC: access denied)`;
+        paths.push({ ...base, client, server, result: "broken", reason });
+        const hasAccount = str(caller.body, "spec", "template", "spec", "serviceAccountName") !== undefined;
+        findings.push({
+          code: "MS5045",
+          message: reason,
+          hint: "set the caller's `workload.serviceAccount` in the policy to the service account its pods run as (or run them as the one the policy names), and compile again",
+          object: caller,
+          path: hasAccount ? ["spec", "template", "spec", "serviceAccountName"] : ["metadata", "name"],
+        });
+      }
+    }
+    return { paths, findings };
+  },
+};
+
+/** The callees whose trust a workload mounts: `<callee>.<namespace>.pem` items of the compiler's trust volume. */
+function calleesOf(workload: KubeObject): Array<{ name: string; namespace: string }> {
+  const volumes = field(workload.body, "spec", "template", "spec", "volumes");
+  const trust = Array.isArray(volumes) ? volumes.find((v) => field(v, "name") === TRUST_VOLUME) : undefined;
+  const sources = field(trust, "projected", "sources");
+  const out: Array<{ name: string; namespace: string }> = [];
+  for (const source of Array.isArray(sources) ? sources : []) {
+    const items = field(source, "configMap", "items") ?? field(source, "secret", "items");
+    for (const item of Array.isArray(items) ? items : []) {
+      const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.pem$/.exec(String(field(item, "path") ?? ""));
+      if (m?.[1] && m[2]) out.push({ name: m[1], namespace: m[2] });
+    }
+  }
+  return out;
+}
+
+function trustDomainOf(mesh: MeshModel): string {
+  const cp = mesh.controlPlane?.body;
+  return str(cp, "spec", "values", "meshConfig", "trustDomain") ?? str(cp, "spec", "security", "trust", "domain") ?? "cluster.local";
+}
+
+/** ALLOW policies that apply to pods with these labels in `namespace` (their own, namespace-wide, or mesh-wide). */
+function allowPolicies(index: ObjectIndex, mesh: MeshModel, namespace: string, podLabels: Record<string, string>): KubeObject[] {
+  return index.list(AUTHZ).filter((p) => {
+    if ((str(p.body, "spec", "action") ?? "ALLOW") !== "ALLOW") return false;
+    const selector = field(p.body, "spec", "selector", "matchLabels");
+    if (p.namespace === namespace) return !isObject(selector) || matchesLabels(Object.fromEntries(Object.entries(selector).map(([k, v]) => [k, String(v)])), podLabels);
+    return p.namespace !== undefined && p.namespace === mesh.rootNamespace && !isObject(selector);
+  });
+}
+
+/** Istio's string match: exact, `*`, or a leading or trailing `*`. */
+function matches(patterns: unknown, value: string): boolean {
+  return Array.isArray(patterns) && patterns.some((p) => {
+    const s = String(p);
+    return s === "*" || s === value || (s.startsWith("*") && value.endsWith(s.slice(1))) || (s.endsWith("*") && value.startsWith(s.slice(0, -1)));
+  });
+}
+
+function allows(policy: KubeObject, principal: string, namespace: string, podPorts: readonly string[]): boolean {
+  const rules = field(policy.body, "spec", "rules");
+  return Array.isArray(rules) && rules.some((rule) => {
+    const from = field(rule, "from");
+    const sourceOk = !Array.isArray(from) || from.some((f) => {
+      const source = field(f, "source");
+      if (field(source, "principals") !== undefined && !matches(field(source, "principals"), principal)) return false;
+      if (field(source, "namespaces") !== undefined && !matches(field(source, "namespaces"), namespace)) return false;
+      if (matches(field(source, "notPrincipals"), principal) || matches(field(source, "notNamespaces"), namespace)) return false;
+      return true;
+    });
+    const to = field(rule, "to");
+    const portOk = !Array.isArray(to) || podPorts.length === 0 || to.some((t) => {
+      const ports = field(t, "operation", "ports");
+      return !Array.isArray(ports) || ports.some((p) => podPorts.includes(String(p)));
+    });
+    return sourceOk && portOk;
+  });
+}
