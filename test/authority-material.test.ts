@@ -7,20 +7,10 @@ import * as assert from "uvu/assert";
 import { parse } from "yaml";
 import { writeRotationRecord } from "../src/ca/rotation-record.js";
 import { compilePolicy } from "../src/compile.js";
-import { HEADER } from "./helpers/policy.js";
+import { MESH_CA_POLICY } from "./helpers/policy.js";
 
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
-const POLICY = `${HEADER}platform:
-  serviceMesh: { flavor: maistra-v2, owned: true, certificateAuthority: internal }
-authorities:
-  internal:
-    generate: { keyAlgorithm: ECDSA-P256, subject: "CN=test root CA,O=Example", validityDays: 790, intermediate: true }
-issuers:
-  internal: { ca: { authority: internal } }
-services:
-  - { name: api, namespace: shop, certificate: { issuer: internal } }
-mtls: { mode: STRICT }
-`;
+const POLICY = MESH_CA_POLICY;
 
 function setup(policy = POLICY): { dir: string; policy: string; state: string } {
   const dir = mkdtempSync(join(tmpdir(), "ms-authority-"));

@@ -8,20 +8,10 @@ import * as assert from "uvu/assert";
 import { compilePolicy } from "../src/compile.js";
 import { writeOutputDir } from "../src/write/write-dir.js";
 import { readTree } from "./helpers/examples.js";
-import { HEADER } from "./helpers/policy.js";
+import { MESH_CA_POLICY } from "./helpers/policy.js";
 
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
-const policyText = (secrets = "separate"): string => `${HEADER}platform:
-  serviceMesh: { flavor: maistra-v2, owned: true, certificateAuthority: internal }
-authorities:
-  internal:
-    generate: { keyAlgorithm: ECDSA-P256, subject: "CN=test root CA,O=Example", validityDays: 790, intermediate: true }
-issuers:
-  internal: { ca: { authority: internal } }
-services:
-  - { name: api, namespace: shop, certificate: { issuer: internal } }
-mtls: { mode: STRICT }
-output: { secrets: ${secrets} }
+const policyText = (secrets = "separate"): string => `${MESH_CA_POLICY}output: { secrets: ${secrets} }
 `;
 
 function setup(secrets = "separate"): { dir: string; policy: string; state: string } {

@@ -12,21 +12,11 @@ import type { CompileResult } from "../src/compile.js";
 import { readPreviousObjects } from "../src/write/previous-output.js";
 import { readTree } from "./helpers/examples.js";
 import { opensslOk } from "./helpers/openssl.js";
-import { HEADER } from "./helpers/policy.js";
+import { MESH_CA_POLICY } from "./helpers/policy.js";
 
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
 
-const policy = (scope = "strict", certificate = "sealed-secrets.pem"): string => `${HEADER}platform:
-  serviceMesh: { flavor: maistra-v2, owned: true, certificateAuthority: internal }
-authorities:
-  internal:
-    generate: { keyAlgorithm: ECDSA-P256, subject: "CN=test root CA,O=Example", validityDays: 790, intermediate: true }
-issuers:
-  internal: { ca: { authority: internal } }
-services:
-  - { name: api, namespace: shop, certificate: { issuer: internal } }
-mtls: { mode: STRICT }
-output:
+const policy = (scope = "strict", certificate = "sealed-secrets.pem"): string => `${MESH_CA_POLICY}output:
   secrets: sealed
   sealedSecrets: { certificate: ${certificate}, scope: ${scope} }
 `;

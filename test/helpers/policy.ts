@@ -8,6 +8,19 @@ import type { CompileResult } from "../../src/compile.js";
 /** A minimal valid policy header; append sections to it. */
 export const HEADER = "apiVersion: mesh-security/v1alpha1\nkind: MeshSecurityPolicy\nmetadata:\n  name: test\n";
 
+/** A generated authority (root + intermediate) behind a CA issuer and the Maistra 2 plug-in CA; append `output:`. */
+export const MESH_CA_POLICY = `${HEADER}platform:
+  serviceMesh: { flavor: maistra-v2, owned: true, certificateAuthority: internal }
+authorities:
+  internal:
+    generate: { keyAlgorithm: ECDSA-P256, subject: "CN=test root CA,O=Example", validityDays: 790, intermediate: true }
+issuers:
+  internal: { ca: { authority: internal } }
+services:
+  - { name: api, namespace: shop, certificate: { issuer: internal } }
+mtls: { mode: STRICT }
+`;
+
 /** Write a policy into a fresh temp directory; returns its path. */
 export function writePolicy(text: string): string {
   const dir = mkdtempSync(join(tmpdir(), "ms-policy-"));
