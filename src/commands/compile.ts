@@ -4,6 +4,7 @@ import { compilePolicy, defaultStateDir } from "../compile.js";
 import { CODES } from "../diagnostics/codes.js";
 import type { Diagnostic, Finding } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
+import { PREVIOUS_KINDS } from "../targets/registry.js";
 import { KUSTOMIZATION, PATCH_COMPONENT_DIR } from "../write/output-tree.js";
 import { diffOutputDir, writeOutputDir } from "../write/write-dir.js";
 import { describeChanges } from "../write/describe-changes.js";
@@ -50,7 +51,7 @@ async function runCompile(argv: CompileArgs): Promise<number> {
     policyFile: argv.policy,
     missingMaterial: argv.check ? "report" : "generate",
     ...(argv.stateDir ? { stateDir: argv.stateDir } : {}),
-    ...(argv.output ? { outDir: argv.output, previous: await readPreviousObjects(argv.output) } : {}),
+    ...(argv.output ? { outDir: argv.output, previous: await readPreviousObjects(argv.output, PREVIOUS_KINDS) } : {}),
     ...(argv.templates ? { templatesDir: argv.templates } : {}),
   });
   printDiagnostics(result.diagnostics, argv.format, result.text, argv.stdout);
