@@ -1,0 +1,6 @@
+// Loaded with `node --import` into every benchmarked process (compile, floor, cdk8s alike): at exit it
+// writes the process's peak RSS (KiB) to $BENCH_RSS_FILE, which a parent process cannot read itself.
+import { writeFileSync } from "node:fs";
+
+const file = process.env["BENCH_RSS_FILE"];
+if (file) process.on("exit", () => writeFileSync(file, String(process.resourceUsage().maxRSS)));
