@@ -28,9 +28,8 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
   const generated: string[] = [];
   const wanted = model.authorities.filter((a) => a.source.type === "generate");
   if (wanted.length === 0) return { authorities, findings, generated };
-  // @peculiar/x509 (and reflect-metadata) cost hundreds of milliseconds to load: only when needed.
-  const { generateAuthority } = await import("../ca/generate.js");
-  const { describeCertificate } = await import("../ca/inspect.js");
+  // @peculiar/x509 (and reflect-metadata) cost hundreds of milliseconds to load: only when there is
+  // material to generate or to read, not for a policy whose CAs do not exist yet (validate, --check).
   for (const authority of wanted) {
     let stored = await readAuthority(options.stateDir, authority.name, { withKeys: options.withKeys });
     if (stored.status === "missing") {
@@ -45,6 +44,7 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
         continue;
       }
       try {
+        const { generateAuthority } = await import("../ca/generate.js");
         await writeAuthority(options.stateDir, authority.name, await generateAuthority(specOf(authority), options.now));
         generated.push(authority.name);
       } catch (error) {
@@ -67,6 +67,7 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
       ...(m.caKeyPem ? { caKeyPem: m.caKeyPem } : {}),
       ...(m.rootKeyPem ? { rootKeyPem: m.rootKeyPem } : {}),
     });
+    const { describeCertificate } = await import("../ca/inspect.js");
     findings.push(...expiryFindings(authority, describeCertificate(m.rootCertPem, options.now), describeCertificate(m.caCertPem, options.now)));
     findings.push(...strengthFindings(model, authority));
   }
