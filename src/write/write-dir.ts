@@ -91,7 +91,7 @@ export async function writeOutputDir(
 }
 
 /** Writes in flight at once while staging; measured, not guessed: bench/write-concurrency.ts, bench/results.md. */
-export const WRITE_CONCURRENCY = 16;
+export const WRITE_CONCURRENCY = 8;
 
 /**
  * Write `files` below `staging`: each directory once (not once per file), then the files, `limit` at a
