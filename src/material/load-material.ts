@@ -3,8 +3,11 @@ import type { Authority, Model } from "../model/model.js";
 import type { AuthoritySpec } from "../ca/generate.js";
 import type { CertificateInfo } from "../ca/inspect.js";
 import { readAuthority, writeAuthority } from "../ca/state.js";
+import { certificateValidity } from "../ca/validity.js";
 import { keyStrengthBits, withinRotationWindow } from "../ca/rotation-window.js";
 import type { AuthorityMaterialView } from "../targets/target.js";
+
+type Validity = Pick<CertificateInfo, "notBefore" | "notAfter" | "daysLeft">;
 
 /** What to do about generated authorities whose material is not in the state directory yet. */
 export type MissingMaterial = "generate" | "report" | "ignore";
@@ -28,8 +31,8 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
   const generated: string[] = [];
   const wanted = model.authorities.filter((a) => a.source.type === "generate");
   if (wanted.length === 0) return { authorities, findings, generated };
-  // @peculiar/x509 (and reflect-metadata) cost hundreds of milliseconds to load: only when there is
-  // material to generate or to read, not for a policy whose CAs do not exist yet (validate, --check).
+  // @peculiar/x509 (and reflect-metadata) cost hundreds of milliseconds to load: only to generate
+  // material; reading it (the rotation window) takes node:crypto alone.
   for (const authority of wanted) {
     let stored = await readAuthority(options.stateDir, authority.name, { withKeys: options.withKeys });
     if (stored.status === "missing") {
@@ -67,8 +70,7 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
       ...(m.caKeyPem ? { caKeyPem: m.caKeyPem } : {}),
       ...(m.rootKeyPem ? { rootKeyPem: m.rootKeyPem } : {}),
     });
-    const { describeCertificate } = await import("../ca/inspect.js");
-    findings.push(...expiryFindings(authority, describeCertificate(m.rootCertPem, options.now), describeCertificate(m.caCertPem, options.now)));
+    findings.push(...expiryFindings(authority, certificateValidity(m.rootCertPem, options.now), certificateValidity(m.caCertPem, options.now)));
     findings.push(...strengthFindings(model, authority));
   }
   return { authorities, findings, generated };
@@ -85,7 +87,7 @@ export function specOf(authority: Authority): AuthoritySpec {
  * Service CA practice (26 months, rotated with 13 left): an authority inside the last half of its
  * validity should be rotated now.
  */
-function expiryFindings(authority: Authority, root: CertificateInfo, ca: CertificateInfo): Finding[] {
+function expiryFindings(authority: Authority, root: Validity, ca: Validity): Finding[] {
   for (const [label, info] of [["root", root], ["signing CA", ca]] as const) {
     const validityDays = (Date.parse(info.notAfter) - Date.parse(info.notBefore)) / 86_400_000;
     if (withinRotationWindow(info, validityDays)) {
