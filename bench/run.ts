@@ -50,18 +50,23 @@ function sameFiles(a: string, b: string, paths: readonly string[]): number {
   return paths.filter((p) => readFileSync(join(a, p), "utf8") !== readFileSync(join(b, p), "utf8")).length;
 }
 
+/** The medians of one contender at one policy and size. */
+interface Measured {
+  wall: number;
+  cpu: number;
+  rss: number;
+}
 interface Row {
   policy: string;
   size: number;
-  objects: number;
   files: number;
   warnings: number;
-  compile: number;
-  floor: number;
-  cdk8s: number;
-  cpu: { compile: number; floor: number; cdk8s: number };
-  rss: { compile: number; floor: number; cdk8s: number };
+  by: Record<Contender, Measured>;
 }
+// compile prints diagnostics as text with code frames (the default); with --format github (CI
+// annotations) it prints none, which shows what printing costs.
+const CONTENDERS = ["compile", "compile --format github", "floor", "cdk8s"] as const;
+type Contender = (typeof CONTENDERS)[number];
 const rows: Row[] = [];
 for (const [policy, generate] of Object.entries(POLICIES)) {
   for (const size of SIZES) {
@@ -74,11 +79,9 @@ for (const [policy, generate] of Object.entries(POLICIES)) {
     const objectsFile = join(work, "objects.json");
     const entries = readOutput(join(work, "out"));
     writeFileSync(objectsFile, JSON.stringify(entries));
-    const times = { compile: [] as number[], floor: [] as number[], cdk8s: [] as number[] };
-    const cpu = { compile: [] as number[], floor: [] as number[], cdk8s: [] as number[] };
-    const rss = { compile: [] as number[], floor: [] as number[], cdk8s: [] as number[] };
-    const contenders = {
+    const contenders: Record<Contender, () => ReturnType<typeof run>> = {
       compile: () => run([cli, "compile", "-o", "out"], work),
+      "compile --format github": () => run([cli, "compile", "-o", "out", "--format", "github"], work),
       floor: () => {
         rmSync(join(work, "floor"), { recursive: true, force: true });
         return run([join(root, "bench", "floor.mjs"), objectsFile, "floor"], work);
@@ -88,46 +91,36 @@ for (const [policy, generate] of Object.entries(POLICIES)) {
         return run([join(root, "bench", "peer-cdk8s.mjs"), objectsFile, "cdk8s"], work);
       },
     };
-    const names = Object.keys(contenders) as Array<keyof typeof contenders>;
+    const samples = new Map<Contender, Array<ReturnType<typeof run>>>(CONTENDERS.map((c) => [c, []]));
     for (let i = 0; i < RUNS; i++) {
-      for (let k = 0; k < names.length; k++) {
-        const name = names[(i + k) % names.length] as keyof typeof contenders;
-        const r = contenders[name]();
-        times[name].push(r.ms);
-        cpu[name].push(r.cpuMs);
-        rss[name].push(r.rssMb);
+      for (let k = 0; k < CONTENDERS.length; k++) {
+        const name = CONTENDERS[(i + k) % CONTENDERS.length] as Contender;
+        samples.get(name)?.push(contenders[name]());
       }
     }
     // The floor is only a floor if it wrote the very same bytes.
     const differ = sameFiles(join(work, "out"), join(work, "floor"), entries.map((e) => e.path));
     if (differ > 0) throw new Error(`the floor wrote ${differ} file(s) that differ from compile's output`);
-    const row: Row = {
-      policy,
-      size,
-      objects: entries.length,
-      files: entries.length,
-      warnings,
-      compile: median(times.compile),
-      floor: median(times.floor),
-      cdk8s: median(times.cdk8s),
-      cpu: { compile: median(cpu.compile), floor: median(cpu.floor), cdk8s: median(cpu.cdk8s) },
-      rss: { compile: Math.max(...rss.compile), floor: Math.max(...rss.floor), cdk8s: Math.max(...rss.cdk8s) },
+    const measured = (name: Contender): Measured => {
+      const xs = samples.get(name) ?? [];
+      return { wall: median(xs.map((x) => x.ms)), cpu: median(xs.map((x) => x.cpuMs)), rss: Math.max(...xs.map((x) => x.rssMb)) };
     };
+    const row: Row = { policy, size, files: entries.length, warnings, by: Object.fromEntries(CONTENDERS.map((c) => [c, measured(c)])) as Record<Contender, Measured> };
     rows.push(row);
-    process.stderr.write(`${formatRow(row)}\n`);
+    process.stderr.write(`${formatRow(row).join("\n")}\n`);
     rmSync(work, { recursive: true, force: true });
   }
 }
 
-function formatRow(r: Row): string {
-  const ratio = (a: number, b: number): string => (a / b).toFixed(2);
-  const ms = (n: number): string => n.toFixed(0);
-  return [
-    r.policy, r.size, r.files, r.warnings,
-    ms(r.compile), ms(r.floor), ms(r.cdk8s), `**${ratio(r.compile, r.floor)}**`, `**${ratio(r.compile, r.cdk8s)}**`,
-    ms(r.cpu.compile), ms(r.cpu.floor), ms(r.cpu.cdk8s), `**${ratio(r.cpu.compile, r.cpu.floor)}**`, `**${ratio(r.cpu.compile, r.cpu.cdk8s)}**`,
-    ms(r.rss.compile), ms(r.rss.floor), ms(r.rss.cdk8s),
-  ].join(" | ").replace(/^/, "| ").concat(" |");
+function formatRow(r: Row): string[] {
+  const ratio = (a: number, b: number): string => `**${(a / b).toFixed(2)}**`;
+  const { floor, cdk8s } = r.by;
+  return CONTENDERS.map((name) => {
+    const m = r.by[name];
+    const cells = [`${r.policy} ${r.size}`, r.files, r.warnings, name, m.wall.toFixed(0), m.cpu.toFixed(0), m.rss.toFixed(0)];
+    const vs = name.startsWith("compile") ? [ratio(m.wall, floor.wall), ratio(m.cpu, floor.cpu), ratio(m.wall, cdk8s.wall), ratio(m.cpu, cdk8s.cpu)] : ["", "", "", ""];
+    return `| ${[...cells, ...vs].join(" | ")} |`;
+  });
 }
 
 // Where a compile's time goes, in process (imports excluded): children per size of the realistic policy
@@ -193,10 +186,11 @@ const report = [
   "# Benchmark results",
   "",
   `Machine: ${machine}. Medians of ${RUNS} runs; each run starts a whole process, as a user pays for it, and the`,
-  "three contenders run back to back in a rotating order, so load from other processes hits them alike:",
+  "contenders run back to back in a rotating order, so load from other processes hits them alike:",
   "quote the ratios, not the milliseconds.",
   "",
-  "- **compile**: `mesh-security compile -o DIR` over its previous output (atomic staging and swap, marker).",
+  "- **compile**: `mesh-security compile -o DIR` over its previous output (atomic staging and swap, marker),",
+  "  printing its warnings as text with code frames; **compile --format github** prints them as CI annotations.",
   "- **floor**: Node, `yaml` serializing the same final objects with the same options, one file each (`bench/floor.mjs`);",
   "  the bench checks it writes byte-identical files.",
   "- **cdk8s**: cdk8s synthesizing the same objects, one Chart per folder, one file per resource (`bench/peer-cdk8s.mjs`).",
@@ -206,9 +200,9 @@ const report = [
   "Wall time is what a user waits for; CPU time (user + system, all threads) is what the process did, and",
   "moves less when other processes share the cores. Peak RSS is the largest of the runs.",
   "",
-  "| policy | services | files | warnings | compile wall (ms) | floor | cdk8s | compile / floor | compile / cdk8s | compile CPU (ms) | floor | cdk8s | compile / floor | compile / cdk8s | peak RSS compile (MB) | floor | cdk8s |",
-  "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
-  ...rows.map(formatRow),
+  "| policy, services | files | warnings | contender | wall (ms) | CPU (ms) | peak RSS (MB) | wall / floor | CPU / floor | wall / cdk8s | CPU / cdk8s |",
+  "| --- | ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+  ...rows.flatMap(formatRow),
   "",
   "Where a compile of the realistic policy spends its time, in process, imports excluded (wall ms, median of 3, one run above 1,000 services; `bench/phases.mjs`). Without printing diagnostics a compile costs its total minus the format column:",
   "",
