@@ -143,23 +143,26 @@ for (const size of SIZES.filter((s) => s >= 1000)) {
   rmSync(work, { recursive: true, force: true });
 }
 
-// Cold start: the built CLI validating a small policy, against `node -e 0`, interleaved.
-const small = join(dir, "small.yaml");
-writeFileSync(small, generateRealisticPolicy(3));
+// Cold start: the built CLI validating a small policy (3 services of each kind), against `node -e 0`, interleaved.
 const time = (args: string[]): number => {
   const t0 = performance.now();
   const r = spawnSync(process.execPath, args, { encoding: "utf8" });
   if (r.status !== 0) throw new Error(r.stderr);
   return performance.now() - t0;
 };
-const cold: number[] = [];
-const bare: number[] = [];
-for (let i = 0; i < RUNS * 3; i++) {
-  bare.push(time(["-e", "0"]));
-  cold.push(time([cli, "validate", small]));
+const coldRows: string[] = [];
+for (const [policy, generate] of Object.entries(POLICIES)) {
+  const small = join(dir, `small-${policy}.yaml`);
+  writeFileSync(small, generate(3));
+  const cold: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < RUNS * 3; i++) {
+    bare.push(time(["-e", "0"]));
+    cold.push(time([cli, "validate", small]));
+  }
+  coldRows.push(`- cold start \`mesh-security validate\` (${policy}, 3 services): median ${median(cold).toFixed(0)} ms vs \`node -e 0\` ${median(bare).toFixed(0)} ms: **ratio ${(median(cold) / median(bare)).toFixed(2)}**`);
+  process.stderr.write(`${coldRows[coldRows.length - 1]}\n`);
 }
-const coldRow = `cold start \`mesh-security validate\` (3 services): median ${median(cold).toFixed(0)} ms vs \`node -e 0\` ${median(bare).toFixed(0)} ms: **ratio ${(median(cold) / median(bare)).toFixed(2)}**`;
-process.stderr.write(`${coldRow}\n`);
 
 // Write concurrency: the realistic 1,000-service output written at several limits (bench/write-concurrency.mjs).
 const wc = spawnSync(process.execPath, ["--import", "tsx", join(root, "bench", "write-concurrency.ts"), String(RUNS)], { cwd: root, encoding: "utf8" });
@@ -208,7 +211,7 @@ const report = [
   "",
   ...phaseRows,
   "",
-  coldRow,
+  ...coldRows,
   "",
   "Writing the realistic 1,000-service output into a staging directory, by number of writes in flight (median ms):",
   "",
