@@ -8,6 +8,7 @@ import type { AuthoritySpec, GeneratedAuthority, KeyAlgorithm } from "../src/ca/
 import { describeCertificate } from "../src/ca/inspect.js";
 import { keyStrengthBits, withinRotationWindow } from "../src/ca/rotation-window.js";
 import { materialOf } from "../src/ca/state.js";
+import { certificateValidity } from "../src/ca/validity.js";
 import { handshake, openssl, opensslOk, signServerLeaf, withTempDir } from "./helpers/openssl.js";
 
 const DAY_MS = 86_400_000;
@@ -106,6 +107,19 @@ test("validity: an hour of clock skew before now, the requested days after; the 
   // Far-future dates switch from UTCTime to GeneralizedTime (RFC 5280 4.1.2.5) and still verify.
   const long = await generateAuthority(spec("ECDSA-P256", false, { validityDays: 36_500 }), new Date());
   assert.match(opensslOk(["x509", "-noout", "-enddate"], { input: long.root.certPem }), /notAfter=.* 21\d\d GMT/);
+});
+
+test("certificateValidity (node:crypto only) agrees with describeCertificate, UTCTime and GeneralizedTime alike", async () => {
+  const now = new Date("2026-03-01T10:20:30.456Z");
+  for (const validityDays of [30, 790, 36_500]) {
+    const generated = await generateAuthority(spec("ECDSA-P256", true, { validityDays, intermediateValidityDays: 395 }), now);
+    for (const pem of [generated.root.certPem, generated.intermediate?.certPem ?? ""]) {
+      for (const at of [now, new Date(now.getTime() + 400 * DAY_MS)]) {
+        const { notBefore, notAfter, daysLeft } = describeCertificate(pem, at);
+        assert.equal(certificateValidity(pem, at), { notBefore, notAfter, daysLeft });
+      }
+    }
+  }
 });
 
 test("describeCertificate agrees with openssl", async () => {

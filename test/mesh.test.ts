@@ -6,6 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseAllDocuments } from "yaml";
 import { compilePolicy } from "../src/compile.js";
+import { PREVIOUS_KINDS } from "../src/targets/registry.js";
 import { readPreviousObjects } from "../src/write/previous-output.js";
 import { writeOutputDir } from "../src/write/write-dir.js";
 import { codesAt, compileText, HEADER, objects, writePolicy } from "./helpers/policy.js";
@@ -179,8 +180,11 @@ test("DISABLE straight to STRICT against the previous output warns (MS2254)", as
   const out = join(dir, "out");
   const before = await compileText(mesh("maistra-v2", "mtls:\n  mode: PERMISSIVE\n  namespaces: { shop: DISABLE }\n"));
   assert.equal(await writeOutputDir(out, before.tree?.files ?? new Map()), []);
-  const previous = await readPreviousObjects(out);
+  const previous = await readPreviousObjects(out, PREVIOUS_KINDS);
   assert.ok(previous.has("PeerAuthentication/shop/default"));
+  // Only the kinds a rule compares with are read back (the control plane is in that output too).
+  assert.ok(before.tree?.files.has("istio-system/servicemeshcontrolplane-basic.yaml"));
+  assert.equal([...previous.keys()].filter((key) => !/^(PeerAuthentication|Policy)\//.test(key)), []);
   const strict = writePolicy(mesh("maistra-v2", "mtls:\n  mode: PERMISSIVE\n  namespaces: { shop: STRICT }\n"));
   const after = await compilePolicy({ policyFile: strict, previous });
   assert.equal(codesAt(after), [["MS2254", 9, 23]]);

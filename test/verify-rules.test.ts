@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { VERIFY_RULES } from "../src/verify/registry.js";
+import { callAuthorizationRule } from "../src/verify/rules/call-authorization.js";
 import { knativeTrustRule } from "../src/verify/rules/knative-trust.js";
 import { meshMtlsRule } from "../src/verify/rules/mesh-mtls.js";
 import { operatorOwnedRule } from "../src/verify/rules/operator-owned.js";
@@ -15,9 +16,27 @@ import type { RuleCase } from "./helpers/verify.js";
 const NO_SELECTOR = "apiVersion: v1\nkind: Service\nmetadata:\n  name: legacy\n  namespace: shop\nspec:\n  ports:\n    - { name: https, port: 443, targetPort: 8443 }\n";
 const ENDPOINTS = "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: legacy\n  namespace: shop\nsubsets:\n  - addresses: [{ ip: 10.0.0.5 }]\n    ports: [{ name: https, port: 8443 }]\n";
 
+// A caller's workload patch mounting cart's trust (a declared call), cart's ALLOW policy, web's own Deployment.
+const CALLER_PATCH = "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    spec:\n      volumes:\n        - name: mesh-security-trust\n          projected:\n            sources:\n              - configMap: { name: trust-internal, items: [{ key: ca.crt, path: cart.shop.pem }] }\n";
+const callerDeployment = (account: string): string =>
+  `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels: { app: web }\n    spec:\n      serviceAccountName: ${account}\n      containers:\n        - { name: web, image: web }\n`;
+const cartPolicy = (principal: string): string =>
+  `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: cart\n  namespace: shop\nspec:\n  action: ALLOW\n  selector: { matchLabels: { app: cart } }\n  rules:\n    - from: [{ source: { principals: ["${principal}"] } }]\n      to: [{ operation: { ports: ["8443"] } }]\n`;
+const CART = svc("cart", "shop", port("https", 8443, 8443));
+
 // ESLint RuleTester style: per rule, valid inputs (no finding, and the path results they must have) and
 // invalid inputs with the exact code and file:line of each finding.
 const TABLES: Array<[VerifyRule, RuleCase[]]> = [
+  [
+    callAuthorizationRule,
+    [
+      { name: "no ALLOW policy: every caller is allowed", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("web"), "s.yaml": CART }, want: [], results: ["ok"] },
+      { name: "the policy allows the caller's service account", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("web"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") }, want: [], results: ["ok"] },
+      { name: "a trailing * in the principal matches", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("web"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/*") }, want: [], results: ["ok"] },
+      { name: "only the caller's patch read: its service account is unknown", files: { "patch:p.yaml": CALLER_PATCH, "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") }, want: [], results: ["not checked"] },
+      { name: "the pods run as another service account than the policy names", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("frontend"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") }, want: [["MS5045", "d.yaml:11"]] },
+    ],
+  ],
   [
     routeBackendRule,
     [

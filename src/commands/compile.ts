@@ -5,6 +5,7 @@ import { compilePolicy, defaultStateDir } from "../compile.js";
 import { CODES } from "../diagnostics/codes.js";
 import type { Diagnostic, Finding } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
+import { PREVIOUS_KINDS } from "../targets/registry.js";
 import { streamObjects } from "../write/stream.js";
 import { diffOutputDir, lockOutputDir, writeOutputDir } from "../write/write-dir.js";
 import { describeChanges } from "../write/describe-changes.js";
@@ -96,7 +97,7 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
     policyFile: argv.policy,
     missingMaterial: argv.check || !argv.generate ? "report" : "generate",
     ...(argv.stateDir ? { stateDir: argv.stateDir } : {}),
-    ...(argv.output ? { outDir: argv.output, previous: await readPreviousObjects(argv.output) } : {}),
+    ...(argv.output ? { outDir: argv.output, previous: await readPreviousObjects(argv.output, PREVIOUS_KINDS) } : {}),
     ...(argv.templates ? { templatesDir: argv.templates } : {}),
     allowUnsafeRotation: argv.allowUnsafeRotation,
   });

@@ -7,11 +7,14 @@ import type { GenerationRecord } from "../ca/generation-record.js";
 import { readAuthority, writeAuthority } from "../ca/state.js";
 import type { AuthorityMaterial, KeyReading } from "../ca/state.js";
 import { withStateLock } from "../ca/state-lock.js";
+import { certificateValidity } from "../ca/validity.js";
 import { keyStrengthBits, withinRotationWindow } from "../ca/rotation-window.js";
 import type { AuthorityMaterialView } from "../targets/target.js";
 import { readRotationRecord, fingerprintRoot } from "../ca/rotation-record.js";
 import type { RotationRecord } from "../ca/rotation-record.js";
 import { checkRotationStep, pinRoots, findRootsInOutput } from "./rotation-steps.js";
+
+type Validity = Pick<CertificateInfo, "notBefore" | "notAfter" | "daysLeft">;
 
 /** What to do about generated authorities whose material is not in the state directory yet. */
 export type MissingMaterial = "generate" | "report" | "ignore";
@@ -134,7 +137,7 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
       ...(m.rootKeyPem ? { rootKeyPem: m.rootKeyPem } : {}),
       ...(m.keysAbsent ? { keysAbsent: true } : {}),
     });
-    findings.push(...expiryFindings(authority, describeCertificate(m.rootCertPem, options.now), describeCertificate(m.caCertPem, options.now)));
+    findings.push(...expiryFindings(authority, certificateValidity(m.rootCertPem, options.now), certificateValidity(m.caCertPem, options.now)));
     findings.push(...strengthFindings(model, authority));
   }
   return done();
@@ -212,7 +215,7 @@ export function specOf(authority: Authority): AuthoritySpec {
  * Service CA practice (26 months, rotated with 13 left): an authority inside the last half of its
  * validity should be rotated now.
  */
-function expiryFindings(authority: Authority, root: CertificateInfo, ca: CertificateInfo): Finding[] {
+function expiryFindings(authority: Authority, root: Validity, ca: Validity): Finding[] {
   for (const [label, info] of [["root", root], ["signing CA", ca]] as const) {
     const validityDays = (Date.parse(info.notAfter) - Date.parse(info.notBefore)) / 86_400_000;
     if (withinRotationWindow(info, validityDays)) {

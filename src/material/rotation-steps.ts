@@ -27,6 +27,9 @@ const trustedIn = (s: Stage): string[] => (s.step === 0 ? [s.authority] : s.step
 const label = (s: Stage): string => (s.step >= 1 && s.step <= 3 ? `phase ${STEP_NAMES[s.step]}` : STEP_NAMES[s.step]);
 
 /** The outcome of comparing the policy's rotation with the recorded one. */
+/** What the rotation checks read back from the previous output: its trust bundles and CA issuers witness the phase. */
+export const ROTATION_PREVIOUS_KINDS: readonly string[] = ["ConfigMap", "ClusterIssuer", "Issuer"];
+
 export interface RotationStep {
   findings: Finding[];
   /** The record a successful compile leaves behind: null to remove it, undefined when nothing may be written. */

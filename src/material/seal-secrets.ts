@@ -7,6 +7,9 @@ import type { PlannedObject } from "../plan/planned-object.js";
 import type { RenderedObject } from "../render/render.js";
 import { MANAGED_BY } from "../write/output-tree.js";
 
+/** What sealing reads back from the previous output: the ciphertext it keeps while nothing changed. */
+export const SEALING_PREVIOUS_KINDS: readonly string[] = ["SealedSecret"];
+
 export interface SealOptions {
   model: Model;
   policyFile: string;

@@ -17,8 +17,12 @@ const STRICT_WAVE = 20;
  * per workload (PeerAuthentication, or Maistra 1.x Policy + DestinationRule), and the rules that keep
  * an mTLS migration from breaking traffic.
  */
+/** The namespace-wide mTLS objects whose previous mode the migration rule reads (Maistra v2 / Sail, Maistra v1). */
+const MIGRATION_KINDS = ["PeerAuthentication", "Policy"] as const;
+
 export const meshTarget: Target = {
   id: "mesh",
+  previousKinds: MIGRATION_KINDS,
   plan(context: PlanContext): TargetPlan {
     const plan = emptyPlan();
     const { model } = context;
@@ -233,7 +237,7 @@ function checkMigration(context: PlanContext, plan: TargetPlan): void {
 }
 
 function previousMode(context: PlanContext, namespace: string): string | undefined {
-  for (const key of [`PeerAuthentication/${namespace}/default`, `Policy/${namespace}/default`]) {
+  for (const key of MIGRATION_KINDS.map((kind) => `${kind}/${namespace}/default`)) {
     const object = context.previous.get(key);
     if (!object) continue;
     const spec = (object["spec"] ?? {}) as { mtls?: { mode?: string }; peers?: Array<{ mtls?: { mode?: string } }> };

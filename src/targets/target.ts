@@ -41,6 +41,8 @@ export interface TargetPlan {
 /** One manifest family. Adding a target is a new module registered in targets/registry.ts. */
 export interface Target {
   id: TargetId;
+  /** Kinds this target compares with the previous output (only their files are read back). */
+  previousKinds?: readonly string[];
   plan(context: PlanContext): TargetPlan;
 }
 

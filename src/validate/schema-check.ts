@@ -1,33 +1,37 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import AjvModule from "ajv";
 import type { ErrorObject, ValidateFunction } from "ajv";
-import addFormatsModule from "ajv-formats";
 import type { Finding } from "../diagnostics/diagnostic.js";
 import { formatPath } from "../util/path.js";
 import { suggest, suggestValue } from "../util/suggest.js";
 
-// ajv and ajv-formats are CommonJS with a default export.
-const Ajv = AjvModule.default;
-const addFormats = addFormatsModule.default;
-
 /** The policy JSON Schema shipped with the package. */
 export const SCHEMA_FILE = fileURLToPath(new URL("../../schemas/mesh-security.schema.json", import.meta.url));
 
-let cached: { schema: Record<string, unknown>; validate: ValidateFunction; patterns: Map<string, string> } | undefined;
+// Each made once per process on first use, never at module load, and only when needed: a valid
+// policy validated by the build's validator needs neither the schema text nor the ajv compiler.
+let cachedSchema: Record<string, unknown> | undefined;
+let cachedValidate: ValidateFunction | undefined;
+let cachedPatterns: Map<string, string> | undefined;
+
+function schemaData(): Record<string, unknown> {
+  cachedSchema ??= JSON.parse(readFileSync(SCHEMA_FILE, "utf8")) as Record<string, unknown>;
+  return cachedSchema;
+}
 
 /**
- * The schema's validator, made once per process on first use (never at module load): the one
- * precompiled by the build (dist/validate/policy-validator.cjs, scripts/build-validator.mjs) when
- * running from dist, else compiled here with the same options.
+ * The schema's validator: the one precompiled by the build (dist/validate/policy-validator.cjs,
+ * scripts/build-validator.mjs) when running from dist, else compiled here with the same options.
  */
-function compiled(): NonNullable<typeof cached> {
-  if (!cached) {
-    const schema = JSON.parse(readFileSync(SCHEMA_FILE, "utf8")) as Record<string, unknown>;
-    cached = { schema, validate: precompiled() ?? compileSchema(schema), patterns: describePatterns(schema) };
-  }
-  return cached;
+function validator(): ValidateFunction {
+  cachedValidate ??= precompiled() ?? compileSchema(schemaData());
+  return cachedValidate;
+}
+
+function patternNames(): Map<string, string> {
+  cachedPatterns ??= describePatterns(schemaData());
+  return cachedPatterns;
 }
 
 function precompiled(): ValidateFunction | undefined {
@@ -40,6 +44,11 @@ function precompiled(): ValidateFunction | undefined {
 }
 
 function compileSchema(schema: Record<string, unknown>): ValidateFunction {
+  // The compiler (ajv and ajv-formats, some 60 modules) loads only here, when the build's validator is
+  // absent (tests running from src): a cold start from dist never pays for it. Both are CommonJS.
+  const require = createRequire(import.meta.url);
+  const Ajv = (require("ajv") as typeof import("ajv")).default;
+  const addFormats = (require("ajv-formats") as typeof import("ajv-formats")).default;
   const ajv = new Ajv({ allErrors: true, strict: true, strictRequired: false, useDefaults: true, allowUnionTypes: true, verbose: true });
   addFormats(ajv, ["email", "uri", "hostname"]);
   return ajv.compile(schema);
@@ -47,7 +56,7 @@ function compileSchema(schema: Record<string, unknown>): ValidateFunction {
 
 /** The schema as data (for `mesh-security schema`). */
 export function policySchema(): Record<string, unknown> {
-  return compiled().schema;
+  return schemaData();
 }
 
 /** What checkSchema found: the defaulted copy, findings for users, and ajv's errors for recovery. */
@@ -60,12 +69,12 @@ export interface SchemaCheck {
 
 /** Validate against the schema, filling in defaults; returns findings and the defaulted copy. */
 export function checkSchema(data: unknown): SchemaCheck {
-  const { validate, patterns } = compiled();
+  const validate = validator();
   const copy = structuredClone(data);
   const valid = validate(copy) as boolean;
   if (valid) return { value: copy, valid, findings: [], errors: [] };
   const errors = [...(validate.errors ?? [])];
-  return { value: copy, valid, findings: translateErrors(errors, copy, patterns), errors };
+  return { value: copy, valid, findings: translateErrors(errors, copy, patternNames()), errors };
 }
 
 /** Turn ajv errors into findings: one per problem, pointing at the key or value concerned. */
@@ -193,7 +202,7 @@ function mapThatOwns(key: string, parentSchema: Record<string, unknown> | undefi
 function resolveRef(node: Record<string, unknown> | undefined): Record<string, unknown> | undefined {
   const ref = node?.["$ref"];
   if (typeof ref !== "string" || !ref.startsWith("#/definitions/")) return node;
-  const definitions = (compiled().schema["definitions"] ?? {}) as Record<string, Record<string, unknown>>;
+  const definitions = (schemaData()["definitions"] ?? {}) as Record<string, Record<string, unknown>>;
   return definitions[ref.slice("#/definitions/".length)];
 }
 
@@ -280,7 +289,7 @@ export function toPath(pointer: string, data: unknown): (string | number)[] {
 
 /** The keys the schema allows in the map at a data path (every branch of a choice), or undefined. */
 export function knownKeysAt(path: readonly (string | number)[]): Set<string> | undefined {
-  let nodes: Record<string, unknown>[] = [compiled().schema];
+  let nodes: Record<string, unknown>[] = [schemaData()];
   const expand = (list: Record<string, unknown>[]): Record<string, unknown>[] =>
     list.flatMap((n) => {
       const node = resolveRef(n) ?? {};

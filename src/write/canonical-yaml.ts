@@ -28,7 +28,9 @@ export function canonicalize(value: unknown, order: readonly string[] = TOP_ORDE
  */
 export function toYaml(value: unknown): string {
   const doc = new Document(canonicalize(value), { version: "1.1" });
-  return doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: true });
+  // `directives: false` writes what the default writes for a document built from data (no %YAML, %TAG
+  // or `---`), without walking every node to look for tags first: about a tenth of the serializing.
+  return doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: true, directives: false });
 }
 
 /** A generated file: the header comment, then the object. */

@@ -1,18 +1,23 @@
 import { readFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 import { readExistingOutput } from "./write-dir.js";
 
 /**
- * The objects mesh-security wrote last time into `dir`, by `kind/namespace/name`, for rules that
- * compare with the previous state (mTLS migration). Unreadable or foreign files are ignored.
+ * The objects of the given kinds mesh-security wrote last time into `dir`, by `kind/namespace/name`,
+ * for rules that compare with the previous state (mTLS migration). Unreadable or foreign files are
+ * ignored. Only files named after one of the kinds (`<kind>-<name>.yaml`, as the output tree names
+ * them) are read: parsing the whole previous output back cost more than the rest of a compile.
+ * Without `kinds`, every object (tests, tools).
  */
-export async function readPreviousObjects(dir: string): Promise<Map<string, Record<string, unknown>>> {
+export async function readPreviousObjects(dir: string, kinds?: readonly string[]): Promise<Map<string, Record<string, unknown>>> {
   const objects = new Map<string, Record<string, unknown>>();
   const existing = await readExistingOutput(resolve(dir));
   if ("finding" in existing || !existing.owned) return objects;
+  const prefixes = (kinds ?? [""]).map((kind) => (kind ? `${kind.toLowerCase()}-` : ""));
   for (const path of existing.owned) {
     if (!path.endsWith(".yaml") || path.startsWith("patches/")) continue;
+    if (!prefixes.some((prefix) => basename(path).startsWith(prefix))) continue;
     let text: string;
     try {
       text = await readFile(join(dir, path), "utf8");
@@ -23,7 +28,7 @@ export async function readPreviousObjects(dir: string): Promise<Map<string, Reco
       if (!("toJS" in doc) || doc.errors.length > 0) continue;
       const object = doc.toJS({ maxAliasCount: 0 }) as Record<string, unknown> | null;
       const metadata = (object?.["metadata"] ?? {}) as { name?: string; namespace?: string };
-      if (typeof object?.["kind"] === "string" && metadata.name) objects.set(`${object["kind"]}/${metadata.namespace ?? ""}/${metadata.name}`, object);
+      if (typeof object?.["kind"] === "string" && (kinds ?? [object["kind"]]).includes(object["kind"]) && metadata.name) objects.set(`${object["kind"]}/${metadata.namespace ?? ""}/${metadata.name}`, object);
     }
   }
   return objects;
