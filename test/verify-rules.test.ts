@@ -23,6 +23,9 @@ const callerDeployment = (account: string): string =>
 const cartPolicy = (principal: string): string =>
   `apiVersion: security.istio.io/v1\nkind: AuthorizationPolicy\nmetadata:\n  name: cart\n  namespace: shop\nspec:\n  action: ALLOW\n  selector: { matchLabels: { app: cart } }\n  rules:\n    - from: [{ source: { principals: ["${principal}"] } }]\n      to: [{ operation: { ports: ["8443"] } }]\n`;
 const CART = svc("cart", "shop", port("https", 8443, 8443));
+const CART_ON_SERVICE_CA = svc("cart", "shop", port("https", 8443, 8443), "  annotations: { service.beta.openshift.io/serving-cert-secret-name: cart-tls }\n");
+const SERVICE_CA_CALLER = CALLER_PATCH.replace("trust-internal, items: [{ key: ca.crt,", "service-ca-trust, items: [{ key: service-ca.crt,");
+const SERVICE_CA_TRUST = "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: service-ca-trust\n  namespace: shop\n  annotations: { service.beta.openshift.io/inject-cabundle: \"true\" }\n";
 
 // ESLint RuleTester style: per rule, valid inputs (no finding, and the path results they must have) and
 // invalid inputs with the exact code and file:line of each finding.
@@ -30,10 +33,13 @@ const TABLES: Array<[VerifyRule, RuleCase[]]> = [
   [
     callAuthorizationRule,
     [
-      { name: "no ALLOW policy: every caller is allowed", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("web"), "s.yaml": CART }, want: [], results: ["ok"] },
-      { name: "the policy allows the caller's service account", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("web"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") }, want: [], results: ["ok"] },
-      { name: "a trailing * in the principal matches", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("web"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/*") }, want: [], results: ["ok"] },
-      { name: "only the caller's patch read: its service account is unknown", files: { "patch:p.yaml": CALLER_PATCH, "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") }, want: [], results: ["not checked"] },
+      // The first result of each call is its trust (the PEM ConfigMap trust-internal is not read: not checked), the second its authorization.
+      { name: "no ALLOW policy: every caller is allowed", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("web"), "s.yaml": CART }, want: [], results: ["not checked", "ok"] },
+      { name: "the policy allows the caller's service account", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("web"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") }, want: [], results: ["not checked", "ok"] },
+      { name: "a trailing * in the principal matches", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("web"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/*") }, want: [], results: ["not checked", "ok"] },
+      { name: "only the caller's patch read: its service account is unknown", files: { "patch:p.yaml": CALLER_PATCH, "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") }, want: [], results: ["not checked", "not checked"] },
+      { name: "trust from the Service CA bundle covers a Service CA certificate", files: { "patch:p.yaml": SERVICE_CA_CALLER, "c.yaml": SERVICE_CA_TRUST, "s.yaml": CART_ON_SERVICE_CA }, want: [], results: ["ok", "ok"] },
+      { name: "trust from the Service CA bundle, but cart presents a cert-manager certificate", files: { "patch:p.yaml": SERVICE_CA_CALLER, "c.yaml": SERVICE_CA_TRUST, "s.yaml": CART, "k.yaml": certificate("cart", "shop", "cart-tls", "internal", ["cart.shop.svc"]), "i.yaml": caIssuer("internal", "root-ca") }, want: [["MS5046", "p.yaml:4"]] },
       { name: "the pods run as another service account than the policy names", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("frontend"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") }, want: [["MS5045", "d.yaml:11"]] },
     ],
   ],

@@ -1,5 +1,8 @@
-import { describe, str } from "./object-index.js";
+import { annotations, describe, field, str } from "./object-index.js";
 import type { KubeObject, ObjectIndex } from "./object-index.js";
+import { serviceDnsNames } from "./workloads.js";
+
+const SERVING_CERT = ["service.beta.openshift.io/serving-cert-secret-name", "service.alpha.openshift.io/serving-cert-secret-name"];
 
 /** Which CA signed a certificate, as far as what was read tells. `id` compares authorities. */
 export interface Authority {
@@ -37,4 +40,17 @@ export function authorityOfIssuer(index: ObjectIndex, kind: string, name: string
   const acme = str(issuer.body, "spec", "acme", "server");
   if (acme) return { id: `acme:${acme}`, label: `the ACME CA ${acme}`, known: true };
   return { id: `issuer:${ref}`, label: ref, known: false };
+}
+
+/** What the pods of a Service present: the Service CA when it carries the serving-cert annotation, and each cert-manager Certificate in its namespace naming the Service. */
+export function podCertificates(index: ObjectIndex, namespace: string | undefined, serviceName: string): Authority[] {
+  const out: Authority[] = [];
+  const service = index.get("/Service", namespace, serviceName);
+  if (service && SERVING_CERT.some((k) => annotations(service)[k])) out.push(SERVICE_CA);
+  const names = new Set(service ? serviceDnsNames(service) : serviceDnsNames({ name: serviceName, ...(namespace ? { namespace } : {}) } as KubeObject));
+  for (const cert of index.list("cert-manager.io/Certificate", namespace)) {
+    const dns = field(cert.body, "spec", "dnsNames");
+    if (Array.isArray(dns) && dns.some((d) => typeof d === "string" && names.has(d))) out.push(authorityOfCertificate(index, cert));
+  }
+  return out.filter((a, i) => out.findIndex((b) => b.id === a.id) === i);
 }

@@ -4,6 +4,9 @@ import type { KubeObject, ObjectIndex } from "../object-index.js";
 import type { MeshModel } from "../mesh-model.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { matchesLabels, podLabelsOf, selectorOf, servicePorts } from "../workloads.js";
+import { SERVICE_CA, podCertificates } from "../authority.js";
+import type { Authority } from "../authority.js";
+import { annotations } from "../object-index.js";
 
 const WORKLOAD_KINDS = ["apps/Deployment", "apps/StatefulSet", "apps/DaemonSet"];
 /** The projected volume the compiler mounts callers' trust from (targets/workloads.ts), one file `<callee>.<ns>.pem` per call. */
@@ -26,14 +29,15 @@ const AUTHZ = "security.istio.io/AuthorizationPolicy";
 export const callAuthorizationRule: VerifyRule = {
   id: "call-authorization",
   reads: ["apps/Deployment|StatefulSet|DaemonSet (the callers' patches and, with --with, their pods' service account)", "v1/Service", AUTHZ],
-  codes: ["MS5045"],
-  models: "istio/api security/v1beta1/authorization.proto (ALLOW evaluation, principals, selector scope)",
+  codes: ["MS5045", "MS5046"],
+  models: "istio/api security/v1beta1/authorization.proto (ALLOW evaluation, principals, selector scope); service-ca-operator inject-cabundle ConfigMaps; trust-manager Bundle sources",
   run({ index, mesh }) {
     const paths: VerifyPath[] = [];
     const findings: VerifyFinding[] = [];
     const trustDomain = trustDomainOf(mesh);
     for (const caller of WORKLOAD_KINDS.flatMap((gk) => index.list(gk))) {
       for (const callee of calleesOf(caller)) {
+        checkTrust(index, caller, callee, paths, findings, this.id);
         const base = { rule: this.id, from: describe(caller), to: `Service ${callee.namespace}/${callee.name}`, port: "-", client: "its service account's mesh identity" };
         const service = index.get("/Service", callee.namespace, callee.name);
         if (!service || !selectorOf(service)) {
@@ -75,17 +79,66 @@ export const callAuthorizationRule: VerifyRule = {
   },
 };
 
+/**
+ * The trust a caller mounts for a callee must cover the callee's serving certificate. The file comes from a
+ * ConfigMap: one annotated `service.beta.openshift.io/inject-cabundle` holds the Service CA bundle
+ * (service-ca-operator's ConfigMap CA bundle injector); a trust-manager Bundle's target ConfigMap (named
+ * after the Bundle) holds its sources, each CA Secret's `ca.crt`; a ConfigMap of PEM is not compared
+ * (verify reads no certificates), so such a call is not checked.
+ */
+function checkTrust(index: ObjectIndex, caller: KubeObject, callee: Callee, paths: VerifyPath[], findings: VerifyFinding[], rule: string): void {
+  const base = { rule, from: describe(caller), to: `pods of Service ${callee.namespace}/${callee.name}`, port: "-" };
+  const presented = podCertificates(index, callee.namespace, callee.name);
+  const trusted = trustOf(index, caller.namespace, callee.configMap);
+  const client = `trusts ${trusted ? trusted.map((t) => t.label).join(" and ") : `ConfigMap ${callee.configMap} (not read, or PEM)`}`;
+  if (presented.length === 0 || !trusted || presented.some((p) => !p.known)) {
+    paths.push({ ...base, client, server: presented.length > 0 ? `presents ${presented.map((p) => p.label).join(" or ")}` : "?", result: "not checked", reason: "the trust source or the callee's certificate is not known from what was read" });
+    return;
+  }
+  const server = `presents a certificate from ${presented.map((p) => p.label).join(" or ")}`;
+  const missing = presented.filter((p) => !trusted.some((t) => t.id === p.id));
+  if (missing.length === 0) {
+    paths.push({ ...base, client, server, result: "ok" });
+    return;
+  }
+  const reason = `${describe(caller)} verifies ${callee.namespace}/${callee.name} against ${trusted.map((t) => t.label).join(" and ")} (ConfigMap ${callee.configMap}), but its pods present a certificate from ${missing.map((p) => p.label).join(" or ")}: the TLS handshake fails`;
+  paths.push({ ...base, client, server, result: "broken", reason });
+  findings.push({ code: "MS5046", message: reason, hint: "mount the trust of the callee's issuer (compile the call from the policy's `callers`), or issue the callee's certificate from the CA the caller trusts", object: caller, path: ["metadata", "name"] });
+}
+
+function trustOf(index: ObjectIndex, namespace: string | undefined, name: string): Authority[] | undefined {
+  const configMap = index.get("/ConfigMap", namespace, name);
+  if (configMap && annotations(configMap)["service.beta.openshift.io/inject-cabundle"] === "true") return [SERVICE_CA];
+  if (configMap) return undefined;
+  const bundle = index.get("trust.cert-manager.io/Bundle", undefined, name);
+  const sources = field(bundle?.body, "spec", "sources");
+  if (!bundle || !Array.isArray(sources)) return undefined;
+  // A ClusterIssuer's CA Secret and a Bundle's Secret sources both live in cert-manager's (trust) namespace.
+  return sources.flatMap((s) => {
+    const secret = str(s, "secret", "name");
+    return secret ? [{ id: `ca:(cert-manager namespace)/${secret}`, label: `the CA in Secret ${secret} (Bundle ${name})`, known: true }] : [];
+  });
+}
+
+interface Callee {
+  name: string;
+  namespace: string;
+  /** The ConfigMap the trust file is projected from. */
+  configMap: string;
+}
+
 /** The callees whose trust a workload mounts: `<callee>.<namespace>.pem` items of the compiler's trust volume. */
-function calleesOf(workload: KubeObject): Array<{ name: string; namespace: string }> {
+function calleesOf(workload: KubeObject): Callee[] {
   const volumes = field(workload.body, "spec", "template", "spec", "volumes");
   const trust = Array.isArray(volumes) ? volumes.find((v) => field(v, "name") === TRUST_VOLUME) : undefined;
   const sources = field(trust, "projected", "sources");
-  const out: Array<{ name: string; namespace: string }> = [];
+  const out: Callee[] = [];
   for (const source of Array.isArray(sources) ? sources : []) {
-    const items = field(source, "configMap", "items") ?? field(source, "secret", "items");
+    const configMap = str(source, "configMap", "name") ?? "";
+    const items = field(source, "configMap", "items");
     for (const item of Array.isArray(items) ? items : []) {
       const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.pem$/.exec(String(field(item, "path") ?? ""));
-      if (m?.[1] && m[2]) out.push({ name: m[1], namespace: m[2] });
+      if (m?.[1] && m[2]) out.push({ name: m[1], namespace: m[2], configMap });
     }
   }
   return out;

@@ -1,12 +1,10 @@
-import { SERVICE_CA, authorityOfCertificate } from "../authority.js";
+import { SERVICE_CA, authorityOfCertificate, podCertificates } from "../authority.js";
 import type { Authority } from "../authority.js";
 import { annotations, describe, field, str } from "../object-index.js";
 import type { KubeObject, ObjectIndex } from "../object-index.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
-import { serviceDnsNames } from "../workloads.js";
 
 const DEST_CA_FROM_SECRET = "cert-utils-operator.redhat-cop.io/destinationCA-from-secret";
-const SERVING_CERT = ["service.beta.openshift.io/serving-cert-secret-name", "service.alpha.openshift.io/serving-cert-secret-name"];
 
 /**
  * Trust on a reencrypt Route's second hop: the router must trust the issuer of the certificate the pod presents.
@@ -71,16 +69,4 @@ function routerTrust(index: ObjectIndex, route: KubeObject): Authority {
     return { ...authority, label: `ca.crt of Secret ${route.namespace}/${fromSecret}: ${authority.label}` };
   }
   return SERVICE_CA;
-}
-
-function podCertificates(index: ObjectIndex, namespace: string | undefined, serviceName: string): Authority[] {
-  const out: Authority[] = [];
-  const service = index.get("/Service", namespace, serviceName);
-  if (service && SERVING_CERT.some((k) => annotations(service)[k])) out.push(SERVICE_CA);
-  const names = new Set(service ? serviceDnsNames(service) : serviceDnsNames({ name: serviceName, ...(namespace ? { namespace } : {}) } as KubeObject));
-  for (const cert of index.list("cert-manager.io/Certificate", namespace)) {
-    const dns = field(cert.body, "spec", "dnsNames");
-    if (Array.isArray(dns) && dns.some((d) => typeof d === "string" && names.has(d))) out.push(authorityOfCertificate(index, cert));
-  }
-  return out.filter((a, i) => out.findIndex((b) => b.id === a.id) === i);
 }
