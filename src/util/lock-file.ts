@@ -31,14 +31,35 @@ export async function tryLock(path: string): Promise<HeldLock | { heldBy: number
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     }
-    const text = await readFile(path, "utf8").catch(() => "");
+    const text = await readHolder(path);
+    // Gone again: the holder released it between our open and our read; try to take it.
+    if (text === undefined) continue;
     const pid = Number.parseInt(text.trim(), 10);
-    // An empty file is a lock being written right now: treat it as held by an unknown live process.
+    // Still empty after waiting for the holder to write its pid: held by a process we cannot name.
     if (text === "") return { heldBy: 0 };
     if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) return { heldBy: pid };
     await rm(path, { force: true });
   }
   throw new Error(`cannot take the lock ${path}`);
+}
+
+/**
+ * The lock's content; undefined when the file is gone. A file is created empty and its pid written right
+ * after (the O_EXCL open and the write are two calls), so an empty one is re-read for a short while.
+ */
+async function readHolder(path: string): Promise<string | undefined> {
+  for (let i = 0; i < 40; i++) {
+    let text: string;
+    try {
+      text = await readFile(path, "utf8");
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "ENOENT") return undefined;
+      throw error;
+    }
+    if (text !== "") return text;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  return "";
 }
 
 /** Wait for a lock, polling, up to `timeoutMs`; throws naming the holder when it stays held. */
