@@ -1,9 +1,10 @@
 import type { CallEdge, TrustSource } from "../model/call-graph.js";
 import type { Model } from "../model/model.js";
-import { authoritySecret, findAuthority } from "../model/names.js";
+import { findAuthority } from "../model/names.js";
 import { trustFileName } from "../model/workloads.js";
 import { INJECT_CABUNDLE_ANNOTATION } from "./service-ca.js";
 import type { PlanContext, TargetPlan } from "./target.js";
+import { bundleSecretSource } from "./trust-manager.js";
 
 /** One file of a caller's trust directory: `key` of ConfigMap `configMap`, written as `path`. */
 export interface TrustItem {
@@ -102,24 +103,7 @@ function planAuthorityTrust(context: PlanContext, namespace: string, trust: Extr
 }
 
 function planBundle(model: Model, name: string, trust: Extract<TrustSource, { type: "trust-manager" }>, namespaces: string[], plan: TargetPlan): void {
-  // trust-manager reads sources from its trust namespace (cert-manager's by default).
-  const trustNamespace = model.platform.certManagerNamespace;
-  const sources: Array<Record<string, unknown>> = [];
-  for (const root of trust.roots) {
-    const authority = findAuthority(model, root);
-    if (!authority) continue;
-    const secret = authoritySecret(model, authority);
-    if (secret.namespace !== trustNamespace) {
-      plan.findings.push({
-        code: "MS2407",
-        message: `trust-manager can only give callers the CA of \`${root}\` from its trust namespace ${trustNamespace}, but the Secret is in ${secret.namespace}`,
-        path: [...authority.path],
-        hint: `keep the CA Secret in ${trustNamespace}`,
-      });
-      continue;
-    }
-    sources.push({ secret: { name: secret.name, key: "ca.crt" } });
-  }
+  const sources = trust.roots.flatMap((root) => bundleSecretSource(model, root, "give callers", plan) ?? []);
   plan.objects.push({
     target: "workloads",
     template: "knative/trust-manager-bundle",

@@ -1,7 +1,8 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
 import type { Issuer, Knative, PolicyPath } from "../model/model.js";
-import { authoritySecret, findAuthority, trustedAuthorityNames } from "../model/names.js";
+import { trustedAuthorityNames } from "../model/names.js";
 import { emptyPlan } from "./target.js";
+import { bundleSecretSource } from "./trust-manager.js";
 import type { AuthorityMaterialView, PlanContext, Target, TargetPlan } from "./target.js";
 
 /** The label Knative Serving looks for on trust-bundle ConfigMaps (knative.dev/networking, pkg/certificates). */
@@ -156,28 +157,11 @@ function planTrustBundle(context: PlanContext, knative: Knative, plan: TargetPla
     }
     return;
   }
-  // trust-manager reads sources from its trust namespace (cert-manager's by default).
-  const trustNamespace = model.platform.certManagerNamespace;
   const sources: Array<Record<string, unknown>> = [];
   for (const name of names) {
     const material = known.get(name);
-    if (material) {
-      sources.push({ inLine: material.rootCertPem });
-      continue;
-    }
-    const authority = findAuthority(model, name);
-    if (!authority) continue;
-    const secret = authoritySecret(model, authority);
-    if (secret.namespace !== trustNamespace) {
-      plan.findings.push({
-        code: "MS2407",
-        message: `trust-manager can only read the CA of \`${name}\` from its trust namespace ${trustNamespace}, but the Secret is in ${secret.namespace}`,
-        path: [...authority.path],
-        hint: `keep the CA Secret in ${trustNamespace}`,
-      });
-      continue;
-    }
-    sources.push({ secret: { name: secret.name, key: "ca.crt" } });
+    const source = material ? { inLine: material.rootCertPem } : bundleSecretSource(model, name, "read", plan);
+    if (source) sources.push(source);
   }
   plan.objects.push({
     target: "knative",

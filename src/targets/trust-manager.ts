@@ -1,0 +1,25 @@
+import type { Model } from "../model/model.js";
+import { authoritySecret, findAuthority } from "../model/names.js";
+import type { TargetPlan } from "./target.js";
+
+/**
+ * A trust-manager Bundle source for one authority's CA: `ca.crt` of its Secret. trust-manager reads Secret
+ * sources only from its trust namespace (cert-manager's by default), so a Secret elsewhere is MS2407 and no
+ * source. `gives` says who the bundle is for, in the finding ("read", "give callers").
+ */
+export function bundleSecretSource(model: Model, name: string, gives: string, plan: TargetPlan): Record<string, unknown> | undefined {
+  const authority = findAuthority(model, name);
+  if (!authority) return undefined;
+  const trustNamespace = model.platform.certManagerNamespace;
+  const secret = authoritySecret(model, authority);
+  if (secret.namespace !== trustNamespace) {
+    plan.findings.push({
+      code: "MS2407",
+      message: `trust-manager can only ${gives} the CA of \`${name}\` from its trust namespace ${trustNamespace}, but the Secret is in ${secret.namespace}`,
+      path: [...authority.path],
+      hint: `keep the CA Secret in ${trustNamespace}`,
+    });
+    return undefined;
+  }
+  return { secret: { name: secret.name, key: "ca.crt" } };
+}
