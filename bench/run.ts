@@ -164,7 +164,7 @@ for (const [policy, generate] of Object.entries(POLICIES)) {
   process.stderr.write(`${coldRows[coldRows.length - 1]}\n`);
 }
 
-// Write concurrency: the realistic 1,000-service output written at several limits (bench/write-concurrency.mjs).
+// Staging: synchronous writes vs writes in flight vs hard links over the previous output (bench/write-concurrency.ts).
 const wc = spawnSync(process.execPath, ["--import", "tsx", join(root, "bench", "write-concurrency.ts"), String(RUNS)], { cwd: root, encoding: "utf8" });
 if (wc.status !== 0) throw new Error(wc.stderr);
 const concurrencyRows = wc.stdout.trimEnd().split("\n");
@@ -213,7 +213,7 @@ const report = [
   "",
   ...coldRows,
   "",
-  "Writing the realistic 1,000-service output into a staging directory, by number of writes in flight (median ms):",
+  "Staging the realistic 1,000-service output: synchronous writes (what compile does for new or changed files), writes in flight on the thread pool, and hard links over an unchanged previous output (what a re-compile does for unchanged files); medians:",
   "",
   ...concurrencyRows,
   "",

@@ -1,4 +1,4 @@
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { chmodSync, existsSync, linkSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -66,6 +66,61 @@ test("refuses paths that leave the directory", async () => {
     assert.equal(found.map((f) => f.code), ["MS4002"], bad);
   }
   assert.not.ok(existsSync(join(root, "x.yaml")));
+  rmSync(root, { recursive: true });
+});
+
+test("an unchanged file is carried over by a hard link; a changed one is written anew", async () => {
+  const root = tmp();
+  const out = join(root, "out");
+  await writeOutputDir(out, files({ "a.yaml": "same\n", "b.yaml": "old\n", "c.yaml": "same\n" }));
+  const inode = (path: string): number => statSync(join(out, path)).ino;
+  const before = { a: inode("a.yaml"), b: inode("b.yaml"), c: inode("c.yaml") };
+  // c.yaml's mode was changed by hand: it is rewritten with the mode a new file gets, not kept.
+  chmodSync(join(out, "c.yaml"), 0o640);
+  assert.equal(await writeOutputDir(out, files({ "a.yaml": "same\n", "b.yaml": "new\n", "c.yaml": "same\n" })), []);
+  assert.is(inode("a.yaml"), before.a, "unchanged: the same file");
+  assert.is.not(inode("b.yaml"), before.b, "changed: a new file");
+  assert.is(readFileSync(join(out, "b.yaml"), "utf8"), "new\n");
+  assert.is.not(inode("c.yaml"), before.c, "other mode: a new file");
+  assert.is(statSync(join(out, "c.yaml")).mode & 0o777, 0o666 & ~process.umask());
+  assert.is(statSync(join(out, "a.yaml")).nlink, 1, "the previous tree's link is gone with it");
+  rmSync(root, { recursive: true });
+});
+
+test("a previous file with a link outside the output is never shared", async () => {
+  const root = tmp();
+  const out = join(root, "out");
+  await writeOutputDir(out, files({ "a.yaml": "same\n" }));
+  linkSync(join(out, "a.yaml"), join(root, "elsewhere.yaml"));
+  assert.equal(await writeOutputDir(out, files({ "a.yaml": "same\n" })), []);
+  assert.is.not(statSync(join(out, "a.yaml")).ino, statSync(join(root, "elsewhere.yaml")).ino);
+  assert.is(readFileSync(join(out, "a.yaml"), "utf8"), "same\n");
+  rmSync(root, { recursive: true });
+});
+
+test("a file it did not write is not reused even with the same bytes", async () => {
+  const root = tmp();
+  const out = join(root, "out");
+  mkdirSync(out);
+  writeFileSync(join(out, "a.yaml"), "same\n");
+  const foreign = statSync(join(out, "a.yaml")).ino;
+  assert.equal(await writeOutputDir(out, files({ "a.yaml": "same\n" }), { force: true }), []);
+  assert.is.not(statSync(join(out, "a.yaml")).ino, foreign);
+  rmSync(root, { recursive: true });
+});
+
+test("key files of an inline tree keep mode 0600 when carried over", async () => {
+  const root = tmp();
+  const out = join(root, "out");
+  const privateFiles = new Set(["secret.yaml"]);
+  await writeOutputDir(out, files({ "secret.yaml": "key\n", "a.yaml": "a\n" }), { privateFiles });
+  const before = statSync(join(out, "secret.yaml")).ino;
+  assert.equal(await writeOutputDir(out, files({ "secret.yaml": "key\n", "a.yaml": "a\n" }), { privateFiles }), []);
+  assert.is(statSync(join(out, "secret.yaml")).ino, before);
+  assert.is(statSync(join(out, "secret.yaml")).mode & 0o777, 0o600);
+  // The same bytes, no longer private: written anew with the ordinary mode, not linked at 0600.
+  assert.equal(await writeOutputDir(out, files({ "secret.yaml": "key\n", "a.yaml": "a\n" })), []);
+  assert.is(statSync(join(out, "secret.yaml")).mode & 0o777, 0o666 & ~process.umask());
   rmSync(root, { recursive: true });
 });
 

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
-import { constants } from "node:fs";
-import { access, chmod, copyFile, lstat, mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
+import { closeSync, constants, fstatSync, linkSync, openSync, readSync, writeFileSync } from "node:fs";
+import { access, chmod, copyFile, lstat, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { Finding } from "../diagnostics/diagnostic.js";
 import { tryLock } from "../util/lock-file.js";
@@ -104,9 +104,15 @@ async function writeLocked(dirArg: string, dir: string, files: ReadonlyMap<strin
     await mkdir(staging, { recursive: false, mode: 0o700 });
     try {
       // Private trees (Secrets with keys): files 0600 and directories 0700, like the state directory.
-      const write = options.hooks?.writeFile ?? ((p: string, c: string) => writeFile(p, c, { flag: "wx", mode: options.private ? 0o600 : 0o666 }));
-      await writeStagedFiles(staging, files, write, options.private ? 0o700 : 0o777);
+      const mode = options.private ? 0o600 : 0o666;
+      const write = options.hooks?.writeFile ?? (async (p: string, c: string) => writeFileSync(p, c, { flag: "wx", mode }));
       const owned = new Set(existing.owned ?? []);
+      // The mode each file ends with: what the umask leaves of its creation mode, or 0600 for a
+      // key file of an inline tree (chmod below). Only a previous copy with that mode is reused.
+      const created = mode & ~process.umask();
+      const privateFiles = options.privateFiles ?? new Set<string>();
+      const modeOf = (path: string): number => (privateFiles.has(path) ? 0o600 : created);
+      await writeStagedFiles(staging, files, write, options.private ? 0o700 : 0o777, { dir, owned, modeOf });
       for (const path of existing.all) {
         if (owned.has(path) || files.has(path) || path === MARKER) continue;
         const target = join(staging, path);
@@ -128,37 +134,55 @@ async function writeLocked(dirArg: string, dir: string, files: ReadonlyMap<strin
   }
 }
 
-/** Writes in flight at once while staging; measured, not guessed: bench/write-concurrency.ts, bench/results.md. */
-export const WRITE_CONCURRENCY = 8;
-
 /**
- * Write `files` below `staging`: each directory once (not once per file), then the files, `limit` at a
- * time (one at a time, the process sat idle waiting on each write). After a failure no new write
- * starts and the ones in flight settle before the error is thrown, so the caller's removal of the
- * staging directory races with nothing.
+ * Write `files` below `staging`: each directory once (not once per file), then the files one after
+ * another with synchronous calls. Writes in flight on libuv's thread pool were slower on every limit
+ * measured (bench/write-concurrency.ts, bench/results.md): each file is three small system calls,
+ * and handing them to threads cost more than it overlapped.
+ *
+ * With `reuse`, a file whose previous copy (in the output being replaced) has the very same bytes,
+ * mode and owner is hard-linked instead of written: staging stays a complete new tree, the swap is
+ * unchanged, and the previous tree is removed as before (which drops the second link). A link costs
+ * a twentieth of creating and filling a file. A previous copy with other links (a hard link the user
+ * made elsewhere) is never shared, and any error on the way falls back to writing.
  */
 export async function writeStagedFiles(
   staging: string,
   files: ReadonlyMap<string, string>,
   write: (path: string, content: string) => Promise<void>,
   dirMode: number,
-  limit: number = WRITE_CONCURRENCY,
-): Promise<void> {
+  reuse?: { dir: string; owned: ReadonlySet<string>; modeOf: (path: string) => number },
+): Promise<{ linked: number }> {
   const paths = [...files.keys()].sort();
   for (const directory of new Set(paths.map((path) => dirname(join(staging, path))))) await mkdir(directory, { recursive: true, mode: dirMode });
-  let next = 0;
-  let failure: { error: unknown } | undefined;
-  const worker = async (): Promise<void> => {
-    for (let path = paths[next++]; path !== undefined && failure === undefined; path = paths[next++]) {
-      try {
-        await write(join(staging, path), files.get(path) ?? "");
-      } catch (error) {
-        failure ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, paths.length)) }, worker));
-  if (failure) throw failure.error;
+  let linked = 0;
+  for (const path of paths) {
+    const content = files.get(path) ?? "";
+    const target = join(staging, path);
+    if (reuse?.owned.has(path) && linkUnchanged(join(reuse.dir, path), target, content, reuse.modeOf(path))) linked++;
+    else await write(target, content);
+  }
+  return { linked };
+}
+
+/** Link `previous` to `target` when it holds exactly `content` with `mode`, is ours and has no other link. */
+function linkUnchanged(previous: string, target: string, content: string, mode: number): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(previous, constants.O_RDONLY | constants.O_NOFOLLOW);
+    const info = fstatSync(fd);
+    const size = Buffer.byteLength(content);
+    if (!info.isFile() || info.nlink !== 1 || info.size !== size || (info.mode & 0o777) !== mode) return false;
+    if (process.getuid && info.uid !== process.getuid()) return false;
+    const bytes = Buffer.allocUnsafe(size);
+    if (readSync(fd, bytes, 0, size, 0) !== size || !bytes.equals(Buffer.from(content))) return false;
+    linkSync(previous, target);
+    return true;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /** Read what a directory holds; refuses symbolic links anywhere inside it. */
