@@ -1,5 +1,5 @@
 import { Document } from "yaml";
-import { METADATA_ORDER, TOP_ORDER } from "./emit-yaml.js";
+import { emitCanonicalYaml, METADATA_ORDER, TOP_ORDER } from "./emit-yaml.js";
 
 /**
  * A deep copy with map keys sorted (lists keep their order). The object's own leading keys come
@@ -24,7 +24,7 @@ export function canonicalize(value: unknown, order: readonly string[] = TOP_ORDE
  * YAML 1.1 (sigs.k8s.io/yaml): strings such as `on`, `yes` or `0755` must stay strings there.
  */
 export function toYaml(value: unknown): string {
-  return toYamlWithLibrary(value);
+  return emitCanonicalYaml(value) ?? toYamlWithLibrary(value);
 }
 
 /** What toYaml writes, written by yaml itself: the reference the emitter mirrors, and its fallback. */
