@@ -1,8 +1,5 @@
 import { Document } from "yaml";
-
-/** Keys that lead, in this order, at the top of an object and inside `metadata`. */
-const TOP_ORDER = ["apiVersion", "kind", "metadata", "spec", "type", "data", "stringData"];
-const METADATA_ORDER = ["name", "namespace", "labels", "annotations"];
+import { emitCanonicalYaml, METADATA_ORDER, TOP_ORDER } from "./emit-yaml.js";
 
 /**
  * A deep copy with map keys sorted (lists keep their order). The object's own leading keys come
@@ -27,6 +24,11 @@ export function canonicalize(value: unknown, order: readonly string[] = TOP_ORDE
  * YAML 1.1 (sigs.k8s.io/yaml): strings such as `on`, `yes` or `0755` must stay strings there.
  */
 export function toYaml(value: unknown): string {
+  return emitCanonicalYaml(value) ?? toYamlWithLibrary(value);
+}
+
+/** What toYaml writes, written by yaml itself: the reference the emitter mirrors, and its fallback. */
+export function toYamlWithLibrary(value: unknown): string {
   const doc = new Document(canonicalize(value), { version: "1.1" });
   // `directives: false` writes what the default writes for a document built from data (no %YAML, %TAG
   // or `---`), without walking every node to look for tags first: about a tenth of the serializing.

@@ -106,7 +106,7 @@ export function buildOutputTree(
 /** Labels every owned object carries, and the sync wave annotation. */
 function decorate(rendered: RenderedObject, settings: TreeSettings): Record<string, unknown> {
   // A new top level and metadata; everything below is shared with the rendered object and only read
-  // (canonicalize copies while it sorts).
+  // (toYaml sorts keys as it writes, without changing the object).
   const metadata = { ...((rendered.object["metadata"] ?? {}) as Record<string, unknown>) };
   metadata["labels"] = {
     ...((metadata["labels"] as Record<string, string> | undefined) ?? {}),
