@@ -15,6 +15,7 @@ import type { RotationRecord } from "./ca/rotation-record.js";
 import type { RenderedObject, Renderer } from "./render/render.js";
 import { TARGETS } from "./targets/registry.js";
 import type { AuthorityMaterialView, ExplainNote } from "./targets/target.js";
+import { flatString } from "./util/flat-string.js";
 import { validatePolicy } from "./validate/validate-policy.js";
 import { buildOutputTree } from "./write/output-tree.js";
 import type { IgnoreDifference, OutputTree } from "./write/output-tree.js";
@@ -99,7 +100,8 @@ async function runPipeline(options: CompileOptions): Promise<CompileResult> {
   const context = { model, authorities, previous: options.previous ?? new Map() };
   const planned = TARGETS.map((target) => target.plan(context));
   diagnostics.push(...place(validated.settle(planned.flatMap((p) => p.findings))));
-  const notes = planned.flatMap((p) => p.notes);
+  // Kept until explain prints them: flat, as their text is built by appending (flatString).
+  const notes = planned.flatMap((p) => p.notes.map((note) => ({ subject: note.subject, text: flatString(note.text) })));
   if (unrecorded) base.unrecorded = unrecorded;
   if (hasErrors(diagnostics)) return { ...base, diagnostics, model, notes };
 

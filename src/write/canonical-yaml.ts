@@ -1,4 +1,5 @@
 import { Document } from "yaml";
+import { flatString } from "../util/flat-string.js";
 import { emitCanonicalYaml, METADATA_ORDER, TOP_ORDER } from "./emit-yaml.js";
 
 /**
@@ -35,9 +36,9 @@ export function toYamlWithLibrary(value: unknown): string {
   return doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: true, directives: false });
 }
 
-/** A generated file: the header comment, then the object. */
+/** A generated file: the header comment, then the object, as one flat string (flatString). */
 export function toManifestFile(value: unknown, policyFile: string): string {
-  return `${header(policyFile)}${toYaml(value)}`;
+  return flatString(`${header(policyFile)}${toYaml(value)}`);
 }
 
 /** The header every generated file starts with. The policy path never holds a newline (checked by the caller). */

@@ -165,6 +165,9 @@ export async function writeStagedFiles(
   return { linked };
 }
 
+/** One buffer the previous copies are read into, grown as needed (not one allocation per file). */
+let readBuffer = Buffer.alloc(0);
+
 /** Link `previous` to `target` when it holds exactly `content` with `mode`, is ours and has no other link. */
 function linkUnchanged(previous: string, target: string, content: string, mode: number): boolean {
   let fd: number | undefined;
@@ -174,8 +177,11 @@ function linkUnchanged(previous: string, target: string, content: string, mode: 
     const size = Buffer.byteLength(content);
     if (!info.isFile() || info.nlink !== 1 || info.size !== size || (info.mode & 0o777) !== mode) return false;
     if (process.getuid && info.uid !== process.getuid()) return false;
-    const bytes = Buffer.allocUnsafe(size);
-    if (readSync(fd, bytes, 0, size, 0) !== size || !bytes.equals(Buffer.from(content))) return false;
+    if (readBuffer.length < size) readBuffer = Buffer.allocUnsafe(Math.max(size, 2 * readBuffer.length, 1 << 16));
+    if (readSync(fd, readBuffer, 0, size, 0) !== size) return false;
+    // ASCII text (as long in bytes as in characters) compares as Latin-1 without encoding it again.
+    const same = size === content.length ? readBuffer.toString("latin1", 0, size) === content : readBuffer.subarray(0, size).equals(Buffer.from(content));
+    if (!same) return false;
     linkSync(previous, target);
     return true;
   } catch {
