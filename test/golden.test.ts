@@ -34,12 +34,22 @@ test("the build's precompiled templates give every example's expected output", a
   const precompiled = createRequire(import.meta.url)("../dist/render/builtin-templates.cjs") as Record<string, unknown>;
   assert.equal(Object.keys(precompiled).sort(), ids.sort(), "every built-in template is precompiled");
   for (const name of exampleCases()) {
-    const result = await compileExample(name, "report", new Renderer());
+    const result = await compileExample(name, "report", { renderer: new Renderer() });
     const expected = readTree(join(EXAMPLES_DIR, name, "expected"));
     expected.delete(MARKER);
     const actual = result.tree?.files ?? new Map<string, string>();
     assert.equal([...actual.keys()].sort(), [...expected.keys()], `${name}: file list differs from expected/`);
     for (const [path, content] of expected) assert.fixture(actual.get(path) ?? "", content, `${name}/expected/${path}`);
+  }
+});
+
+// validate stops once every object has a path (placeOnly): the same diagnostics, no files laid out.
+test("placeOnly reports every example's diagnostics", async () => {
+  for (const name of exampleCases()) {
+    const full = await compileExample(name);
+    const placed = await compileExample(name, "report", { placeOnly: true });
+    assert.equal(placed.diagnostics, full.diagnostics, name);
+    assert.not.ok(placed.tree, name);
   }
 });
 
