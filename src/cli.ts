@@ -108,4 +108,7 @@ export async function main(args: string[]): Promise<void> {
   }
 }
 
-await main(loadYargs().processArgv.hideBin(process.argv));
+/** Run the command line of this process (bin/mesh-security.js, through src/start.ts). */
+export function run(): Promise<void> {
+  return main(loadYargs().processArgv.hideBin(process.argv));
+}
