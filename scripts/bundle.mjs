@@ -1,9 +1,9 @@
 // Build step (npm run build, after the other steps): bundle dist/cli.js and everything it loads into
 // one CommonJS file, dist/bundle/mesh-security.cjs, then make V8's code cache for it
-// (scripts/code-cache.mjs); bin/mesh-security.js runs it through src/bundled.ts. Node 20 pays for
+// (scripts/code-cache.mjs); bin/mesh-security.js runs it through src/bundled.cts. Node 20 pays for
 // every module file it loads (resolve, stat, read, compile: some 0.5-1 ms each here, ~150 files for a
 // validate) and compiles every function it runs: one file, started from the cache, skips most of that.
-// The dist/ modules stay as tsc wrote them (tests and scripts import them; src/start.ts falls back to
+// The dist/ modules stay as tsc wrote them (tests and scripts import them; src/start.cts falls back to
 // dist/cli.js without a bundle).
 //
 // Bundled, each dist module keeps its own import.meta.url (it finds templates/, schemas/ and

@@ -1,10 +1,10 @@
 // Build step (run by scripts/bundle.mjs): V8's code cache for dist/bundle/mesh-security.cjs. V8 caches
 // the functions compiled so far, so the bundle first validates a policy that reaches every stage of a
 // validate (the README's end-to-end example); a later start deserializes that code instead of parsing
-// and compiling it. Output: dist/bundle/mesh-security.cjs.cache (src/bundled.ts says what it holds).
+// and compiling it. Output: dist/bundle/mesh-security.cjs.cache (src/bundled.cts says what it holds).
 import { writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { CODE_CACHE_FILE, codeCacheOf, loadBundle } from "../dist/bundled.js";
+import { CODE_CACHE_FILE, codeCacheOf, loadBundle } from "../dist/bundled.cjs";
 
 const policy = fileURLToPath(new URL("../examples/end-to-end-encryption/mesh-security.yaml", import.meta.url));
 const loaded = loadBundle({ cache: false });

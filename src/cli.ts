@@ -108,7 +108,7 @@ export async function main(args: string[]): Promise<void> {
   }
 }
 
-/** Run the command line of this process (bin/mesh-security.js, through src/start.ts). */
+/** Run the command line of this process (bin/mesh-security.js, through src/start.cts). */
 export function run(): Promise<void> {
   return main(loadYargs().processArgv.hideBin(process.argv));
 }

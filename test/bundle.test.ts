@@ -11,8 +11,8 @@ import * as assert from "uvu/assert";
 // (scripts/code-cache.mjs), both made by `npm run build`, which `npm test` runs first.
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
 // From dist: the module finds the bundle next to itself.
-const built = "../dist/bundled.js";
-const { BUNDLE_FILE, CODE_CACHE_FILE, loadBundle } = (await import(built)) as typeof import("../src/bundled.js");
+const built = "../dist/bundled.cjs";
+const { BUNDLE_FILE, CODE_CACHE_FILE, loadBundle } = (await import(built)) as typeof import("../src/bundled.cjs");
 
 test("the build's bundle loads from its own code cache, and V8 takes it", () => {
   const loaded = loadBundle();
@@ -34,6 +34,20 @@ test("a code cache made for other bytes is not used; the bundle compiles from so
   assert.type(loaded?.cli.main, "function");
   assert.is(loadBundle({ bundleFile: join(dir, "absent.cjs") }), undefined);
   rmSync(dir, { recursive: true });
+});
+
+// The entry is CommonJS throughout (bin/package.json, src/start.cts, src/bundled.cts): a cold start
+// does not bring up Node's ES module loader. Node's own module list says whether it ran.
+test("validate starts without Node's ES module loader", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ms-bundle-"));
+  const hook = join(dir, "modules.cjs");
+  writeFileSync(hook, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(join(dir, "modules.json"))}, JSON.stringify(process.moduleLoadList)));\n`);
+  const policy = join(process.cwd(), "examples", "service-ca-basics", "mesh-security.yaml");
+  const r = spawnSync(process.execPath, ["--require", hook, BIN, "validate", policy], { encoding: "utf8" });
+  assert.is(r.status, 0, r.stderr);
+  const modules = JSON.parse(readFileSync(join(dir, "modules.json"), "utf8")) as string[];
+  assert.ok(modules.length > 0);
+  assert.equal(modules.filter((m) => /esm\/(module_job|translators)$/.test(m)), []);
 });
 
 // The bundle against dist/cli.js as tsc wrote it: the same bytes and exit code, help in the user's

@@ -6,7 +6,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseAllDocuments } from "yaml";
 
-// The real binary (bin/mesh-security.js → dist/start.js → the bundle of dist/cli.js, built by `npm test` and `npm ci`).
+// The real binary (bin/mesh-security.js → dist/start.cjs → the bundle of dist/cli.js, built by `npm test` and `npm ci`).
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
 const run = (args: string[], cwd = process.cwd()): { code: number | null; stdout: string; stderr: string } => {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });

@@ -1,24 +1,25 @@
-import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { dirname } from "node:path";
-import { fileURLToPath } from "node:url";
-import vm from "node:vm";
+// CommonJS, as bin/mesh-security.js and src/start.cts: a CommonJS entry starts without Node's ES
+// module loader (some 5-8 ms of a cold start here), and nothing on this path needs it.
+import crypto = require("node:crypto");
+import fs = require("node:fs");
+import nodeModule = require("node:module");
+import path = require("node:path");
+import vm = require("node:vm");
 
 /** dist/cli.js and everything it loads in one CommonJS file (npm run build: scripts/bundle.mjs). */
-export const BUNDLE_FILE = fileURLToPath(new URL("./bundle/mesh-security.cjs", import.meta.url));
+const BUNDLE_FILE = path.join(__dirname, "bundle", "mesh-security.cjs");
 /** V8's code cache for the bundle, made by the build (scripts/code-cache.mjs): a SHA-256 of the bundle, then V8's data. */
-export const CODE_CACHE_FILE = `${BUNDLE_FILE}.cache`;
+const CODE_CACHE_FILE = `${BUNDLE_FILE}.cache`;
 const HASH_BYTES = 32;
 
 /** What the bundle exports: src/cli.ts. */
-export interface Cli {
+interface Cli {
   run(): Promise<void>;
   main(args: string[]): Promise<void>;
 }
 
 /** The bundle, evaluated; its script, for the build to make the code cache from; whether V8 took the cache. */
-export interface LoadedBundle {
+interface LoadedBundle {
   cli: Cli;
   script: vm.Script;
   cached: boolean;
@@ -32,19 +33,19 @@ export interface LoadedBundle {
  * either way the bundle is compiled from source, as without a cache. Nothing is written here.
  * Undefined when there is no bundle (a build that stopped after tsc).
  */
-export function loadBundle(options: { cache?: boolean; bundleFile?: string; cacheFile?: string } = {}): LoadedBundle | undefined {
+function loadBundle(options: { cache?: boolean; bundleFile?: string; cacheFile?: string } = {}): LoadedBundle | undefined {
   const bundleFile = options.bundleFile ?? BUNDLE_FILE;
   let source: Buffer;
   try {
-    source = readFileSync(bundleFile);
+    source = fs.readFileSync(bundleFile);
   } catch {
     return undefined;
   }
   let cachedData: Buffer | undefined;
   if (options.cache !== false) {
     try {
-      const file = readFileSync(options.cacheFile ?? `${bundleFile}.cache`);
-      if (file.subarray(0, HASH_BYTES).equals(createHash("sha256").update(source).digest())) cachedData = file.subarray(HASH_BYTES);
+      const file = fs.readFileSync(options.cacheFile ?? `${bundleFile}.cache`);
+      if (file.subarray(0, HASH_BYTES).equals(crypto.createHash("sha256").update(source).digest())) cachedData = file.subarray(HASH_BYTES);
     } catch {
       // no cache: compile from source
     }
@@ -56,11 +57,13 @@ export function loadBundle(options: { cache?: boolean; bundleFile?: string; cach
     importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
   });
   const module = { exports: {} as Cli };
-  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(bundleFile), module, bundleFile, dirname(bundleFile));
+  (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, nodeModule.createRequire(bundleFile), module, bundleFile, path.dirname(bundleFile));
   return { cli: module.exports, script, cached: cachedData !== undefined && script.cachedDataRejected === false };
 }
 
 /** The code cache file for a script that ran the bundle: the bundle's SHA-256, then V8's data. */
-export function codeCacheOf(script: vm.Script, bundleFile = BUNDLE_FILE): Buffer {
-  return Buffer.concat([createHash("sha256").update(readFileSync(bundleFile)).digest(), script.createCachedData()]);
+function codeCacheOf(script: vm.Script, bundleFile = BUNDLE_FILE): Buffer {
+  return Buffer.concat([crypto.createHash("sha256").update(fs.readFileSync(bundleFile)).digest(), script.createCachedData()]);
 }
+
+export = { BUNDLE_FILE, CODE_CACHE_FILE, loadBundle, codeCacheOf };
