@@ -21,6 +21,11 @@ test("the build's bundle loads from its own code cache, and V8 takes it", () => 
   assert.type(loaded?.cli.run, "function");
 });
 
+test("the bundle is strict code, as the ES modules in it were", () => {
+  // A directive counts only as the first statement: the build's banner must not come before it.
+  assert.match(readFileSync(BUNDLE_FILE, "utf8"), /^"use strict";\n/);
+});
+
 test("a code cache made for other bytes is not used; the bundle compiles from source", () => {
   // Beside the real bundle, where its packages resolve.
   const dir = mkdtempSync(join(process.cwd(), "dist", "test-bundle-"));
