@@ -54,7 +54,9 @@ function loadBundle(options: { cache?: boolean; bundleFile?: string; cacheFile?:
   const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${source.toString("utf8")}\n})`, {
     filename: bundleFile,
     ...(cachedData ? { cachedData } : {}),
-    importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+    // esbuild turns every import() into a require(); should one remain, it loads as from a module.
+    // (vm.constants is Node 20.12 and later; package.json admits any Node 20.)
+    ...(vm.constants?.USE_MAIN_CONTEXT_DEFAULT_LOADER ? { importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER } : {}),
   });
   const module = { exports: {} as Cli };
   (script.runInThisContext() as (...args: unknown[]) => void)(module.exports, nodeModule.createRequire(bundleFile), module, bundleFile, path.dirname(bundleFile));
