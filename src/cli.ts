@@ -1,6 +1,7 @@
 import { createRequire } from "node:module";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import type { Argv, CommandModule } from "yargs";
-import { hideBin } from "yargs/helpers";
 import { caCommand } from "./commands/ca.js";
 import { compileCommand } from "./commands/compile.js";
 import { EXIT } from "./commands/common.js";
@@ -12,10 +13,34 @@ import { verifyCommand } from "./commands/verify.js";
 import { suggest } from "./util/suggest.js";
 import { version } from "./version.js";
 
-// yargs' ESM build lays out help with cliui's ESM shim, which wraps at a fixed character count and
-// so breaks words ("<sta\nte-dir>"; yargs/cliui index.mjs → build/lib/string-utils.js `wrap`). Its
-// CommonJS build uses wrap-ansi, which wraps at word boundaries: load that one.
-const createYargs = createRequire(import.meta.url)("yargs/yargs") as (args: string[]) => Argv;
+/** What yargs' CommonJS build (build/index.cjs, behind `yargs/yargs`) exports, as far as used here. */
+interface YargsBuild {
+  Yargs: (args: string[]) => Argv;
+  processArgv: { hideBin: (argv: string[]) => string[] };
+  cjsPlatformShim: { mainFilename: string };
+}
+
+/**
+ * yargs' CommonJS build. Its ESM build lays out help with cliui's ESM shim, which wraps at a fixed
+ * character count and so breaks words ("<sta\nte-dir>"; yargs/cliui index.mjs →
+ * build/lib/string-utils.js `wrap`); the CommonJS build uses wrap-ansi, which wraps at word boundaries.
+ *
+ * Its factory calls `.version()` without a version, which looks for a package.json by reading every
+ * directory from the main module's up to the first that has one (yargs `pkgUp`, escalade/sync). For an
+ * ES module entry there is no `require.main`, so the search starts at the working directory: from a
+ * directory without package.json it reads every parent, /tmp with its thousands of entries included,
+ * some 50-70 ms, for a version `.version(version())` replaces anyway. The search starts at this
+ * package's own package.json instead, as it would for a CommonJS entry. The package's exports map does
+ * not list build/index.cjs, so it is loaded by path (the file `yargs/yargs` itself requires).
+ */
+function loadYargs(): YargsBuild {
+  if (yargsBuild) return yargsBuild;
+  const require = createRequire(import.meta.url);
+  yargsBuild = require(join(dirname(require.resolve("yargs/package.json")), "build", "index.cjs")) as YargsBuild;
+  yargsBuild.cjsPlatformShim.mainFilename = fileURLToPath(new URL("../package.json", import.meta.url));
+  return yargsBuild;
+}
+let yargsBuild: YargsBuild | undefined;
 
 /** Help is laid out for the terminal, but never narrower than this: below it, words would be cut. */
 const MIN_HELP_WIDTH = 60;
@@ -58,7 +83,7 @@ export async function main(args: string[]): Promise<void> {
       const close = suggest(first, names);
       throw new UsageError(`unknown command ${JSON.stringify(first)}${close ? `; did you mean ${close}?` : `; commands: ${names.join(", ")}`}`);
     }
-    let cli = createYargs(argv).scriptName("mesh-security");
+    let cli = loadYargs().Yargs(argv).scriptName("mesh-security");
     for (const command of COMMANDS) cli = cli.command(command as CommandModule);
     await cli
       .demandCommand(1, "give a command")
@@ -83,4 +108,7 @@ export async function main(args: string[]): Promise<void> {
   }
 }
 
-await main(hideBin(process.argv));
+/** Run the command line of this process (bin/mesh-security.js, through src/start.cts). */
+export function run(): Promise<void> {
+  return main(loadYargs().processArgv.hideBin(process.argv));
+}

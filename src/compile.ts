@@ -17,7 +17,7 @@ import { TARGETS } from "./targets/registry.js";
 import type { AuthorityMaterialView, ExplainNote } from "./targets/target.js";
 import { flatString } from "./util/flat-string.js";
 import { validatePolicy } from "./validate/validate-policy.js";
-import { buildOutputTree } from "./write/output-tree.js";
+import { buildOutputTree, placeObjects } from "./write/output-tree.js";
 import type { IgnoreDifference, OutputTree } from "./write/output-tree.js";
 
 /** Everything `compile` needs to know; each option has its default here and nowhere else. */
@@ -40,6 +40,8 @@ export interface CompileOptions {
   renderer?: Renderer;
   /** Let a CA rotation skip a phase, go back or be replaced, with a warning saying what breaks. */
   allowUnsafeRotation?: boolean;
+  /** Stop once every object has a path (MS4002, MS4005 checked), without writing out files: no `tree` (validate). */
+  placeOnly?: boolean;
 
 }
 
@@ -124,14 +126,19 @@ async function runPipeline(options: CompileOptions): Promise<CompileResult> {
   if (hasErrors(diagnostics)) return { ...base, diagnostics, model, notes };
   rendered.splice(0, rendered.length, ...sealed.rendered);
 
-  const ignoreDifferences: IgnoreDifference[] = planned.flatMap((p) => p.ignoreDifferences);
-  const tree = buildOutputTree(rendered, ignoreDifferences, {
+  const settings = {
     policyName: model.name,
     policyFile: policyLabel(file, options.outDir),
     layout: model.output.layout,
     syncWaves: model.output.syncWaves,
     secrets: model.output.secrets,
-  });
+  };
+  if (options.placeOnly) {
+    diagnostics.push(...place(placeObjects(rendered, settings).findings));
+    return { ...base, diagnostics, model, rendered, notes, ...rotation };
+  }
+  const ignoreDifferences: IgnoreDifference[] = planned.flatMap((p) => p.ignoreDifferences);
+  const tree = buildOutputTree(rendered, ignoreDifferences, settings);
   diagnostics.push(...place(tree.findings));
   return { ...base, diagnostics, model, rendered, notes, ...rotation, ...(tree.value ? { tree: tree.value } : {}) };
 }

@@ -1,12 +1,12 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseAllDocuments } from "yaml";
 
-// The real binary (bin/mesh-security.js → dist/cli.js, built by `npm test` and `npm ci`).
+// The real binary (bin/mesh-security.js → dist/start.cjs → the bundle of dist/cli.js, built by `npm test` and `npm ci`).
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
 const run = (args: string[], cwd = process.cwd()): { code: number | null; stdout: string; stderr: string } => {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
@@ -106,6 +106,23 @@ test("schema, init, --version", () => {
   assert.is(run(["init"], dir).code, 2, "refuses to overwrite");
   assert.is(run(["validate"], dir).code, 0);
   assert.match(run(["--version"]).stdout, /^\d+\.\d+\.\d+/);
+});
+
+// yargs looks for a package.json when it starts; from an ES module entry that search would begin at the
+// working directory and read every directory above it (src/cli.ts, loadYargs). It starts at the package.
+test("validate reads no directory around the working directory", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ms-cli-"));
+  const cwd = join(dir, "a", "b");
+  mkdirSync(cwd, { recursive: true });
+  const hook = join(dir, "log-readdir.cjs");
+  writeFileSync(hook, `const fs = require("node:fs"); const read = fs.readdirSync; const seen = [];
+fs.readdirSync = function (path, ...rest) { seen.push(String(path)); return read.call(this, path, ...rest); };
+process.on("exit", () => fs.writeFileSync(${JSON.stringify(join(dir, "seen.json"))}, JSON.stringify(seen)));\n`);
+  const r = spawnSync(process.execPath, ["--require", hook, BIN, "validate", example], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  assert.is(r.status, 0, r.stderr);
+  const seen = JSON.parse(readFileSync(join(dir, "seen.json"), "utf8")) as string[];
+  const around = [cwd, join(dir, "a"), dir, tmpdir(), "/"];
+  assert.equal(seen.filter((path) => around.includes(resolve(cwd, path))), []);
 });
 
 test.run();

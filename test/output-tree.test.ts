@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { PlannedObject } from "../src/plan/planned-object.js";
 import type { RenderedObject } from "../src/render/render.js";
-import { buildOutputTree } from "../src/write/output-tree.js";
+import { buildOutputTree, placeObjects } from "../src/write/output-tree.js";
 
 const settings = { policyName: "shop", policyFile: "../mesh-security.yaml", layout: "by-namespace" as const, syncWaves: true, secrets: "separate" as const };
 
@@ -16,6 +16,28 @@ test("two objects for one file are MS4005", () => {
   assert.equal(result.findings.map((f) => [f.code, f.path]), [["MS4005", ["caBundles", 0]]]);
   assert.not.ok(result.value);
 });
+
+// validate stops at placeObjects: it must find what the full layout finds, and place what it writes.
+const secret = (name: string) => rendered({ kind: "Secret", name, role: "secret" }, { type: "Opaque" });
+for (const [name, objects, secrets, want] of [
+  ["a duplicate", [rendered({}), rendered({})], "separate", ["MS4005"]],
+  ["an unsafe segment", [rendered({ name: "a/../b" }), rendered({ namespace: "x y" })], "separate", ["MS4002", "MS4002"]],
+  ["a Secret and a ConfigMap of one name, apart", [rendered({ kind: "Secret", role: "secret" }), rendered({ kind: "Secret" })], "separate", []],
+  ["a Secret and a ConfigMap of one name, inline", [rendered({ kind: "Secret", role: "secret" }), rendered({ kind: "Secret" })], "inline", ["MS4005"]],
+  ["Secrets not written", [secret("s"), secret("s")], "none", []],
+  ["a patch beside a resource", [rendered({ role: "patch" }), rendered({})], "separate", []],
+] as const) {
+  test(`placeObjects finds what buildOutputTree finds: ${name}`, () => {
+    const full = buildOutputTree(objects, [], { ...settings, secrets });
+    const placed = placeObjects(objects, { ...settings, secrets });
+    assert.equal(placed.findings.map((f) => f.code), want);
+    assert.equal(placed.findings, full.findings);
+    if (full.value) {
+      assert.equal(placed.placements.filter((p) => !p.secret).map((p) => p.path).sort(), [...full.value.files.keys()].filter((k) => !k.endsWith("kustomization.yaml")).sort());
+      assert.equal(placed.placements.filter((p) => p.secret).map((p) => p.path).sort(), [...full.value.secretFiles.keys()].sort());
+    }
+  });
+}
 
 test("secrets honour output.secrets: separate tree, inline, or dropped", () => {
   const secret = rendered({ kind: "Secret", name: "cacerts", role: "secret" }, { type: "Opaque" });

@@ -10,7 +10,7 @@ export const validateCommand: CommandModule<object, PolicyArgs> = {
   describe: "check the policy and print diagnostics; writes nothing",
   builder: (yargs: Argv) => withPolicy(yargs) as unknown as Argv<PolicyArgs>,
   handler: async (argv) => {
-    const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore" });
+    const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore", placeOnly: true });
     printDiagnostics(result.diagnostics, argv.format, result.text);
     if (argv.format === "text" && result.diagnostics.length === 0) process.stderr.write(`${argv.policy}: ok\n`);
     process.exitCode = hasErrors(result.diagnostics) ? EXIT.policyErrors : EXIT.ok;

@@ -67,9 +67,6 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
     return { authorities, findings, generated, unrecorded, rotationRecord };
   };
   if (wanted.length === 0) return done();
-  // @peculiar/x509 (and reflect-metadata) cost hundreds of milliseconds to load: only when needed.
-  const { generateAuthority } = await import("../ca/generate.js");
-  const { describeCertificate } = await import("../ca/inspect.js");
   for (const authority of wanted) {
     let stored = await readAuthority(options.stateDir, authority.name, { withKeys: options.withKeys });
     const pinned = pins[authority.name];
@@ -98,6 +95,8 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
         const made = await withStateLock(options.stateDir, async () => {
           if ((await readAuthority(options.stateDir, authority.name, { withKeys: false })).status !== "missing") return false;
           const spec = specOf(authority);
+          // @peculiar/x509 (and reflect-metadata) cost hundreds of milliseconds to load: only when a CA is made.
+          const { generateAuthority } = await import("../ca/generate.js");
           await writeAuthority(options.stateDir, authority.name, await generateAuthority(spec, options.now), recordOf(spec));
           return true;
         });
@@ -123,6 +122,8 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
       });
       continue;
     }
+    // Likewise only when there are stored certificates to describe (validate of a fresh clone has none).
+    const { describeCertificate } = await import("../ca/inspect.js");
     const drift = driftFindings(authority, m, describeCertificate);
     findings.push(...drift.findings);
     if (drift.unrecorded) unrecorded.set(authority.name, drift.unrecorded);

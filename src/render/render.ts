@@ -1,17 +1,41 @@
 import { randomBytes } from "node:crypto";
 import { readdir, readFile, stat } from "node:fs/promises";
+import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { join } from "node:path";
-import Handlebars from "handlebars";
+import HandlebarsRuntime from "handlebars/runtime.js";
 import { parseDocument } from "yaml";
 import type { Finding } from "../diagnostics/diagnostic.js";
 import type { PlannedObject } from "../plan/planned-object.js";
 import { suggest } from "../util/suggest.js";
+import { checkTemplate, TEMPLATE_OPTIONS } from "./template-check.js";
 
 /** The templates shipped with the package (src/render → ../../templates, dist/render likewise). */
 export const BUILTIN_TEMPLATES = fileURLToPath(new URL("../../templates/", import.meta.url));
 
 type Template = (values: Record<string, unknown>) => string;
+type Environment = typeof HandlebarsRuntime;
+/** What Handlebars.precompile makes of a template, evaluated: the argument of `Handlebars.template`. */
+type TemplateSpec = Parameters<Environment["template"]>[0];
+
+let builtinSpecs: Readonly<Record<string, TemplateSpec>> | null | undefined;
+
+/**
+ * The built-in templates, checked and precompiled by the build (dist/render/builtin-templates.cjs,
+ * scripts/build-templates.mjs), by id; null when absent (tests running from src), and then they are
+ * read, checked and compiled here as a `--templates` directory's are. Precompiled, a run needs only
+ * the Handlebars runtime: no parser, compiler or source-map, and no template compiled per process.
+ */
+function precompiledBuiltins(): Readonly<Record<string, TemplateSpec>> | null {
+  if (builtinSpecs === undefined) {
+    try {
+      builtinSpecs = createRequire(import.meta.url)("./builtin-templates.cjs") as Record<string, TemplateSpec>;
+    } catch {
+      builtinSpecs = null;
+    }
+  }
+  return builtinSpecs;
+}
 
 /** A parsed, checked object produced from a planned one. */
 export interface RenderedObject {
@@ -19,16 +43,13 @@ export interface RenderedObject {
   object: Record<string, unknown>;
 }
 
-/** Block helpers a template may use; every other expression must be `{{y value}}`. */
-const BLOCK_HELPERS = new Set(["if", "unless", "each", "with"]);
-
 /**
  * Compiles each template once and renders planned objects through it.
  * Values reach the YAML only through `y`, which writes JSON (a subset of YAML), so no value can
  * open a new key, document or block whatever it contains.
  */
 export class Renderer {
-  readonly #handlebars = Handlebars.create();
+  #environment: Promise<Environment> | undefined;
   readonly #cache = new Map<string, Promise<Template | Finding>>();
   /** Parsed skeletons by rendered text: objects of one template and shape parse once. */
   readonly #skeletons = new Map<string, { object: unknown } | { error: string }>();
@@ -47,15 +68,26 @@ export class Renderer {
    * `overrides` is a `--templates` directory: a template there (`<family>/<kind>.yaml.hbs`) replaces the
    * built-in one of the same path, every other template stays built in; both pass the same checks.
    */
-  constructor(readonly overrides?: string) {
-    // `y` writes a placeholder string (JSON, so a YAML scalar) and keeps the value aside; the value is
-    // put back into the parsed object afterwards. Values therefore never pass through the YAML parser:
-    // nothing in them can become a key, a document or a tag.
-    this.#handlebars.registerHelper("y", (value: unknown) => {
-      if (value === undefined) throw new Error("y: value is undefined");
-      this.#slots.push(value);
-      return JSON.stringify(this.#token(this.#slots.length - 1));
-    });
+  constructor(readonly overrides?: string) {}
+
+  /**
+   * The Handlebars environment, made on first use: the runtime alone when every template is precompiled,
+   * the full Handlebars (parser and compiler) when a template is compiled here.
+   */
+  #handlebars(): Promise<Environment> {
+    this.#environment ??= (async () => {
+      const env = this.overrides === undefined && precompiledBuiltins() ? HandlebarsRuntime.create() : (await import("handlebars")).default.create();
+      // `y` writes a placeholder string (JSON, so a YAML scalar) and keeps the value aside; the value is
+      // put back into the parsed object afterwards. Values therefore never pass through the YAML parser:
+      // nothing in them can become a key, a document or a tag.
+      env.registerHelper("y", (value: unknown) => {
+        if (value === undefined) throw new Error("y: value is undefined");
+        this.#slots.push(value);
+        return JSON.stringify(this.#token(this.#slots.length - 1));
+      });
+      return env;
+    })();
+    return this.#environment;
   }
 
   #token(index: number): string {
@@ -145,28 +177,21 @@ export class Renderer {
         }
       }
     }
+    const notFound = (): Finding => ({ code: "MS4006", message: `template ${name} not found${this.overrides !== undefined ? ` in ${this.overrides} nor` : ""} among the built-in templates`, path: [] });
+    const handlebars = await this.#handlebars();
     if (source === undefined) {
+      const precompiled = precompiledBuiltins();
+      if (precompiled) {
+        const spec = Object.hasOwn(precompiled, id) ? precompiled[id] : undefined;
+        return spec ? (handlebars.template(spec) as Template) : notFound();
+      }
       try {
         source = await readFile(join(BUILTIN_TEMPLATES, name), "utf8");
       } catch {
-        return { code: "MS4006", message: `template ${name} not found${this.overrides !== undefined ? ` in ${this.overrides} nor` : ""} among the built-in templates`, path: [] };
+        return notFound();
       }
     }
-    let ast: hbs.AST.Program;
-    try {
-      ast = this.#handlebars.parse(source);
-    } catch (error) {
-      return { code: "MS4004", message: `template ${id}: ${error instanceof Error ? error.message.split("\n")[0] : String(error)}`, path: [] };
-    }
-    const unsafe = findUnsafeExpressions(ast);
-    if (unsafe.length > 0) {
-      return {
-        code: "MS4004",
-        message: `template ${id}: ${unsafe.join("; ")}: values must be written with {{y value}}`,
-        path: [],
-      };
-    }
-    return this.#handlebars.compile(source, { noEscape: true, strict: true }) as Template;
+    return checkTemplate(handlebars, id, source) ?? (handlebars.compile(source, TEMPLATE_OPTIONS) as Template);
   }
 
   /** The override directory exists and is a directory (checked once). */
@@ -213,31 +238,6 @@ async function listTemplates(directory: string): Promise<string[]> {
     }
   }
   return files.sort();
-}
-
-/** Every `{{expr}}` that is not `{{y value}}`, and every triple-stash or partial. */
-function findUnsafeExpressions(node: hbs.AST.Program): string[] {
-  const problems: string[] = [];
-  const visit = (statements: hbs.AST.Statement[]): void => {
-    for (const statement of statements) {
-      const line = statement.loc?.start.line ?? 0;
-      if (statement.type === "MustacheStatement") {
-        const m = statement as hbs.AST.MustacheStatement;
-        const name = (m.path as hbs.AST.PathExpression).original;
-        if (name !== "y" || m.params.length !== 1 || m.hash) problems.push(`line ${line}: {{${String(name)}}}`);
-      } else if (statement.type === "BlockStatement") {
-        const b = statement as hbs.AST.BlockStatement;
-        const name = (b.path as hbs.AST.PathExpression).original;
-        if (!BLOCK_HELPERS.has(String(name))) problems.push(`line ${line}: block helper #${String(name)} is not allowed`);
-        if (b.program) visit(b.program.body);
-        if (b.inverse) visit(b.inverse.body);
-      } else if (statement.type === "PartialStatement" || statement.type === "PartialBlockStatement" || statement.type === "DecoratorBlock" || statement.type === "Decorator") {
-        problems.push(`line ${line}: partials and decorators are not allowed`);
-      }
-    }
-  };
-  visit(node.body);
-  return problems;
 }
 
 /** Parse rendered text (with placeholders) once: exactly one YAML document, no warnings. */

@@ -38,19 +38,21 @@ export const PATCH_COMPONENT_DIR = "patches";
 
 const SAFE_SEGMENT = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
-/** Lay the rendered objects out as files, with labels, sync waves and kustomizations. */
-export function buildOutputTree(
-  objects: readonly RenderedObject[],
-  ignoreDifferences: readonly IgnoreDifference[],
-  settings: TreeSettings,
-): { value?: OutputTree; findings: Finding[] } {
-  const findings: Finding[] = [];
-  const files = new Map<string, string>();
-  const secretFiles = new Map<string, string>();
-  const paths = new Map<RenderedObject, string>();
-  const resources: string[] = [];
-  const patches: string[] = [];
+/** Where one rendered object goes: a path in the Argo CD tree or in the separate secrets tree. */
+export interface Placement {
+  rendered: RenderedObject;
+  path: string;
+  secret: boolean;
+}
 
+/**
+ * The path of each rendered object that is written (none for Secrets under `secrets: none`), and
+ * MS4002 / MS4005 for a path that is unsafe or taken twice. No file content: validate stops here.
+ */
+export function placeObjects(objects: readonly RenderedObject[], settings: Pick<TreeSettings, "layout" | "secrets">): { placements: Placement[]; findings: Finding[] } {
+  const findings: Finding[] = [];
+  const placements: Placement[] = [];
+  const taken = { files: new Set<string>(), secretFiles: new Set<string>() };
   for (const rendered of objects) {
     const { planned } = rendered;
     if (planned.role === "secret" && settings.secrets === "none") continue;
@@ -68,17 +70,39 @@ export function buildOutputTree(
       continue;
     }
     const path = segments.join("/");
-    const tree = planned.role === "secret" && settings.secrets === "separate" ? secretFiles : files;
+    const secret = planned.role === "secret" && settings.secrets === "separate";
+    const tree = secret ? taken.secretFiles : taken.files;
     if (tree.has(path)) {
       findings.push({ code: "MS4005", message: `two objects would be written to ${path} (${planned.kind} ${planned.namespace ?? ""}/${planned.name})`, path: planned.source });
       continue;
     }
-    const object = planned.role === "patch" ? rendered.object : decorate(rendered, settings);
-    tree.set(path, toManifestFile(object, settings.policyFile));
-    paths.set(rendered, path);
-    if (tree === files) (planned.role === "patch" ? patches : resources).push(path);
+    tree.add(path);
+    placements.push({ rendered, path, secret });
   }
+  return { placements, findings };
+}
+
+/** Lay the rendered objects out as files, with labels, sync waves and kustomizations. */
+export function buildOutputTree(
+  objects: readonly RenderedObject[],
+  ignoreDifferences: readonly IgnoreDifference[],
+  settings: TreeSettings,
+): { value?: OutputTree; findings: Finding[] } {
+  const { placements, findings } = placeObjects(objects, settings);
   if (findings.length > 0) return { findings };
+  const files = new Map<string, string>();
+  const secretFiles = new Map<string, string>();
+  const paths = new Map<RenderedObject, string>();
+  const resources: string[] = [];
+  const patches: string[] = [];
+
+  for (const { rendered, path, secret } of placements) {
+    const { planned } = rendered;
+    const object = planned.role === "patch" ? rendered.object : decorate(rendered, settings);
+    (secret ? secretFiles : files).set(path, toManifestFile(object, settings.policyFile));
+    paths.set(rendered, path);
+    if (!secret) (planned.role === "patch" ? patches : resources).push(path);
+  }
 
   resources.sort();
   if (patches.length > 0) {

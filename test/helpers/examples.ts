@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { compilePolicy } from "../../src/compile.js";
-import type { CompileResult } from "../../src/compile.js";
+import type { CompileOptions, CompileResult } from "../../src/compile.js";
 import { formatDiagnostics } from "../../src/diagnostics/format.js";
 import { readPreviousObjects } from "../../src/write/previous-output.js";
 
@@ -16,7 +16,7 @@ export function exampleCases(): string[] {
 }
 
 /** Compile one example as the golden files expect it (policy path relative to the repo root). */
-export async function compileExample(name: string, missingMaterial: "report" | "generate" = "report"): Promise<CompileResult> {
+export async function compileExample(name: string, missingMaterial: "report" | "generate" = "report", extra: Pick<CompileOptions, "renderer" | "placeOnly"> = {}): Promise<CompileResult> {
   const dir = join(EXAMPLES_DIR, name);
   // Examples keep their CA state in examples/<case>/state (public certificates committed, keys ignored),
   // and a fixed clock so that expiry warnings do not change with the date the tests run. The committed
@@ -28,6 +28,7 @@ export async function compileExample(name: string, missingMaterial: "report" | "
     stateDir: join(dir, "state"),
     missingMaterial,
     now: EXAMPLES_CLOCK,
+    ...extra,
   });
 }
 
