@@ -1,6 +1,7 @@
 import { Lines } from "../util/lines.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { redactKeyLike, SecretScan } from "./redact.js";
+import { compareText } from "../util/compare.js";
 
 /** Output formats of `--format`. */
 export type DiagnosticFormat = "text" | "json" | "github";
@@ -15,11 +16,11 @@ const FLOOD_LINES_LISTED = 12;
 export function sortDiagnostics(diagnostics: readonly Diagnostic[]): Diagnostic[] {
   return [...diagnostics].sort(
     (a, b) =>
-      a.file.localeCompare(b.file) ||
+      compareText(a.file, b.file) ||
       (a.range?.start.line ?? 0) - (b.range?.start.line ?? 0) ||
       (a.range?.start.column ?? 0) - (b.range?.start.column ?? 0) ||
-      a.code.localeCompare(b.code) ||
-      a.message.localeCompare(b.message),
+      compareText(a.code, b.code) ||
+      compareText(a.message, b.message),
   );
 }
 

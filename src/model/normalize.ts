@@ -8,6 +8,7 @@ import { isManaged, SERVICE_CA } from "./model.js";
 import type { Authority, CaBundle, Issuer, IssuerRef, ManagedCertificate, Model, PolicyPath, Service, ServingCertificate, WorkloadRef } from "./model.js";
 import type { CertificateInput, IssuerInput, PolicyInput, RouteCertificates, ServiceInput } from "./policy-input.js";
 import { checkCertificateMount, checkWorkloads, normalizeWorkload, resolveCallers } from "./workloads.js";
+import { compareText } from "../util/compare.js";
 
 /** ACME directory URLs for the short names (https://letsencrypt.org/docs/acme-protocol-updates/). */
 export const ACME_SERVERS = {
@@ -90,7 +91,7 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
     const service = normalizeService(raw, path, input.platform.reloader, resolveIssuer, report);
     if (service) services.push(service);
   }
-  services.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+  services.sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name));
   const declaredServices = new Set([...seenServices.keys(), ...pruned.services]);
   resolveCallers(services, input.services ?? [], (index) => originalIndex("services", index), declaredServices, report);
   checkWorkloads(services, report);
@@ -453,5 +454,5 @@ function normalizeCaBundles(input: PolicyInput, originalIndex: (section: string,
     }
     bundles.push({ kind: raw.kind, name: raw.name, ...(raw.namespace ? { namespace: raw.namespace } : {}), existing: raw.kind === "ConfigMap" && raw.existing, path });
   }
-  return bundles.sort((a, b) => a.kind.localeCompare(b.kind) || (a.namespace ?? "").localeCompare(b.namespace ?? "") || a.name.localeCompare(b.name));
+  return bundles.sort((a, b) => compareText(a.kind, b.kind) || compareText(a.namespace ?? "", b.namespace ?? "") || compareText(a.name, b.name));
 }

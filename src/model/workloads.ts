@@ -2,6 +2,7 @@ import type { Finding } from "../diagnostics/diagnostic.js";
 import { suggest } from "../util/suggest.js";
 import type { CallerRef, PolicyPath, Service, Workload } from "./model.js";
 import type { ServiceInput } from "./policy-input.js";
+import { compareText } from "../util/compare.js";
 
 /** Where a caller's container finds the CA trust of the services it calls: `<dir>/<callee>.<namespace>.pem`. */
 export const TRUST_MOUNT_PATH = "/etc/mesh-security/trust";
@@ -87,7 +88,7 @@ export function resolveCallers(
       seen.add(key);
       if (normalized.has(key)) callers.push({ namespace, name, path });
     }
-    callee.callers = callers.sort((a, b) => a.namespace.localeCompare(b.namespace) || a.name.localeCompare(b.name));
+    callee.callers = callers.sort((a, b) => compareText(a.namespace, b.namespace) || compareText(a.name, b.name));
   }
 }
 

@@ -1,6 +1,7 @@
 import { isObject } from "./manifests.js";
 import { describe, field, labels, str } from "./object-index.js";
 import type { KubeObject, ObjectIndex } from "./object-index.js";
+import { compareText } from "../util/compare.js";
 
 /** How mesh authentication is expressed: Istio 1.4-era alpha Policy (Maistra 1.x) or PeerAuthentication. */
 export type AuthnApi = "v1alpha1-policy" | "peer-authentication";
@@ -230,7 +231,7 @@ export function clientSends(
       .filter((dr) => !exportedOnly || field(dr.body, "spec", "exportTo", 0) !== ".")
       .map((dr) => ({ dr, specificity: hostMatch(resolveHost(str(dr.body, "spec", "host") ?? "", ns), fqdn) }))
       .filter((c) => c.specificity >= 0)
-      .sort((a, b) => b.specificity - a.specificity || a.dr.name.localeCompare(b.dr.name));
+      .sort((a, b) => b.specificity - a.specificity || compareText(a.dr.name, b.dr.name));
     const chosen = candidates[0]?.dr;
     if (!chosen) continue;
     const settings = arr(field(chosen.body, "spec", "trafficPolicy", "portLevelSettings"));

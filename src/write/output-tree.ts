@@ -2,6 +2,7 @@ import type { Finding } from "../diagnostics/diagnostic.js";
 import type { OutputSecrets } from "../model/policy-input.js";
 import type { RenderedObject } from "../render/render.js";
 import { header, toManifestFile, toYaml } from "./canonical-yaml.js";
+import { compareText } from "../util/compare.js";
 
 /** An Argo CD `ignoreDifferences` entry a target asks users to add (fields owned by a controller). */
 export interface IgnoreDifference {
@@ -147,10 +148,10 @@ function decorate(rendered: RenderedObject, settings: TreeSettings): Record<stri
 function formatIgnoreDifferences(entries: readonly IgnoreDifference[], policyFile: string): string {
   const sorted = [...entries].sort(
     (a, b) =>
-      a.group.localeCompare(b.group) ||
-      a.kind.localeCompare(b.kind) ||
-      (a.namespace ?? "").localeCompare(b.namespace ?? "") ||
-      (a.name ?? "").localeCompare(b.name ?? ""),
+      compareText(a.group, b.group) ||
+      compareText(a.kind, b.kind) ||
+      compareText(a.namespace ?? "", b.namespace ?? "") ||
+      compareText(a.name ?? "", b.name ?? ""),
   );
   const reasons = [...new Set(sorted.map((e) => `# - ${e.kind}: ${e.reason}`))];
   return (

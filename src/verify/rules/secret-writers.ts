@@ -1,6 +1,7 @@
 import { annotations, describe, str } from "../object-index.js";
 import type { KubeObject } from "../object-index.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
+import { compareText } from "../../util/compare.js";
 
 interface Writer {
   object: KubeObject;
@@ -71,8 +72,8 @@ export const secretWritersRule: VerifyRule = {
     }
     const paths: VerifyPath[] = [];
     const findings: VerifyFinding[] = [];
-    for (const [key, list] of [...writers.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-      const sorted = list.sort((a, b) => a.who.localeCompare(b.who));
+    for (const [key, list] of [...writers.entries()].sort(([a], [b]) => compareText(a, b))) {
+      const sorted = list.sort((a, b) => compareText(a.who, b.who));
       const row = { rule: this.id, from: sorted.map((w) => w.who).join("; "), to: `Secret ${key}`, port: "-", client: "writes tls.crt / tls.key", server: `${sorted.length} writer${sorted.length === 1 ? "" : "s"}` };
       const full = sorted.filter((w) => !w.addsKeys);
       const conflict = full.length > 1 || (sorted.some((w) => w.addsKeys) && full.some((w) => w.ownsAllKeys));
