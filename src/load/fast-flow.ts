@@ -13,6 +13,8 @@ const NOT_PLAIN_START = new Set(["-", "?", ":", ",", "[", "]", "{", "}", "#", "&
 // yaml 2.9.1 compose/resolve-flow-scalar.js escapeCodes (less the escaped tab: tabs are declined).
 const ESCAPES: Record<string, string> = { "0": "\0", a: "\x07", b: "\b", e: "\x1b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v", N: "\u0085", _: "\u00a0", L: "\u2028", P: "\u2029", " ": " ", '"': '"', "/": "/", "\\": "\\" };
 
+const MAYBE_NOT_STRING = new Set([..."0123456789+-.~nNtTfF"].map((c) => c.charCodeAt(0)));
+
 /** A node read: its locating form, its data, and the offset after it. */
 export interface FlowNode {
   loc: Located;
@@ -27,6 +29,8 @@ export function decline(): never {
 
 /** yaml's core schema for a plain scalar (node_modules/yaml/dist/schema/core/*.js, tried in its order). */
 export function resolvePlain(s: string): unknown {
+  // Every non-string form starts with one of these; most policy scalars (names, hosts) do not.
+  if (s.length > 0 && !MAYBE_NOT_STRING.has(s.charCodeAt(0))) return s;
   if (/^(?:~|[Nn]ull|NULL)?$/.test(s)) return null;
   if (/^(?:[Tt]rue|TRUE|[Ff]alse|FALSE)$/.test(s)) return s[0] === "t" || s[0] === "T";
   if (/^0o[0-7]+$/.test(s)) return parseInt(s.substring(2), 8);
@@ -66,7 +70,14 @@ export function plainEnd(t: string, p: number, inFlow: boolean): number {
 
 /** A one-line quoted scalar at `p`: its value and the offset after the closing quote. */
 export function quoted(t: string, p: number): [string, number] {
-  const q = t[p];
+  const q = t[p] as string;
+  const close = t.indexOf(q, p + 1);
+  const nl = t.indexOf("\n", p + 1);
+  // The common case, no escape: the text between the quotes is the value.
+  if (close !== -1 && (nl === -1 || close < nl) && t[close + 1] !== q) {
+    const inner = t.slice(p + 1, close);
+    if (q === "'" || !inner.includes("\\")) return [inner, close + 1];
+  }
   let out = "";
   for (let i = p + 1; i < t.length; i++) {
     const ch = t[i] as string;
