@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { isCollection, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from "yaml";
 import type { Document } from "yaml";
 import type { Diagnostic, Finding, StageResult } from "../diagnostics/diagnostic.js";
+import { parseFast } from "./fast-parse.js";
 import { SourceMap } from "./source-map.js";
 import { Lines } from "../util/lines.js";
 import { explainSyntaxError, findFlowTooDeep } from "./syntax-hints.js";
@@ -83,6 +84,14 @@ export function parsePolicyText(file: string, text: string): LoadResult {
         },
       ],
     };
+  }
+  const fast = parseFast(text);
+  if (fast) {
+    // The common subset, read without yaml's CST; anything else (and every error) goes to yaml below.
+    for (const start of lines.starts) lineCounter.addNewLine(start);
+    const source = new SourceMap(text, lineCounter);
+    source.attachLocated(fast.root);
+    return { text, value: { file, text, source, data: fast.data }, diagnostics: [] };
   }
   const docs = parseAllDocuments(text, {
     lineCounter,

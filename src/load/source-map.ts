@@ -9,7 +9,7 @@ type Range = { start: LinePos; end: LinePos };
  * with their extents and values, for a list its items. The parsed yaml Document took three times as
  * much memory and was held for the whole compile (34 MB for a 1.6 MB policy).
  */
-interface Located {
+export interface Located {
   start: number;
   end: number;
   scalar: boolean;
@@ -33,6 +33,11 @@ export class SourceMap {
   /** Remember where the parsed document's nodes are, so that paths can be located; the document is not kept. */
   attach(doc: Document.Parsed): void {
     this.#root = doc.contents ? locatedOf(doc.contents as Node) : null;
+  }
+
+  /** Take the locating tree directly, as the fast reader builds it (src/load/fast-parse.ts). */
+  attachLocated(root: Located | null): void {
+    this.#root = root;
   }
 
   /** The line/column range of a pair of character offsets. */
@@ -84,7 +89,7 @@ export class SourceMap {
 }
 
 /** The locating form of a yaml node and everything below it. */
-function locatedOf(node: Node): Located {
+export function locatedOf(node: Node): Located {
   const [start, end] = node.range ? [node.range[0], node.range[1]] : [-1, -1];
   if (isMap(node)) {
     const keys: Array<string | null> = [];
