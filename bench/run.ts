@@ -66,7 +66,7 @@ interface Row {
 // compile prints diagnostics as text with code frames (the default); with --format github (CI
 // annotations) it prints none, which shows what printing costs.
 // compile into a new directory writes every file, as the floor does (a re-compile links unchanged ones).
-// "own floor" serializes with mesh-security's emitter instead of yaml (bench/floor-emitter.mjs).
+// "own floor" serializes with mesh-security's emitter instead of yaml (bench/floor.mjs own).
 const CONTENDERS = ["compile", "compile --format github", "compile, new directory", "floor", "own floor", "cdk8s"] as const;
 type Contender = (typeof CONTENDERS)[number];
 const rows: Row[] = [];
@@ -94,7 +94,7 @@ for (const [policy, generate] of Object.entries(POLICIES)) {
       },
       "own floor": () => {
         rmSync(join(work, "own-floor"), { recursive: true, force: true });
-        return run([join(root, "bench", "floor-emitter.mjs"), objectsFile, "own-floor"], work);
+        return run([join(root, "bench", "floor.mjs"), objectsFile, "own-floor", "own"], work);
       },
       cdk8s: () => {
         rmSync(join(work, "cdk8s"), { recursive: true, force: true });
@@ -210,7 +210,7 @@ const report = [
   "  **compile, new directory** writes every file into a directory that does not exist yet, as the floor does.",
   "- **floor**: Node, `yaml` serializing the same final objects with the same options, one file each (`bench/floor.mjs`);",
   "  the bench checks it writes byte-identical files. **own floor**: the same, serialized by mesh-security's own",
-  "  emitter (`bench/floor-emitter.mjs`), which is faster than `yaml`: what compile pays at the least.",
+  "  emitter (`bench/floor.mjs ... own`), which is faster than `yaml`: what compile pays at the least.",
   "- **cdk8s**: cdk8s synthesizing the same objects, one Chart per folder, one file per resource (`bench/peer-cdk8s.mjs`).",
   "- **realistic**: mesh STRICT with Routes (one warning per Route), Reloader, PKCS#12 keystores, CA issuers on a",
   "  generated and an existing authority, ACME; **mix**: the original mix (mostly PERMISSIVE, every kind of exposure).",

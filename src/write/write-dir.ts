@@ -152,17 +152,14 @@ export async function writeStagedFiles(
   write: (path: string, content: string) => Promise<void>,
   dirMode: number,
   reuse?: { dir: string; owned: ReadonlySet<string>; modeOf: (path: string) => number },
-): Promise<{ linked: number }> {
+): Promise<void> {
   const paths = [...files.keys()].sort();
   for (const directory of new Set(paths.map((path) => dirname(join(staging, path))))) await mkdir(directory, { recursive: true, mode: dirMode });
-  let linked = 0;
   for (const path of paths) {
     const content = files.get(path) ?? "";
     const target = join(staging, path);
-    if (reuse?.owned.has(path) && linkUnchanged(join(reuse.dir, path), target, content, reuse.modeOf(path))) linked++;
-    else await write(target, content);
+    if (!(reuse?.owned.has(path) && linkUnchanged(join(reuse.dir, path), target, content, reuse.modeOf(path)))) await write(target, content);
   }
-  return { linked };
 }
 
 /** One buffer the previous copies are read into, grown as needed (not one allocation per file). */
