@@ -163,6 +163,11 @@ test("trust-manager: a CA cert-manager makes is copied from its Secret; one outs
   const bundle = objects(made).get("cluster/bundle-trust-root.yaml")?.["spec"] as Obj;
   assert.equal(bundle["sources"], [{ secret: { name: "root-ca", key: "ca.crt" } }]);
   assert.equal(bundle["target"], { configMap: { key: "ca.crt" }, namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["shop"] }] } });
+  // Issue 21 (7): matchExpressions needs trust-manager v0.14+; explain says so (before, it lands everywhere).
+  assert.ok(
+    (made.notes ?? []).some((n) => /Bundle trust-root needs trust-manager v0\.14\.0 or later .*namespaceSelector\.matchExpressions, which older versions ignore/.test(n.text)),
+    (made.notes ?? []).map((n) => n.text).join("\n"),
+  );
   const elsewhere = await compileText(`${HEADER}issuers:\n  internal: { ca: { authority: corp } }\nauthorities:\n  corp: { existingSecret: { name: corp-ca, namespace: security } }\n${services}`);
   assert.ok(elsewhere.diagnostics.some((d) => d.code === "MS2407" && /give callers the CA of `corp`/.test(d.message)));
 });
