@@ -46,4 +46,10 @@ test("the patch of a routed Maistra workload carries the label and the injection
   assert.equal(((patch["spec"] as Obj)["template"] as Obj)["metadata"], { labels: { "maistra.io/expose-route": "true" }, annotations: { "sidecar.istio.io/inject": "true" } });
 });
 
+test("explain: the membership note says which pods the patch asks a sidecar for, and which must do it themselves", async () => {
+  const result = await compileText(`${mesh("maistra-v2")}services:\n  - { name: web, namespace: shop, workload: { name: web } }\n  - { name: api, namespace: shop }\n`);
+  const note = (result.notes ?? []).find((n) => n.text.startsWith("members: shop"));
+  assert.match(note?.text ?? "", /the workload patch adds it to the pod template of every services\[\]\.workload; the pods of shop\/api have no workload here and need it themselves/);
+});
+
 test.run();
