@@ -115,6 +115,10 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
     const left = [
       ...(stream.patches > 0 ? [`  - ${stream.patches} patch(es) for objects the policy does not own: \`${command}\` writes them to <dir>/patches, a kustomize Component for the overlay that holds those objects\n`] : []),
       ...(stream.secrets > 0 ? [`  - ${stream.secrets} Secret(s) with private keys (output.secrets: separate): \`${command}\` writes them to ${secretsDirOf(argv)}; apply them out of band\n`] : []),
+      ...stream.deferred.map(
+        (r) =>
+          `  - Route ${r.namespace}/${r.name}: the API server rejects it until Secret ${r.namespace}/${r.secret} (spec.tls.externalCertificate) exists; once \`oc get secret -n ${r.namespace} ${r.secret}\` finds it, \`${command} && oc apply -f <dir>/${r.path}\`\n`,
+      ),
     ];
     if (left.length > 0) process.stderr.write(`note: the stream leaves out what one stream cannot carry:\n${left.join("")}`);
     return recordRotation(result.rotationRecord, argv, json);
