@@ -22,6 +22,13 @@ export function withPolicy<T>(yargs: Argv<T>): Argv<T & PolicyArgs> {
     .option("format", { choices: ["text", "json", "github"] as const, default: "text" as const, describe: "diagnostics format" }) as unknown as Argv<T & PolicyArgs>;
 }
 
+/** Add the `[policy..]` positional (one or several policies: a fleet) and `--format`. */
+export function withPolicies<T>(yargs: Argv<T>): Argv<T & { policy: string[]; format: DiagnosticFormat }> {
+  return yargs
+    .positional("policy", { type: "string", array: true, default: [DEFAULT_POLICY], describe: "the policy file(s)" })
+    .option("format", { choices: ["text", "json", "github"] as const, default: "text" as const, describe: "diagnostics format" }) as unknown as Argv<T & { policy: string[]; format: DiagnosticFormat }>;
+}
+
 /**
  * Print diagnostics. Text goes to stderr (progress and problems never mix with manifests on stdout);
  * json and github go to stdout unless stdout carries manifests. Commands whose json output is a report
