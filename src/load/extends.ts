@@ -141,10 +141,10 @@ function mergeChain(file: string, layers: readonly Layer[]): { value: LoadedChai
     }
   }
   const locate = layers.length === 1 ? singleFileLocator(last.file, last.source) : originLocator(merged.origin, sourceMaps);
-  const placed = problems.map((p): Diagnostic => ({ ...p, severity: CODES[p.code].severity, range: (sourceMaps.get(p.file) as SourceMap).locate(p.path) }));
+  const placed = problems.map(({ key, ...p }): Diagnostic => ({ ...p, severity: CODES[p.code].severity, range: (sourceMaps.get(p.file) as SourceMap).locate(p.path, { key: key === true }) }));
   const strays = strayRemovals(merged.data);
   const stray = strays.map((path): Diagnostic => {
-    const where = locate(path);
+    const where = locate(path, { key: true });
     return {
       code: "MS1022",
       severity: CODES.MS1022.severity,
@@ -156,7 +156,7 @@ function mergeChain(file: string, layers: readonly Layer[]): { value: LoadedChai
     };
   });
   return {
-    value: { file, data: withoutKeys(merged.data, strays), locate, files: layers.map((l) => l.file), changes: [...changes.values()] },
+    value: { file, data: withoutKeys(merged.data, strays), locate, files: layers.map((l) => l.file), changes: [...changes.values()].map((c) => ({ ...c, range: (sourceMaps.get(c.file) as SourceMap).locate(c.path, { key: c.action === "removed" }) })) },
     diagnostics: [...placed, ...stray],
   };
 }

@@ -23,6 +23,8 @@ export interface OverlayChange {
   /** The file and the path in it of the value (or of the `null` / `$remove: true` that removed it). */
   file: string;
   path: PolicyPath;
+  /** Line and column in `file` (set once the chain is loaded). */
+  range?: { start: { line: number; column: number }; end: { line: number; column: number } };
 }
 
 /** A problem found while merging, placed in the file that holds it. */
@@ -32,6 +34,8 @@ export interface MergeProblem {
   file: string;
   path: PolicyPath;
   hint?: string;
+  /** Point at the key of the last segment rather than its value. */
+  key?: boolean;
 }
 
 /** A policy document with the origin of each of its nodes. */
@@ -152,11 +156,11 @@ function mergeKeyed(base: unknown[], baseOrigin: Origin, overlay: unknown[], ide
       }
       const extra = Object.keys(entry).filter((k) => k !== REMOVE_KEY && !identity.includes(k));
       if (extra.length > 0) {
-        sink.problems.push({ code: "MS1022", message: `an entry with \`${REMOVE_KEY}: true\` is dropped, so its ${extra.map((k) => `\`${k}\``).join(", ")} would be ignored`, file, path: [...at, REMOVE_KEY], hint: `keep only ${identity.map((k) => `\`${k}\``).join(", ")} and \`${REMOVE_KEY}\`` });
+        sink.problems.push({ code: "MS1022", message: `an entry with \`${REMOVE_KEY}: true\` is dropped, so its ${extra.map((k) => `\`${k}\``).join(", ")} would be ignored`, file, path: [...at, REMOVE_KEY], key: true, hint: `keep only ${identity.map((k) => `\`${k}\``).join(", ")} and \`${REMOVE_KEY}\`` });
         continue;
       }
       if (index === -1) {
-        sink.problems.push({ code: "MS1022", message: `\`${REMOVE_KEY}: true\` matches no entry of the base's \`${String(path[path.length - 1])}\` (by ${identity.join(", ")}): ${identityOf(entry, identity) || "(no identity)"}`, file, path: [...at, REMOVE_KEY], hint: "correct the name or namespace, or delete this entry" });
+        sink.problems.push({ code: "MS1022", message: `\`${REMOVE_KEY}: true\` matches no entry of the base's \`${String(path[path.length - 1])}\` (by ${identity.join(", ")}): ${identityOf(entry, identity) || "(no identity)"}`, file, path: [...at, REMOVE_KEY], key: true, hint: "correct the name or namespace, or delete this entry" });
         continue;
       }
       entries.splice(index, 1);
