@@ -3,7 +3,7 @@ import { CODES } from "./diagnostics/codes.js";
 import type { Diagnostic, Finding } from "./diagnostics/diagnostic.js";
 import { hasErrors } from "./diagnostics/diagnostic.js";
 import { sortDiagnostics } from "./diagnostics/format.js";
-import { loadPolicyChain } from "./load/extends.js";
+import { loadPolicyChain, withRootText } from "./load/extends.js";
 import type { PolicyFiles } from "./load/extends.js";
 import type { OverlayChange } from "./load/merge.js";
 import type { Locate } from "./load/provenance.js";
@@ -47,6 +47,8 @@ export interface CompileOptions {
   placeOnly?: boolean;
   /** How the policy and its `extends` chain are read (default: the disk; `diff` reads a git revision). */
   files?: PolicyFiles;
+  /** The policy text, already read: `policyFile` only names it (its `extends` chain is read through `files`). */
+  text?: string;
 }
 
 export interface CompileResult {
@@ -75,7 +77,7 @@ export async function compilePolicy(options: CompileOptions): Promise<CompileRes
 
 async function runPipeline(options: CompileOptions): Promise<CompileResult> {
   const file = options.policyFile;
-  const loaded = await loadPolicyChain(file, options.files);
+  const loaded = await loadPolicyChain(file, options.text !== undefined ? withRootText(file, options.text, options.files) : options.files);
   const text = loaded.sources.get(file);
   const base: Omit<CompileResult, "diagnostics"> = { notes: [] as ExplainNote[], sources: loaded.sources, ...(text !== undefined ? { text } : {}) };
   if (!loaded.value) return { ...base, diagnostics: loaded.diagnostics };

@@ -88,6 +88,22 @@ test("chain: read through an injected reader, relative to each file, three level
   assert.equal(locate?.(["services", 0, "name"]), { file: "base/b.yaml", range: { start: { line: 7, column: 13 }, end: { line: 7, column: 14 } } });
 });
 
+test("compilePolicy reads the policy from `text` and its chain through `files` (how diff compiles REV:PATH)", async () => {
+  // Labels are `REV:PATH`: the revision stays, the path is joined as a repository path.
+  const files = {
+    ...memoryFiles({ "rev:base/b.yaml": `${HEADER}mtls: { mode: PERMISSIVE }\nservices:\n  - { name: a, namespace: n, port: 70000 }\n` }),
+    resolve: (from: string, ref: string): string => {
+      const colon = from.indexOf(":");
+      return `${from.slice(0, colon + 1)}${posix.join(posix.dirname(from.slice(colon + 1)), ref)}`;
+    },
+  };
+  const result = await compilePolicy({ policyFile: "rev:clusters/p.yaml", text: `${HEADER}extends: ../base/b.yaml\nmtls: { mode: STRICT }\n`, files, missingMaterial: "ignore" });
+  assert.equal(files.reads, ["rev:base/b.yaml"], "the root is not read again");
+  // port 70000 at the base in the revision; STRICT without a mesh (MS2250) at the policy given as text.
+  assert.equal(result.diagnostics.map((d) => [d.code, d.file, d.range?.start.line]), [["MS1007", "rev:base/b.yaml", 7], ["MS2250", "rev:clusters/p.yaml", 6]]);
+  assert.is(result.model?.mtls?.mode, "STRICT");
+});
+
 const CHAIN_ERRORS: Array<[string, { files: Record<string, string>; want: Array<[string, string, number, number]>; message?: RegExp }]> = [
   ["a cycle names both files", { files: { "a.yaml": `${HEADER}extends: b.yaml\n`, "b.yaml": `${HEADER}extends: ./a.yaml\n` }, want: [["MS1020", "b.yaml", 5, 10]], message: /b\.yaml extends a\.yaml, which is already in its chain: a\.yaml → b\.yaml → a\.yaml/ }],
   ["a file extending itself", { files: { "a.yaml": `${HEADER}extends: a.yaml\n` }, want: [["MS1020", "a.yaml", 5, 10]] }],

@@ -29,6 +29,11 @@ export const DISK_FILES: PolicyFiles = {
   identify: (file) => resolve(file),
 };
 
+/** `files`, except that the policy `file` itself is `text`, already read (`diff` reads a side with `git show`). */
+export function withRootText(file: string, text: string, files: PolicyFiles = DISK_FILES): PolicyFiles {
+  return { ...files, read: (f) => (f === file ? Promise.resolve(text) : files.read(f)) };
+}
+
 /** A policy with its `extends` chain read and merged into one document. */
 export interface LoadedChain {
   /** The policy named on the command line. */
