@@ -97,4 +97,18 @@ test("explain on an overlay says which file set each value it changed", () => {
   assert.match(result.stdout, /^ {2}issuers\.letsencrypt\.acme\.server +clusters\/prod\/mesh-security\.yaml:9$/m);
 });
 
+test("ca rotate refuses a policy that extends another (MS1024) and leaves both files as they were", () => {
+  const dir = mkdtempSync(join(tmpdir(), "ms-fleet-rotate-"));
+  const base = "apiVersion: mesh-security/v1alpha1\nkind: MeshSecurityPolicy\nmetadata: { name: shop }\nauthorities:\n  internal:\n    generate: { keyAlgorithm: ECDSA-P256, subject: \"CN=shop root CA\", validityDays: 790 }\nissuers:\n  internal: { ca: { authority: internal } }\nservices:\n  - { name: api, namespace: shop, certificate: { issuer: internal } }\n";
+  const overlay = "apiVersion: mesh-security/v1alpha1\nkind: MeshSecurityPolicy\nmetadata: { name: shop-prod }\nextends: base.yaml\n";
+  writeFileSync(join(dir, "base.yaml"), base);
+  writeFileSync(join(dir, "prod.yaml"), overlay);
+  assert.is(run(["ca", "init", "prod.yaml"], dir).code, 0);
+  const rotate = run(["ca", "rotate", "internal", "prod.yaml"], dir);
+  assert.is(rotate.code, 1, rotate.stderr);
+  assert.match(rotate.stderr, /prod\.yaml:4:10 error MS1024 /);
+  assert.is(readFileSync(join(dir, "base.yaml"), "utf8"), base);
+  assert.is(readFileSync(join(dir, "prod.yaml"), "utf8"), overlay);
+});
+
 test.run();
