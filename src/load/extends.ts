@@ -105,13 +105,13 @@ export async function loadPolicyChain(file: string, files: PolicyFiles = DISK_FI
     const ref = layer.data["extends"];
     if (typeof ref !== "string" || ref.trim() === "" || isAbsolute(ref)) {
       const shown = typeof ref === "string" ? JSON.stringify(ref) : ref === null ? "null" : `a ${Array.isArray(ref) ? "list" : typeof ref}`;
-      return fail([{ ...atExtendsOf(layer), code: "MS1023", message: `\`extends\` must be a relative path to the base policy, not ${shown}`, hint: "e.g. `extends: ../../base/mesh-security.yaml` (relative to this file)" }]);
+      return fail([atExtendsOf(layer, "MS1023", `\`extends\` must be a relative path to the base policy, not ${shown}`, "e.g. `extends: ../../base/mesh-security.yaml` (relative to this file)")]);
     }
     const next = files.resolve(current, ref);
     const loop = layers.findIndex((l) => identify(l.file) === identify(next));
     if (loop !== -1) {
       const chain = [...layers.slice(loop).map((l) => l.file), next].join(" → ");
-      return fail([{ ...atExtendsOf(layer), code: "MS1020", message: `${current} extends ${next}, which is already in its chain: ${chain}`, hint: `remove the \`extends\` that closes the loop (in ${current} or ${layers[loop]?.file ?? next})` }]);
+      return fail([atExtendsOf(layer, "MS1020", `${current} extends ${next}, which is already in its chain: ${chain}`, `remove the \`extends\` that closes the loop (in ${current} or ${layers[loop]?.file ?? next})`)]);
     }
     current = next;
   }
@@ -119,9 +119,9 @@ export async function loadPolicyChain(file: string, files: PolicyFiles = DISK_FI
   return { ...merged, sources };
 }
 
-/** The `extends` key of a layer, for diagnostics about it. */
-function atExtendsOf(layer: Layer): Diagnostic {
-  return { code: "MS1023", severity: "error", message: "", file: layer.file, path: ["extends"], range: layer.source.locate(["extends"]) };
+/** A diagnostic at the `extends` value of a layer. */
+function atExtendsOf(layer: Layer, code: "MS1020" | "MS1023", message: string, hint: string): Diagnostic {
+  return { code, severity: CODES[code].severity, message, file: layer.file, path: ["extends"], range: layer.source.locate(["extends"]), hint };
 }
 
 /** Merge the chain from its last base up to the policy named; report `$remove` that removes nothing. */
