@@ -32,6 +32,13 @@ export const CODES = {
   // ---- diagnostics that never hide a mistake nor leak a secret (issue 13) ----
   MS1015: { severity: "error", title: "empty policy", summary: "The policy file holds no document, or only comments, so there is nothing to check or compile.", fix: "Write the policy (`mesh-security init` writes a commented starter), or point the command at the right file." },
 
+  // ---- fleets: extends, overlays (issue 23) ----
+  MS1020: { severity: "error", title: "extends cycle", summary: "A policy's `extends` chain leads back to a file already in it, so there is no base to start from.", fix: "Remove the `extends` that closes the loop; the message names both files." },
+  MS1021: { severity: "error", title: "cannot read extended policy", summary: "The file named by `extends` does not exist, cannot be read, or is not a policy (a YAML error there is reported at its own position).", fix: "Correct the path: it is relative to the file that holds `extends`." },
+  MS1022: { severity: "error", title: "misused $remove", summary: "`$remove` drops an entry of the base's `services` (by namespace and name) or `caBundles` (by kind, namespace and name). It was used where it removes nothing: not `true`, beside other keys, matching no entry, in a file that extends nothing, or in another list.", fix: "Use `- { name: X, namespace: Y, $remove: true }` in an overlay's `services` (or `caBundles`) naming an entry of its base; use `null` to remove a map key." },
+  MS1024: { severity: "error", title: "ca rotate on a policy that extends another", summary: "`ca rotate` edits the policy text in place (the authority, its references, `rotation`), and with `extends` those may live in a base that other clusters share; editing one cluster's file cannot move them safely.", fix: "Rotate by hand in the files that hold them (docs/rotation.md lists each phase's edit), or declare the generated authority, the issuers that use it and `rotation` in the cluster's own policy." },
+  MS1023: { severity: "error", title: "invalid extends", summary: "`extends` must be a relative path (a string) to another policy file.", fix: "Write the path of the base policy relative to this file, e.g. `extends: ../../base/mesh-security.yaml`." },
+
   // ---- 20xx core semantic rules ----
   MS2001: { severity: "error", title: "duplicate service", summary: "Two services share the same name and namespace.", fix: "Rename one of them or merge the entries." },
   MS2002: { severity: "error", title: "duplicate secret name", summary: "Two certificates (or a certificate and a CA secret) would write the same Secret in the same namespace.", fix: "Set a distinct `secretName`." },
