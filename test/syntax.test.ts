@@ -8,7 +8,52 @@ type Want = { at: [number, number]; code: string; hint?: RegExp; message?: RegEx
 
 // One diagnostic per problem, where the user has to edit, with the fix as a hint.
 const cases: Array<[string, { given: string; want: Want[] }]> = [
-  ["a tab", { given: "apiVersion: mesh-security/v1alpha1\nkind: MeshSecurityPolicy\nmetadata:\n\tname: shop\nmtls: {}\n", want: [{ at: [4, 1], code: "MS1001", hint: /indent with spaces/ }] }],
+  ["a tab", { given: "apiVersion: mesh-security/v1alpha1\nkind: MeshSecurityPolicy\nmetadata:\n\tname: shop\nmtls: {}\n", want: [{ at: [4, 1], code: "MS1001", message: /indentation of `name` holds a tab/, hint: /^replace the indentation with 2 spaces \(`name` at column 3, two deeper than `metadata`/ }] }],
+  // The issue's shape: yaml gave six errors after the tab, whose hints (align with the tab-indented key) made it worse.
+  [
+    "a tab in a list entry, siblings after it",
+    {
+      given: `${HEADER}services:\n  - name: a\n\tnamespace: b\n    exposure: internal\n  - name: c\n    namespace: d\n`,
+      want: [{ at: [7, 1], code: "MS1001", hint: /^replace the indentation with 4 spaces \(`namespace` at column 5, level with `name` above it\)$/ }],
+    },
+  ],
+  [
+    "a tab under a key that opens a map, siblings after it",
+    {
+      given: `${HEADER}services:\n  - name: a\n    namespace: b\n    certificate:\n\tmountPath: /tls\n    exposure: internal\n  - name: c\n    namespace: d\n`,
+      want: [{ at: [9, 1], code: "MS1001", hint: /with 6 spaces \(`mountPath` at column 7, two deeper than `certificate`/ }],
+    },
+  ],
+  [
+    "two tabs and a mistake of another kind: each once, at its line",
+    {
+      given: `${HEADER}services:\n  - name: a\n\tnamespace: b\n  - name: c\n\t\tnamespace: d\n  - name: e\n    namespace: f\n      exposure: internal\n`,
+      want: [
+        { at: [7, 1], code: "MS1001", message: /holds a tab/ },
+        { at: [9, 1], code: "MS1001", message: /holds 2 tabs/, hint: /with 4 spaces/ },
+        { at: [12, 7], code: "MS1001", hint: /align `exposure` with `namespace` \(column 5\)/ },
+      ],
+    },
+  ],
+  // yaml noticed the unclosed bracket at the next service's line; the mistake is on the line before.
+  [
+    "an unclosed [ before the next list entry",
+    {
+      given: `${HEADER}services:\n  - name: a\n    namespace: b\n    reloadOnRotation: [deployment/a\n  - name: c\n    namespace: d\n`,
+      want: [{ at: [8, 23], code: "MS1001", message: /^the `\[` on line 8 is never closed$/, hint: /^add `\]` at the end of line 8$/ }],
+    },
+  ],
+  [
+    "an unclosed { in a flow list entry, and at the end of the file",
+    { given: `${HEADER}services:\n  - { name: a, namespace: b\n  - { name: c, namespace: d }\n`, want: [{ at: [6, 5], code: "MS1001", hint: /^add `\}` at the end of line 6$/ }] },
+  ],
+  [
+    "an unclosed [ over several lines, with a comment",
+    {
+      given: `${HEADER}services:\n  - name: a\n    namespace: b\n    reloadOnRotation: [deployment/a,\n      deployment/b  # the worker\n\n  - name: c\n    namespace: d\n`,
+      want: [{ at: [8, 23], code: "MS1001", hint: /^add `\]` after the last entry, at the end of line 9$/ }],
+    },
+  ],
   [
     "a key indented deeper than its sibling",
     { given: `${HEADER}services:\n  - name: a\n    namespace: b\n      exposure: internal\n`, want: [{ at: [8, 7], code: "MS1001", hint: /align `exposure` with `namespace` \(column 5\)/ }] },
