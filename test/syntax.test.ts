@@ -88,6 +88,39 @@ const cases: Array<[string, { given: string; want: Want[] }]> = [
       want: [{ at: [73, 5], code: "MS1014", hint: /`\{` on line 9 is probably never closed/ }],
     },
   ],
+  // The cause, once; not the consequence (`mountPath` without a `workload`) before it.
+  [
+    "a key nested one level too deep",
+    {
+      given: `${HEADER}services:\n  - name: a\n    namespace: b\n    certificate:\n      mountPath: /tls\n      workload: { kind: Deployment, name: a, container: a }\n`,
+      want: [{ at: [10, 7], code: "MS1002", hint: /`workload` belongs to `services\[0\]`, not to `certificate`/ }],
+    },
+  ],
+  [
+    "a key nested too deep, with a mistake inside it, reported where it is written",
+    {
+      given: `${HEADER}services:\n  - name: a\n    namespace: b\n    certificate:\n      mountPath: /tls\n      workload: { kind: Deployment, name: a, container: a, replicas: 2 }\n`,
+      want: [
+        { at: [10, 7], code: "MS1002", hint: /belongs to `services\[0\]`/ },
+        { at: [10, 60], code: "MS1002", message: /unknown key `replicas`/ },
+      ],
+    },
+  ],
+  [
+    "a path that fails its pattern is explained in words",
+    {
+      given: `${HEADER}services:\n  - name: a\n    namespace: b\n    workload: { kind: Deployment, name: a, container: a }\n    certificate:\n      mountPath: tls/certs\n`,
+      want: [{ at: [10, 18], code: "MS1006", message: /"tls\/certs" is not a valid absolute path: starts with '\/'/ }],
+    },
+  ],
+  // 4.20 unquoted is the number 4.2: the rules that read the version do not report what 4.2 would mean.
+  [
+    "a version read as a decimal, with a rule that reads it",
+    {
+      given: `${HEADER}platform:\n  openshift: 4.20\n  routeCertificates: external-certificate\nissuers:\n  i: { selfSigned: {} }\nservices:\n  - { name: web, namespace: shop, exposure: external, host: web.example.com, routeCertificate: { issuer: i } }\n`,
+      want: [{ at: [6, 14], code: "MS1004", hint: /quote it exactly as you mean it/ }],
+    },
+  ],
 ];
 
 for (const [name, { given, want }] of cases) {
@@ -99,6 +132,7 @@ for (const [name, { given, want }] of cases) {
       assert.equal([d?.code, d?.range?.start.line, d?.range?.start.column], [w.code, ...w.at]);
       if (w.hint) assert.match(d?.hint ?? "", w.hint);
       if (w.message) assert.match(d?.message ?? "", w.message);
+      assert.not.match(d?.message ?? "", /pattern \^/);
       assert.not.match(d?.message ?? "", /call stack/);
     }
   });

@@ -29,7 +29,8 @@ function validator(): ValidateFunction {
   return cachedValidate;
 }
 
-function patternNames(): Map<string, string> {
+/** Every pattern of the schema in words (see PATTERN_WORDS). */
+export function patternNames(): Map<string, string> {
   cachedPatterns ??= describePatterns(schemaData());
   return cachedPatterns;
 }
@@ -122,14 +123,17 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
     case "additionalProperties": {
       const key = String(error.params["additionalProperty"]);
       const known = Object.keys(((error.parentSchema as Record<string, unknown> | undefined)?.["properties"] as object | undefined) ?? {});
-      const hint = suggest(key, known);
-      const home = hint ? undefined : mapThatOwns(key, error.parentSchema as Record<string, unknown> | undefined, value);
+      const above = enclosingOwner(data, path, key);
+      const hint = above ? undefined : suggest(key, known);
+      const home = hint || above ? undefined : mapThatOwns(key, error.parentSchema as Record<string, unknown> | undefined, value);
       return {
         code: "MS1002",
         message: `unknown key \`${key}\` in ${where}`,
         path: [...path, key],
         at: "key",
-        ...(hint
+        ...(above
+          ? { hint: `\`${key}\` belongs to ${above}, not to \`${String(path[path.length - 1])}\`: dedent it to the column of \`${String(path[path.length - 1])}:\`` }
+          : hint
           ? { hint: `did you mean \`${hint}\`?` }
           : home
             ? { hint: `\`${key}\` belongs under \`${home}:\`? indent it to that map's keys` }
@@ -142,8 +146,11 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
       const missing = String(error.params["missingProperty"]);
       return { code: "MS1003", message: `missing required key \`${missing}\` in ${where}`, path, at: "key" };
     }
-    case "type":
-      return { code: "MS1004", message: `${where} must be ${article(String(error.params["type"]))}, not ${describeType(value)}`, path };
+    case "type": {
+      const types = String(error.params["type"]).split(",");
+      const hint = types.includes("string") ? quoteHint(path, value) : undefined;
+      return { code: "MS1004", message: `${where} must be ${article(String(error.params["type"]))}, not ${describeType(value)}`, path, ...(hint ? { hint } : {}) };
+    }
     case "enum":
     case "const": {
       const allowed = (error.keyword === "enum" ? (error.params["allowedValues"] as unknown[]) : [error.params["allowedValue"]]).map(String);
@@ -182,6 +189,45 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
     default:
       return { code: "MS1004", message: `${where} ${error.message ?? "is invalid"}`, path };
   }
+}
+
+/**
+ * A number or boolean where a string is wanted: YAML read the unquoted text as one, so the hint is to quote
+ * it. A decimal has lost its trailing zeros on the way (4.20 is the number 4.2), so the hint says so rather
+ * than suggest the value as read.
+ */
+function quoteHint(path: readonly (string | number)[], value: unknown): string | undefined {
+  if (typeof value !== "number" && typeof value !== "boolean") return undefined;
+  const key = path[path.length - 1];
+  if (typeof value === "number" && !Number.isInteger(value)) {
+    // What was written is 4.2, 4.20 or 4.200...; the likeliest mistake is a version whose zero was lost.
+    const example = typeof key === "string" ? `\`${key}: "${String(value)}0"\`` : `\`"${String(value)}0"\``;
+    return `quote it exactly as you mean it, e.g. ${example}: unquoted, YAML reads it as the number ${String(value)} and drops trailing zeros (4.20 reads as 4.2)`;
+  }
+  const written = typeof key === "string" ? `\`${key}: "${String(value)}"\`` : `\`"${String(value)}"\``;
+  return `quote it: ${written} (unquoted, YAML reads it as ${typeof value === "number" ? "a number" : "true or false"})`;
+}
+
+/**
+ * `workload:` written under `certificate:`: the enclosing map takes the key and does not have it yet
+ * (recover.ts moves it there). Its name as the message prints it (`services[0]`), or undefined.
+ */
+function enclosingOwner(data: unknown, path: readonly (string | number)[], key: string): string | undefined {
+  if (!enclosingMapTakes(data, path, key)) return undefined;
+  const above = path.slice(0, -1);
+  return above.length > 0 ? `\`${formatPath(above)}\`` : "the top level of the policy";
+}
+
+/**
+ * True when the map enclosing the one at `path` takes `key` and does not have it yet: a key written one
+ * level too deep. Only a map that is the value of a key (not a list item) has an enclosing map.
+ */
+export function enclosingMapTakes(data: unknown, path: readonly (string | number)[], key: string): boolean {
+  if (path.length === 0 || typeof path[path.length - 1] !== "string") return false;
+  const above = path.slice(0, -1);
+  const value = valueAt(data, above);
+  if (typeof value !== "object" || value === null || Array.isArray(value) || key in value) return false;
+  return knownKeysAt(above)?.has(key) ?? false;
 }
 
 /**
@@ -245,13 +291,34 @@ function translateChoice(
   };
 }
 
-/** Pattern → a human name, from the schema's definitions (`dns1123Label` → "DNS-1123 label"). */
+/**
+ * The patterns written inline in the schema, in words: a failed one is explained by what the value must
+ * look like, never by the regular expression. test/schema.test.ts checks that every pattern has words.
+ */
+const PATTERN_WORDS: Record<string, string> = {
+  "^4\\.[0-9]+$": 'OpenShift version: major.minor in quotes, such as "4.19"',
+  "^v[0-9]+\\.[0-9]+(\\.[0-9]+)?$": "version: v, then major.minor or major.minor.patch, such as v2.6 or v1.24.3",
+  "^[A-Z0-9][A-Z0-9_-]*$": "cipher suite name: upper-case letters, digits, '_' and '-', such as TLS_AES_128_GCM_SHA256",
+  "^(.*,)?\\s*CN=[^,]+.*$": 'subject: comma-separated attributes with a CN, such as "CN=shop root CA,O=Example"',
+  "^https://[^\\s]+$": "https:// URL without spaces",
+  "^(?=[-a-z0-9]*[a-z])[a-z0-9]+(-[a-z0-9]+)*$": "port name: lower-case letters, digits and '-', with at least one letter, no '-' at either end or twice in a row",
+  "^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$":
+    "label key: an optional DNS subdomain and '/', then letters, digits, '-', '_' and '.', starting and ending with a letter or digit",
+  "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$": "label value: letters, digits, '-', '_' and '.', starting and ending with a letter or digit (or empty)",
+  "^(/[-A-Za-z0-9_.@+]+)+/?$": "absolute path: starts with '/', its parts made of letters, digits and '-', '_', '.', '@', '+', such as /etc/tls",
+  "^/": "path starting with '/'",
+  "^(deployment|statefulset|daemonset)/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$": "workload reference: deployment/<name>, statefulset/<name> or daemonset/<name>, the name in lower case",
+  "^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z]([-a-z0-9]*[a-z0-9])?$": "caller: a service name, or <namespace>/<service>, in lower case",
+  "^[-._a-zA-Z0-9]+$": "Secret key: letters, digits, '-', '_' and '.'",
+};
+
+/** Pattern → a human name, from the schema's definitions (`dns1123Label` → "DNS-1123 label") and the words above. */
 function describePatterns(schema: Record<string, unknown>): Map<string, string> {
-  const names = new Map<string, string>();
+  const names = new Map<string, string>(Object.entries(PATTERN_WORDS));
   const definitions = (schema["definitions"] ?? {}) as Record<string, Record<string, unknown>>;
   for (const [name, definition] of Object.entries(definitions)) {
     const pattern = definition["pattern"];
-    if (typeof pattern !== "string") continue;
+    if (typeof pattern !== "string" || pattern in PATTERN_WORDS) continue;
     const title = typeof definition["title"] === "string" ? definition["title"] : humanize(name);
     if (!names.has(pattern)) names.set(pattern, title);
   }
