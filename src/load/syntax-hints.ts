@@ -162,20 +162,34 @@ export function explainSyntaxErrors(text: string, errors: readonly YamlError[], 
     }
     return at;
   };
+  // Edits made in this round: an error of the round's parse lies after them by what they inserted.
+  const batchEdits: Edit[] = [];
+  const forward = (offset: number): number => batchEdits.reduce((at, edit) => (at >= edit.at + edit.removed ? at - edit.removed + edit.inserted : at), offset);
   const place = (p: SyntaxProblem): SyntaxProblem => ({ ...p, offset: back(p.offset), end: Math.max(back(p.offset), back(p.end)) });
   let working = text;
   let current = sortErrors(errors);
   for (let round = 0; current.length > 0; round++) {
-    const lines = new Lines(working);
+    let lines = new Lines(working);
     const first = current[0] as YamlError;
-    const fix = round < MAX_REPAIRS ? structuralFix(working, first, lines) : undefined;
-    if (!fix) {
+    // yaml reports every tab-indented line: they are repaired together, top down (each aligned with the
+    // line above as repaired), and parsed again once. Anything else is repaired one mistake at a time.
+    const batch = first.code === "TAB_AS_INDENT" ? current.filter((e) => e.code === "TAB_AS_INDENT") : [first];
+    let repaired = 0;
+    for (const error of round < MAX_REPAIRS ? batch : []) {
+      const fix = structuralFix(working, { ...error, pos: [forward(error.pos[0]), forward(error.pos[1])] }, lines);
+      if (!fix) break;
+      problems.push(place(fix.problem));
+      working = working.slice(0, fix.edit.at) + fix.replacement + working.slice(fix.edit.at + fix.edit.removed);
+      edits.push(fix.edit);
+      batchEdits.push(fix.edit);
+      lines = new Lines(working);
+      repaired++;
+    }
+    batchEdits.length = 0;
+    if (repaired === 0) {
       problems.push(...current.map((e) => place(explainSyntaxError(e.code, e.message, e.pos[0], e.pos[1], lines))));
       break;
     }
-    problems.push(place(fix.problem));
-    working = working.slice(0, fix.edit.at) + fix.replacement + working.slice(fix.edit.at + fix.edit.removed);
-    edits.push(fix.edit);
     current = sortErrors(reparse(working));
   }
   return problems;
