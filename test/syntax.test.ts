@@ -138,6 +138,31 @@ for (const [name, { given, want }] of cases) {
   });
 }
 
+// The hint is the edit: done by hand as it says, the file has no syntax error left.
+function applySyntaxHint(text: string, line: number, hint: string): string {
+  const lines = text.split("\n");
+  const tab = /^replace the indentation with (\d+) spaces?/.exec(hint);
+  const close = /^add `(.)` (?:after the last entry, )?at the end of line (\d+)$/.exec(hint);
+  if (tab) lines[line - 1] = " ".repeat(Number(tab[1])) + (lines[line - 1] ?? "").replace(/^[ \t]+/, "");
+  else if (close) {
+    const n = Number(close[2]) - 1;
+    const [content = "", comment = ""] = (lines[n] ?? "").split(/(?=\s+#)/);
+    lines[n] = content.replace(/\s+$/, "") + close[1] + comment;
+  } else throw new Error(`not an edit: ${hint}`);
+  return lines.join("\n");
+}
+
+for (const [name, { given }] of cases.filter(([n]) => /tab|unclosed \[|unclosed \{/.test(n) && !/hundreds/.test(n))) {
+  test(`syntax: doing what the hints say fixes ${name}`, async () => {
+    let text = given;
+    const hinted = (await compileText(text)).diagnostics.filter((d) => d.code === "MS1001" && /^(replace the indentation|add `)/.test(d.hint ?? ""));
+    assert.ok(hinted.length > 0);
+    for (const d of hinted) text = applySyntaxHint(text, d.range?.start.line ?? 0, d.hint ?? "");
+    const after = (await compileText(text)).diagnostics.filter((d) => d.code === "MS1001" && d.range && hinted.some((h) => h.range?.start.line === d.range?.start.line));
+    assert.equal(after.map((d) => d.message), []);
+  });
+}
+
 test("syntax: the yaml cascade of one broken line yields one diagnostic per line", async () => {
   const result = await compileText(`${HEADER}services:\n  - name: a\n    namespace: b\n      exposure: internal\n      host: x\n`);
   const lines = result.diagnostics.map((d) => d.range?.start.line);

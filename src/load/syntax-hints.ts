@@ -143,6 +143,11 @@ interface Edit {
 
 /** At most this many mistakes are repaired one after another before the rest is reported as yaml sees it. */
 const MAX_REPAIRS = 20;
+/**
+ * Larger texts are not repaired: each repair parses the text again, and yaml's error path is slow on a
+ * broken file (a 60 KB file indented with tabs throughout: 0.7 s a parse). Real policies are a few KB.
+ */
+const MAX_REPAIR_TEXT = 256 * 1024;
 
 /**
  * The syntax problems of a text, one per structural mistake. A tab in the indentation and a `[` or `{`
@@ -175,7 +180,7 @@ export function explainSyntaxErrors(text: string, errors: readonly YamlError[], 
     // line above as repaired), and parsed again once. Anything else is repaired one mistake at a time.
     const batch = first.code === "TAB_AS_INDENT" ? current.filter((e) => e.code === "TAB_AS_INDENT") : [first];
     let repaired = 0;
-    for (const error of round < MAX_REPAIRS ? batch : []) {
+    for (const error of round < MAX_REPAIRS && text.length <= MAX_REPAIR_TEXT ? batch : []) {
       const fix = structuralFix(working, { ...error, pos: [forward(error.pos[0]), forward(error.pos[1])] }, lines);
       if (!fix) break;
       problems.push(place(fix.problem));
