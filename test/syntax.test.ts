@@ -35,6 +35,24 @@ const cases: Array<[string, { given: string; want: Want[] }]> = [
       ],
     },
   ],
+  [
+    "tabs before list items: each `-` lines up with the item above",
+    {
+      given: `${HEADER}services:\n\t- name: a\n\t  namespace: b\n\t- name: c\n\t  namespace: d\n`,
+      want: [
+        { at: [6, 1], code: "MS1001", hint: /with 2 spaces \(`name` at column 3, two deeper than `services`/ },
+        { at: [7, 1], code: "MS1001", hint: /with 4 spaces/ },
+        { at: [8, 1], code: "MS1001", hint: /with 2 spaces \(`name` at column 3, level with the `-` of the list item above it\)/ },
+        { at: [9, 1], code: "MS1001", hint: /with 4 spaces/ },
+      ],
+    },
+  ],
+  ["a tab after a list item's `-`", { given: `${HEADER}services:\n  -\tname: a\n    namespace: b\n`, want: [{ at: [6, 3], code: "MS1001", hint: /^replace the tab after `-` with a space$/ }] }],
+  // yaml reads `  <tab>key` as a key at column 4 (BAD_INDENT, not TAB_AS_INDENT): still the tab's problem.
+  [
+    "a tab after spaces",
+    { given: `${HEADER}services:\n  - name: a\n  \tnamespace: b\n    exposure: internal\n`, want: [{ at: [7, 1], code: "MS1001", message: /holds a tab/, hint: /with 4 spaces/ }] },
+  ],
   // yaml noticed the unclosed bracket at the next service's line; the mistake is on the line before.
   [
     "an unclosed [ before the next list entry",
@@ -143,7 +161,8 @@ function applySyntaxHint(text: string, line: number, hint: string): string {
   const lines = text.split("\n");
   const tab = /^replace the indentation with (\d+) spaces?/.exec(hint);
   const close = /^add `(.)` (?:after the last entry, )?at the end of line (\d+)$/.exec(hint);
-  if (tab) lines[line - 1] = " ".repeat(Number(tab[1])) + (lines[line - 1] ?? "").replace(/^[ \t]+/, "");
+  if (/^replace the tab after `-` with a space$/.test(hint)) lines[line - 1] = (lines[line - 1] ?? "").replace(/-[ \t]+/, "- ");
+  else if (tab) lines[line - 1] = " ".repeat(Number(tab[1])) + (lines[line - 1] ?? "").replace(/^[ \t]+/, "");
   else if (close) {
     const n = Number(close[2]) - 1;
     const [content = "", comment = ""] = (lines[n] ?? "").split(/(?=\s+#)/);
@@ -155,7 +174,7 @@ function applySyntaxHint(text: string, line: number, hint: string): string {
 for (const [name, { given }] of cases.filter(([n]) => /tab|unclosed \[|unclosed \{/.test(n) && !/hundreds/.test(n))) {
   test(`syntax: doing what the hints say fixes ${name}`, async () => {
     let text = given;
-    const hinted = (await compileText(text)).diagnostics.filter((d) => d.code === "MS1001" && /^(replace the indentation|add `)/.test(d.hint ?? ""));
+    const hinted = (await compileText(text)).diagnostics.filter((d) => d.code === "MS1001" && /^(replace the|add `)/.test(d.hint ?? ""));
     assert.ok(hinted.length > 0);
     for (const d of hinted) text = applySyntaxHint(text, d.range?.start.line ?? 0, d.hint ?? "");
     const after = (await compileText(text)).diagnostics.filter((d) => d.code === "MS1001" && d.range && hinted.some((h) => h.range?.start.line === d.range?.start.line));

@@ -206,7 +206,12 @@ function sortErrors(errors: readonly YamlError[]): YamlError[] {
 
 /** The problem and the edit that repairs it, for the mistakes that cascade; undefined for any other error. */
 function structuralFix(text: string, error: YamlError, lines: Lines): { problem: SyntaxProblem; edit: Edit; replacement: string } | undefined {
-  if (error.code === "TAB_AS_INDENT") return tabFix(error.pos[0], lines);
+  // A tab after spaces is not always TAB_AS_INDENT to yaml (`  \tkey` is BAD_INDENT): any error on a line
+  // whose indentation holds a tab is that tab's.
+  if (error.code === "TAB_AS_INDENT" || /^[ \t]*(-[ \t]+)*/.exec(lines.line(lines.indexOf(error.pos[0])))?.[0].includes("\t")) {
+    const fix = tabFix(error.pos[0], lines);
+    if (fix) return fix;
+  }
   // yaml reports a flow collection that runs into the next block line as BAD_INDENT at that line
   // (yaml dist/compose/resolve-flow-collection.js: "... must be sufficiently indented and end with a ]").
   // BAD_INDENT has other causes too: this one is told apart by a bracket still open before the error.
@@ -224,7 +229,18 @@ function tabFix(offset: number, lines: Lines): { problem: SyntaxProblem; edit: E
   const start = lines.starts[index] ?? 0;
   const line = lines.line(index);
   const indent = /^[ \t]*/.exec(line)?.[0] ?? "";
-  if (!indent.includes("\t")) return undefined;
+  const dashes = /^(-[ \t]+)*/.exec(line.slice(indent.length))?.[0] ?? "";
+  if (!indent.includes("\t")) {
+    if (!dashes.includes("\t")) return undefined;
+    // `-<tab>name: a`: the tab separates the list indicator from the entry.
+    const at = start + indent.length;
+    const spaced = dashes.replace(/[ \t]+/g, " ");
+    return {
+      problem: { offset: at, end: at + dashes.length, message: "a tab follows the list item's `-`; YAML indents with spaces only", hint: "replace the tab after `-` with a space" },
+      edit: { at, removed: dashes.length, inserted: spaced.length },
+      replacement: spaced,
+    };
+  }
   const rest = line.slice(indent.length);
   // The line above that has content: its key's column, or two deeper when it opens a block (`key:`).
   let above = index - 1;
@@ -232,10 +248,13 @@ function tabFix(offset: number, lines: Lines): { problem: SyntaxProblem; edit: E
   const previous = above >= 0 ? lines.line(above) : "";
   const key = keyOf(previous);
   const opens = /:\s*(#.*)?$/.test(previous);
-  const column = key ? key.column + (opens ? 2 : 0) : 0;
+  // A list item lines its `-` up with the item above it; any other line aligns with the key above it.
+  const item = rest.startsWith("-") && !opens ? dashAbove(lines, index) : undefined;
+  const column = item ?? (key ? key.column + (opens ? 2 : 0) : 0);
   const own = keyOf(" ".repeat(column) + rest)?.key;
   const what = own ? `\`${own}\`` : "this line";
-  const relation = key ? (opens ? `, two deeper than \`${key.key}\` (column ${key.column + 1}) above it` : `, level with \`${key.key}\` above it`) : "";
+  const relation =
+    item !== undefined ? ", level with the `-` of the list item above it" : key ? (opens ? `, two deeper than \`${key.key}\` (column ${key.column + 1}) above it` : `, level with \`${key.key}\` above it`) : "";
   const tabs = indent.split("\t").length - 1;
   return {
     problem: {
@@ -247,6 +266,15 @@ function tabFix(offset: number, lines: Lines): { problem: SyntaxProblem; edit: E
     edit: { at: start, removed: indent.length, inserted: column },
     replacement: " ".repeat(column),
   };
+}
+
+/** The column of the nearest list item's `-` above a line (already repaired lines included), or undefined. */
+function dashAbove(lines: Lines, index: number): number | undefined {
+  for (let n = index - 1; n >= 0; n--) {
+    const match = /^( *)- /.exec(lines.line(n));
+    if (match) return (match[1] ?? "").length;
+  }
+  return undefined;
 }
 
 /** A `[` or `{` never closed: say so at the bracket, and close it where its last line of content ends. */
