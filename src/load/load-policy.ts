@@ -5,8 +5,9 @@ import type { Diagnostic, Finding, StageResult } from "../diagnostics/diagnostic
 import { parseFast } from "./fast-parse.js";
 import { SourceMap } from "./source-map.js";
 import { Lines } from "../util/lines.js";
-import { explainSyntaxErrors, findFlowTooDeep } from "./syntax-hints.js";
-import type { YamlError } from "./syntax-hints.js";
+import { findFlowTooDeep } from "./syntax-hints.js";
+import { explainSyntaxErrors } from "./syntax-repair.js";
+import type { YamlError } from "./syntax-repair.js";
 
 /** The policy as read from disk: its text, the YAML document with positions, and plain data. */
 export interface LoadedPolicy {
