@@ -88,10 +88,11 @@ function structuralFix(text: string, error: YamlError, lines: Lines): { problem:
     const fix = tabFix(error.pos[0], lines);
     if (fix) return fix;
   }
-  // yaml reports a flow collection that runs into the next block line as BAD_INDENT at that line
-  // (yaml dist/compose/resolve-flow-collection.js: "... must be sufficiently indented and end with a ]").
-  // BAD_INDENT has other causes too: this one is told apart by a bracket still open before the error.
-  if (error.code === "BAD_INDENT" || error.code === "MISSING_CHAR" || error.code === "UNEXPECTED_TOKEN") {
+  // yaml reports a flow collection without its closing bracket where it noticed (the next block line, or
+  // the end): BAD_INDENT inside a block collection, MISSING_CHAR at the root (yaml src/compose/
+  // resolve-flow-collection.ts resolveFlowCollection). BAD_INDENT has other causes (resolve-block-map.ts,
+  // resolve-block-seq.ts, resolve-block-scalar.ts): this one is told apart by a bracket still open before it.
+  if (error.code === "BAD_INDENT" || error.code === "MISSING_CHAR") {
     const open = openBrackets(text, error.pos[0]);
     const opener = open[open.length - 1];
     if (opener !== undefined) return bracketFix(text, opener, error.pos[0], lines);
