@@ -53,6 +53,16 @@ const cases: Array<[string, { given: string; want: Want[] }]> = [
     "a tab after spaces",
     { given: `${HEADER}services:\n  - name: a\n  \tnamespace: b\n    exposure: internal\n`, want: [{ at: [7, 1], code: "MS1001", message: /holds a tab/, hint: /with 4 spaces/ }] },
   ],
+  [
+    "tabs in a block scalar's text",
+    {
+      given: `${HEADER}  annotations:\n    note: |\n\tsome text\n\tmore text\nservices: []\n`,
+      want: [
+        { at: [7, 1], code: "MS1001", hint: /^replace the indentation with 6 spaces \(this line at column 7, two deeper than `note`/ },
+        { at: [8, 1], code: "MS1001", hint: /^replace the indentation with 6 spaces \(this line at column 7, level with the line above\)$/ },
+      ],
+    },
+  ],
   // yaml noticed the unclosed bracket at the next service's line; the mistake is on the line before.
   [
     "an unclosed [ before the next list entry",

@@ -124,14 +124,16 @@ function tabFix(offset: number, lines: Lines): { problem: SyntaxProblem; edit: E
   while (above >= 0 && isBlank(lines.line(above))) above--;
   const previous = above >= 0 ? lines.line(above) : "";
   const key = keyOf(previous);
-  const opens = /:\s*(#.*)?$/.test(previous);
+  // `key:` opens a block below it; so does a block scalar's `key: |` (or `>-`, `|2`...).
+  const opens = /:\s*([|>][-+0-9]*)?\s*(#.*)?$/.test(previous);
   // A list item lines its `-` up with the item above it; any other line aligns with the key above it.
   const item = rest.startsWith("-") && !opens ? dashAbove(lines, index) : undefined;
-  const column = item ?? (key ? key.column + (opens ? 2 : 0) : 0);
+  // A line above without a key (text of a block scalar): the same indentation as that line.
+  const column = item ?? (key ? key.column + (opens ? 2 : 0) : (/^ */.exec(previous)?.[0].length ?? 0));
   const own = keyOf(" ".repeat(column) + rest)?.key;
   const what = own ? `\`${own}\`` : "this line";
   const relation =
-    item !== undefined ? ", level with the `-` of the list item above it" : key ? (opens ? `, two deeper than \`${key.key}\` (column ${key.column + 1}) above it` : `, level with \`${key.key}\` above it`) : "";
+    item !== undefined ? ", level with the `-` of the list item above it" : key ? (opens ? `, two deeper than \`${key.key}\` (column ${key.column + 1}) above it` : `, level with \`${key.key}\` above it`) : above >= 0 ? ", level with the line above" : "";
   const tabs = indent.split("\t").length - 1;
   return {
     problem: {
