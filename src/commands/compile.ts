@@ -218,7 +218,8 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
     const secretsDir = secretsDirOf(argv);
     const secretFindings = await writeOutputDir(secretsDir, secretFiles, { private: true, force: argv.force });
     if (secretFindings.length > 0) return failIo(secretFindings, secretsDir, argv, json);
-    process.stderr.write(`wrote ${secretFiles.size} Secret(s) with private keys to ${secretsDir} (apply them out of band; never commit them)\n`);
+    // secretFiles holds the Secrets and their Kustomization.
+    process.stderr.write(`wrote ${secretFiles.size - 1} Secret(s) with private keys to ${secretsDir} (apply them out of band with oc apply -k ${secretsDir}; never commit them)\n`);
   }
   return recordRotation(result.rotationRecord, argv, json);
 }

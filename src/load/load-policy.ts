@@ -5,7 +5,9 @@ import type { Diagnostic, Finding, StageResult } from "../diagnostics/diagnostic
 import { parseFast } from "./fast-parse.js";
 import { SourceMap } from "./source-map.js";
 import { Lines } from "../util/lines.js";
-import { explainSyntaxError, findFlowTooDeep } from "./syntax-hints.js";
+import { findFlowTooDeep } from "./syntax-hints.js";
+import { explainSyntaxErrors } from "./syntax-repair.js";
+import type { YamlError } from "./syntax-repair.js";
 
 /** The policy as read from disk: its text, the YAML document with positions, and plain data. */
 export interface LoadedPolicy {
@@ -101,34 +103,32 @@ export function parsePolicyText(file: string, text: string): LoadResult {
     source.attachLocated(fast.root);
     return { text, value: { file, text, source, data: fast.data }, diagnostics: [] };
   }
-  const docs = parseAllDocuments(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    strict: true,
-    version: "1.2",
-    schema: "core",
-    keepSourceTokens: false,
-  });
+  const options = { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2", schema: "core", keepSourceTokens: false } as const;
+  const docs = parseAllDocuments(text, options);
   const source = new SourceMap(text, lineCounter);
   const placed: Array<{ finding: Finding; offset: number; end: number }> = [];
   const list = Array.isArray(docs) ? docs : [docs];
   const doc = list[0] as Document.Parsed | undefined;
 
+  // One problem per structural mistake (syntax-hints.ts repairs a copy and parses it again); the yaml
+  // library also reports cascades of its own (one broken line yields several errors): keep the first per line.
+  const errorsOf = (parsed: typeof list): YamlError[] => parsed.flatMap((d) => d.errors.map((e) => ({ code: e.code, message: firstLine(e.message), pos: e.pos })));
+  const reparse = (repaired: string): YamlError[] => {
+    const again = parseAllDocuments(repaired, { ...options, lineCounter: new LineCounter() });
+    return errorsOf(Array.isArray(again) ? again : [again]);
+  };
+  const syntaxLines = new Set<number>();
+  for (const problem of explainSyntaxErrors(text, errorsOf(list), reparse)) {
+    const line = lines.indexOf(problem.offset);
+    if (syntaxLines.has(line)) continue;
+    syntaxLines.add(line);
+    placed.push({
+      finding: { code: "MS1001", message: problem.message, path: [], ...(problem.hint ? { hint: problem.hint } : {}) },
+      offset: problem.offset,
+      end: problem.end,
+    });
+  }
   for (const [index, extra] of list.entries()) {
-    // The yaml library reports cascades (one broken line yields several errors): keep the first per line.
-    const syntaxLines = new Set<number>();
-    for (const error of [...extra.errors].sort((a, b) => a.pos[0] - b.pos[0])) {
-      const problem = explainSyntaxError(error.code, firstLine(error.message), error.pos[0], error.pos[1], lines);
-      const line = lines.indexOf(problem.offset);
-      if (syntaxLines.has(line)) continue;
-      syntaxLines.add(line);
-      placed.push({
-        finding: { code: "MS1001", message: problem.message, path: [], ...(problem.hint ? { hint: problem.hint } : {}) },
-        offset: problem.offset,
-        end: problem.end,
-      });
-    }
     if (index > 0) {
       const start = extra.range[0];
       placed.push({ finding: { code: "MS1011", message: "the policy file must hold exactly one YAML document", path: [] }, offset: start, end: start + 1 });
