@@ -3,7 +3,7 @@ import { CODES } from "./diagnostics/codes.js";
 import type { Diagnostic, Finding } from "./diagnostics/diagnostic.js";
 import { hasErrors } from "./diagnostics/diagnostic.js";
 import { sortDiagnostics } from "./diagnostics/format.js";
-import { loadPolicy } from "./load/load-policy.js";
+import { loadPolicy, parsePolicyText } from "./load/load-policy.js";
 import type { SourceMap } from "./load/source-map.js";
 import type { Model } from "./model/model.js";
 import type { GenerationRecord } from "./ca/generation-record.js";
@@ -42,7 +42,8 @@ export interface CompileOptions {
   allowUnsafeRotation?: boolean;
   /** Stop once every object has a path (MS4002, MS4005 checked), without writing out files: no `tree` (validate). */
   placeOnly?: boolean;
-
+  /** The policy text, already read (`diff` reads a side with `git show`): `policyFile` only names it. */
+  text?: string;
 }
 
 export interface CompileResult {
@@ -67,7 +68,7 @@ export async function compilePolicy(options: CompileOptions): Promise<CompileRes
 
 async function runPipeline(options: CompileOptions): Promise<CompileResult> {
   const file = options.policyFile;
-  const loaded = await loadPolicy(file);
+  const loaded = options.text !== undefined ? parsePolicyText(file, options.text) : await loadPolicy(file);
   const base: Omit<CompileResult, "diagnostics"> = { notes: [] as ExplainNote[], ...(loaded.text !== undefined ? { text: loaded.text } : {}) };
   if (!loaded.value) return { ...base, diagnostics: loaded.diagnostics };
   const { source, data } = loaded.value;
