@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
 import { compilePolicy } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
+import { buildWireModel, describeEntity } from "../diff/facts.js";
 import { classifyFiles } from "../verify/manifests.js";
 import { formatPathTable, verifyTree } from "../verify/verify.js";
 import { EXIT, printDiagnostics, printJsonReport, withPolicy } from "./common.js";
@@ -34,6 +35,8 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
     }));
     // The same model `verify` runs on a directory, over the compiled objects in memory.
     const verified = verifyTree(tree.files, classifyFiles(tree.secretFiles, "secrets"));
+    // The paths the policy declares, described as `diff` describes them (one function: describePath).
+    const wire = result.model ? [...buildWireModel(result.model).entities.values()].filter((e) => e.path).map(describeEntity) : [];
     const subjects = [...new Set([...objects.map((o) => o.subject), ...result.notes.map((n) => n.subject)])].sort();
     if (argv.format === "json") {
       const report = subjects.map((subject) => ({
@@ -42,7 +45,7 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
         objects: objects.filter((o) => o.subject === subject),
       }));
       // Verify's findings name manifest files, not the policy: they stay beside the path table they explain.
-      printJsonReport(result.diagnostics, result.text, { subjects: report, paths: verified.paths, pathDiagnostics: verified.diagnostics });
+      printJsonReport(result.diagnostics, result.text, { subjects: report, paths: verified.paths, pathDiagnostics: verified.diagnostics, wire });
       return;
     }
     // Text: per subject, the decisions as notes, then a table of objects (file, wave) with the reason under each.
@@ -58,6 +61,8 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
       out += `  ${"object".padEnd(width.object)}  ${"file".padEnd(width.file)}  wave\n`;
       for (const r of rows) out += `  ${r.object.padEnd(width.object)}  ${r.file.padEnd(width.file)}  ${r.wave}\n      ${r.reason}\n`;
     }
+    if (wire.length > 0) out += "\nwire paths (as `mesh-security diff` compares them)\n";
+    for (const w of wire) out += `  ${w.path}\n      ${w.facts.join("; ")}\n`;
     out += "\npaths (as `mesh-security verify` models them on this output)\n";
     out += formatPathTable(verified.paths).replace(/^(?=.)/gm, "  ");
     for (const d of verified.diagnostics) out += `  ${d.severity} ${d.code} ${d.file}: ${d.message}\n`;

@@ -155,6 +155,14 @@ export function entityLabel(entity: Pick<Entity, "subject" | "path">): string {
   return entity.path ? describePath(entity.path) : entity.subject;
 }
 
+/** An entity as explain prints it: its label (describePath for a path) and its facts as `property: value`. */
+export function describeEntity(entity: Entity): { path: string; facts: string[] } {
+  return {
+    path: entityLabel(entity),
+    facts: [...entity.facts.values()].map((f) => (f.item === undefined ? `${f.property}: ${f.value}` : `${f.property} ${f.item}: ${f.value}`)),
+  };
+}
+
 function serviceKey(s: Pick<Service, "namespace" | "name">): string {
   return `${s.namespace}/${s.name}`;
 }

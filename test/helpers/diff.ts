@@ -1,0 +1,67 @@
+import { diffSides } from "../../src/diff/report.js";
+import type { DiffReport } from "../../src/diff/report.js";
+import type { DiffSide } from "../../src/diff/side.js";
+import { Renderer } from "../../src/render/render.js";
+
+let renderer: Renderer | undefined;
+
+/** A side held in memory (no file next to it). */
+export function textSide(name: string, text: string, files: Record<string, string> = {}): DiffSide {
+  return { spec: name, file: name, text, readRelative: async (rel) => files[rel] };
+}
+
+/** Diff two policy texts in process, with one renderer for the whole suite. */
+export function diffTexts(base: string, head: string): Promise<DiffReport> {
+  renderer ??= new Renderer();
+  return diffSides(textSide("base.yaml", base), textSide("head.yaml", head), { renderer });
+}
+
+/** A policy with a bit of everything diff compares: a mesh, TLS settings, authorities, issuers, a route, callers, Knative. */
+export const DIFF_BASE = `apiVersion: mesh-security/v1alpha1
+kind: MeshSecurityPolicy
+metadata:
+  name: shop
+platform:
+  serviceMesh: { flavor: maistra-v2, owned: true }
+  routeCertificates: cert-utils
+tls:
+  profile: intermediate
+  minVersion: TLSv1_2
+  cipherSuites: [TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256]
+  ecdhCurves: [X25519, CurveP256]
+mtls:
+  mode: PERMISSIVE
+  namespaces:
+    legacy: DISABLE
+authorities:
+  internal:
+    generate: { keyAlgorithm: ECDSA-P256, subject: "CN=shop internal CA", validityDays: 790 }
+  spare:
+    generate: { keyAlgorithm: ECDSA-P256, subject: "CN=shop spare CA", validityDays: 790 }
+issuers:
+  internal:
+    ca: { authority: internal }
+  spare:
+    ca: { authority: spare }
+services:
+  - name: api
+    namespace: shop
+    port: 8443
+    selector: { app: api }
+    exposure: reencrypt
+    host: api.apps.example.com
+    certificate: { issuer: internal, duration: 2160h }
+    workload: { kind: Deployment, name: api, container: api, serviceAccount: api }
+  - name: db
+    namespace: shop
+    port: 8443
+    selector: { app: db }
+    certificate: { issuer: internal }
+    workload: { kind: Deployment, name: db, container: db, serviceAccount: db }
+    callers: [api]
+  - name: mainframe
+    namespace: legacy
+    port: 8443
+    selector: { app: mainframe }
+    workload: { kind: Deployment, name: mainframe, container: mainframe, serviceAccount: mainframe }
+`;
