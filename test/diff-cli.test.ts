@@ -1,0 +1,85 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { test } from "uvu";
+import * as assert from "uvu/assert";
+import { DIFF_BASE } from "./helpers/diff.js";
+
+// The real binary, for exit codes, REV:PATH through git and -o.
+const BIN = join(process.cwd(), "bin", "mesh-security.js");
+const run = (args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } => {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+const git = (cwd: string, ...args: string[]): void => {
+  const r = spawnSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z", GIT_COMMITTER_DATE: "2026-01-01T00:00:00Z" } });
+  if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
+};
+const WEAKER = DIFF_BASE.replace("minVersion: TLSv1_2", "minVersion: TLSv1_1");
+
+/** A temporary repository: the policy committed on main, then weakened in the working tree. */
+function repo(): string {
+  const dir = mkdtempSync(join(tmpdir(), "ms-diff-"));
+  git(dir, "init", "-q", "-b", "main");
+  mkdirSync(join(dir, "clusters", "prod"), { recursive: true });
+  writeFileSync(join(dir, "clusters", "prod", "mesh-security.yaml"), DIFF_BASE);
+  git(dir, "add", "-A");
+  git(dir, "commit", "-q", "-m", "base");
+  writeFileSync(join(dir, "clusters", "prod", "mesh-security.yaml"), WEAKER);
+  return dir;
+}
+
+test("REV:PATH reads the policy at a revision (from the root, or ./ from the working directory)", () => {
+  const dir = repo();
+  const fromRoot = run(["diff", "main:clusters/prod/mesh-security.yaml", "clusters/prod/mesh-security.yaml"], dir);
+  assert.is(fromRoot.code, 0, fromRoot.stderr);
+  assert.match(fromRoot.stdout, /minVersion: TLSv1_2 → TLSv1_1/);
+  const sub = join(dir, "clusters", "prod");
+  const relative = run(["diff", "HEAD:./mesh-security.yaml", "mesh-security.yaml", "--format", "json"], sub);
+  assert.is(relative.code, 0, relative.stderr);
+  const doc = JSON.parse(relative.stdout) as { base: string; head: string; changes: Array<{ property: string; class: string[] }>; objects: unknown[]; diagnostics: unknown[] };
+  assert.equal(Object.keys(doc), ["base", "head", "changes", "objects", "diagnostics"]);
+  assert.is(doc.base, "HEAD:./mesh-security.yaml");
+  assert.ok(doc.changes.some((c) => c.property === "minVersion" && c.class.includes("weakening")));
+  assert.is(run(["diff", "main:clusters/prod/mesh-security.yaml", "main:clusters/prod/mesh-security.yaml"], dir).stdout.includes("no change on the wire"), true);
+});
+
+test("exit codes: 0, 1 under --fail-on, 2 usage, 4 unreadable, 1 policy error; -o writes only the report", () => {
+  const dir = repo();
+  const base = "main:clusters/prod/mesh-security.yaml";
+  const head = "clusters/prod/mesh-security.yaml";
+  assert.is(run(["diff", base, head], dir).code, 0);
+  assert.is(run(["diff", base, head, "--fail-on", "weakening"], dir).code, 1);
+  assert.is(run(["diff", base, head, "--fail-on", "any"], dir).code, 1);
+  assert.is(run(["diff", base, base, "--fail-on", "any"], dir).code, 0);
+  assert.is(run(["diff", head, base, "--fail-on", "weakening"], dir).code, 0, "the reverse only strengthens");
+  assert.is(run(["diff", base], dir).code, 2);
+  assert.is(run(["diff", base, head, "--format", "yaml"], dir).code, 2);
+  assert.is(run(["diff", base, head, "--fail-on", "sometimes"], dir).code, 2);
+  const missing = run(["diff", "nope.yaml", head], dir);
+  assert.is(missing.code, 4);
+  assert.match(missing.stderr, /MS1012 cannot read nope\.yaml/);
+  const badRev = run(["diff", "no-such-branch:clusters/prod/mesh-security.yaml", head], dir);
+  assert.is(badRev.code, 4);
+  assert.match(badRev.stderr, /MS4020 cannot read clusters\/prod\/mesh-security\.yaml at no-such-branch/);
+  assert.not.match(badRev.stderr, /\n\s+at /, "no stack trace");
+  writeFileSync(join(dir, "broken.yaml"), DIFF_BASE.replace("mode: PERMISSIVE", "mode: PERMISIVE"));
+  const broken = run(["diff", base, "broken.yaml"], dir);
+  assert.is(broken.code, 1);
+  assert.match(broken.stderr, /broken\.yaml:\d+:\d+ error MS1005/);
+  const out = join(dir, "report.md");
+  const written = run(["diff", base, head, "--format", "markdown", "-o", out], dir);
+  assert.is(written.code, 0);
+  assert.is(written.stdout, "");
+  assert.match(readFileSync(out, "utf8"), /^\*\*mesh-security diff\*\*/);
+});
+
+test("--help shows the command and its examples", () => {
+  const help = run(["diff", "--help"], process.cwd());
+  assert.is(help.code, 0);
+  assert.match(help.stdout, /--fail-on/);
+  assert.match(help.stdout, /origin\/main:mesh-security\.yaml/);
+});
+
+test.run();
