@@ -3,6 +3,7 @@ import type { ChangeClass } from "./classify.js";
 import type { Change, GraphEdge } from "./compare.js";
 import { byCodeUnits } from "./compare.js";
 import { beforeAfter, orderedChanges, summaryLine } from "./format-text.js";
+import { countClasses } from "./report.js";
 import type { DiffReport } from "./report.js";
 
 /** Services drawn at most; a larger change lists the rest in the tables only. */
@@ -25,7 +26,9 @@ const COLOR: Record<ChangeClass | "same" | "removed", string> = {
 export function formatHtml(report: DiffReport): string {
   const { alarming, rest } = orderedChanges(report.changes);
   const title = `mesh-security diff ${report.base} → ${report.head}`;
-  let body = `<h1>${esc(title)}</h1>\n<p class="summary">${esc(summaryLine(report))}</p>\n`;
+  const counts = countClasses(report.changes);
+  const badges = (["weakening", "disruptive", "strengthening", "neutral"] as const).map((k) => `<span class="badge ${k}">${counts[k]} ${k}</span>`).join("");
+  let body = `<h1>${esc(title)}</h1>\n<p class="summary counts">${badges}</p>\n<p class="summary">${esc(summaryLine(report))}</p>\n`;
   body += graphSvg(report.edges, report.changes);
   body += `<h2>Weakening and disruptive (${alarming.length})</h2>\n${alarming.length > 0 ? changeTable(alarming) : "<p>None.</p>\n"}`;
   body += `<h2>Other changes (${rest.length})</h2>\n${rest.length > 0 ? changeTable(rest) : "<p>None.</p>\n"}`;
@@ -53,6 +56,8 @@ tr.alarm td { background: #fef3f2; }
 .obj-added { color: ${COLOR.strengthening}; } .obj-removed { color: ${COLOR.weakening}; } .obj-changed { color: ${COLOR.neutral}; }
 svg { border: 1px solid #d0d5dd; background: #fcfcfd; max-width: 100%; height: auto; }
 svg text { font: 13px system-ui, sans-serif; fill: #101828; }
+svg .edge-label { font-weight: 700; paint-order: stroke; stroke: #fcfcfd; stroke-width: 5px; stroke-linejoin: round; }
+.counts span { margin-right: 6px; }
 </style>
 </head>
 <body>
@@ -96,12 +101,12 @@ function graphSvg(edges: readonly GraphEdge[], changes: readonly Change[]): stri
   const rowH = 44;
   const top = 60;
   const height = top + services.length * rowH + 40;
-  const width = 1100;
-  const x = { client: 90, router: 330, service: 640 };
+  const width = 1180;
+  const x = { client: 80, router: 420, service: 800 };
   const y = new Map(services.map((s, i) => [s, top + i * rowH + rowH / 2]));
   const routerY = top + ((services.length - 1) * rowH) / 2 + rowH / 2;
   let svg = `<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-label="graph of changed paths" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}">\n`;
-  svg += `<text x="${x.client}" y="28" text-anchor="middle" font-weight="600">external clients</text><text x="${x.router}" y="28" text-anchor="middle" font-weight="600">OpenShift router</text><text x="${x.service}" y="28" text-anchor="middle" font-weight="600">services</text><text x="${x.service + 230}" y="28" font-weight="600">declared callers</text>\n`;
+  svg += `<text x="${x.client}" y="28" text-anchor="middle" font-weight="600">external clients</text><text x="${x.router}" y="28" text-anchor="middle" font-weight="600">OpenShift router</text><text x="${x.service}" y="28" text-anchor="middle" font-weight="600">services</text><text x="${x.service + 200}" y="28" font-weight="600">declared calls</text>\n`;
   const line = (x1: number, y1: number, x2: number, y2: number, e: GraphEdge, label: string, curve = 0): string => {
     const cls = worst(e.classes);
     const color = e.state === "same" ? COLOR.same : e.state === "removed" ? COLOR.removed : COLOR[cls ?? "neutral"];
@@ -110,8 +115,10 @@ function graphSvg(edges: readonly GraphEdge[], changes: readonly Change[]): stri
     const d = curve === 0 ? `M${x1},${y1} L${x2},${y2}` : `M${x1},${y1} C${x1 + curve},${y1} ${x2 + curve},${y2} ${x2},${y2}`;
     const mx = curve === 0 ? (x1 + x2) / 2 : Math.max(x1, x2) + curve * 0.75;
     const my = (y1 + y2) / 2 - (curve === 0 ? 6 : 0);
-    const words = e.state === "same" ? "" : e.state === "changed" ? e.classes.join(", ") : `${e.state}${cls && cls !== "neutral" ? `, ${e.classes.join(", ")}` : ""}`;
-    return `<path d="${d}" fill="none" stroke="${color}" stroke-width="${w}"${dash} marker-end="url(#arrow)"><title>${esc(label)}</title></path>${words ? `<text x="${mx}" y="${my}" text-anchor="middle" fill="${color}" style="fill:${color};font-weight:600">${esc(words)}</text>` : ""}\n`;
+    // Words, not only colours: the state and the classes, neutral left out when there is more to say.
+    const named = e.classes.length > 1 ? e.classes.filter((k) => k !== "neutral") : e.classes;
+    const words = e.state === "same" ? "" : [...(e.state === "changed" ? [] : [e.state]), ...(e.state === "removed" && cls === "neutral" ? [] : named)].join(", ");
+    return `<path d="${d}" fill="none" stroke="${color}" stroke-width="${w}"${dash} marker-end="url(#arrow)"><title>${esc(label)}</title></path>${words ? `<text x="${mx}" y="${my}" text-anchor="middle" class="edge-label" style="fill:${color}">${esc(words)}</text>` : ""}\n`;
   };
   svg += `<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#475467"/></marker></defs>\n`;
   const external = edges.filter((e) => e.kind === "external");
@@ -127,7 +134,7 @@ function graphSvg(edges: readonly GraphEdge[], changes: readonly Change[]): stri
     const ext = external.find((x2) => x2.to === e.from);
     const classes = [...new Set([...e.classes, ...(ext && ext.state !== "same" ? ext.classes : [])])];
     const state = e.state === "same" && ext && ext.state !== "same" ? "changed" : e.state;
-    svg += line(x.router + 70, routerY, x.service - 90, sy, { ...e, classes, state }, `${e.from} → ${e.to}`);
+    svg += line(x.router + 70, routerY, x.service - 110, sy, { ...e, classes, state }, `${e.from} → ${e.to}`);
   }
   for (const e of edges.filter((e) => e.kind === "caller")) {
     const from = serviceOf(e.from);
@@ -135,14 +142,15 @@ function graphSvg(edges: readonly GraphEdge[], changes: readonly Change[]): stri
     const fy = from === undefined ? undefined : y.get(from);
     const ty = to === undefined ? undefined : y.get(to);
     if (fy === undefined || ty === undefined) continue;
-    svg += line(x.service + 90, fy, x.service + 90, ty, e, `${e.from} → ${e.to}`, 60 + Math.abs(fy - ty) / 3);
+    svg += line(x.service + 110, fy, x.service + 110, ty, e, `${e.from} → ${e.to}`, 60 + Math.abs(fy - ty) / 3);
   }
   svg += `<rect x="${x.client - 60}" y="${routerY - 16}" width="120" height="32" rx="6" fill="#eef4ff" stroke="#3e4784"/><text x="${x.client}" y="${routerY + 5}" text-anchor="middle">internet</text>\n`;
   svg += `<rect x="${x.router - 70}" y="${routerY - 16}" width="140" height="32" rx="6" fill="#eef4ff" stroke="#3e4784"/><text x="${x.router}" y="${routerY + 5}" text-anchor="middle">router</text>\n`;
   for (const s of services) {
     const sy = y.get(s) ?? 0;
-    const alarm = changes.some((c) => c.subject === `service ${s}` && (c.class.includes("weakening") || c.class.includes("disruptive")));
-    svg += `<rect x="${x.service - 90}" y="${sy - 15}" width="180" height="30" rx="6" fill="${alarm ? "#fef3f2" : "#ffffff"}" stroke="${alarm ? COLOR.weakening : "#667085"}" stroke-width="${alarm ? 2 : 1}"/><text x="${x.service}" y="${sy + 5}" text-anchor="middle">${esc(s)}</text>\n`;
+    const cls = worst(changes.filter((c) => c.subject === `service ${s}`).flatMap((c) => c.class));
+    const fill = cls === "weakening" || cls === "disruptive" ? "#fef3f2" : cls === "strengthening" ? "#ecfdf3" : "#ffffff";
+    svg += `<rect x="${x.service - 110}" y="${sy - 15}" width="220" height="30" rx="6" fill="${fill}" stroke="${cls ? COLOR[cls] : "#667085"}" stroke-width="${cls && cls !== "neutral" ? 2 : 1}"/><text x="${x.service}" y="${sy + 5}" text-anchor="middle">${esc(s)}</text>\n`;
   }
   const legendY = height - 14;
   svg += `<text x="20" y="${legendY}"><tspan style="fill:${COLOR.weakening};font-weight:600">red: weakening</tspan>   <tspan style="fill:${COLOR.disruptive};font-weight:600">long dashes: disruptive</tspan>   <tspan style="fill:${COLOR.strengthening};font-weight:600">green: strengthening</tspan>   <tspan style="fill:${COLOR.neutral};font-weight:600">blue: neutral</tspan>   <tspan style="fill:${COLOR.removed}">short dashes: removed</tspan>   <tspan style="fill:${COLOR.same}">grey: unchanged</tspan></text>\n`;
