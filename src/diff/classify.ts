@@ -67,43 +67,43 @@ export const CLASSIFICATION: { readonly [P in Property]: Partial<Record<Directio
   routerPath: { added: N("the router now forwards to these pods"), removed: N("the router no longer forwards to these pods") },
   callerPath: { added: W("one more caller is allowed"), removed: S("one caller fewer is allowed") },
   namespacePath: { added: N("a namespace the policy now covers"), removed: N("a namespace the policy no longer covers") },
-  encryption: { lowered: W("less encryption on this hop: {before} → {after}"), raised: S("more encryption on this hop: {before} → {after}"), changed: N("{before} → {after}") },
-  authentication: { lowered: W("less authentication: {before} → {after}"), raised: S("more authentication: {before} → {after}"), changed: N("{before} → {after}") },
-  plainHttp: { lowered: W("plain HTTP on port 80 is now served ({after}) instead of {before}"), raised: S("plain HTTP is no longer served ({before} → {after})"), changed: N("plain HTTP: {before} → {after}") },
-  presents: { changed: N("clients now see {after} instead of {before}") },
-  exposure: { lowered: W("published through a Route ({after}): reachable from outside the cluster"), raised: S("no longer published through a Route"), changed: N("route termination {before} → {after} (the hops say what it does on the wire)") },
-  host: { changed: N("published under another host name"), added: N("host set"), removed: N("host removed") },
-  mtlsMode: { lowered: W("mTLS {before} → {after}: the pods accept less protected connections"), raised: S("mTLS {before} → {after}: the pods accept only better protected connections") },
-  withoutIdentity: { lowered: W("clients without a mesh identity are now admitted: {after}"), raised: S("clients without a mesh identity are no longer admitted") },
-  calledFromOutsideMesh: { changed: N("calledFromOutsideMesh {before} → {after}") },
-  certificateIssuer: { changed: N("issued by {after} instead of {before}") },
+  encryption: { lowered: W("less encryption on this hop"), raised: S("more encryption on this hop"), changed: N("another kind of encryption on this hop") },
+  authentication: { lowered: W("less authentication on this hop"), raised: S("more authentication on this hop"), changed: N("another side authenticates on this hop") },
+  plainHttp: { lowered: W("plain HTTP on port 80 is now served (insecureEdgeTerminationPolicy Allow)"), raised: S("plain HTTP is no longer served"), changed: N("plain HTTP is refused another way") },
+  presents: { changed: N("clients see another certificate") },
+  exposure: { lowered: W("published through a Route: reachable from outside the cluster"), raised: S("no longer published through a Route"), changed: N("another route termination (the router hop says what it does on the wire)") },
+  host: { changed: N("published under another host name"), added: N("a host name is set"), removed: N("the host name is removed") },
+  mtlsMode: { lowered: W("the pods accept less protected connections"), raised: S("the pods accept only better protected connections") },
+  withoutIdentity: { lowered: W("the AuthorizationPolicy now admits clients without a mesh identity"), raised: S("clients without a mesh identity are no longer admitted") },
+  calledFromOutsideMesh: { changed: N("who calls from outside the mesh, as the policy declares it") },
+  certificateIssuer: { changed: N("issued by another issuer") },
   certificateName: { added: W("the certificate is valid for one more name"), removed: S("the certificate is valid for one name fewer (clients dialling it fail verification)") },
-  keyAlgorithm: { lowered: W("weaker key: {before} → {after}"), raised: S("stronger key: {before} → {after}"), changed: N("key {before} → {after}, of the same strength") },
-  validity: { lowered: W("valid for longer: {before} → {after}"), raised: S("valid for less time: {before} → {after}"), changed: N("validity {before} → {after}") },
-  trust: { changed: N("the caller trusts {after} instead of {before}") },
-  authorization: { changed: N("the AuthorizationPolicy {after} (was: {before})") },
-  meshFlavor: { changed: N("mesh {before} → {after}") },
-  meshAuthority: { changed: N("the mesh's plug-in CA is {after} instead of {before}"), added: N("the mesh gets a plug-in CA"), removed: N("the mesh goes back to its self-signed CA") },
-  minVersion: { lowered: W("accepts an older TLS version: minimum {before} → {after}"), raised: S("minimum TLS version {before} → {after}") },
-  maxVersion: { lowered: W("the newest TLS version is no longer allowed: maximum {before} → {after}"), raised: S("maximum TLS version {before} → {after}") },
+  keyAlgorithm: { lowered: W("a weaker key"), raised: S("a stronger key"), changed: N("another key type of the same strength") },
+  validity: { lowered: W("valid for longer: a leaked key stays usable longer"), raised: S("valid for less time"), changed: N("another validity") },
+  trust: { changed: N("the caller trusts other roots") },
+  authorization: { changed: N("the AuthorizationPolicy allows another identity for this caller") },
+  meshFlavor: { changed: N("another service mesh") },
+  meshAuthority: { changed: N("the mesh's plug-in CA changes"), added: N("the mesh gets a plug-in CA"), removed: N("the mesh goes back to its self-signed CA") },
+  minVersion: { lowered: W("accepts an older TLS version"), raised: S("refuses older TLS versions") },
+  maxVersion: { lowered: W("a newer TLS version is no longer allowed"), raised: S("allows a newer TLS version") },
   cipherSuite: { added: W("one more cipher suite is accepted"), removed: S("one cipher suite fewer is accepted") },
   ecdhCurve: { added: W("one more key-exchange curve is accepted"), removed: S("one key-exchange curve fewer is accepted") },
-  authoritySource: { changed: N("the CA comes from {after} instead of {before}") },
+  authoritySource: { changed: N("the CA comes from elsewhere") },
   authoritySubject: { changed: N("the CA's subject changes (a new CA)") },
-  authorityRoot: { changed: N("a different root certificate: {before} → {after}") },
+  authorityRoot: { changed: N("a different root certificate is committed") },
   rotationPhase: {
-    started: W("a rotation starts: a second root is trusted ({after})"),
-    advanced: N("the rotation moves one phase on: {before} → {after}"),
+    started: W("a rotation starts: a second root is trusted"),
+    advanced: N("the rotation moves one phase on"),
     finished: N("the rotation is over"),
-    skipped: ND("the rotation skips a phase ({before} → {after}): some clients would not trust the new root yet"),
-    reversed: ND("the rotation goes back ({before} → {after}): certificates from the new root would lose their trust"),
+    skipped: ND("the rotation skips a phase: some clients would not trust the new root yet"),
+    reversed: ND("the rotation goes back: certificates from the new root would lose their trust"),
   },
-  issuerType: { changed: N("issuer kind {before} → {after}") },
-  issuerAuthority: { changed: N("the issuer signs with authority {after} instead of {before}") },
-  acmeServer: { changed: N("ACME server {before} → {after}") },
+  issuerType: { changed: N("another kind of issuer") },
+  issuerAuthority: { changed: N("the issuer signs with another authority") },
+  acmeServer: { changed: N("another ACME server") },
   knativeEncryption: { lowered: W("Knative transport encryption turned off"), raised: S("Knative transport encryption turned on") },
   trustAnchor: { added: W("an added trust anchor"), removed: S("a trust anchor removed") },
-  verifiedPath: { lowered: ND("verify models this path as broken after the change: {after}"), raised: S("verify no longer models this path as broken"), changed: N("{before} → {after}") },
+  verifiedPath: { lowered: ND("verify models this path as broken after the change"), raised: S("verify no longer models this path as broken"), changed: N("verify's result changes") },
 };
 
 /** Properties whose change replaces the CA that signs or is trusted: disruptive unless `rotation` carries it. */
@@ -175,7 +175,7 @@ export function directionOf(property: Property, before: string | undefined, afte
 
 /** The table's row for a property and direction, falling back to a neutral "changed". */
 export function ruleFor(property: Property, direction: Direction): Rule {
-  return CLASSIFICATION[property][direction] ?? CLASSIFICATION[property].changed ?? N("{before} → {after}");
+  return CLASSIFICATION[property][direction] ?? CLASSIFICATION[property].changed ?? N("changed");
 }
 
 /** Fill `{before}`, `{after}` (and `{who}`) into a why. */
@@ -192,4 +192,18 @@ export function durationHours(text: string): number | undefined {
   if (parts.length === 0 || parts.map((p) => p[0]).join("") !== text) return undefined;
   const unit: Record<string, number> = { d: 24, h: 1, m: 1 / 60, s: 1 / 3600 };
   return parts.reduce((sum, p) => sum + Number(p[1]) * (unit[p[2] ?? "h"] ?? 1), 0);
+}
+
+/** The classification table as Markdown, for docs/diff.md (a test keeps the page equal to the code). */
+export function formatClassificationTable(): string {
+  const rows = ["| property | direction | class | why |", "| --- | --- | --- | --- |"];
+  for (const [property, rules] of Object.entries(CLASSIFICATION) as Array<[Property, Partial<Record<Direction, Rule>>]>) {
+    for (const [direction, rule] of Object.entries(rules) as Array<[Direction, Rule]>) {
+      rows.push(`| \`${property}\` | ${direction} | ${rule.classes.join(", ")} | ${rule.why.replace(/\|/g, "\\|")} |`);
+    }
+  }
+  rows.push(`| \`mtlsMode\` | DISABLE → STRICT | + disruptive | ${DISRUPTIVE.disableToStrict} |`);
+  rows.push(`| \`mtlsMode\` | → STRICT, with clients without a mesh identity | + disruptive | ${DISRUPTIVE.strictWithoutIdentity.replace("{who}", "calledFromOutsideMesh, a Route (the router is outside the mesh), a caller whose namespace the policy does not make a member")} |`);
+  rows.push(`| ${[...CA_SWAP].map((p) => `\`${p}\``).join(", ")} | changed, not carried by \`rotation\` | + disruptive | ${DISRUPTIVE.caSwap} |`);
+  return `${rows.join("\n")}\n`;
 }

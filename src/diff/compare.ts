@@ -64,6 +64,8 @@ function compareFact(entity: Entity, before: Fact | undefined, after: Fact | und
   const a = shown(after);
   const direction = directionOf(fact.property, before?.value, after?.value);
   if (!direction) return [];
+  // A service that follows its namespace changes with it: that change is the namespace's, reported once.
+  if (fact.property === "mtlsMode" && entity.context && !beforeEntity.context?.ownMtls && !afterEntity.context?.ownMtls) return [];
   const rule = ruleFor(fact.property, direction);
   const classes: ChangeClass[] = [...rule.classes];
   const whys = [fillWhy(rule.why, { before: b, after: a })];

@@ -22,6 +22,8 @@ export interface Fact {
 export interface ServiceContext {
   /** Who reaches the service without a mesh identity (the router, callers outside the mesh...). */
   withoutIdentity: string[];
+  /** The service sets its own mTLS mode; otherwise its mode is its namespace's, reported there once. */
+  ownMtls: boolean;
 }
 
 /** A subject (service, issuer, authority, the mesh, knative) or a path (a hop on the wire), with its facts. */
@@ -110,7 +112,7 @@ export function buildWireModel(model: Model, material: ReadonlyMap<string, Autho
       ...(service.route ? [`the OpenShift router (Route ${service.route.name})`] : []),
       ...(model.platform.mesh.membership ? [] : service.callers.map((c) => `caller ${c.namespace}/${c.name}, whose namespace this policy does not make a mesh member`)),
     ];
-    add({ key: `5 service ${serviceKey(service)}`, subject, summary: `${service.exposure} service, port ${service.port}`, context: { withoutIdentity } }, facts);
+    add({ key: `5 service ${serviceKey(service)}`, subject, summary: `${service.exposure} service, port ${service.port}`, context: { withoutIdentity, ownMtls: service.mtls !== undefined } }, facts);
 
     if (service.route && service.host) {
       const routerCert = service.exposure === "passthrough" ? "the pod's certificate (passthrough)" : service.routeCertificate ? `issuer ${service.routeCertificate.issuer}` : "the router's default certificate";

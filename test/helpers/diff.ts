@@ -65,3 +65,20 @@ services:
     selector: { app: mainframe }
     workload: { kind: Deployment, name: mainframe, container: mainframe, serviceAccount: mainframe }
 `;
+
+/** The example of docs/diff.md: a pull request against examples/end-to-end-encryption (each edit exactly once). */
+export const DOC_EXAMPLE_EDITS: ReadonlyArray<readonly [string, string]> = [
+  ["    exposure: reencrypt\n    host: customer.apps.example.com\n", "    exposure: external\n    host: customer.apps.example.com\n"],
+  ["      secretName: route-service-preference\n", "      secretName: route-service-preference\n      duration: 8760h\n"],
+  ["    callers: [preference]\n", "    callers: [preference, customer]\n"],
+];
+
+/** Apply the docs example's edits to a policy text. */
+export function applyDocExample(text: string): string {
+  let out = text;
+  for (const [from, to] of DOC_EXAMPLE_EDITS) {
+    if (out.split(from).length !== 2) throw new Error(`docs example edit not found exactly once: ${from}`);
+    out = out.replace(from, to);
+  }
+  return out;
+}
