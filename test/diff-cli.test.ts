@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -80,6 +80,30 @@ test("--help shows the command and its examples", () => {
   assert.is(help.code, 0);
   assert.match(help.stdout, /--fail-on/);
   assert.match(help.stdout, /origin\/main:mesh-security\.yaml/);
+});
+
+
+test("REV:PATH compares the CA material committed at REV: a new root outside rotation is disruptive", () => {
+  const dir = repo();
+  writeFileSync(join(dir, "clusters", "prod", "mesh-security.yaml"), DIFF_BASE);
+  const policy = "clusters/prod/mesh-security.yaml";
+  assert.is(run(["ca", "init", policy], dir).code, 0);
+  git(dir, "add", "-A");
+  git(dir, "commit", "-q", "-m", "CA material");
+  assert.is(run(["diff", `HEAD:${policy}`, policy, "--fail-on", "any"], dir).code, 0, "same committed material: no change");
+  // A new CA made in the working tree (material lost and generated again): a different root.
+  rmSync(join(dir, "clusters", "prod", ".mesh-security"), { recursive: true, force: true });
+  assert.is(run(["ca", "init", policy], dir).code, 0);
+  const r = run(["diff", `HEAD:${policy}`, policy, "--format", "json"], dir);
+  assert.is(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { changes: Array<{ subject: string; property: string; class: string[]; before: string; after: string }> };
+  const roots = doc.changes.filter((c) => c.property === "authorityRoot");
+  assert.equal(roots.map((c) => c.subject).sort(), ["authority internal", "authority spare"]);
+  for (const c of roots) {
+    assert.equal(c.class, ["neutral", "disruptive"]);
+    assert.match(c.before, /^sha256:[0-9a-f]{16}$/);
+  }
+  assert.not.match(r.stdout, /PRIVATE KEY|BEGIN CERTIFICATE/, "fingerprints, never material");
 });
 
 test.run();
