@@ -64,6 +64,9 @@ test("exit codes: 0, 1 under --fail-on, 2 usage, 4 unreadable, 1 policy error; -
   assert.is(badRev.code, 4);
   assert.match(badRev.stderr, /MS4020 cannot read clusters\/prod\/mesh-security\.yaml at no-such-branch/);
   assert.not.match(badRev.stderr, /\n\s+at /, "no stack trace");
+  const badRevJson = run(["diff", "no-such-branch:clusters/prod/mesh-security.yaml", head, "--format", "json"], dir);
+  assert.is(badRevJson.code, 4);
+  assert.equal((JSON.parse(badRevJson.stdout) as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code), ["MS4020"]);
   writeFileSync(join(dir, "broken.yaml"), DIFF_BASE.replace("mode: PERMISSIVE", "mode: PERMISIVE"));
   const broken = run(["diff", base, "broken.yaml"], dir);
   assert.is(broken.code, 1);
