@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
@@ -71,11 +71,14 @@ test("exit codes: 0, 1 under --fail-on, 2 usage, 4 unreadable, 1 policy error; -
   const broken = run(["diff", base, "broken.yaml"], dir);
   assert.is(broken.code, 1);
   assert.match(broken.stderr, /broken\.yaml:\d+:\d+ error MS1005/);
+  const listing = (): string[] => (readdirSync(dir, { recursive: true }) as string[]).filter((f) => !f.startsWith(".git")).sort();
+  const before = listing();
   const out = join(dir, "report.md");
   const written = run(["diff", base, head, "--format", "markdown", "-o", out], dir);
   assert.is(written.code, 0);
   assert.is(written.stdout, "");
   assert.match(readFileSync(out, "utf8"), /^\*\*mesh-security diff\*\*/);
+  assert.equal(listing(), [...before, "report.md"].sort(), "nothing written but -o FILE (no CA state generated)");
 });
 
 test("--help shows the command and its examples", () => {

@@ -9,7 +9,7 @@ import { applyDocExample, textSide } from "./helpers/diff.js";
 const page = readFileSync("docs/diff.md", "utf8");
 
 test("docs/diff.md shows the classification table of the code", () => {
-  assert.ok(page.includes(formatClassificationTable()), "paste formatClassificationTable() into docs/diff.md");
+  assert.ok(page.includes(formatClassificationTable()), "run `npx tsx scripts/diff-docs.ts`");
 });
 
 test("docs/diff.md's example is what diff prints for it today", async () => {
@@ -18,7 +18,7 @@ test("docs/diff.md's example is what diff prints for it today", async () => {
   assert.equal(report.diagnostics.filter((d) => d.severity === "error"), []);
   const markdown = formatMarkdown(report);
   assert.ok(report.changes.some((c) => c.class.includes("weakening")), "the example shows a weakening");
-  assert.ok(page.includes(markdown), `paste this into docs/diff.md:\n${markdown}`);
+  assert.ok(page.includes(markdown), `run \`npx tsx scripts/diff-docs.ts\`:\n${markdown}`);
 });
 
 test.run();

@@ -4,8 +4,9 @@ import type { Change } from "../src/diff/compare.js";
 import { formatHtml } from "../src/diff/format-html.js";
 import { formatMarkdown } from "../src/diff/format-markdown.js";
 import { formatText } from "../src/diff/format-text.js";
-import { failsOn } from "../src/diff/report.js";
-import { DIFF_BASE, diffTexts } from "./helpers/diff.js";
+import { diffSides, failsOn } from "../src/diff/report.js";
+import { Renderer } from "../src/render/render.js";
+import { DIFF_BASE, diffTexts, textSide } from "./helpers/diff.js";
 
 const B = DIFF_BASE;
 /** Replace exactly one occurrence, so a case cannot silently stop changing anything. */
@@ -110,15 +111,26 @@ test("objects: added, removed and changed per kind and file, changed fields with
   assert.equal(removed.objects.find((o) => o.kind === "Route" && o.name === "shop/db")?.change, "removed");
 });
 
-test("a Secret's values never reach a report; the Secret is listed like any object", async () => {
-  const secrets = "output:\n  secrets: inline\n";
-  const material = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIUQ2xpZW50IHRlc3QgY2VydGlmaWNhdGUgb25seTAKBggqhkjOPQQDAjAA\n-----END CERTIFICATE-----\n";
-  const report = await diffTexts(B, `${B}${secrets}`);
-  for (const out of [formatText(report), formatMarkdown(report), formatHtml(report), JSON.stringify(report.objects)]) {
-    assert.not.match(out, /BEGIN [A-Z ]*KEY/);
+test("key material never reaches a report, even with the committed CA material at hand and Secrets inline", async () => {
+  const { generateAuthority } = await import("../src/ca/generate.js");
+  const files: Record<string, string> = {};
+  for (const [name, subject] of [["internal", "CN=shop internal CA"], ["spare", "CN=shop spare CA"]] as const) {
+    const made = await generateAuthority({ name, keyAlgorithm: "ECDSA-P256", subject, validityDays: 790, intermediate: false, intermediateValidityDays: 395 }, new Date("2026-01-01T00:00:00Z"));
+    files[`.mesh-security/authorities/${name}/root-cert.pem`] = made.root.certPem;
+    files[`.mesh-security/authorities/${name}/ca-cert.pem`] = made.root.certPem;
+    files[`.mesh-security/authorities/${name}/cert-chain.pem`] = made.root.certPem;
+  }
+  const head = `${edit(B, "  internal:\n    ca: { authority: internal }", "  internal:\n    ca: { authority: spare }")}output:\n  secrets: inline\n`;
+  const report = await diffSides(textSide("base.yaml", B, files), textSide("head.yaml", head, {}), { renderer: new Renderer() });
+  assert.equal(report.diagnostics.filter((d) => d.severity === "error"), []);
+  assert.ok(report.objects.length > 0 && report.changes.some((c) => c.property === "authorityRoot" || c.property === "issuerAuthority"));
+  for (const out of [formatText(report), formatMarkdown(report), formatHtml(report), JSON.stringify(report.changes), JSON.stringify(report.objects)]) {
+    assert.not.match(out, /-----BEGIN/);
     assert.not.match(out, /MII[A-Za-z0-9+/]{20}/);
   }
-  assert.not.match(formatText({ ...report, changes: [{ subject: "x", path: null, property: "p", before: null, after: material, class: ["neutral"], why: "w" }] }), /MIIBszCC/, "redaction applies to every value");
+  const material = files[".mesh-security/authorities/internal/root-cert.pem"] ?? "";
+  const leaked = { ...report, changes: [{ subject: "x", path: null, property: "p", before: null, after: material, class: ["neutral" as const], why: "w" }] };
+  for (const format of [formatText, formatMarkdown, formatHtml]) assert.not.match(format(leaked), /MII[A-Za-z0-9+/]{20}/, "redaction applies to every value, in every format");
 });
 
 test("same inputs, same bytes in every format", async () => {

@@ -90,7 +90,7 @@ export const CLASSIFICATION: { readonly [P in Property]: Partial<Record<Directio
   ecdhCurve: { added: W("one more key-exchange curve is accepted"), removed: S("one key-exchange curve fewer is accepted") },
   authoritySource: { changed: N("the CA comes from elsewhere") },
   authoritySubject: { changed: N("the CA's subject changes (a new CA)") },
-  authorityRoot: { changed: N("a different root certificate is committed") },
+  authorityRoot: { changed: N("a different root certificate is committed"), added: N("a root certificate is committed (compared by content from now on)"), removed: N("no root certificate committed on this side: compared by the policy's parameters only") },
   rotationPhase: {
     started: W("a rotation starts: a second root is trusted"),
     advanced: N("the rotation moves one phase on"),
