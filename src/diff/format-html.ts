@@ -98,10 +98,10 @@ function graphSvg(edges: readonly GraphEdge[], changes: readonly Change[]): stri
   const all = [...touched].sort(byCodeUnits);
   const services = all.slice(0, MAX_GRAPH_SERVICES);
   if (services.length === 0) return "<p>No service is affected: nothing to draw.</p>\n";
-  const rowH = 44;
+  const rowH = 52;
   const top = 60;
   const height = top + services.length * rowH + 40;
-  const width = 1180;
+  const width = 1320;
   const x = { client: 80, router: 420, service: 800 };
   const y = new Map(services.map((s, i) => [s, top + i * rowH + rowH / 2]));
   const routerY = top + ((services.length - 1) * rowH) / 2 + rowH / 2;
@@ -113,12 +113,13 @@ function graphSvg(edges: readonly GraphEdge[], changes: readonly Change[]): stri
     const dash = e.state === "removed" ? ' stroke-dasharray="6 5"' : e.classes.includes("disruptive") ? ' stroke-dasharray="12 4"' : "";
     const w = e.state === "same" ? 1.5 : 3;
     const d = curve === 0 ? `M${x1},${y1} L${x2},${y2}` : `M${x1},${y1} C${x1 + curve},${y1} ${x2 + curve},${y2} ${x2},${y2}`;
-    const mx = curve === 0 ? (x1 + x2) / 2 : Math.max(x1, x2) + curve * 0.75;
-    const my = (y1 + y2) / 2 - (curve === 0 ? 6 : 0);
+    // A straight edge is labelled above its middle; an arc just right of its apex, clear of the line.
+    const mx = curve === 0 ? (x1 + x2) / 2 : Math.max(x1, x2) + curve * 0.75 + 6;
+    const my = (y1 + y2) / 2 + (curve === 0 ? -6 : 4);
     // Words, not only colours: the state and the classes, neutral left out when there is more to say.
     const named = e.classes.length > 1 ? e.classes.filter((k) => k !== "neutral") : e.classes;
     const words = e.state === "same" ? "" : [...(e.state === "changed" ? [] : [e.state]), ...(e.state === "removed" && cls === "neutral" ? [] : named)].join(", ");
-    return `<path d="${d}" fill="none" stroke="${color}" stroke-width="${w}"${dash} marker-end="url(#arrow)"><title>${esc(label)}</title></path>${words ? `<text x="${mx}" y="${my}" text-anchor="middle" class="edge-label" style="fill:${color}">${esc(words)}</text>` : ""}\n`;
+    return `<path d="${d}" fill="none" stroke="${color}" stroke-width="${w}"${dash} marker-end="url(#arrow)"><title>${esc(label)}</title></path>${words ? `<text x="${mx}" y="${my}" text-anchor="${curve === 0 ? "middle" : "start"}" class="edge-label" style="fill:${color}">${esc(words)}</text>` : ""}\n`;
   };
   svg += `<defs><marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="#475467"/></marker></defs>\n`;
   const external = edges.filter((e) => e.kind === "external");
@@ -142,7 +143,7 @@ function graphSvg(edges: readonly GraphEdge[], changes: readonly Change[]): stri
     const fy = from === undefined ? undefined : y.get(from);
     const ty = to === undefined ? undefined : y.get(to);
     if (fy === undefined || ty === undefined) continue;
-    svg += line(x.service + 110, fy, x.service + 110, ty, e, `${e.from} → ${e.to}`, 60 + Math.abs(fy - ty) / 3);
+    svg += line(x.service + 110, fy, x.service + 110, ty, e, `${e.from} → ${e.to}`, Math.min(220, 40 + Math.abs(fy - ty) * 0.8));
   }
   svg += `<rect x="${x.client - 60}" y="${routerY - 16}" width="120" height="32" rx="6" fill="#eef4ff" stroke="#3e4784"/><text x="${x.client}" y="${routerY + 5}" text-anchor="middle">internet</text>\n`;
   svg += `<rect x="${x.router - 70}" y="${routerY - 16}" width="140" height="32" rx="6" fill="#eef4ff" stroke="#3e4784"/><text x="${x.router}" y="${routerY + 5}" text-anchor="middle">router</text>\n`;
@@ -150,7 +151,11 @@ function graphSvg(edges: readonly GraphEdge[], changes: readonly Change[]): stri
     const sy = y.get(s) ?? 0;
     const cls = worst(changes.filter((c) => c.subject === `service ${s}`).flatMap((c) => c.class));
     const fill = cls === "weakening" || cls === "disruptive" ? "#fef3f2" : cls === "strengthening" ? "#ecfdf3" : "#ffffff";
-    svg += `<rect x="${x.service - 110}" y="${sy - 15}" width="220" height="30" rx="6" fill="${fill}" stroke="${cls ? COLOR[cls] : "#667085"}" stroke-width="${cls && cls !== "neutral" ? 2 : 1}"/><text x="${x.service}" y="${sy + 5}" text-anchor="middle">${esc(s)}</text>\n`;
+    // The service's own changes (its mTLS, certificate, exposure) in words under its name.
+    const own = [...new Set(changes.filter((c) => c.subject === `service ${s}` && c.path === null).flatMap((c) => c.class))];
+    const named = own.length > 1 ? own.filter((k) => k !== "neutral") : own;
+    const label = named.length > 0 ? `<text x="${x.service}" y="${sy + 14}" text-anchor="middle" style="fill:${COLOR[worst(own) ?? "neutral"]};font-size:11px;font-weight:700">${esc(named.join(", "))}</text>` : "";
+    svg += `<rect x="${x.service - 110}" y="${sy - 20}" width="220" height="40" rx="6" fill="${fill}" stroke="${cls ? COLOR[cls] : "#667085"}" stroke-width="${cls && cls !== "neutral" ? 2 : 1}"/><text x="${x.service}" y="${sy + (label ? -2 : 5)}" text-anchor="middle">${esc(s)}</text>${label}\n`;
   }
   const legendY = height - 14;
   svg += `<text x="20" y="${legendY}"><tspan style="fill:${COLOR.weakening};font-weight:600">red: weakening</tspan>   <tspan style="fill:${COLOR.disruptive};font-weight:600">long dashes: disruptive</tspan>   <tspan style="fill:${COLOR.strengthening};font-weight:600">green: strengthening</tspan>   <tspan style="fill:${COLOR.neutral};font-weight:600">blue: neutral</tspan>   <tspan style="fill:${COLOR.removed}">short dashes: removed</tspan>   <tspan style="fill:${COLOR.same}">grey: unchanged</tspan></text>\n`;
