@@ -25,11 +25,14 @@ trap 'rm -f "$report"' EXIT
 status=0
 # ./ makes the path relative to the working directory (git show REV:./PATH), like POLICY itself.
 node "$MESH_SECURITY" diff "origin/${BASE_REF}:./${POLICY#./}" "$POLICY" --format markdown --fail-on "$FAIL_ON" -o "$report" || status=$?
-if [ -s "$report" ]; then
-  cat "$report" >> "$GITHUB_STEP_SUMMARY"
-  if [ -n "${REPORT:-}" ]; then cp "$report" "$REPORT"; fi
+if [ ! -s "$report" ]; then
+  # Nothing was compared (a policy error on either side, or a side that cannot be read): say so where
+  # the reviewer looks; the diagnostics are in the job log.
+  printf '**mesh-security diff** `origin/%s:%s` → `%s`: not compared (exit %s): see the job log for the diagnostics.\n' "$BASE_REF" "$POLICY" "$POLICY" "$status" > "$report"
 fi
-if [ "$status" -eq 1 ] && [ "$FAIL_ON" != "never" ] && [ -s "$report" ]; then
+cat "$report" >> "$GITHUB_STEP_SUMMARY"
+if [ -n "${REPORT:-}" ]; then cp "$report" "$REPORT"; fi
+if [ "$status" -eq 1 ] && [ "$FAIL_ON" != "never" ] && grep -q '| \*\*' "$report"; then
   echo "::error title=mesh-security diff::this pull request makes a change of class ${FAIL_ON} on the wire (see the job summary)"
 fi
 exit "$status"

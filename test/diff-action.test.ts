@@ -54,6 +54,13 @@ test("diff mode: an unchanged policy passes the gate", () => {
   assert.match(r.summary, /no change on the wire, no object changed/);
 });
 
+test("diff mode: a policy error on the head is reported in the summary and fails the step", () => {
+  const r = runAction(pullRequest(DIFF_BASE.replace("mode: PERMISSIVE", "mode: PERMISIVE")), "never");
+  assert.is(r.status, 1);
+  assert.match(r.stderr, /mesh-security\.yaml:\d+:\d+ error MS1005/);
+  assert.match(r.summary, /not compared \(exit 1\): see the job log/);
+});
+
 test("action.yml wires the diff mode to action/diff.sh with the base branch", () => {
   const action = parse(readFileSync("action.yml", "utf8")) as { inputs: Record<string, { default?: string }>; runs: { steps: Array<{ if?: string; run?: string; env?: Record<string, string> }> } };
   assert.is(action.inputs["mode"]?.default, "check");
