@@ -81,6 +81,21 @@ test("exit codes: 0, 1 under --fail-on, 2 usage, 4 unreadable, 1 policy error; -
   assert.equal(listing(), [...before, "report.md"].sort(), "nothing written but -o FILE (no CA state generated)");
 });
 
+test("explain names the paths exactly as diff does (one description: describePath)", () => {
+  const dir = repo();
+  const head = join(dir, "clusters", "prod", "mesh-security.yaml");
+  writeFileSync(head, DIFF_BASE.replace("callers: [api]", "callers: [api, legacy/mainframe]").replace("    exposure: reencrypt\n", "    exposure: external\n"));
+  const diff = JSON.parse(run(["diff", "main:clusters/prod/mesh-security.yaml", "clusters/prod/mesh-security.yaml", "--format", "json"], dir).stdout) as { changes: Array<{ path: string | null }> };
+  const paths = [...new Set(diff.changes.map((c) => c.path).filter((p): p is string => p !== null))];
+  assert.ok(paths.length >= 2, paths.join("\n"));
+  const explained = run(["explain", "clusters/prod/mesh-security.yaml"], dir).stdout;
+  const json = JSON.parse(run(["explain", "clusters/prod/mesh-security.yaml", "--format", "json"], dir).stdout) as { wire: Array<{ path: string }> };
+  for (const p of paths) {
+    assert.ok(explained.includes(`\n  ${p}\n`), `explain prints ${p}`);
+    assert.ok(json.wire.some((w) => w.path === p), `explain --format json lists ${p}`);
+  }
+});
+
 test("--help shows the command and its examples", () => {
   const help = run(["diff", "--help"], process.cwd());
   assert.is(help.code, 0);
