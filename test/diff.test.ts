@@ -31,6 +31,7 @@ const CASES: Array<[string, string, string, Want]> = [
   ["mesh mTLS lowered", edit(B, "  mode: PERMISSIVE", "  mode: STRICT"), B, { property: "mtlsMode", where: "mesh", class: ["weakening"] }],
   ["namespace DISABLE → STRICT", B, edit(B, "    legacy: DISABLE", "    legacy: STRICT"), { property: "mtlsMode", where: "namespace legacy", class: ["strengthening", "disruptive"] }],
   ["namespace DISABLE → PERMISSIVE", B, edit(B, "    legacy: DISABLE", "    legacy: PERMISSIVE"), { property: "mtlsMode", where: "namespace legacy", class: ["strengthening"] }],
+  ["mesh-wide STRICT over a namespace with a Route", B, edit(B, "  mode: PERMISSIVE", "  mode: STRICT"), { property: "mtlsMode", where: "namespace shop", class: ["strengthening", "disruptive"] }],
   ["STRICT on a routed service", B, edit(B, API_ROUTE, `${API_ROUTE}    mtls: STRICT\n`), { property: "mtlsMode", where: "service shop/api", class: ["strengthening", "disruptive"] }],
   ["STRICT on a service called from outside the mesh", B, edit(B, DB, `    calledFromOutsideMesh: true\n    mtls: STRICT\n${DB}`), { property: "mtlsMode", where: "service shop/db", class: ["strengthening", "disruptive"] }],
   ["router rule admits clients without identity", edit(B, "  mode: PERMISSIVE", "  mode: STRICT"), edit(edit(B, "  mode: PERMISSIVE", "  mode: STRICT"), DB, `    calledFromOutsideMesh: true\n    mtls: PERMISSIVE\n${DB}`), { property: "withoutIdentity", where: "service shop/db", class: ["weakening"] }],

@@ -65,7 +65,10 @@ export function buildWireModel(model: Model, material: ReadonlyMap<string, Autho
   add({ key: "0 mesh", subject: "mesh", summary: `mesh ${model.platform.mesh.flavor}` }, meshFacts(model));
   for (const ns of mesh ? namespaceMtls(model) : []) {
     const ends = { from: "mesh clients", to: `namespace ${ns.namespace}`, port: "-" };
-    add({ key: `1 namespace ${ns.namespace}`, subject: `mesh namespace ${ns.namespace}`, path: { ...ends, kind: "namespace" }, summary: `mTLS ${ns.mode} (from ${ns.source === "mesh" ? "mtls.mode" : "mtls.namespaces"})` }, [{ property: "mtlsMode", value: ns.mode }]);
+    // A namespace's mode is the mode of every service in it that sets none: their clients are its clients.
+    const followers = model.services.filter((s) => s.namespace === ns.namespace && !s.mtls);
+    const withoutIdentity = followers.flatMap((s) => clientsWithoutIdentity(model, s).map((who) => `${who} of ${s.name}`));
+    add({ key: `1 namespace ${ns.namespace}`, subject: `mesh namespace ${ns.namespace}`, path: { ...ends, kind: "namespace" }, summary: `mTLS ${ns.mode} (from ${ns.source === "mesh" ? "mtls.mode" : "mtls.namespaces"})`, context: { withoutIdentity, ownMtls: true } }, [{ property: "mtlsMode", value: ns.mode }]);
   }
   for (const authority of model.authorities) {
     add({ key: `2 authority ${authority.name}`, subject: `authority ${authority.name}`, summary: `authority ${authority.name} (${authority.source.type})` }, authorityFacts(model, authority.name, material));
@@ -107,12 +110,7 @@ export function buildWireModel(model: Model, material: ReadonlyMap<string, Autho
       facts.push({ property: "certificateIssuer", item: "router", value: service.routeCertificate.issuer });
       facts.push(...managedFacts("router", service.routeCertificate));
     }
-    const withoutIdentity = [
-      ...(service.calledFromOutsideMesh ? ["callers outside the mesh (calledFromOutsideMesh)"] : []),
-      ...(service.route ? [`the OpenShift router (Route ${service.route.name})`] : []),
-      ...(model.platform.mesh.membership ? [] : service.callers.map((c) => `caller ${c.namespace}/${c.name}, whose namespace this policy does not make a mesh member`)),
-    ];
-    add({ key: `5 service ${serviceKey(service)}`, subject, summary: `${service.exposure} service, port ${service.port}`, context: { withoutIdentity, ownMtls: service.mtls !== undefined } }, facts);
+    add({ key: `5 service ${serviceKey(service)}`, subject, summary: `${service.exposure} service, port ${service.port}`, context: { withoutIdentity: clientsWithoutIdentity(model, service), ownMtls: service.mtls !== undefined } }, facts);
 
     if (service.route && service.host) {
       const routerCert = service.exposure === "passthrough" ? "the pod's certificate (passthrough)" : service.routeCertificate ? `issuer ${service.routeCertificate.issuer}` : "the router's default certificate";
@@ -145,6 +143,19 @@ export function buildWireModel(model: Model, material: ReadonlyMap<string, Autho
     add({ key: `8 ${subject} caller ${serviceKey(caller)}`, subject, path: ends, summary: `${encryption}; ${authentication}` }, facts);
   }
   return { entities, ...(model.rotation ? { rotation: { authority: model.rotation.authority, next: model.rotation.next } } : {}) };
+}
+
+/**
+ * Who reaches a service without a mesh identity, so that STRICT refuses them (DESIGN.md "diff",
+ * disruptive): callers outside the mesh, the OpenShift router (outside the mesh, for every Route type),
+ * declared callers in namespaces the policy does not make mesh members.
+ */
+function clientsWithoutIdentity(model: Model, service: Service): string[] {
+  return [
+    ...(service.calledFromOutsideMesh ? ["callers outside the mesh (calledFromOutsideMesh)"] : []),
+    ...(service.route ? [`the OpenShift router (Route ${service.route.name})`] : []),
+    ...(model.platform.mesh.membership ? [] : service.callers.map((c) => `caller ${c.namespace}/${c.name}, whose namespace this policy does not make a mesh member`)),
+  ];
 }
 
 /** The identity of a fact within its entity. */
