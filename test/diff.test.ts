@@ -81,6 +81,17 @@ for (const [name, base, head, want] of CASES) {
   });
 }
 
+test("--verify: a path verify models as broken after the change is disruptive; without it verify does not run", async () => {
+  const head = edit(B, "  mode: PERMISSIVE", "  mode: STRICT");
+  const renderer = new Renderer();
+  const verified = await diffSides(textSide("base.yaml", B), textSide("head.yaml", head), { renderer, verify: true });
+  const broken = verified.changes.filter((c) => c.property === "verifiedPath");
+  assert.equal(broken.map((c) => [c.path, c.class, c.before]), [["router (Route shop/api) → Service shop/api (port 8443→8443)", ["neutral", "disruptive"], "ok"]]);
+  assert.match(broken[0]?.after ?? "", /^broken: router \(Route shop\/api\) sends no mTLS/);
+  const plain = await diffSides(textSide("base.yaml", B), textSide("head.yaml", head), { renderer });
+  assert.not.ok(plain.changes.some((c) => c.property === "verifiedPath"));
+});
+
 test("diff X X is empty", async () => {
   const report = await diffTexts(B, B);
   assert.equal(report.changes, []);
