@@ -71,6 +71,9 @@ test("exit codes: 0, 1 under --fail-on, 2 usage, 4 unreadable, 1 policy error; -
   const broken = run(["diff", base, "broken.yaml"], dir);
   assert.is(broken.code, 1);
   assert.match(broken.stderr, /broken\.yaml:\d+:\d+ error MS1005/);
+  for (const format of ["text", "markdown", "html", "json"]) {
+    assert.is(run(["diff", base, head, "--format", format], dir).stdout, run(["diff", base, head, "--format", format], dir).stdout, `${format}: same bytes in two processes`);
+  }
   const listing = (): string[] => (readdirSync(dir, { recursive: true }) as string[]).filter((f) => !f.startsWith(".git")).sort();
   const before = listing();
   const out = join(dir, "report.md");
