@@ -29,35 +29,43 @@ export interface LoadResult extends StageResult<LoadedPolicy> {
 
 /** Read and parse the policy file; never throws for bad input. */
 export async function loadPolicy(file: string): Promise<LoadResult> {
+  try {
+    return parsePolicyText(file, await readPolicyFile(file));
+  } catch (error) {
+    if (!(error instanceof PolicyReadError)) throw error;
+    return {
+      diagnostics: [{ code: error.code, severity: "error", message: error.code === "MS1009" ? error.reason : `cannot read ${file}: ${error.reason}`, file, path: [], ...(error.code === "MS1009" ? { range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } } : {}) }],
+    };
+  }
+}
+
+/** Why a policy file could not be read: MS1012 (missing, unreadable) or MS1009 (too large). */
+export class PolicyReadError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly code: "MS1009" | "MS1012" = "MS1012",
+  ) {
+    super(reason);
+  }
+}
+
+/** The text of a policy file from disk; rejects with a PolicyReadError saying why it cannot be read. */
+export async function readPolicyFile(file: string): Promise<string> {
   let size: number;
   try {
     const info = await stat(file);
-    if (!info.isFile()) return readFailure(file, "is not a regular file");
+    if (!info.isFile()) throw new PolicyReadError("is not a regular file");
     size = info.size;
   } catch (error) {
-    return readFailure(file, describeFsError(error));
+    if (error instanceof PolicyReadError) throw error;
+    throw new PolicyReadError(describeFsError(error));
   }
-  if (size > MAX_POLICY_BYTES) {
-    return {
-      diagnostics: [
-        {
-          code: "MS1009",
-          severity: "error",
-          message: `policy file is ${size} bytes; the limit is ${MAX_POLICY_BYTES} bytes`,
-          file,
-          path: [],
-          range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
-        },
-      ],
-    };
-  }
-  let text: string;
+  if (size > MAX_POLICY_BYTES) throw new PolicyReadError(`policy file is ${size} bytes; the limit is ${MAX_POLICY_BYTES} bytes`, "MS1009");
   try {
-    text = await readFile(file, "utf8");
+    return await readFile(file, "utf8");
   } catch (error) {
-    return readFailure(file, describeFsError(error));
+    throw new PolicyReadError(describeFsError(error));
   }
-  return parsePolicyText(file, text);
 }
 
 /** Parse policy text already in memory (tests and --stdin use this directly). */
@@ -232,12 +240,6 @@ function emptyPolicy(file: string, source: SourceMap): Diagnostic {
     path: [],
     range: source.rangeOf(0, 0),
     hint: "run `mesh-security init` for a commented starter policy",
-  };
-}
-
-function readFailure(file: string, reason: string): LoadResult {
-  return {
-    diagnostics: [{ code: "MS1012", severity: "error", message: `cannot read ${file}: ${reason}`, file, path: [] }],
   };
 }
 
