@@ -99,6 +99,34 @@ test("explain names the paths exactly as diff does (one description: describePat
   }
 });
 
+test("an extends chain is read at the same revision: a change in the base shows in the overlay's diff", () => {
+  const dir = repo();
+  mkdirSync(join(dir, "base"), { recursive: true });
+  writeFileSync(join(dir, "base", "mesh-security.yaml"), DIFF_BASE);
+  const overlay = "apiVersion: mesh-security/v1alpha1\nkind: MeshSecurityPolicy\nmetadata: { name: shop-prod }\nextends: ../../base/mesh-security.yaml\nmtls: { mode: STRICT }\n";
+  writeFileSync(join(dir, "clusters", "prod", "mesh-security.yaml"), overlay);
+  git(dir, "add", "-A");
+  git(dir, "commit", "-q", "-m", "fleet");
+  // Only the base changes in the working tree; the overlay file itself is the same at HEAD.
+  writeFileSync(join(dir, "base", "mesh-security.yaml"), WEAKER);
+  const policy = "clusters/prod/mesh-security.yaml";
+  const r = run(["diff", `HEAD:${policy}`, policy, "--format", "json"], dir);
+  assert.is(r.code, 0, r.stderr);
+  const doc = JSON.parse(r.stdout) as { changes: Array<{ property: string; before: string; after: string; class: string[] }> };
+  assert.equal(doc.changes.map((c) => [c.property, c.before, c.after, c.class]), [["minVersion", "TLSv1_2", "TLSv1_1", ["weakening"]]]);
+  // The overlay's own value is in force on both sides (STRICT), read through the chain at HEAD too.
+  const same = run(["diff", `HEAD:${policy}`, `HEAD:${policy}`, "--fail-on", "any"], dir);
+  assert.is(same.code, 0, same.stderr);
+  const vsBase = JSON.parse(run(["diff", "base/mesh-security.yaml", policy, "--format", "json"], dir).stdout) as { changes: Array<{ subject: string; property: string; after: string }> };
+  assert.ok(vsBase.changes.some((c) => c.subject === "mesh" && c.property === "mtlsMode" && c.after === "STRICT"), "the overlay's STRICT, against its base");
+  // A base missing at the revision is a diagnostic at the overlay's `extends`, not a crash.
+  git(dir, "rm", "-q", "--cached", "base/mesh-security.yaml");
+  git(dir, "commit", "-q", "-m", "drop base");
+  const missing = run(["diff", `HEAD:${policy}`, policy], dir);
+  assert.is(missing.code, 1);
+  assert.match(missing.stderr, /HEAD:clusters\/prod\/mesh-security\.yaml:4:\d+ error MS1021 cannot read HEAD:base\/mesh-security\.yaml/);
+});
+
 test("--help shows the command and its examples", () => {
   const help = run(["diff", "--help"], process.cwd());
   assert.is(help.code, 0);

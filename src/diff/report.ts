@@ -1,4 +1,3 @@
-import { parse } from "yaml";
 import { compilePolicy } from "../compile.js";
 import type { CompileResult } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
@@ -6,6 +5,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import type { Renderer } from "../render/render.js";
 import type { AuthorityMaterialView } from "../targets/target.js";
 import { STATE_FILES } from "../ca/state.js";
+import { loadPolicyChain, withRootText } from "../load/extends.js";
 import { classifyFiles } from "../verify/manifests.js";
 import { verifyTree } from "../verify/verify.js";
 import type { ChangeClass } from "./classify.js";
@@ -36,10 +36,8 @@ export const DIFF_STATE_DIR = ".mesh-security";
 export async function diffSides(base: DiffSide, head: DiffSide, options: { renderer?: Renderer; verify?: boolean } = {}): Promise<DiffReport> {
   const renderer = options.renderer ?? new (await import("../render/render.js")).Renderer();
   const [b, a] = [await compileSide(base, renderer), await compileSide(head, renderer)];
-  const sources = new Map([
-    [base.file, base.text],
-    [head.file, head.text],
-  ]);
+  // Every file read on either side (the policies and their `extends` chains), for code frames.
+  const sources = new Map([...b.result.sources, ...a.result.sources]);
   // The base's warnings are what the reviewer already has; its errors still stop the comparison.
   const diagnostics = [...b.result.diagnostics.filter((d) => d.severity === "error"), ...a.result.diagnostics];
   const empty = { base: base.spec, head: head.spec, changes: [], objects: [], edges: [], sources };
@@ -52,7 +50,7 @@ export async function diffSides(base: DiffSide, head: DiffSide, options: { rende
 
 async function compileSide(side: DiffSide, renderer: Renderer): Promise<{ result: CompileResult; material: Map<string, AuthorityMaterialView> }> {
   const material = await readPublicMaterial(side);
-  const result = await compilePolicy({ policyFile: side.file, text: side.text, authorities: material, missingMaterial: "ignore", renderer });
+  const result = await compilePolicy({ policyFile: side.file, text: side.text, files: side.files, authorities: material, missingMaterial: "ignore", renderer });
   return { result, material };
 }
 
@@ -62,7 +60,7 @@ async function compileSide(side: DiffSide, renderer: Renderer): Promise<{ result
  * reported by validation anyway); an authority without material is compared by its parameters only.
  */
 async function readPublicMaterial(side: DiffSide): Promise<Map<string, AuthorityMaterialView>> {
-  const names = generatedAuthorities(side.text);
+  const names = await generatedAuthorities(side);
   const material = new Map<string, AuthorityMaterialView>();
   for (const name of names) {
     const dir = `${DIFF_STATE_DIR}/authorities/${name}`;
@@ -76,16 +74,10 @@ async function readPublicMaterial(side: DiffSide): Promise<Map<string, Authority
   return material;
 }
 
-/** Names of the authorities a policy text generates (only those have material in the state directory). */
-function generatedAuthorities(text: string): string[] {
-  if (!/^\s+generate:/m.test(text)) return [];
-  let data: unknown;
-  try {
-    data = parse(text, { maxAliasCount: 1000 });
-  } catch {
-    return []; // the compile reports it
-  }
-  const authorities = (data as { authorities?: unknown } | null)?.authorities;
+/** Names of the authorities a policy generates, its `extends` chain merged (only those have material in a state directory). */
+async function generatedAuthorities(side: DiffSide): Promise<string[]> {
+  const loaded = await loadPolicyChain(side.file, withRootText(side.file, side.text, side.files));
+  const authorities = (loaded.value?.data as { authorities?: unknown } | null | undefined)?.authorities;
   if (typeof authorities !== "object" || authorities === null) return [];
   return Object.entries(authorities)
     .filter(([name, value]) => /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(name) && typeof value === "object" && value !== null && "generate" in value)

@@ -1,12 +1,14 @@
 import { execFile } from "node:child_process";
-import { readFile, stat } from "node:fs/promises";
+import { readFile } from "node:fs/promises";
 import { dirname, join, posix } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { MAX_POLICY_BYTES } from "../load/load-policy.js";
+import { DISK_FILES } from "../load/extends.js";
+import type { PolicyFiles } from "../load/extends.js";
+import { MAX_POLICY_BYTES, PolicyReadError, readPolicyFile } from "../load/load-policy.js";
 
 /**
- * One side of a diff: the policy text, the name diagnostics give it, and a reader for files next to it
- * (CA state; an `extends` chain is read the same way), all at the same revision.
+ * One side of a diff: the policy text, the name diagnostics give it, how its `extends` chain is read and
+ * a reader for files next to it (CA state), all at the same revision.
  */
 export interface DiffSide {
   /** As given on the command line: `mesh-security.yaml` or `origin/main:clusters/prod/mesh-security.yaml`. */
@@ -14,6 +16,8 @@ export interface DiffSide {
   /** The name diagnostics and headers use. */
   file: string;
   text: string;
+  /** The policy's `extends` chain, read from the same place (the disk, or the same revision). */
+  files: PolicyFiles;
   /** Read a file relative to the policy's directory at the same revision; undefined when it does not exist. */
   readRelative(relative: string): Promise<string | undefined>;
 }
@@ -30,33 +34,43 @@ export async function readSide(spec: string, cwd: string, fileExists: (path: str
   const parsed = parseSideSpec(spec, fileExists);
   if (parsed.type === "file") {
     try {
-      const info = await stat(parsed.path);
-      if (!info.isFile()) return failure("MS1012", spec, `cannot read ${spec}: not a regular file`);
-      if (info.size > MAX_POLICY_BYTES) return failure("MS1012", spec, `cannot read ${spec}: ${info.size} bytes, over the ${MAX_POLICY_BYTES}-byte limit`);
-      const text = await readFile(parsed.path, "utf8");
+      const text = await readPolicyFile(parsed.path);
       const dir = dirname(parsed.path);
-      return { value: { spec, file: parsed.path, text, readRelative: (rel) => readFile(join(dir, rel), "utf8").catch(() => undefined) }, diagnostics: [] };
+      return { value: { spec, file: parsed.path, text, files: DISK_FILES, readRelative: (rel) => readFile(join(dir, rel), "utf8").catch(() => undefined) }, diagnostics: [] };
     } catch (error) {
-      return failure("MS1012", spec, `cannot read ${spec}: ${(error as NodeJS.ErrnoException).code === "ENOENT" ? "no such file" : (error as Error).message}`);
+      const reason = error instanceof PolicyReadError ? error.reason : (error as Error).message;
+      return failure("MS1012", spec, `cannot read ${spec}: ${reason}`);
     }
   }
-  const shown = await gitShow(cwd, parsed.rev, parsed.path);
-  if (!shown.ok) {
-    return failure("MS4020", spec, `cannot read ${parsed.path} at ${parsed.rev}: ${shown.message}`, "check the revision (`git rev-parse REV`) and the path; a path with `./` is taken relative to the working directory, otherwise to the repository root");
+  const files = gitFiles(cwd, parsed.rev);
+  let text: string;
+  try {
+    text = await files.read(spec);
+  } catch (error) {
+    return failure("MS4020", spec, `cannot read ${parsed.path} at ${parsed.rev}: ${(error as Error).message}`, "check the revision (`git rev-parse REV`) and the path; a path with `./` is taken relative to the working directory, otherwise to the repository root");
   }
-  const dir = posix.dirname(parsed.path);
+  return { value: { spec, file: spec, text, files, readRelative: (rel) => files.read(files.resolve(spec, rel)).catch(() => undefined) }, diagnostics: [] };
+}
+
+/**
+ * Files at one revision, named `REV:PATH` like the side itself: an `extends` value resolves against the
+ * directory of the file that holds it, at the same revision (DESIGN.md "diff": "an extends chain is read at
+ * the same revision").
+ */
+export function gitFiles(cwd: string, rev: string): PolicyFiles {
+  const split = (label: string): string => (label.startsWith(`${rev}:`) ? label.slice(rev.length + 1) : label);
   return {
-    value: {
-      spec,
-      file: spec,
-      text: shown.text,
-      readRelative: async (rel) => {
-        const joined = posix.join(dir, rel);
-        const read = await gitShow(cwd, parsed.rev, parsed.path.startsWith("./") && !joined.startsWith("../") ? `./${joined}` : joined);
-        return read.ok ? read.text : undefined;
-      },
+    read: async (label) => {
+      const shown = await gitShow(cwd, rev, split(label));
+      if (!shown.ok) throw new PolicyReadError(shown.message);
+      return shown.text;
     },
-    diagnostics: [],
+    resolve: (from, ref) => {
+      const path = split(from);
+      const joined = posix.join(posix.dirname(path), ref);
+      // `./` keeps a path relative to the working directory (git show REV:./PATH) when the side was given so.
+      return `${rev}:${path.startsWith("./") && !joined.startsWith("../") ? `./${joined}` : joined}`;
+    },
   };
 }
 

@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import { diffSides } from "../../src/diff/report.js";
 import type { DiffReport } from "../../src/diff/report.js";
 import type { DiffSide } from "../../src/diff/side.js";
@@ -5,9 +6,20 @@ import { Renderer } from "../../src/render/render.js";
 
 let renderer: Renderer | undefined;
 
-/** A side held in memory (no file next to it). */
+/** A side held in memory, with the files next to it (CA state, bases of an `extends` chain) by path relative to it. */
 export function textSide(name: string, text: string, files: Record<string, string> = {}): DiffSide {
-  return { spec: name, file: name, text, readRelative: async (rel) => files[rel] };
+  const dir = posix.dirname(name);
+  const at = (label: string): string | undefined => (label === name ? text : files[posix.relative(dir, label)]);
+  return {
+    spec: name,
+    file: name,
+    text,
+    files: {
+      read: async (label) => at(label) ?? Promise.reject(new Error("no such file")),
+      resolve: (from, ref) => posix.join(posix.dirname(from), ref),
+    },
+    readRelative: async (rel) => at(posix.join(dir, rel)),
+  };
 }
 
 /** Diff two policy texts in process, with one renderer for the whole suite. */
