@@ -3,6 +3,8 @@ import { CODES } from "./diagnostics/codes.js";
 import type { Diagnostic, Finding } from "./diagnostics/diagnostic.js";
 import { hasErrors } from "./diagnostics/diagnostic.js";
 import { sortDiagnostics } from "./diagnostics/format.js";
+import { settleDiagnostics } from "./diagnostics/settle.js";
+import type { Strictness } from "./diagnostics/settle.js";
 import { loadPolicy } from "./load/load-policy.js";
 import type { SourceMap } from "./load/source-map.js";
 import type { Model } from "./model/model.js";
@@ -42,7 +44,8 @@ export interface CompileOptions {
   allowUnsafeRotation?: boolean;
   /** Stop once every object has a path (MS4002, MS4005 checked), without writing out files: no `tree` (validate). */
   placeOnly?: boolean;
-
+  /** --warnings-as-errors, --require-keys: applied after suppression comments, as the last step. */
+  strictness?: Strictness;
 }
 
 export interface CompileResult {
@@ -62,7 +65,8 @@ export interface CompileResult {
 /** load → validate → normalize → plan → render → lay out. Writes nothing; the caller decides where to. */
 export async function compilePolicy(options: CompileOptions): Promise<CompileResult> {
   const result = await runPipeline(options);
-  return { ...result, diagnostics: sortDiagnostics(result.diagnostics) };
+  const sources = new Map(result.text !== undefined ? [[options.policyFile, result.text]] : []);
+  return { ...result, diagnostics: sortDiagnostics(settleDiagnostics(result.diagnostics, sources, options.strictness)) };
 }
 
 async function runPipeline(options: CompileOptions): Promise<CompileResult> {

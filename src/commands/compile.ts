@@ -12,7 +12,7 @@ import { describeChanges } from "../write/describe-changes.js";
 import { readPreviousObjects } from "../write/previous-output.js";
 import { ROTATION_RECORD_FILE, rotationRecordIsCurrent, writeRotationRecord } from "../ca/rotation-record.js";
 import type { RotationRecord } from "../ca/rotation-record.js";
-import { EXIT, outputDiagnostic, printDiagnostics, withPolicy } from "./common.js";
+import { EXIT, exitCodeOf, outputDiagnostic, printDiagnostics, staleDiagnostics, strictnessOf, withPolicy } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 interface CompileArgs extends PolicyArgs {
@@ -44,6 +44,8 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option("secrets-dir", { type: "string", describe: "where Secrets with private keys go with output.secrets: separate (default: <state-dir>/private/secrets)" })
       .check((argv) => {
         if (argv.stdout && (argv.output !== undefined || argv.check)) throw new Error("--stdout cannot be combined with -o or --check");
+        // stdout carries the manifests: a JSON or SARIF document cannot share it (DESIGN.md: both stay clean).
+        if (argv.stdout && (argv.format === "json" || argv.format === "sarif")) throw new Error(`--stdout writes the manifests to stdout, where --format ${argv.format} would print its document too: use -o DIR --format ${argv.format}, or --stdout with --format text|github (diagnostics on stderr)`);
         if (!argv.stdout && !argv.output) throw new Error("compile needs -o DIR or --stdout");
         if (argv.check && argv.force) throw new Error("--check never writes, so --force has no meaning with it");
         return true;
@@ -100,12 +102,13 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
     ...(argv.output ? { outDir: argv.output, previous: await readPreviousObjects(argv.output, PREVIOUS_KINDS) } : {}),
     ...(argv.templates ? { templatesDir: argv.templates } : {}),
     allowUnsafeRotation: argv.allowUnsafeRotation,
+    ...strictnessOf(argv),
   });
   if (json) {
     json.diagnostics.push(...result.diagnostics);
     if (result.text !== undefined) json.text = result.text;
   } else printDiagnostics(result.diagnostics, argv.format, result.text, argv.stdout);
-  if (hasErrors(result.diagnostics) || !result.tree) return EXIT.policyErrors;
+  if (hasErrors(result.diagnostics) || !result.tree) return exitCodeOf(result.diagnostics) || EXIT.policyErrors;
   const { files } = result.tree;
 
   if (argv.stdout) {
@@ -137,6 +140,9 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
       return EXIT.ok;
     }
     process.stderr.write(describeChanges(out, changes));
+    // github, json, sarif: each stale file is also an MS4040 error on that file (an annotation in CI).
+    if (json) json.diagnostics.push(...staleDiagnostics(out, changes));
+    else if (argv.format !== "text") printDiagnostics(staleDiagnostics(out, changes), argv.format, "");
     return EXIT.stale;
   }
   // With secrets: inline the key Secrets are in the output itself: their files get mode 0600.

@@ -3,7 +3,7 @@ import { compilePolicy } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { classifyFiles } from "../verify/manifests.js";
 import { formatPathTable, verifyTree } from "../verify/verify.js";
-import { EXIT, printDiagnostics, printJsonReport, withPolicy } from "./common.js";
+import { exitCodeOf, EXIT, printDiagnostics, printJsonReport, strictnessOf, withPolicy } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 /** `mesh-security explain [policy]`: per subject, what is generated and why, then the paths verify models. */
@@ -13,12 +13,12 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
   builder: (yargs: Argv) =>
     withPolicy(yargs).option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" }) as unknown as Argv<PolicyArgs & { stateDir?: string }>,
   handler: async (argv) => {
-    const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore", ...(argv.stateDir ? { stateDir: argv.stateDir } : {}) });
+    const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore", ...(argv.stateDir ? { stateDir: argv.stateDir } : {}), ...strictnessOf(argv) });
     // json: one document on stdout, the diagnostics inside it (never text on stderr beside it).
     if (argv.format !== "json") printDiagnostics(result.diagnostics, argv.format, result.text);
     if (hasErrors(result.diagnostics) || !result.tree) {
       if (argv.format === "json") printJsonReport(result.diagnostics, result.text, { subjects: [] });
-      process.exitCode = EXIT.policyErrors;
+      process.exitCode = exitCodeOf(result.diagnostics) || EXIT.policyErrors;
       return;
     }
     const tree = result.tree;

@@ -1,7 +1,6 @@
 import type { Argv, CommandModule } from "yargs";
 import { compilePolicy } from "../compile.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
-import { EXIT, printDiagnostics, withPolicy } from "./common.js";
+import { exitCodeOf, printDiagnostics, strictnessOf, withPolicy } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 /** `mesh-security validate [policy]`: every diagnostic the compiler would report, nothing written. */
@@ -10,9 +9,9 @@ export const validateCommand: CommandModule<object, PolicyArgs> = {
   describe: "check the policy and print diagnostics; writes nothing",
   builder: (yargs: Argv) => withPolicy(yargs) as unknown as Argv<PolicyArgs>,
   handler: async (argv) => {
-    const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore", placeOnly: true });
+    const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore", placeOnly: true, ...strictnessOf(argv) });
     printDiagnostics(result.diagnostics, argv.format, result.text);
     if (argv.format === "text" && result.diagnostics.length === 0) process.stderr.write(`${argv.policy}: ok\n`);
-    process.exitCode = hasErrors(result.diagnostics) ? EXIT.policyErrors : EXIT.ok;
+    process.exitCode = exitCodeOf(result.diagnostics);
   },
 };

@@ -22,7 +22,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       .option("format", { choices: ["text", "json", "github"] as const, default: "text" as const, describe: "output format" }) as unknown as Argv<VerifyArgs>,
   handler: (argv) => {
     const result = verifyDirectories({ output: argv.dir, with: argv.with, ...(argv.secretsDir ? { secrets: argv.secretsDir } : {}) });
-    const exit = result.unreadable ? EXIT.usage : hasBrokenPaths(result) ? EXIT.policyErrors : EXIT.ok;
+    const exit = result.unreadable ? EXIT.io : hasBrokenPaths(result) ? EXIT.policyErrors : EXIT.ok;
     if (argv.format === "json") {
       // Exactly one JSON document on stdout.
       process.stdout.write(JSON.stringify({ paths: result.paths, diagnostics: result.diagnostics }, null, 2) + "\n");
