@@ -100,7 +100,7 @@ export function applySuppressions(diagnostics: readonly Diagnostic[], sources: R
         ...(hint ? { hint } : {}),
       });
       if (s.codes.length === 0) {
-        out.push(at("MS2020", "this ignore comment names no diagnostic code", "write it as `# mesh-security: ignore MS2251 -- why it is safe`"));
+        out.push(at("MS2020", "this ignore comment names no diagnostic code", "write it as `# mesh-security: ignore MS2209 -- why it is safe`"));
         continue;
       }
       if (s.reason === "") out.push(at("MS2018", `the suppression of ${s.codes.join(", ")} gives no reason`, `say why after two dashes: # mesh-security: ignore ${s.codes.join(", ")} -- <why it is safe>`));
