@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { testWithShared } from "./helpers/upstream.js";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "uvu";
@@ -158,8 +159,7 @@ test("StatefulSets and DaemonSets merge the same way; the Maistra 2 Authorizatio
   assert.equal(policy["spec"]["rules"][0], { from: [{ source: { principals: ["cluster.local/ns/demo/sa/db"] } }], to: [{ operation: { ports: ["8443"] } }] });
 });
 
-test("the merged workloads and every new kind pass the upstream schemas", async () => {
-  assert.ok(existsSync(join("..", "shared", "tools", "node_modules")), "run `npm ci --prefix ../shared/tools` first");
+testWithShared(test, "tools", "the merged workloads and every new kind pass the upstream schemas", async () => {
   const { root, text } = (await endToEnd()).overlay;
   const merged = join(root, "merged");
   mkdirSync(merged);
