@@ -90,4 +90,20 @@ test("--format json and sarif: stdout holds the one document; compile --stdout r
   assert.match(github.stderr, /^::warning file=/m, "annotations go to stderr beside a stream");
 });
 
+test("verify's and explain's path tables fit the terminal's width ($COLUMNS); piped without it, one row per path", () => {
+  const narrow = (args: string[]): string => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1", COLUMNS: "80" } }).stdout;
+  const dir = join("examples", "end-to-end-encryption");
+  const wide = spawnSync(process.execPath, [BIN, "verify", join(dir, "expected")], { encoding: "utf8", env: { ...process.env, COLUMNS: "" } }).stdout;
+  assert.ok(wide.split("\n").some((line) => line.length > 200), "the one-row table is wide");
+  const verify = narrow(["verify", join(dir, "expected")]);
+  assert.equal(verify.split("\n").filter((line) => line.length > 80), []);
+  // Every path is still there: one arrow per row of the wide table, and the same summary.
+  assert.is(verify.split("\n").filter((line) => line.startsWith("  → ")).length, wide.trimEnd().split("\n").filter((l) => !l.startsWith("    ")).length - 2);
+  assert.is(verify.trimEnd().split("\n").pop(), wide.trimEnd().split("\n").pop());
+  const explain = narrow(["explain", join(dir, "mesh-security.yaml")]);
+  const paths = explain.slice(explain.indexOf("\npaths ("));
+  assert.ok(paths.length > 100);
+  assert.equal(paths.split("\n").filter((line) => line.length > 80), []);
+});
+
 test.run();

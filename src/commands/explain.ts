@@ -2,7 +2,8 @@ import type { Argv, CommandModule } from "yargs";
 import { compilePolicy } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { classifyFiles } from "../verify/manifests.js";
-import { formatPathTable, verifyTree } from "../verify/verify.js";
+import { verifyTree } from "../verify/verify.js";
+import { formatPaths, terminalWidth, wrap } from "./path-table.js";
 import { exitCodeOf, EXIT, printDiagnostics, printJsonReport, strictnessOf, withPolicy } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
@@ -47,19 +48,21 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
     }
     // Text: per subject, the decisions as notes, then a table of objects (file, wave) with the reason under each.
     let out = "";
+    // On a terminal (or with $COLUMNS) the notes, reasons and path table wrap to its width.
+    const columns = terminalWidth(process.stdout);
     for (const subject of subjects) {
       out += `${subject}\n`;
-      for (const note of result.notes.filter((n) => n.subject === subject)) out += `  - ${note.text}\n`;
+      for (const note of result.notes.filter((n) => n.subject === subject)) out += columns ? wrap(`- ${note.text}`, columns, "  ", "    ") : `  - ${note.text}\n`;
       const rows = objects
         .filter((x) => x.subject === subject)
         .map((o) => ({ object: `${o.role === "patch" ? "patch " : ""}${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`, file: o.file ?? "(not written)", wave: o.role === "patch" ? "-" : String(o.wave), reason: o.reason }));
       if (rows.length === 0) continue;
       const width = { object: Math.max(6, ...rows.map((r) => r.object.length)), file: Math.max(4, ...rows.map((r) => r.file.length)) };
       out += `  ${"object".padEnd(width.object)}  ${"file".padEnd(width.file)}  wave\n`;
-      for (const r of rows) out += `  ${r.object.padEnd(width.object)}  ${r.file.padEnd(width.file)}  ${r.wave}\n      ${r.reason}\n`;
+      for (const r of rows) out += `  ${r.object.padEnd(width.object)}  ${r.file.padEnd(width.file)}  ${r.wave}\n${columns ? wrap(r.reason, columns, "      ", "      ") : `      ${r.reason}\n`}`;
     }
     out += "\npaths (as `mesh-security verify` models them on this output)\n";
-    out += formatPathTable(verified.paths).replace(/^(?=.)/gm, "  ");
+    out += formatPaths(verified.paths, columns, "  ");
     for (const d of verified.diagnostics) out += `  ${d.severity} ${d.code} ${d.file}: ${d.message}\n`;
     process.stdout.write(out);
   },

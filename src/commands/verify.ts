@@ -1,6 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
 import type { DiagnosticFormat } from "../diagnostics/format.js";
-import { formatPathTable, hasBrokenPaths, verifyDirectories } from "../verify/verify.js";
+import { hasBrokenPaths, verifyDirectories } from "../verify/verify.js";
+import { formatPaths, terminalWidth } from "./path-table.js";
 import { EXIT, printDiagnostics } from "./common.js";
 
 interface VerifyArgs {
@@ -27,10 +28,10 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       // Exactly one JSON document on stdout.
       process.stdout.write(JSON.stringify({ paths: result.paths, diagnostics: result.diagnostics }, null, 2) + "\n");
     } else if (argv.format === "github") {
-      process.stderr.write(formatPathTable(result.paths));
+      process.stderr.write(formatPaths(result.paths, terminalWidth(process.stderr)));
       printDiagnostics(result.diagnostics, "github", undefined);
     } else {
-      if (!result.unreadable) process.stdout.write(formatPathTable(result.paths));
+      if (!result.unreadable) process.stdout.write(formatPaths(result.paths, terminalWidth(process.stdout)));
       printDiagnostics(result.diagnostics, "text", undefined);
     }
     process.exitCode = exit;
