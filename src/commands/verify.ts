@@ -2,7 +2,7 @@ import type { Argv, CommandModule } from "yargs";
 import type { DiagnosticFormat } from "../diagnostics/format.js";
 import { hasBrokenPaths, verifyDirectories } from "../verify/verify.js";
 import { formatPaths, terminalWidth } from "./path-table.js";
-import { EXIT, printDiagnostics } from "./common.js";
+import { EXIT, exitCodeOf, printDiagnostics } from "./common.js";
 
 interface VerifyArgs {
   dir: string;
@@ -23,7 +23,7 @@ export const verifyCommand: CommandModule<object, VerifyArgs> = {
       .option("format", { choices: ["text", "json", "github"] as const, default: "text" as const, describe: "output format" }) as unknown as Argv<VerifyArgs>,
   handler: (argv) => {
     const result = verifyDirectories({ output: argv.dir, with: argv.with, ...(argv.secretsDir ? { secrets: argv.secretsDir } : {}) });
-    const exit = result.unreadable ? EXIT.io : hasBrokenPaths(result) ? EXIT.policyErrors : EXIT.ok;
+    const exit = result.unreadable ? exitCodeOf(result.diagnostics) || EXIT.io : hasBrokenPaths(result) ? EXIT.policyErrors : EXIT.ok;
     if (argv.format === "json") {
       // Exactly one JSON document on stdout.
       process.stdout.write(JSON.stringify({ paths: result.paths, diagnostics: result.diagnostics }, null, 2) + "\n");
