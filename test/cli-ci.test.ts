@@ -140,6 +140,15 @@ test("sarif: a silenced warning is a result with an inSource suppression and its
   writeFileSync(staging, STAGING);
 });
 
+test("sarif under compile --check: one document holding the policy's findings and each stale file (MS4040)", () => {
+  const r = run(["compile", ok, "-o", stale, "--check", "--format", "sarif"], { env: { GITHUB_WORKSPACE: tmp } });
+  assert.is(r.code, 3);
+  const log = JSON.parse(r.stdout) as SarifLog;
+  const where = (log.runs[0]?.results ?? []).map((x) => [x.ruleId, x.locations[0]?.physicalLocation.artifactLocation.uri]);
+  assert.ok(where.some(([code, uri]) => code === "MS4040" && uri === "stale/shop/service-catalog.yaml"), JSON.stringify(where));
+  assert.ok(where.some(([code, uri]) => code === "MS2007" && uri === `file://${ok}`), "the policy, outside that root, by absolute URI");
+});
+
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test.run();

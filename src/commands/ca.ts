@@ -5,7 +5,7 @@ import { compilePolicy, defaultStateDir } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/model.js";
 import { rotateAuthority } from "./ca-rotate.js";
-import { DEFAULT_POLICY, EXIT, exitCodeOf, FORMAT_OPTION, printDiagnostics, printJsonReport } from "./common.js";
+import { DEFAULT_POLICY, EXIT, exitCodeOf, printDiagnostics, printJsonReport } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 interface CaArgs extends PolicyArgs {
@@ -30,7 +30,7 @@ function caSubcommand(action: CaArgs["action"], command: string, describe: strin
       positionals(yargs)
         .positional("policy", { type: "string", describe: `the policy file (default: ${DEFAULT_POLICY})` })
         .option("p", { type: "string", describe: "the policy file, as an option (same as [policy])" })
-        .option("format", FORMAT_OPTION)
+        .option("format", { choices: ["text", "json", "github"] as const, default: "text" as const, describe: "output format" })
         .option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" })
         .check((argv) => {
           if (argv["policy"] !== undefined && argv["p"] !== undefined && argv["policy"] !== argv["p"]) throw new Error("give the policy once: as the [policy] argument or with -p");

@@ -83,14 +83,14 @@ async function runCompile(argv: CompileArgs): Promise<number> {
   return compileReporting(argv);
 }
 
-/** json: one document at the end, whatever happened; text: diagnostics as they come. */
+/** json, sarif: one document at the end, whatever happened; text, github: diagnostics as they come. */
 async function compileReporting(argv: CompileArgs): Promise<number> {
-  if (argv.format !== "json") return compileAndWrite(argv, undefined);
+  if (argv.format !== "json" && argv.format !== "sarif") return compileAndWrite(argv, undefined);
   const report: JsonReport = { diagnostics: [] };
   try {
     return await compileAndWrite(argv, report);
   } finally {
-    printDiagnostics(report.diagnostics, "json", report.text, argv.stdout);
+    printDiagnostics(report.diagnostics, argv.format, report.text, argv.stdout);
   }
 }
 

@@ -17,6 +17,11 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
     const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore", ...(argv.stateDir ? { stateDir: argv.stateDir } : {}), ...strictnessOf(argv) });
     // json: one document on stdout, the diagnostics inside it (never text on stderr beside it).
     if (argv.format !== "json") printDiagnostics(result.diagnostics, argv.format, result.text);
+    // sarif: the diagnostics for code scanning, one document on stdout and no report beside it.
+    if (argv.format === "sarif") {
+      process.exitCode = exitCodeOf(result.diagnostics);
+      return;
+    }
     if (hasErrors(result.diagnostics) || !result.tree) {
       if (argv.format === "json") printJsonReport(result.diagnostics, result.text, { subjects: [] });
       process.exitCode = exitCodeOf(result.diagnostics) || EXIT.policyErrors;

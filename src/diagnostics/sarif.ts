@@ -55,7 +55,8 @@ function sarifResult(d: Diagnostic, ruleIndex: number, uri: string): Record<stri
     ruleIndex,
     level: LEVEL[d.severity],
     message: { text: d.hint ? `${d.message} (${d.hint})` : d.message },
-    locations: [{ physicalLocation: { artifactLocation: { uri, uriBaseId: "%SRCROOT%" }, ...(region ? { region } : {}) } }],
+    // A file outside the repository (an output directory elsewhere) keeps an absolute file: URI.
+    locations: [{ physicalLocation: { artifactLocation: uri.startsWith("/") ? { uri: `file://${uri}` } : { uri, uriBaseId: "%SRCROOT%" }, ...(region ? { region } : {}) } }],
     ...(d.suppressed ? { suppressions: [{ kind: "inSource", status: "accepted", justification: d.suppressed.reason }] } : {}),
   };
 }
