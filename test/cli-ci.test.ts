@@ -149,6 +149,17 @@ test("sarif under compile --check: one document holding the policy's findings an
   assert.ok(where.some(([code, uri]) => code === "MS2007" && uri === `file://${ok}`), "the policy, outside that root, by absolute URI");
 });
 
+test("sarif from verify: the findings at their manifest lines, nothing else on stdout", () => {
+  // The 2.x example with a PeerAuthentication the mesh operator renders itself (MS5030).
+  const out = join(tmp, "verify-broken");
+  cpSync(join(root, "examples", "mesh-maistra-v2", "expected"), out, { recursive: true });
+  writeFileSync(join(out, "istio-system", "peerauthentication-default.yaml"), "apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: istio-system\nspec:\n  mtls:\n    mode: STRICT\n");
+  const r = run(["verify", out, "--format", "sarif"], { env: { GITHUB_WORKSPACE: tmp } });
+  assert.is(r.code, 1, r.stderr);
+  const log = JSON.parse(r.stdout) as SarifLog;
+  assert.equal(log.runs[0]?.results.map((x) => [x.ruleId, x.level, x.locations[0]?.physicalLocation.artifactLocation.uri]), [["MS5030", "error", "verify-broken/istio-system/peerauthentication-default.yaml"]]);
+});
+
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
 
 test.run();
