@@ -33,10 +33,7 @@ export const diffCommand: CommandModule<object, DiffArgs> = {
       .option("format", { choices: ["text", "markdown", "html", "json"] as const, default: "text" as const, describe: "report format" })
       .option("output", { alias: "o", type: "string", describe: "write the report to FILE instead of stdout" })
       .option("fail-on", { choices: ["weakening", "any", "never"] as const, default: "never" as const, describe: "exit 1 when a change of this class exists (CI gates)" })
-      .option("verify", { type: "boolean", default: false, describe: "also run verify's model on both compiled outputs and report paths that become broken (slower)" })
-      .example("mesh-security diff origin/main:mesh-security.yaml mesh-security.yaml", "what this branch changes, against main")
-      .example("mesh-security diff old.yaml new.yaml --format html -o diff.html", "a report to open in a browser")
-      .example("mesh-security diff origin/main:mesh-security.yaml mesh-security.yaml --format markdown --fail-on weakening", "a CI gate with a pull-request summary") as unknown as Argv<DiffArgs>,
+      .option("verify", { type: "boolean", default: false, describe: "also run verify's model on both compiled outputs and report paths that become broken (slower)" }) as unknown as Argv<DiffArgs>,
   handler: async (argv) => {
     const cwd = process.cwd();
     const [base, head] = [await readSide(argv.base, cwd, existsSync), await readSide(argv.head, cwd, existsSync)];

@@ -22,6 +22,11 @@ export const HELP_EXAMPLES: Readonly<Record<string, ReadonlyArray<readonly [stri
     ["$0 verify manifests", "model router, mesh, cert-manager and Service CA on the output; exit 1 if a path breaks"],
     ["$0 verify manifests --with apps/shop/base", "with the application's own manifests"],
   ],
+  diff: [
+    ["$0 diff origin/main:mesh-security.yaml mesh-security.yaml", "what this branch changes, against main"],
+    ["$0 diff old.yaml new.yaml --format html -o diff.html", "a report to open in a browser"],
+    ["$0 diff origin/main:mesh-security.yaml mesh-security.yaml --format markdown --fail-on weakening", "a CI gate with a pull-request summary"],
+  ],
   schema: [
     ["$0 schema > mesh-security.schema.json", "the JSON Schema, for editors"],
     ["$0 schema -o mesh-security.schema.json", "write (replace) it atomically"],
