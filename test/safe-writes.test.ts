@@ -296,4 +296,42 @@ test("recovery never moves a symbolic link at the moved-aside name into the outp
   rmSync(dir, { recursive: true, force: true });
 });
 
+test("keys never land in the output directory: --secrets-dir or --state-dir inside -o, or a foreign key file in it, is MS4052", () => {
+  const { dir, policy, state } = setup();
+  const out = join(dir, "out");
+  for (const [args, inside] of [[["--secrets-dir", join(out, "keys")], "--secrets-dir"], [["--state-dir", join(out, "state")], "the CA state directory"]] as const) {
+    for (const check of [[], ["--check"]]) {
+      const run = cli(["compile", policy, "-o", out, ...args, ...check]);
+      assert.is(run.status, 2, run.stderr);
+      assert.match(run.stderr, new RegExp(`MS4052 refusing to compile into ${out}: ${inside} \\S+ lies inside it, so CA private keys would be written into the output directory`));
+    }
+  }
+  assert.not.ok(existsSync(out), "nothing written");
+  assert.not.ok(existsSync(join(dir, "out", "keys")));
+  // Through a symbolic link to the output's parent: the same directory, refused too.
+  symlinkSync(dir, join(dir, "link"));
+  assert.is(cli(["compile", policy, "-o", out, "--secrets-dir", join(dir, "link", "out", "keys")]).status, 2);
+  // A key file that got into the output some other way is never carried into the next output.
+  assert.is(cli(["compile", policy, "-o", out]).status, 0);
+  mkdirSync(join(out, "private"));
+  writeFileSync(join(out, "private", "copied.yaml"), readFileSync(join(state, "private", "secrets", "istio-system", "secret-cacerts.yaml"), "utf8"));
+  for (const check of [[], ["--check"]]) {
+    const run = cli(["compile", policy, "-o", out, ...check]);
+    assert.is(run.status, 4, run.stderr);
+    assert.match(run.stderr, /MS4052 \S+ holds private\/copied.yaml, which mesh-security did not write and which holds a private key/);
+  }
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("CA generation that cannot write the state directory is MS3023 and exits 4 (I/O), not 1", () => {
+  const { dir, policy } = setup();
+  chmodSync(dir, 0o755); // nobody may read the policy but not create the state directory beside it
+  const run = spawnSync("setpriv", ["--reuid", "65534", "--regid", "65534", "--clear-groups", process.execPath, BIN, "compile", policy, "--stdout"], { encoding: "utf8", timeout: 60_000 });
+  assert.is(run.status, 4, run.stderr);
+  assert.match(run.stderr, /error MS3023 cannot store authority `internal` in \S+: permission denied/);
+  const init = spawnSync("setpriv", ["--reuid", "65534", "--regid", "65534", "--clear-groups", process.execPath, BIN, "ca", "init", policy], { encoding: "utf8", timeout: 60_000 });
+  assert.is(init.status, 4, init.stderr);
+  rmSync(dir, { recursive: true, force: true });
+});
+
 test.run();

@@ -20,6 +20,7 @@ import type { TextEdit } from "../load/text-edits.js";
 import type { Authority, Model } from "../model/model.js";
 import { suggest } from "../util/suggest.js";
 import { EXIT, printDiagnostics } from "./common.js";
+import { errorExit } from "./exit-code.js";
 
 /** What `ca rotate` is asked. */
 export interface RotateRequest {
@@ -96,7 +97,7 @@ async function rotateSteps(request: RotateRequest, report: (diagnostics: Diagnos
   const after = await compilePolicy({ policyFile, stateDir, missingMaterial: "generate", allowUnsafeRotation: request.allowUnsafeRotation });
   report(after.diagnostics.filter((d) => !before.diagnostics.some((b) => b.code === d.code && b.message === d.message)), after.text);
   process.stderr.write(`${plan.message}\nnext: mesh-security compile -o <dir>, commit the output and ${join(stateDir, ROTATION_RECORD_FILE)}, roll it out (docs/rotation.md)\n`);
-  return hasErrors(after.diagnostics) ? EXIT.policyErrors : EXIT.ok;
+  return hasErrors(after.diagnostics) ? errorExit(after.diagnostics) : EXIT.ok;
 }
 
 function planRotation(model: Model, doc: Document, text: string, read: RecordRead, stored: readonly string[], request: RotateRequest, drift: readonly ChangedField[]): Plan {

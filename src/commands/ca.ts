@@ -7,6 +7,7 @@ import type { Model } from "../model/model.js";
 import { rotateAuthority } from "./ca-rotate.js";
 import { DEFAULT_POLICY, EXIT, printDiagnostics, printJsonReport } from "./common.js";
 import type { PolicyArgs } from "./common.js";
+import { errorExit } from "./exit-code.js";
 
 interface CaArgs extends PolicyArgs {
   action: "init" | "show" | "rotate" | "regenerate";
@@ -101,7 +102,7 @@ async function runCa(argv: CaArgs): Promise<number> {
   if (!report) printDiagnostics(result.diagnostics, argv.format, result.text);
   if (hasErrors(result.diagnostics) || !result.model) {
     if (report) printJsonReport(result.diagnostics, result.text, { authorities: [] });
-    return EXIT.policyErrors;
+    return errorExit(result.diagnostics);
   }
   const model = result.model;
   if (argv.action === "init") {
@@ -175,7 +176,7 @@ async function regenerate(argv: CaArgs, stateDir: string): Promise<number> {
   await removeAuthority(stateDir, name);
   const after = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: "generate" });
   printDiagnostics(after.diagnostics, argv.format, after.text);
-  if (hasErrors(after.diagnostics)) return EXIT.policyErrors;
+  if (hasErrors(after.diagnostics)) return errorExit(after.diagnostics);
   process.stderr.write(`authority ${name}: regenerated in ${stateDir} from the policy's parameters; commit authorities/${name}/ and recompile\n`);
   return EXIT.ok;
 }

@@ -10,6 +10,8 @@ import { streamObjects } from "../write/stream.js";
 import { diffOutputDir, lockOutputDir, writeOutputDir } from "../write/write-dir.js";
 import { describeChanges } from "../write/describe-changes.js";
 import { readPreviousObjects } from "../write/previous-output.js";
+import { keyDirectoryInOutput } from "../write/key-paths.js";
+import { errorExit } from "./exit-code.js";
 import { ROTATION_RECORD_FILE, rotationRecordIsCurrent, writeRotationRecord } from "../ca/rotation-record.js";
 import type { RotationRecord } from "../ca/rotation-record.js";
 import { EXIT, outputDiagnostic, printDiagnostics, withPolicy } from "./common.js";
@@ -60,6 +62,13 @@ interface JsonReport {
 }
 
 async function runCompile(argv: CompileArgs): Promise<number> {
+  // Keys must never land in the output directory (committed, synced by Argo CD): refused for --check too.
+  const keyDir = argv.output === undefined ? undefined : keyDirectoryInOutput(argv.output, [["the CA state directory", argv.stateDir ?? defaultStateDir(argv.policy)], ["--secrets-dir", secretsDirOf(argv)]]);
+  if (argv.output !== undefined && keyDir) {
+    const message = `refusing to compile into ${argv.output}: ${keyDir.what} ${keyDir.path} lies inside it, so CA private keys would be written into the output directory (and so into Git and Argo CD)`;
+    printDiagnostics([outputDiagnostic("MS4052", message, keyDir.path, "keep --secrets-dir and --state-dir outside the output directory (the default Secrets directory is <state-dir>/private/secrets)")], argv.format, "");
+    return EXIT.usage;
+  }
   if (argv.output !== undefined && !argv.check) {
     const inside = [argv.output, secretsDirOf(argv)].find(holdsWorkingDirectory);
     if (inside !== undefined) {
@@ -105,7 +114,7 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
     json.diagnostics.push(...result.diagnostics);
     if (result.text !== undefined) json.text = result.text;
   } else printDiagnostics(result.diagnostics, argv.format, result.text, argv.stdout);
-  if (hasErrors(result.diagnostics) || !result.tree) return EXIT.policyErrors;
+  if (hasErrors(result.diagnostics) || !result.tree) return errorExit(result.diagnostics);
   const { files } = result.tree;
 
   if (argv.stdout) {

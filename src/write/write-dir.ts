@@ -4,6 +4,7 @@ import { access, chmod, copyFile, lstat, mkdir, readdir, readFile, rename, rm } 
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { Finding } from "../diagnostics/diagnostic.js";
 import { tryLock } from "../util/lock-file.js";
+import { holdsPrivateKey } from "./key-paths.js";
 import type { HeldLock } from "../util/lock-file.js";
 import { currentProcess, isRunning, processStart } from "../util/process-identity.js";
 
@@ -92,6 +93,10 @@ async function writeLocked(dirArg: string, dir: string, files: ReadonlyMap<strin
     if ("finding" in existing) return [existing.finding];
     if (existing.exists && existing.owned === null && existing.all.length > 0 && !options.force) {
       return [{ code: "MS4001", message: `${dirArg} is not empty and was not written by mesh-security`, path: [], hint: "use an empty directory, or --force to take it over" }];
+    }
+    if (!options.private) {
+      const key = await foreignKeyFile(dir, existing, files);
+      if (key) return [foreignKeyFinding(dirArg, key)];
     }
     for (const path of files.keys()) {
       const problem = checkRelativePath(path);
@@ -245,6 +250,8 @@ export interface OutputChange {
 export async function diffOutputDir(dir: string, files: ReadonlyMap<string, string>): Promise<{ changes: OutputChange[]; finding?: Finding }> {
   const existing = await readExistingOutput(resolve(dir));
   if ("finding" in existing) return { changes: [], finding: existing.finding };
+  const key = await foreignKeyFile(resolve(dir), existing, files);
+  if (key) return { changes: [], finding: foreignKeyFinding(dir, key) };
   const changes: OutputChange[] = [];
   const owned = new Set(existing.owned ?? []);
   const present = new Set(existing.all);
@@ -261,6 +268,30 @@ export async function diffOutputDir(dir: string, files: ReadonlyMap<string, stri
     if (!files.has(path) && present.has(path)) changes.push({ path, status: "removed", before: await readFile(join(dir, path), "utf8") });
   }
   return { changes };
+}
+
+/**
+ * A file in the output that mesh-security did not write and that holds a private key (a Secrets
+ * directory or state directory once placed inside it, a key copied in by hand): it would be carried
+ * into every new output and committed.
+ */
+async function foreignKeyFile(dir: string, existing: ExistingOutput, files: ReadonlyMap<string, string>): Promise<string | undefined> {
+  const owned = new Set(existing.owned ?? []);
+  for (const path of existing.all) {
+    if (owned.has(path) || files.has(path) || path === MARKER) continue;
+    const text = await readFile(join(dir, path), "latin1").catch(() => "");
+    if (holdsPrivateKey(text)) return path;
+  }
+  return undefined;
+}
+
+function foreignKeyFinding(dirArg: string, path: string): Finding {
+  return {
+    code: "MS4052",
+    message: `${dirArg} holds ${path}, which mesh-security did not write and which holds a private key; refusing to carry it into the output (it is committed and synced by Argo CD)`,
+    path: [],
+    hint: `move ${path} out of ${dirArg} (and rotate the key if it was ever committed), then compile again`,
+  };
 }
 
 /** Undefined when a relative path stays inside its directory, else why not. */
