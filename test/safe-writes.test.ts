@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { compilePolicy } from "../src/compile.js";
-import { writeOutputDir } from "../src/write/write-dir.js";
+import { diffOutputDir, writeOutputDir } from "../src/write/write-dir.js";
 import { readTree } from "./helpers/examples.js";
 import { MESH_CA_POLICY } from "./helpers/policy.js";
 import { deadPid, judgeRace, plantStaleLock, raceWriters } from "./helpers/race.js";
@@ -331,6 +331,18 @@ test("CA generation that cannot write the state directory is MS3023 and exits 4 
   assert.match(run.stderr, /error MS3023 cannot store authority `internal` in \S+: permission denied/);
   const init = spawnSync("setpriv", ["--reuid", "65534", "--regid", "65534", "--clear-groups", process.execPath, BIN, "ca", "init", policy], { encoding: "utf8", timeout: 60_000 });
   assert.is(init.status, 4, init.stderr);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test("writeOutputDir and diffOutputDir refuse to carry a foreign file holding a private key (MS4052); the Secrets directory may hold keys", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ms-key-"));
+  const out = join(dir, "out");
+  assert.equal(await writeOutputDir(out, new Map([["a.yaml", "a: 1\n"]])), []);
+  writeFileSync(join(out, "stray.yaml"), `data:\n  tls.key: ${Buffer.from("-----BEGIN EC PRIVATE KEY-----\nx\n-----END EC PRIVATE KEY-----\n").toString("base64")}\n`);
+  assert.equal((await writeOutputDir(out, new Map([["a.yaml", "a: 2\n"]]))).map((f) => f.code), ["MS4052"]);
+  assert.equal((await diffOutputDir(out, new Map([["a.yaml", "a: 1\n"]]))).finding?.code, "MS4052");
+  assert.is(readFileSync(join(out, "a.yaml"), "utf8"), "a: 1\n", "unchanged");
+  assert.equal(await writeOutputDir(out, new Map([["a.yaml", "a: 2\n"]]), { private: true }), [], "a Secrets directory (private) is where keys belong");
   rmSync(dir, { recursive: true, force: true });
 });
 
