@@ -216,14 +216,15 @@ test("a read-only output directory leaves no staging directory behind, and compi
      const first = await codes("a: 1\\n");
      chmodSync("out", 0o555);
      const readOnly = await codes("a: 2\\n");
+     const message = (await writeOutputDir("out", new Map([["a.yaml", "a: 2\\n"]])))[0]?.message;
      const left = readdirSync(".").sort().join(",");
      chmodSync("out", 0o755);
      const again = await codes("a: 3\\n");
-     console.log(JSON.stringify({ first, readOnly, left, again, after: readdirSync(".").sort().join(",") }));`,
+     console.log(JSON.stringify({ first, readOnly, message, left, again, after: readdirSync(".").sort().join(",") }));`,
     dir,
   );
   assert.is(run.status, 0, run.stderr);
-  assert.equal(JSON.parse(run.stdout), { first: "", readOnly: "MS4003", left: "out", again: "", after: "out" });
+  assert.equal(JSON.parse(run.stdout), { first: "", readOnly: "MS4003", message: `cannot write out: permission denied: ${join(dir, "out")} is not writable, so the previous tree could not be replaced; the previous output is unchanged`, left: "out", again: "", after: "out" });
   assert.is(readFileSync(join(dir, "out", "a.yaml"), "utf8"), "a: 3\n");
   rmSync(dir, { recursive: true, force: true });
 });

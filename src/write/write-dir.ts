@@ -335,7 +335,10 @@ async function swapIn(dirArg: string, dir: string, staging: string, old: string,
 /** Throws (EACCES) when a directory of the tree cannot be written, so removing the tree would fail half-way. */
 async function assertRemovable(dir: string): Promise<void> {
   const walk = async (current: string): Promise<void> => {
-    await access(current, constants.W_OK | constants.X_OK);
+    await access(current, constants.W_OK | constants.X_OK).catch((error: NodeJS.ErrnoException) => {
+      // Name the directory in the way: the output itself or one below it.
+      throw Object.assign(error, { blocking: current });
+    });
     for (const entry of await readdir(current, { withFileTypes: true })) if (entry.isDirectory()) await walk(join(current, entry.name));
   };
   await walk(dir);
@@ -450,7 +453,8 @@ function siblingPath(dir: string, suffix: string): string {
 }
 
 function describe(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
+  const e = error as NodeJS.ErrnoException & { blocking?: string };
+  if (e?.blocking !== undefined) return `permission denied: ${e.blocking} is not writable, so the previous tree could not be replaced`;
   if (e?.code === "EACCES" || e?.code === "EPERM") return "permission denied";
   if (e?.code === "ENOSPC") return "no space left on device";
   if (e?.code === "EROFS") return "read-only file system";
