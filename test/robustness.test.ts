@@ -1,3 +1,4 @@
+import { spawn, spawnSync } from "node:child_process";
 import { createHash, X509Certificate } from "node:crypto";
 import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { hostname } from "node:os";
@@ -9,6 +10,8 @@ import { hybridEncrypt, SIGNATURE_ANNOTATION } from "../src/ca/seal.js";
 import { compilePolicy } from "../src/compile.js";
 import { writeOutputDir } from "../src/write/write-dir.js";
 import { tryLock } from "../src/util/lock-file.js";
+import { generatePolicy } from "../bench/generate-policy.js";
+import { readTree } from "./helpers/examples.js";
 import { opensslOk } from "./helpers/openssl.js";
 import { MESH_CA_POLICY } from "./helpers/policy.js";
 import { prng } from "./helpers/fuzz.js";
@@ -20,6 +23,9 @@ const RACES = Number(process.env["ROBUST_RACES"] ?? 1);
 const WRITERS = Number(process.env["ROBUST_WRITERS"] ?? 8);
 const TAMPERS = Number(process.env["ROBUST_TAMPERS"] ?? 12);
 const SEED = Number(process.env["FUZZ_SEED"] ?? 20261205);
+const CLI_RACES = Number(process.env["ROBUST_CLI_RACES"] ?? 1);
+const CLI_WRITERS = Number(process.env["ROBUST_CLI_WRITERS"] ?? 4);
+const BIN = join(process.cwd(), "bin", "mesh-security.js");
 
 test(`races: ${RACES} trial(s) of ${WRITERS} writers released at once on a stale lock`, async () => {
   const counts = { trials: 0, failedTrials: 0, wrote: 0, held: 0, overlaps: 0 };
@@ -60,6 +66,49 @@ test("a takeover claim left by a killed taker does not block: the next taker cla
   await taken.release();
   assert.equal(readdirSync(dir), [], "the dead claim and the stale lock are gone");
   rmSync(dir, { recursive: true, force: true });
+});
+
+// The issue's own trial: whole compiles (CLI) started together on a stale lock left by a killed run.
+test(`CLI races: ${CLI_RACES} trial(s) of ${CLI_WRITERS} compiles started together on a stale lock`, async () => {
+  const counts = { trials: 0, failedTrials: 0, wrote: 0, held: 0 };
+  const failures: string[] = [];
+  for (let trial = 0; trial < CLI_RACES; trial++) {
+    const dir = mkdtempSync(join(tmpdir(), "ms-robust-cli-"));
+    const policy = join(dir, "mesh-security.yaml");
+    writeFileSync(policy, generatePolicy(150));
+    const out = join(dir, "out");
+    const reference = join(dir, "ref");
+    const first = spawnSync(process.execPath, [BIN, "compile", policy, "-o", reference], { encoding: "utf8" });
+    assert.is(first.status, 0, first.stderr);
+    plantStaleLock(out);
+    const runs = await Promise.all(
+      Array.from({ length: CLI_WRITERS }, () => new Promise<{ status: number | null; stderr: string }>((resolveRun) => {
+        const child = spawn(process.execPath, [BIN, "compile", policy, "-o", out], { stdio: ["ignore", "ignore", "pipe"] });
+        let stderr = "";
+        child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+        child.on("exit", (status) => resolveRun({ status, stderr }));
+      })),
+    );
+    counts.trials++;
+    const wrong: string[] = [];
+    for (const run of runs) {
+      if (run.status === 0 && /wrote \d+ object\(s\)/.test(run.stderr)) counts.wrote++;
+      else if (run.status === 4 && /MS4007 another compile \(pid \d+\) is writing/.test(run.stderr)) counts.held++;
+      else wrong.push(`exit ${run.status}: ${run.stderr.slice(0, 200)}`);
+    }
+    const got = readTree(out);
+    const want = readTree(reference);
+    if (got.size !== want.size || [...want].some(([path, text]) => got.get(path) !== text)) wrong.push(`output differs from a lone compile's: ${got.size} files, want ${want.size}`);
+    const beside = readdirSync(dir).filter((n) => ![".mesh-security", "mesh-security.yaml", "out", "ref"].includes(n));
+    if (beside.length > 0) wrong.push(`left beside the output: ${beside.join(", ")}`);
+    if (wrong.length > 0) {
+      counts.failedTrials++;
+      failures.push(`trial ${trial}: ${wrong.join("; ")}`);
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  console.log(`CLI races: ${JSON.stringify(counts)}`);
+  assert.equal(failures, []);
 });
 
 /** Ways to tamper with a SealedSecret read back from the output, keeping whatever an attacker can keep. */
