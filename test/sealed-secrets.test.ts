@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { createDecipheriv, createPrivateKey, privateDecrypt, constants } from "node:crypto";
+import { createDecipheriv, createPrivateKey, privateDecrypt, constants, X509Certificate } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,6 +7,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parse } from "yaml";
 import { keyMatchesCertificate } from "../src/ca/pem.js";
+import { hybridEncrypt } from "../src/ca/seal.js";
 import { compilePolicy } from "../src/compile.js";
 import type { CompileResult } from "../src/compile.js";
 import { readPreviousObjects } from "../src/write/previous-output.js";
@@ -195,6 +196,61 @@ test("an unusable controller certificate is MS3012 at output.sealedSecrets.certi
   writeFileSync(file, policy().replace(/  sealedSecrets: .*\n/, ""));
   const unset = await compilePolicy({ policyFile: file, missingMaterial: "generate" });
   assert.equal(unset.diagnostics.map((d) => d.code), ["MS3012"]);
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/**
+ * The attack of issue 26: replace one `encryptedData` value with anything sealed to the (public)
+ * controller certificate under the right label, keep every annotation. Returns the swapped value.
+ */
+export function swapCiphertext(out: string, file: string, key: string, label: string, controllerCertPem: string): string {
+  const path = join(out, file);
+  const text = readFileSync(path, "utf8");
+  const forged = hybridEncrypt(new X509Certificate(controllerCertPem).publicKey, Buffer.from("-----BEGIN PRIVATE KEY-----\nattacker's key\n-----END PRIVATE KEY-----\n"), Buffer.from(label)).toString("base64");
+  const line = new RegExp(`^(\\s+${key.replace(/\./g, "\\.")}: ).*$`, "m");
+  assert.match(text, line);
+  writeFileSync(path, text.replace(line, `$1${forged}`));
+  return forged;
+}
+
+test("a swapped ciphertext is not kept: with the keys --check is stale and compile re-seals (MS3024); a clone refuses it (MS3025)", async () => {
+  const { dir, policy, state } = setup();
+  const out = join(dir, "out");
+  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, "compile", policy, "-o", out, ...args], { encoding: "utf8", timeout: 60_000 });
+  assert.is(run().status, 0);
+  const file = "istio-system/sealedsecret-cacerts.yaml";
+  const controller = readFileSync(join(dir, "sealed-secrets.pem"), "utf8");
+  const forged = swapCiphertext(out, file, "ca-key.pem", "istio-system/cacerts", controller);
+  const check = run("--check");
+  assert.is(check.status, 3, check.stderr);
+  assert.match(check.stderr, /warning MS3024 the previous SealedSecret istio-system\/cacerts has no valid mesh-security\/sealed-signature/);
+  const fixed = run();
+  assert.is(fixed.status, 0, fixed.stderr);
+  assert.match(fixed.stderr, /MS3024/);
+  assert.not.match(readFileSync(join(out, file), "utf8"), new RegExp(forged.slice(0, 40).replace(/[+/]/g, "\\$&")), "the forged value is gone");
+  assert.is(run("--check").status, 0);
+  const sealed = parse(readFileSync(join(out, file), "utf8")) as Sealed;
+  assert.equal(unseal(sealed, readFileSync(join(dir, "controller.key"), "utf8"), "istio-system/cacerts")["ca-key.pem"], readFileSync(join(state, "private", "internal", "ca-key.pem"), "utf8"));
+
+  // The clone: no keys, so it can neither verify by digest nor re-seal; only the signature tells.
+  rmSync(join(state, "private"), { recursive: true, force: true });
+  const tree = readTree(out);
+  assert.is(run("--check").status, 0, "the signed output verifies in a clone");
+  swapCiphertext(out, file, "ca-key.pem", "istio-system/cacerts", controller);
+  const swapped = readTree(out);
+  for (const args of [["--check"], []]) {
+    const refused = run(...args);
+    assert.is(refused.status, 1, refused.stderr);
+    assert.match(refused.stderr, /error MS3025 the previous SealedSecret istio-system\/cacerts has no valid mesh-security\/sealed-signature by the CA key of authority `internal`/);
+  }
+  assert.equal(readTree(out), swapped, "nothing written");
+  // Nor may the signature or the annotations travel to another object, or be stripped.
+  writeFileSync(join(out, file), tree.get(file)?.replace(/^(\s+mesh-security\/sealed-signature: ).*$/m, "$1v1:AAAA") ?? "");
+  assert.is(run("--check").status, 1);
+  writeFileSync(join(out, file), tree.get(file)?.replace(/^\s+mesh-security\/sealed-signature: .*\n/m, "") ?? "");
+  assert.is(run("--check").status, 1);
+  writeFileSync(join(out, file), tree.get(file) ?? "");
+  assert.is(run("--check").status, 0);
   rmSync(dir, { recursive: true, force: true });
 });
 

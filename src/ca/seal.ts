@@ -1,4 +1,4 @@
-import { constants, createCipheriv, createHash, createHmac, hkdfSync, publicEncrypt, randomBytes, X509Certificate } from "node:crypto";
+import { constants, createCipheriv, createHash, createHmac, createPrivateKey, hkdfSync, publicEncrypt, randomBytes, sign, verify, X509Certificate } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import type { SealedSecretsSettings } from "../model/policy-input.js";
 
@@ -124,6 +124,120 @@ export function sealingDigest(secret: PlainSecret, certificate: SealingCertifica
 }
 
 /**
+ * Binds each ciphertext to what mesh-security sealed, so that a clone without private keys can tell a
+ * SealedSecret it wrote from one whose `encryptedData` was replaced. Anyone can seal a value of their
+ * choosing to the controller's public certificate (bitnami-labs/sealed-secrets pkg/crypto/crypto.go
+ * `HybridEncrypt` takes only the public key; the controller's `Unseal` in
+ * pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go accepts any ciphertext its key opens under
+ * the scope's label), and the controller has no notion of who sealed: the binding must be ours.
+ *
+ * The compiler holds the authority's CA key whenever it seals (the key is part of the Secret it seals),
+ * so it signs, with that key, the namespace, name, `sealed-for` (scope and controller certificate),
+ * `sealed-from`, type, and for each data key the SHA-256 of its ciphertext and, for the public values
+ * (certificates), of the plaintext. Verification needs only the CA certificate, which is committed
+ * (`authorities/<name>/ca-cert.pem`, and in the Secret's own `tls.crt` / `ca-cert.pem`). A clone cannot
+ * sign, so it cannot re-seal either: it keeps a SealedSecret only when the signature verifies.
+ */
+export const SIGNATURE_ANNOTATION = "mesh-security/sealed-signature";
+
+/** In the key Secrets mesh-security seals: the data key holding the CA key, and the one holding its certificate. */
+const SIGNER_KEYS: ReadonlyArray<readonly [key: string, certificate: string]> = [
+  ["tls.key", "tls.crt"],
+  ["ca-key.pem", "ca-cert.pem"],
+];
+
+/** The CA certificate a Secret's SealedSecret is signed with (the first certificate of `tls.crt` or `ca-cert.pem`). */
+export function signerCertificate(data: Readonly<Record<string, string>>): X509Certificate | undefined {
+  for (const [, certificate] of SIGNER_KEYS) {
+    const pem = Buffer.from(data[certificate] ?? "", "base64").toString("utf8");
+    const first = /-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/.exec(pem)?.[0];
+    if (first) {
+      try {
+        return new X509Certificate(first);
+      } catch {
+        return undefined;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** What is signed: length-prefixed fields, so that no two different inputs give the same bytes. */
+function bindingPayload(binding: { namespace: string; name: string; sealedFor: string; sealedFrom: string; type: string }, encryptedData: Readonly<Record<string, string>>, plainData: Readonly<Record<string, string>>): Buffer {
+  const parts: Buffer[] = [];
+  const field = (b: Buffer): void => {
+    const length = Buffer.alloc(4);
+    length.writeUInt32BE(b.length);
+    parts.push(length, b);
+  };
+  const sha = (b: Buffer): Buffer => createHash("sha256").update(b).digest();
+  for (const text of ["mesh-security/sealed-signature/v1", binding.namespace, binding.name, binding.sealedFor, binding.sealedFrom, binding.type]) field(Buffer.from(text, "utf8"));
+  const secretKeys = new Set(SIGNER_KEYS.map(([key]) => key));
+  for (const key of Object.keys(encryptedData).sort()) {
+    field(Buffer.from(key, "utf8"));
+    field(sha(Buffer.from(encryptedData[key] ?? "", "base64")));
+    field(secretKeys.has(key) ? Buffer.alloc(0) : sha(Buffer.from(plainData[key] ?? "", "base64")));
+  }
+  return Buffer.concat(parts);
+}
+
+/** `v1:<base64 signature>` by the Secret's CA key (SHA-256; PKCS#1 v1.5 for RSA, ECDSA for EC keys). */
+function signBinding(secret: PlainSecret, payload: Buffer): string {
+  const pair = SIGNER_KEYS.find(([key]) => secret.data[key] !== undefined);
+  if (!pair) throw new Error(`Secret ${secret.namespace}/${secret.name} holds no CA key to sign its SealedSecret with`);
+  const key = createPrivateKey(Buffer.from(secret.data[pair[0]] ?? "", "base64").toString("utf8"));
+  return `v1:${sign("sha256", payload, key).toString("base64")}`;
+}
+
+/**
+ * Whether `previous` (a SealedSecret read back from the output) carries a valid signature for the
+ * Secret `planned` (public values as planned; the key value is not needed) by `certificate`.
+ */
+export function verifySealedSignature(previous: Record<string, unknown>, planned: { namespace: string; name: string; type: string; data: Readonly<Record<string, string>> }, certificate: X509Certificate | undefined): boolean {
+  if (!certificate) return false;
+  const annotations = ((previous["metadata"] as { annotations?: Record<string, unknown> } | undefined)?.annotations ?? {}) as Record<string, unknown>;
+  const signature = annotations[SIGNATURE_ANNOTATION];
+  const sealedForValue = annotations[SEALED_FOR_ANNOTATION];
+  const sealedFrom = annotations[DIGEST_ANNOTATION];
+  const data = (previous["spec"] as { encryptedData?: Record<string, unknown> } | undefined)?.encryptedData;
+  if (typeof signature !== "string" || !signature.startsWith("v1:") || typeof sealedForValue !== "string" || typeof sealedFrom !== "string" || !data) return false;
+  if (!Object.values(data).every((v) => typeof v === "string")) return false;
+  if (Object.keys(data).sort().join("\n") !== Object.keys(planned.data).sort().join("\n")) return false;
+  const payload = bindingPayload({ namespace: planned.namespace, name: planned.name, sealedFor: sealedForValue, sealedFrom, type: planned.type }, data as Record<string, string>, planned.data);
+  try {
+    return verify("sha256", payload, certificate.publicKey, Buffer.from(signature.slice(3), "base64"));
+  } catch {
+    return false;
+  }
+}
+
+/** The scope a `sealed-for` value names, if it is one. */
+export function scopeOfSealedFor(value: unknown): SealedSecretsSettings["scope"] | undefined {
+  const scope = typeof value === "string" ? value.split(" ")[0] : undefined;
+  return scope === "strict" || scope === "namespace-wide" || scope === "cluster-wide" ? scope : undefined;
+}
+
+/**
+ * A SealedSecret object, built from its parts (also for a kept one: nothing of a previous object but
+ * its ciphertext and annotations is carried over, so its template cannot be edited into something else).
+ */
+export function sealedSecretObject(secret: { name: string; namespace: string; type: string }, scope: SealedSecretsSettings["scope"], templateLabels: Readonly<Record<string, string>>, encryptedData: Readonly<Record<string, string>>, marks: { sealedFrom: string; sealedFor: string; signature: string }): Record<string, unknown> {
+  const annotations = SCOPE_ANNOTATIONS[scope];
+  return {
+    apiVersion: "bitnami.com/v1alpha1",
+    kind: "SealedSecret",
+    metadata: { name: secret.name, namespace: secret.namespace, annotations: { ...annotations, [DIGEST_ANNOTATION]: marks.sealedFrom, [SEALED_FOR_ANNOTATION]: marks.sealedFor, [SIGNATURE_ANNOTATION]: marks.signature } },
+    spec: {
+      encryptedData: { ...encryptedData },
+      template: {
+        metadata: { name: secret.name, namespace: secret.namespace, labels: { ...templateLabels }, ...(Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}) },
+        type: secret.type,
+      },
+    },
+  };
+}
+
+/**
  * The SealedSecret for a Secret. `previous` is last compile's SealedSecret of the same name: when it
  * was sealed from the same digest, its ciphertext is kept byte for byte; otherwise every value is
  * sealed anew.
@@ -134,11 +248,14 @@ export function sealSecret(
   scope: SealedSecretsSettings["scope"],
   templateLabels: Readonly<Record<string, string>>,
   previous: Record<string, unknown> | undefined,
-): { object: Record<string, unknown>; resealed: boolean } {
+): { object: Record<string, unknown>; resealed: boolean; tampered: boolean } {
   const digest = sealingDigest(secret, certificate, scope);
-  const kept = keptCiphertext(previous, digest, Object.keys(secret.data));
+  const forValue = sealedFor(certificate, scope);
+  const candidate = keptCiphertext(previous, digest, Object.keys(secret.data));
+  // Kept only when its signature verifies too: the digest is copied along with swapped ciphertext.
+  const verified = candidate !== undefined && previous !== undefined && (previous["metadata"] as { annotations?: Record<string, unknown> }).annotations?.[SEALED_FOR_ANNOTATION] === forValue && verifySealedSignature(previous, secret, signerCertificate(secret.data));
   let encryptedData: Record<string, string>;
-  if (kept) encryptedData = kept;
+  if (candidate && verified) encryptedData = candidate;
   else {
     const label = encryptionLabel(secret.namespace, secret.name, scope);
     encryptedData = {};
@@ -146,21 +263,12 @@ export function sealSecret(
       encryptedData[key] = hybridEncrypt(certificate.publicKey, Buffer.from(secret.data[key] ?? "", "base64"), label).toString("base64");
     }
   }
-  const annotations = SCOPE_ANNOTATIONS[scope];
+  const previousSignature = (previous?.["metadata"] as { annotations?: Record<string, unknown> } | undefined)?.annotations?.[SIGNATURE_ANNOTATION];
+  const signature = candidate && verified ? String(previousSignature) : signBinding(secret, bindingPayload({ namespace: secret.namespace, name: secret.name, sealedFor: forValue, sealedFrom: digest, type: secret.type }, encryptedData, secret.data));
   return {
-    resealed: kept === undefined,
-    object: {
-      apiVersion: "bitnami.com/v1alpha1",
-      kind: "SealedSecret",
-      metadata: { name: secret.name, namespace: secret.namespace, annotations: { ...annotations, [DIGEST_ANNOTATION]: digest, [SEALED_FOR_ANNOTATION]: sealedFor(certificate, scope) } },
-      spec: {
-        encryptedData,
-        template: {
-          metadata: { name: secret.name, namespace: secret.namespace, labels: { ...templateLabels }, ...(Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}) },
-          type: secret.type,
-        },
-      },
-    },
+    resealed: !(candidate && verified),
+    tampered: candidate !== undefined && !verified,
+    object: sealedSecretObject(secret, scope, templateLabels, encryptedData, { sealedFrom: digest, sealedFor: forValue, signature }),
   };
 }
 

@@ -103,7 +103,7 @@ async function rotateSteps(request: RotateRequest, report: (diagnostics: Diagnos
   const after = await compilePolicy({ policyFile, stateDir, missingMaterial: "generate", allowUnsafeRotation: request.allowUnsafeRotation });
   report(after.diagnostics.filter((d) => !before.diagnostics.some((b) => b.code === d.code && b.message === d.message)), after.sources);
   process.stderr.write(`${plan.message}\nnext: mesh-security compile -o <dir>, commit the output and ${join(stateDir, ROTATION_RECORD_FILE)}, roll it out (docs/rotation.md)\n`);
-  return hasErrors(after.diagnostics) ? EXIT.policyErrors : EXIT.ok;
+  return exitCodeOf(after.diagnostics);
 }
 
 function planRotation(model: Model, doc: Document, text: string, read: RecordRead, stored: readonly string[], request: RotateRequest, drift: readonly ChangedField[]): Plan {

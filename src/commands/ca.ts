@@ -175,7 +175,7 @@ async function regenerate(argv: CaArgs, stateDir: string): Promise<number> {
   await removeAuthority(stateDir, name);
   const after = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: "generate" });
   printDiagnostics(after.diagnostics, argv.format, after.sources);
-  if (hasErrors(after.diagnostics)) return EXIT.policyErrors;
+  if (hasErrors(after.diagnostics)) return exitCodeOf(after.diagnostics) || EXIT.policyErrors;
   process.stderr.write(`authority ${name}: regenerated in ${stateDir} from the policy's parameters; commit authorities/${name}/ and recompile\n`);
   return EXIT.ok;
 }

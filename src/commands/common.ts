@@ -16,9 +16,10 @@ export const DEFAULT_POLICY = "mesh-security.yaml";
 
 /**
  * Errors that are about reading or writing files, not about the policy: exit 4 (I/O), as the contract
- * says "an unreadable policy file or input directory is I/O, not a policy error".
+ * says "an unreadable policy file or input directory is I/O, not a policy error" (MS3023: CA material
+ * could not be stored).
  */
-export const IO_CODES: ReadonlySet<Diagnostic["code"]> = new Set(["MS1012", "MS4003", "MS5001"]);
+export const IO_CODES: ReadonlySet<Diagnostic["code"]> = new Set(["MS1012", "MS3023", "MS4003", "MS5001"]);
 
 /** The exit code of a run's diagnostics: 4 when a file could not be read or written, 1 on any other error, else 0. */
 export function exitCodeOf(diagnostics: readonly Diagnostic[]): number {

@@ -10,6 +10,7 @@ import { streamObjects } from "../write/stream.js";
 import { diffOutputDir, lockOutputDir, writeOutputDir } from "../write/write-dir.js";
 import { describeChanges } from "../write/describe-changes.js";
 import { readPreviousObjects } from "../write/previous-output.js";
+import { keyDirectoryInOutput } from "../write/key-paths.js";
 import { ROTATION_RECORD_FILE, rotationRecordIsCurrent, writeRotationRecord } from "../ca/rotation-record.js";
 import type { RotationRecord } from "../ca/rotation-record.js";
 import type { Renderer } from "../render/render.js";
@@ -119,6 +120,15 @@ interface JsonReport {
 
 /** One policy; `report` collects json diagnostics when several policies print one document. */
 async function runCompile(argv: CompileArgs, report: JsonReport | undefined): Promise<number> {
+  // Keys must never land in the output directory (committed, synced by Argo CD): refused for --check too.
+  const keyDir = argv.output === undefined ? undefined : keyDirectoryInOutput(argv.output, [["the CA state directory", argv.stateDir ?? defaultStateDir(argv.policy)], ["--secrets-dir", secretsDirOf(argv)]]);
+  if (argv.output !== undefined && keyDir) {
+    const message = `refusing to compile into ${argv.output}: ${keyDir.what} ${keyDir.path} lies inside it, so CA private keys would be written into the output directory (and so into Git and Argo CD)`;
+    const diagnostic = outputDiagnostic("MS4052", message, keyDir.path, "keep --secrets-dir and --state-dir outside the output directory (the default Secrets directory is <state-dir>/private/secrets)");
+    if (report) report.diagnostics.push(diagnostic);
+    else printDiagnostics([diagnostic], argv.format, "");
+    return EXIT.usage;
+  }
   if (argv.output !== undefined && !argv.check) {
     const inside = [argv.output, secretsDirOf(argv)].find(holdsWorkingDirectory);
     if (inside !== undefined) {

@@ -102,7 +102,11 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
         });
         if (made) generated.push(authority.name);
       } catch (error) {
-        findings.push({ code: "MS3005", message: `cannot generate authority \`${authority.name}\`: ${error instanceof Error ? error.message : String(error)}`, path: [...authority.path] });
+        const errno = (error as NodeJS.ErrnoException).code;
+        // A file-system failure (no space, permissions, read-only) is I/O (exit 4), not a policy problem.
+        if (typeof errno === "string" && /^E[A-Z]+$/.test(errno)) {
+          findings.push({ code: "MS3023", message: `cannot store authority \`${authority.name}\` in ${options.stateDir}: ${ioReason(errno)} (${error instanceof Error ? error.message : errno})`, path: [...authority.path], hint: "free space or fix the permissions of the state directory, then run again; nothing half-written was kept" });
+        } else findings.push({ code: "MS3005", message: `cannot generate authority \`${authority.name}\`: ${error instanceof Error ? error.message : String(error)}`, path: [...authority.path] });
         continue;
       }
       stored = await readAuthority(options.stateDir, authority.name, { withKeys: options.withKeys });
@@ -246,4 +250,11 @@ function strengthFindings(model: Model, authority: Authority): Finding[] {
       hint: "use ECDSA-P256 or stronger",
     },
   ];
+}
+
+function ioReason(errno: string): string {
+  if (errno === "ENOSPC" || errno === "EDQUOT") return "no space left on device";
+  if (errno === "EACCES" || errno === "EPERM") return "permission denied";
+  if (errno === "EROFS") return "read-only file system";
+  return errno;
 }

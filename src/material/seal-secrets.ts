@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { dirname, resolve } from "node:path";
-import { parseSealingCertificate, SEALED_FOR_ANNOTATION, sealedFor, sealSecret } from "../ca/seal.js";
+import { DIGEST_ANNOTATION, parseSealingCertificate, scopeOfSealedFor, SEALED_FOR_ANNOTATION, sealedFor, sealedSecretObject, sealSecret, SIGNATURE_ANNOTATION, signerCertificate, verifySealedSignature } from "../ca/seal.js";
 import type { Finding } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/model.js";
 import type { PlannedObject } from "../plan/planned-object.js";
@@ -72,7 +72,15 @@ export async function sealRendered(rendered: readonly RenderedObject[], keyless:
     }
     const p = r.planned;
     const secret = { name: p.name, namespace: p.namespace ?? "", type: String(r.object["type"] ?? "Opaque"), data: (r.object["data"] ?? {}) as Record<string, string> };
-    const { object } = sealSecret(secret, certificate, settings.scope, labels, options.previous.get(`SealedSecret/${secret.namespace}/${p.name}`));
+    const { object, tampered } = sealSecret(secret, certificate, settings.scope, labels, options.previous.get(`SealedSecret/${secret.namespace}/${p.name}`));
+    if (tampered) {
+      findings.push({
+        code: "MS3024",
+        message: `the previous SealedSecret ${secret.namespace}/${p.name} has no valid ${SIGNATURE_ANNOTATION} by its authority's CA key: its ciphertext was replaced (or it was sealed by an older mesh-security); sealed anew`,
+        path: [...p.source],
+        hint: "commit the re-sealed output; if nobody here replaced the ciphertext, look at the file's Git history",
+      });
+    }
     out.push({ planned: sealedPlan(p), object });
   }
   const kept: PlannedObject[] = [];
@@ -81,10 +89,24 @@ export async function sealRendered(rendered: readonly RenderedObject[], keyless:
   for (const p of keyless) {
     const previous = options.previous.get(`SealedSecret/${p.namespace ?? ""}/${p.name}`);
     if (!previous) continue;
-    kept.push(p);
     const annotations = (previous["metadata"] as { annotations?: Record<string, unknown> } | undefined)?.annotations ?? {};
+    // Without the keys nothing can be sealed or signed: keep only what the authority's key signed.
+    const planned = { namespace: p.namespace ?? "", name: p.name, type: String(p.values["type"] ?? "Opaque"), data: (p.values["data"] ?? {}) as Record<string, string> };
+    const scope = scopeOfSealedFor(annotations[SEALED_FOR_ANNOTATION]);
+    if (!scope || !verifySealedSignature(previous, planned, signerCertificate(planned.data))) {
+      findings.push({
+        code: "MS3025",
+        message: `the previous SealedSecret ${planned.namespace}/${p.name} has no valid ${SIGNATURE_ANNOTATION} by the CA key of authority \`${String(p.source[1] ?? "")}\` (checked with its committed certificate): its ciphertext may not be what mesh-security sealed, and without the CA keys it cannot be sealed anew`,
+        path: [...p.source],
+        hint: `compile once where private/${String(p.source[1] ?? "")}/ is, to seal it anew, and commit the output; or restore the file from Git history`,
+      });
+      continue;
+    }
+    kept.push(p);
     if (annotations[SEALED_FOR_ANNOTATION] !== current) outdated.push(p);
-    out.push({ planned: sealedPlan(p), object: previous });
+    const encryptedData = (previous["spec"] as { encryptedData: Record<string, string> }).encryptedData;
+    const object = sealedSecretObject(planned, scope, labels, encryptedData, { sealedFrom: String(annotations[DIGEST_ANNOTATION]), sealedFor: String(annotations[SEALED_FOR_ANNOTATION]), signature: String(annotations[SIGNATURE_ANNOTATION]) });
+    out.push({ planned: sealedPlan(p), object });
   }
   if (outdated.length > 0) {
     findings.push({

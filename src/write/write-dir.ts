@@ -1,10 +1,12 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { closeSync, constants, fstatSync, linkSync, openSync, readSync, writeFileSync } from "node:fs";
 import { access, chmod, copyFile, lstat, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { Finding } from "../diagnostics/diagnostic.js";
 import { tryLock } from "../util/lock-file.js";
+import { holdsPrivateKey } from "./key-paths.js";
 import type { HeldLock } from "../util/lock-file.js";
+import { currentProcess, isRunning, processStart } from "../util/process-identity.js";
 
 /** The file that records what mesh-security wrote into a directory (and proves it owns it). */
 export const MARKER = ".mesh-security-output.json";
@@ -92,12 +94,16 @@ async function writeLocked(dirArg: string, dir: string, files: ReadonlyMap<strin
     if (existing.exists && existing.owned === null && existing.all.length > 0 && !options.force) {
       return [{ code: "MS4001", message: `${dirArg} is not empty and was not written by mesh-security`, path: [], hint: "use an empty directory, or --force to take it over" }];
     }
+    if (!options.private) {
+      const key = await foreignKeyFile(dir, existing, files);
+      if (key) return [foreignKeyFinding(dirArg, key)];
+    }
     for (const path of files.keys()) {
       const problem = checkRelativePath(path);
       if (problem) return [{ code: "MS4002", message: `refusing to write ${JSON.stringify(path)}: ${problem}`, path: [] }];
     }
 
-    const staging = siblingPath(dir, `new-${randomBytes(6).toString("hex")}`);
+    const staging = siblingPath(dir, `new-${stagingTag()}-${randomBytes(6).toString("hex")}`);
     await mkdir(dirname(dir), { recursive: true });
     // Staged closed (0700) whatever the final mode, so nobody opens a key file before its mode is 0600.
     const finalMode = options.private ? 0o700 : await intendedMode(dir);
@@ -126,8 +132,13 @@ async function writeLocked(dirArg: string, dir: string, files: ReadonlyMap<strin
       await options.hooks?.beforeSwap?.();
       return await swapIn(dirArg, dir, staging, old, existing.exists, options.hooks);
     } catch (error) {
-      await rm(staging, { recursive: true, force: true });
-      throw error;
+      // The staging directory may already carry the output's final mode (read-only): open it first.
+      const cleanup = await removeStaging(staging).then(() => undefined, (e: unknown) => e ?? "error");
+      if (cleanup === undefined) throw error;
+      return [
+        { code: "MS4003", message: `cannot write ${dirArg}: ${describe(error)}; the previous output is unchanged`, path: [] },
+        { code: "MS4050", message: `the unfinished copy ${staging} cannot be removed: ${describe(cleanup)}`, path: [], hint: `remove ${staging} by hand (the next compile also tries)` },
+      ];
     }
   } catch (error) {
     return [{ code: "MS4003", message: `cannot write ${dirArg}: ${describe(error)}; the previous output is unchanged`, path: [] }];
@@ -239,6 +250,8 @@ export interface OutputChange {
 export async function diffOutputDir(dir: string, files: ReadonlyMap<string, string>): Promise<{ changes: OutputChange[]; finding?: Finding }> {
   const existing = await readExistingOutput(resolve(dir));
   if ("finding" in existing) return { changes: [], finding: existing.finding };
+  const key = await foreignKeyFile(resolve(dir), existing, files);
+  if (key) return { changes: [], finding: foreignKeyFinding(dir, key) };
   const changes: OutputChange[] = [];
   const owned = new Set(existing.owned ?? []);
   const present = new Set(existing.all);
@@ -255,6 +268,30 @@ export async function diffOutputDir(dir: string, files: ReadonlyMap<string, stri
     if (!files.has(path) && present.has(path)) changes.push({ path, status: "removed", before: await readFile(join(dir, path), "utf8") });
   }
   return { changes };
+}
+
+/**
+ * A file in the output that mesh-security did not write and that holds a private key (a Secrets
+ * directory or state directory once placed inside it, a key copied in by hand): it would be carried
+ * into every new output and committed.
+ */
+async function foreignKeyFile(dir: string, existing: ExistingOutput, files: ReadonlyMap<string, string>): Promise<string | undefined> {
+  const owned = new Set(existing.owned ?? []);
+  for (const path of existing.all) {
+    if (owned.has(path) || files.has(path) || path === MARKER) continue;
+    const text = await readFile(join(dir, path), "latin1").catch(() => "");
+    if (holdsPrivateKey(text)) return path;
+  }
+  return undefined;
+}
+
+function foreignKeyFinding(dirArg: string, path: string): Finding {
+  return {
+    code: "MS4052",
+    message: `${dirArg} holds ${path}, which mesh-security did not write and which holds a private key; refusing to carry it into the output (it is committed and synced by Argo CD)`,
+    path: [],
+    hint: `move ${path} out of ${dirArg} (and rotate the key if it was ever committed), then compile again`,
+  };
 }
 
 /** Undefined when a relative path stays inside its directory, else why not. */
@@ -298,7 +335,10 @@ async function swapIn(dirArg: string, dir: string, staging: string, old: string,
 /** Throws (EACCES) when a directory of the tree cannot be written, so removing the tree would fail half-way. */
 async function assertRemovable(dir: string): Promise<void> {
   const walk = async (current: string): Promise<void> => {
-    await access(current, constants.W_OK | constants.X_OK);
+    await access(current, constants.W_OK | constants.X_OK).catch((error: NodeJS.ErrnoException) => {
+      // Name the directory in the way: the output itself or one below it.
+      throw Object.assign(error, { blocking: current });
+    });
     for (const entry of await readdir(current, { withFileTypes: true })) if (entry.isDirectory()) await walk(join(current, entry.name));
   };
   await walk(dir);
@@ -318,25 +358,94 @@ function leftoverFinding(dirArg: string, old: string, error: unknown): Finding {
   return { code: "MS4008", message: `${dirArg} was written, but the previous tree at ${old} cannot be removed: ${describe(error)}`, path: [], hint: `remove ${old} by hand` };
 }
 
-/** Repair what a run killed mid-swap left: the moved-aside output comes back, staging dirs go. */
+/**
+ * Repair what a run killed mid-swap left: the moved-aside output comes back, and staging directories of
+ * runs that no longer run go. Called holding the output's lock; a staging directory is named after the
+ * process that made it (pid and start time, see `stagingTag`), so one of a process that still runs is
+ * never touched. A leftover that cannot be removed is named (MS4050); a symbolic link or other
+ * non-directory at the moved-aside name is never followed or moved (MS4051).
+ */
 export async function recoverInterruptedSwap(dirArg: string, hooks?: WriteHooks): Promise<Finding | undefined> {
   const dir = resolve(dirArg);
   const old = siblingPath(dir, "old");
-  const exists = async (p: string): Promise<boolean> => lstat(p).then(() => true, () => false);
-  if (!(await exists(dir)) && (await exists(old))) await rename(old, dir);
-  else if (await exists(old)) {
-    try {
-      await (hooks?.removeTree ?? removeTree)(old);
-    } catch (error) {
-      return leftoverFinding(dirArg, old, error);
+  const oldInfo = await lstat(old).catch(() => undefined);
+  if (oldInfo && !oldInfo.isDirectory()) {
+    return {
+      code: "MS4051",
+      message: `${old} beside ${dirArg} is ${oldInfo.isSymbolicLink() ? "a symbolic link" : "not a directory"}; mesh-security keeps the previous output there during a swap and never follows or moves anything else found there`,
+      path: [],
+      hint: `remove ${old} (mesh-security did not make it), then compile again`,
+    };
+  }
+  if (oldInfo) {
+    if (!(await lstat(dir).then(() => true, () => false))) await rename(old, dir);
+    else {
+      try {
+        await (hooks?.removeTree ?? removeTree)(old);
+      } catch (error) {
+        return leftoverFinding(dirArg, old, error);
+      }
     }
   }
-  // Leftover staging directories from a killed run.
+  // Leftover staging directories of killed runs.
   const parent = dirname(dir);
   const prefix = `.${basename(dir)}.mesh-security-new-`;
   const entries = await readdir(parent).catch(() => [] as string[]);
-  for (const entry of entries) if (entry.startsWith(prefix)) await rm(join(parent, entry), { recursive: true, force: true });
+  for (const entry of entries.sort()) {
+    if (!entry.startsWith(prefix)) continue;
+    if (stagingWriterRuns(entry.slice(prefix.length))) continue;
+    const path = join(parent, entry);
+    try {
+      await removeStaging(path);
+    } catch (error) {
+      return {
+        code: "MS4050",
+        message: `a compile that no longer runs left ${path} beside ${dirArg}, and it cannot be removed: ${describe(error)}`,
+        path: [],
+        hint: `remove ${path} by hand (it holds an unfinished copy of the output, nothing else), then compile again`,
+      };
+    }
+  }
   return undefined;
+}
+
+/** `<pid>-<start>` of this process, for staging names (start hashed: a `ps` start time holds spaces). */
+function stagingTag(): string {
+  const me = currentProcess();
+  return `${me.pid}-${startHash(me.start)}`;
+}
+
+function startHash(start: string): string {
+  return start === "" ? "0" : createHash("sha256").update(start).digest("hex").slice(0, 12);
+}
+
+/**
+ * Whether the process that made a staging directory still runs, from its name (`<pid>-<start hash>-
+ * <random>`): the pid must exist with the start time whose hash the name holds. Names of older versions
+ * (random only) count as dead: their writers held a lock of the older format, which this version waits for.
+ */
+function stagingWriterRuns(suffix: string): boolean {
+  const match = /^(\d+)-([0-9a-f]{12}|0)-[0-9a-f]{12}$/.exec(suffix);
+  if (!match) return false;
+  const pid = Number(match[1]);
+  const start = processStart(pid);
+  if (start === undefined) return false;
+  // "0": the writer could not read its own start time; the pid is all there is to go by.
+  return match[2] === "0" ? isRunning({ pid, start: "", host: currentProcess().host }) : startHash(start) === match[2];
+}
+
+/** Remove a staging (or moved-aside) tree, first giving its owner write access to every directory in it. */
+async function removeStaging(path: string): Promise<void> {
+  const info = await lstat(path).catch(() => undefined);
+  if (!info) return;
+  if (info.isDirectory()) await openUp(path);
+  await rm(path, { recursive: true, force: true });
+}
+
+async function openUp(dir: string): Promise<void> {
+  const info = await lstat(dir);
+  if ((info.mode & 0o700) !== 0o700) await chmod(dir, (info.mode & 0o777) | 0o700);
+  for (const entry of await readdir(dir, { withFileTypes: true })) if (entry.isDirectory()) await openUp(join(dir, entry.name));
 }
 
 function siblingPath(dir: string, suffix: string): string {
@@ -344,7 +453,8 @@ function siblingPath(dir: string, suffix: string): string {
 }
 
 function describe(error: unknown): string {
-  const e = error as NodeJS.ErrnoException;
+  const e = error as NodeJS.ErrnoException & { blocking?: string };
+  if (e?.blocking !== undefined) return `permission denied: ${e.blocking} is not writable, so the previous tree could not be replaced`;
   if (e?.code === "EACCES" || e?.code === "EPERM") return "permission denied";
   if (e?.code === "ENOSPC") return "no space left on device";
   if (e?.code === "EROFS") return "read-only file system";
