@@ -1,11 +1,25 @@
 import type { VerifyRule } from "./rule.js";
 import { callAuthorizationRule } from "./rules/call-authorization.js";
+import { issuanceRule } from "./rules/issuance.js";
 import { knativeTrustRule } from "./rules/knative-trust.js";
+import { kubeletRule } from "./rules/kubelet.js";
 import { meshMtlsRule } from "./rules/mesh-mtls.js";
 import { operatorOwnedRule } from "./rules/operator-owned.js";
 import { routeBackendRule } from "./rules/route-backend.js";
 import { routeTrustRule } from "./rules/route-trust.js";
+import { secretReadersRule } from "./rules/secret-readers.js";
 import { secretWritersRule } from "./rules/secret-writers.js";
 
-/** Every rule `verify` runs, in the order its paths are reported. */
-export const VERIFY_RULES: readonly VerifyRule[] = [routeBackendRule, routeTrustRule, meshMtlsRule, operatorOwnedRule, secretWritersRule, knativeTrustRule, callAuthorizationRule];
+/** Every rule `verify` runs, in the order its paths are reported (roughly the order of the hops, pod start first). */
+export const VERIFY_RULES: readonly VerifyRule[] = [
+  kubeletRule,
+  secretWritersRule,
+  secretReadersRule,
+  issuanceRule,
+  routeBackendRule,
+  routeTrustRule,
+  meshMtlsRule,
+  operatorOwnedRule,
+  knativeTrustRule,
+  callAuthorizationRule,
+];

@@ -36,7 +36,7 @@ export const callAuthorizationRule: VerifyRule = {
     const findings: VerifyFinding[] = [];
     const trustDomain = trustDomainOf(mesh);
     for (const caller of WORKLOAD_KINDS.flatMap((gk) => index.list(gk))) {
-      for (const callee of calleesOf(caller)) {
+      for (const callee of calleesOfWorkload(caller)) {
         checkTrust(index, caller, callee, paths, findings, this.id);
         const base = { rule: this.id, from: describe(caller), to: `Service ${callee.namespace}/${callee.name}`, port: "-", client: "its service account's mesh identity" };
         const service = index.get("/Service", callee.namespace, callee.name);
@@ -120,7 +120,7 @@ function trustOf(index: ObjectIndex, namespace: string | undefined, name: string
   });
 }
 
-interface Callee {
+export interface Callee {
   name: string;
   namespace: string;
   /** The ConfigMap the trust file is projected from. */
@@ -128,7 +128,7 @@ interface Callee {
 }
 
 /** The callees whose trust a workload mounts: `<callee>.<namespace>.pem` items of the compiler's trust volume. */
-function calleesOf(workload: KubeObject): Callee[] {
+export function calleesOfWorkload(workload: KubeObject): Callee[] {
   const volumes = field(workload.body, "spec", "template", "spec", "volumes");
   const trust = Array.isArray(volumes) ? volumes.find((v) => field(v, "name") === TRUST_VOLUME) : undefined;
   const sources = field(trust, "projected", "sources");
