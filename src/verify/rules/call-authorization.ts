@@ -29,12 +29,13 @@ const AUTHZ = "security.istio.io/AuthorizationPolicy";
 export const callAuthorizationRule: VerifyRule = {
   id: "call-authorization",
   reads: ["apps/Deployment|StatefulSet|DaemonSet (the callers' patches and, with --with, their pods' service account)", "v1/Service", AUTHZ],
-  codes: ["MS5045", "MS5046"],
+  codes: ["MS5045", "MS5046", "MS5076"],
   models: "istio/api security/v1beta1/authorization.proto (ALLOW evaluation, principals, selector scope); service-ca-operator inject-cabundle ConfigMaps; trust-manager Bundle sources",
   run({ index, mesh }) {
     const paths: VerifyPath[] = [];
     const findings: VerifyFinding[] = [];
     const trustDomain = trustDomainOf(mesh);
+    const domains = [trustDomain, ...trustDomainAliasesOf(mesh)];
     for (const caller of WORKLOAD_KINDS.flatMap((gk) => index.list(gk))) {
       for (const callee of calleesOfWorkload(caller)) {
         checkTrust(index, caller, callee, paths, findings, this.id);
@@ -46,6 +47,19 @@ export const callAuthorizationRule: VerifyRule = {
         }
         const { labels: podLabels } = podLabelsOf(index, service);
         const policies = allowPolicies(index, mesh, callee.namespace, podLabels);
+        const denies = allowPolicies(index, mesh, callee.namespace, podLabels, "DENY");
+        if (!caller.partial && denies.length > 0) {
+          const account = str(caller.body, "spec", "template", "spec", "serviceAccountName") ?? str(caller.body, "spec", "template", "spec", "serviceAccount") ?? "default";
+          const principal = `${trustDomain}/ns/${caller.namespace ?? "default"}/sa/${account}`;
+          const podPorts = (servicePorts(index, service) ?? []).flatMap((p) => (p.podPort !== undefined ? [String(p.podPort)] : []));
+          const deny = denies.find((p) => allows(p, principal, caller.namespace ?? "default", podPorts, domains));
+          if (deny) {
+            const reason = `${describe(deny)} (DENY, evaluated before ALLOW) matches ${describe(caller)}'s identity ${principal}: every request of the declared call is refused`;
+            paths.push({ ...base, client: `principal ${principal}`, server: `DENY ${describe(deny)}`, result: "broken", reason });
+            findings.push({ code: "MS5076", message: reason, hint: "narrow the DENY rule so that it does not match the declared caller", object: deny, path: ["spec", "rules"] });
+            continue;
+          }
+        }
         if (policies.length === 0) {
           paths.push({ ...base, server: "no ALLOW AuthorizationPolicy: every caller is allowed", result: "ok" });
           continue;
@@ -59,7 +73,7 @@ export const callAuthorizationRule: VerifyRule = {
         const principal = `${trustDomain}/ns/${caller.namespace ?? "default"}/sa/${account}`;
         const podPorts = (servicePorts(index, service) ?? []).flatMap((p) => (p.podPort !== undefined ? [String(p.podPort)] : []));
         const client = `principal ${principal}`;
-        if (policies.some((p) => allows(p, principal, caller.namespace ?? "default", podPorts))) {
+        if (policies.some((p) => allows(p, principal, caller.namespace ?? "default", podPorts, domains))) {
           paths.push({ ...base, client, server, result: "ok" });
           continue;
         }
@@ -144,15 +158,22 @@ export function calleesOfWorkload(workload: KubeObject): Callee[] {
   return out;
 }
 
+/** The mesh's trust domain aliases: meshConfig.trustDomainAliases (Sail), SMCP v2 spec.security.trust.additionalDomains. */
+function trustDomainAliasesOf(mesh: MeshModel): string[] {
+  const cp = mesh.controlPlane?.body;
+  const list = field(cp, "spec", "values", "meshConfig", "trustDomainAliases") ?? field(cp, "spec", "security", "trust", "additionalDomains");
+  return Array.isArray(list) ? list.map(String) : [];
+}
+
 function trustDomainOf(mesh: MeshModel): string {
   const cp = mesh.controlPlane?.body;
   return str(cp, "spec", "values", "meshConfig", "trustDomain") ?? str(cp, "spec", "security", "trust", "domain") ?? "cluster.local";
 }
 
 /** ALLOW policies that apply to pods with these labels in `namespace` (their own, namespace-wide, or mesh-wide). */
-function allowPolicies(index: ObjectIndex, mesh: MeshModel, namespace: string, podLabels: Record<string, string>): KubeObject[] {
+function allowPolicies(index: ObjectIndex, mesh: MeshModel, namespace: string, podLabels: Record<string, string>, action = "ALLOW"): KubeObject[] {
   return index.list(AUTHZ).filter((p) => {
-    if ((str(p.body, "spec", "action") ?? "ALLOW") !== "ALLOW") return false;
+    if ((str(p.body, "spec", "action") ?? "ALLOW") !== action) return false;
     const selector = field(p.body, "spec", "selector", "matchLabels");
     if (p.namespace === namespace) return !isObject(selector) || matchesLabels(Object.fromEntries(Object.entries(selector).map(([k, v]) => [k, String(v)])), podLabels);
     return p.namespace !== undefined && p.namespace === mesh.rootNamespace && !isObject(selector);
@@ -167,15 +188,31 @@ function matches(patterns: unknown, value: string): boolean {
   });
 }
 
-function allows(policy: KubeObject, principal: string, namespace: string, podPorts: readonly string[]): boolean {
+/**
+ * A policy principal as Istio enforces it: istio pilot/pkg/security/trustdomain/bundle.go ReplaceTrustDomainAliases —
+ * a principal whose trust domain is `cluster.local` or one of the mesh's trust domains stands for the same identity
+ * under the trust domain and every alias; `*` as trust domain, or a principal not in SPIFFE form, is kept as is.
+ */
+export function expandPrincipals(patterns: unknown, domains: readonly string[]): unknown {
+  if (!Array.isArray(patterns)) return patterns;
+  return patterns.flatMap((p) => {
+    const parts = String(p).split("/");
+    if (parts.length !== 5 || parts[0] === "*") return [p];
+    const td = parts[0] ?? "";
+    if (td !== "cluster.local" && !domains.includes(td)) return [p];
+    return [p, ...domains.map((d) => [d, ...parts.slice(1)].join("/"))];
+  });
+}
+
+function allows(policy: KubeObject, principal: string, namespace: string, podPorts: readonly string[], domains: readonly string[] = []): boolean {
   const rules = field(policy.body, "spec", "rules");
   return Array.isArray(rules) && rules.some((rule) => {
     const from = field(rule, "from");
     const sourceOk = !Array.isArray(from) || from.some((f) => {
       const source = field(f, "source");
-      if (field(source, "principals") !== undefined && !matches(field(source, "principals"), principal)) return false;
+      if (field(source, "principals") !== undefined && !matches(expandPrincipals(field(source, "principals"), domains), principal)) return false;
       if (field(source, "namespaces") !== undefined && !matches(field(source, "namespaces"), namespace)) return false;
-      if (matches(field(source, "notPrincipals"), principal) || matches(field(source, "notNamespaces"), namespace)) return false;
+      if (matches(expandPrincipals(field(source, "notPrincipals"), domains), principal) || matches(field(source, "notNamespaces"), namespace)) return false;
       return true;
     });
     const to = field(rule, "to");
