@@ -79,13 +79,15 @@ export const callAuthorizationRule: VerifyRule = {
         }
         const reason = `${describe(caller)} runs as ${principal}, which no rule of ${policies.map(describe).join(", ")} allows: the callee's sidecar denies every request (RBAC: access denied)`;
         paths.push({ ...base, client, server, result: "broken", reason });
-        const hasAccount = str(caller.body, "spec", "template", "spec", "serviceAccountName") !== undefined;
+        // Placed at the output object (the callee's policy), naming the caller's manifest (DESIGN: a broken path joining
+        // an output object and an application manifest is reported at the output object).
+        const target = policies[0] as KubeObject;
         findings.push({
           code: "MS5045",
-          message: reason,
+          message: `${reason} (${describe(caller)} is read from ${caller.sources.filter((d) => d.role !== "patch").map((d) => d.file).join(", ") || "its patch"})`,
           hint: "set the caller's `workload.serviceAccount` in the policy to the service account its pods run as (or run them as the one the policy names), and compile again",
-          object: caller,
-          path: hasAccount ? ["spec", "template", "spec", "serviceAccountName"] : ["metadata", "name"],
+          object: target,
+          path: ["spec", "rules"],
         });
       }
     }

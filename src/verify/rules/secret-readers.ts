@@ -92,6 +92,16 @@ export const secretReadersRule: VerifyRule = {
 function checkExternalRbac(index: ObjectIndex, route: KubeObject, secret: string, paths: VerifyPath[], findings: VerifyFinding[], rule: string): void {
   const ns = route.namespace ?? "default";
   const granted = new Set<string>();
+  // The Role that grants on this Secret (bound to the router or not): where a wrong verb or subject is placed.
+  let grantingRole: KubeObject | undefined;
+  let bindingOfRole: KubeObject | undefined;
+  for (const role of index.list("rbac.authorization.k8s.io/Role", ns)) {
+    const rules = Array.isArray(field(role.body, "rules")) ? (field(role.body, "rules") as unknown[]) : [];
+    if (rules.some((r) => Array.isArray(field(r, "resourceNames")) && (field(r, "resourceNames") as unknown[]).includes(secret))) {
+      grantingRole = role;
+      bindingOfRole = index.list("rbac.authorization.k8s.io/RoleBinding", ns).find((b) => str(b.body, "roleRef", "kind") === "Role" && str(b.body, "roleRef", "name") === role.name);
+    }
+  }
   for (const binding of index.list("rbac.authorization.k8s.io/RoleBinding", ns)) {
     const subjects = Array.isArray(field(binding.body, "subjects")) ? (field(binding.body, "subjects") as unknown[]) : [];
     const bindsRouter = subjects.some((s) => (field(s, "kind") === "ServiceAccount" && field(s, "name") === ROUTER_SA.name && field(s, "namespace") === ROUTER_SA.namespace) || (field(s, "kind") === "User" && field(s, "name") === `system:serviceaccount:${ROUTER_SA.namespace}:${ROUTER_SA.name}`));
@@ -115,7 +125,9 @@ function checkExternalRbac(index: ObjectIndex, route: KubeObject, secret: string
   }
   const reason = `the router's service account may not ${need.join(", ")} Secret ${ns}/${secret} (no Role and RoleBinding read grant it): the API server rejects ${describe(route)} (externalCertificate)`;
   paths.push({ ...row, result: "broken", reason });
-  findings.push({ code: "MS5056", message: reason, hint: "emit a Role granting get, list, watch on the Secret and a RoleBinding to openshift-ingress/router", object: route, path: ["spec", "tls", "externalCertificate", "name"] });
+  // A Role naming the Secret that the router is bound to lacks verbs → the Role; one the router is not bound to → its RoleBinding's subjects.
+  const at = grantingRole && granted.size > 0 ? { object: grantingRole, path: ["rules"] } : bindingOfRole ? { object: bindingOfRole, path: ["subjects"] } : grantingRole ? { object: grantingRole, path: ["metadata", "name"] } : { object: route, path: ["spec", "tls", "externalCertificate", "name"] };
+  findings.push({ code: "MS5056", message: reason, hint: "emit a Role granting get, list, watch on the Secret and a RoleBinding to openshift-ingress/router", ...at });
 }
 
 /** What the pod mounts or reads from its environment: Secret and ConfigMap names. */
