@@ -126,9 +126,9 @@ const MUTATIONS: Mutation[] = [
   { edit: "callers' trust Bundle sources another root than the callee's issuer", hop: "trust", example: E2E, where: "out:cluster/bundle-trust-internal.yaml", fn: (o) => (o.spec.sources[0].secret.name = "other-root"), code: "MS5046", at: pref },
 ];
 
-function resolve(example: string, at: string): string {
-  const [scope, file] = at.split(":", 2) as [string, string];
-  return scope === "app" ? file : file;
+/** The file a diagnostic names: the path relative to the output or the application directory (both read in memory). */
+function resolve(at: string): string {
+  return at.slice(at.indexOf(":") + 1);
 }
 
 const scores = new Map<string, { caught: number; total: number }>();
@@ -155,7 +155,7 @@ for (const m of MUTATIONS) {
     const [scope, file] = m.where.split(":", 2) as [string, string];
     mutate(scope === "app" ? input.apps : input.output, file, m.fn, m.doc ?? 0);
     const result = run(input);
-    const want = resolve(m.example, m.at);
+    const want = resolve(m.at);
     const hit = result.diagnostics.find((d) => d.code === m.code && d.file === want && (d.range?.start.line ?? 0) > 0);
     const s = scores.get(m.hop) ?? { caught: 0, total: 0 };
     s.total++;

@@ -12,6 +12,7 @@ import type { VerifyRule } from "../src/verify/rule.js";
 import { caIssuer, certificate, deployment, dr, pa, policy, port, route, sail, serviceCaPatch, smcpV1, smcpV2, svc } from "./fixtures/verify-objects.js";
 import { findingsOf, verifyText } from "./helpers/verify.js";
 import type { RuleCase } from "./helpers/verify.js";
+import { HOP_TABLES } from "./fixtures/verify-hop-cases.js";
 
 const NO_SELECTOR = "apiVersion: v1\nkind: Service\nmetadata:\n  name: legacy\n  namespace: shop\nspec:\n  ports:\n    - { name: https, port: 443, targetPort: 8443 }\n";
 const ENDPOINTS = "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: legacy\n  namespace: shop\nsubsets:\n  - addresses: [{ ip: 10.0.0.5 }]\n    ports: [{ name: https, port: 8443 }]\n";
@@ -40,7 +41,14 @@ const TABLES: Array<[VerifyRule, RuleCase[]]> = [
       { name: "only the caller's patch read: its service account is unknown", files: { "patch:p.yaml": CALLER_PATCH, "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") }, want: [], results: ["not checked", "not checked"] },
       { name: "trust from the Service CA bundle covers a Service CA certificate", files: { "patch:p.yaml": SERVICE_CA_CALLER, "c.yaml": SERVICE_CA_TRUST, "s.yaml": CART_ON_SERVICE_CA }, want: [], results: ["ok", "ok"] },
       { name: "trust from the Service CA bundle, but cart presents a cert-manager certificate", files: { "patch:p.yaml": SERVICE_CA_CALLER, "c.yaml": SERVICE_CA_TRUST, "s.yaml": CART, "k.yaml": certificate("cart", "shop", "cart-tls", "internal", ["cart.shop.svc"]), "i.yaml": caIssuer("internal", "root-ca") }, want: [["MS5046", "p.yaml:4"]] },
-      { name: "the pods run as another service account than the policy names", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("frontend"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") }, want: [["MS5045", "d.yaml:11"]] },
+      { name: "a DENY policy matching the caller is evaluated before ALLOW", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("web"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web").replace("action: ALLOW", "action: DENY") }, want: [["MS5076", "a.yaml:9"]] },
+      {
+        name: "trust domain aliases: a cluster.local principal holds under the mesh's own trust domain (issue 21 §2.5)",
+        files: { "i.yaml": sail.replace("  namespace: istio-system\n", "  namespace: istio-system\n  values:\n    meshConfig: { trustDomain: prod.example.com }\n"), "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("web"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") },
+        want: [],
+        results: ["not checked", "ok"],
+      },
+      { name: "the pods run as another service account than the policy names", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("frontend"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") }, want: [["MS5045", "a.yaml:9"]] },
     ],
   ],
   [
@@ -157,6 +165,8 @@ function knative(issuerSecret: string, bundleSecret: string, namespace: string):
     "b.yaml": `apiVersion: trust.cert-manager.io/v1alpha1\nkind: Bundle\nmetadata:\n  name: kn\nspec:\n  sources:\n    - secret: { name: ${bundleSecret}, key: ca.crt }\n  target:\n    configMap:\n      key: ca-bundle.pem\n      metadata:\n        labels: { networking.knative.dev/trust-bundle: "true" }\n    namespaceSelector:\n      matchExpressions:\n        - { key: kubernetes.io/metadata.name, operator: In, values: [${namespace}] }\n`,
   };
 }
+
+TABLES.push(...HOP_TABLES);
 
 for (const [rule, cases] of TABLES) {
   for (const c of cases) {

@@ -1,6 +1,8 @@
 import { isObject } from "../manifests.js";
 import { describe, field, str } from "../object-index.js";
+import type { KubeObject, ObjectIndex } from "../object-index.js";
 import { podTemplates } from "../pods.js";
+import type { PodTemplate } from "../pods.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { missing } from "../rule.js";
 import { selectorMatches } from "../selectors.js";
@@ -40,6 +42,7 @@ export const authorizationRule: VerifyRule = {
       if (isObject(selector)) {
         if (whole.length === 0) paths.push({ ...row, server: "?", result: "not checked", reason: missing(`the pods of ${ns} were not read`, "workloads") });
         else if (selected.length > 0) paths.push({ ...row, server: `selects ${selected.map((p) => describe(p.workload)).join(", ")}`, result: "ok" });
+        else if (!meantFor(index, ap, whole)) paths.push({ ...row, server: "selects no pod read", result: "not checked", reason: missing(`the pods ${describe(ap)} selects were not read`, "workloads") });
         else {
           const reason = `${describe(ap)} selects none of the pods of ${ns} read (${whole.map((p) => `${describe(p.workload)} ${JSON.stringify(p.labels)}`).join(", ")}): the pods it was meant for are not protected by it`;
           paths.push({ ...row, server: "selects no pod", result: "broken", reason });
@@ -60,3 +63,14 @@ export const authorizationRule: VerifyRule = {
     return { paths, findings };
   },
 };
+
+/**
+ * Whether the pods a policy was meant for were read: the Service of the policy's name (the compiler names each
+ * policy after its service) selects some workload read. Only then is "selects no pod" a broken path and not a
+ * partial `--with`.
+ */
+function meantFor(index: ObjectIndex, ap: KubeObject, whole: readonly PodTemplate[]): boolean {
+  const service = index.get("/Service", ap.namespace, ap.name);
+  const selector = field(service?.body, "spec", "selector");
+  return isObject(selector) && Object.keys(selector).length > 0 && whole.some((p) => selectorMatches({ matchLabels: selector }, p.labels));
+}

@@ -178,7 +178,7 @@ function covers(sans: readonly string[], name: string): boolean {
 }
 
 function checkDialledNames(index: ObjectIndex, paths: VerifyPath[], findings: VerifyFinding[], rule: string): void {
-  const check = (client: string, cert: KubeObject, name: string, subject: KubeObject): void => {
+  const check = (client: string, cert: KubeObject, name: string): void => {
     const sans = strings(field(cert.body, "spec", "dnsNames"));
     const row = { rule, from: client, to: describe(cert), port: "-", client: `dials ${name}`, server: `dnsNames ${sans.join(", ") || "none"}` };
     if (covers(sans, name)) {
@@ -188,35 +188,26 @@ function checkDialledNames(index: ObjectIndex, paths: VerifyPath[], findings: Ve
     const reason = `${client} verifies the name ${name}, which ${describe(cert)} does not carry (${sans.join(", ") || "no dnsNames"}): the TLS handshake fails`;
     paths.push({ ...row, result: "broken", reason });
     findings.push({ code: "MS5063", message: reason, hint: `add ${name} to the Certificate's dnsNames`, object: cert, path: ["spec", "dnsNames"] });
-    void subject;
   };
   const servingCerts = (ns: string, service: string): KubeObject[] => {
-    const svc = index.get("/Service", ns, service);
     const names = new Set([service, `${service}.${ns}`, `${service}.${ns}.svc`, `${service}.${ns}.svc.cluster.local`]);
-    void svc;
-    return index.list("cert-manager.io/Certificate", ns).filter((c) => strings(field(c.body, "spec", "dnsNames")).some((d) => names.has(d)) || str(c.body, "spec", "secretName") === mountedSecretOf(index, ns, service));
+    return index.list("cert-manager.io/Certificate", ns).filter((c) => strings(field(c.body, "spec", "dnsNames")).some((d) => names.has(d)));
   };
   for (const route of index.list("route.openshift.io/Route")) {
     const ns = route.namespace ?? "default";
     const service = str(route.body, "spec", "to", "name") ?? "";
     const host = str(route.body, "spec", "host");
     if (str(route.body, "spec", "tls", "termination") === "reencrypt") {
-      for (const cert of servingCerts(ns, service)) check(`router (${describe(route)})`, cert, `${service}.${ns}.svc`, route);
+      for (const cert of servingCerts(ns, service)) check(`router (${describe(route)})`, cert, `${service}.${ns}.svc`);
     }
     const routeSecret = annotations(route)[CERTS_FROM] ?? str(route.body, "spec", "tls", "externalCertificate", "name");
     if (host && routeSecret) {
-      for (const cert of index.list("cert-manager.io/Certificate", ns).filter((c) => str(c.body, "spec", "secretName") === routeSecret)) check(`clients of ${describe(route)}`, cert, host, route);
+      for (const cert of index.list("cert-manager.io/Certificate", ns).filter((c) => str(c.body, "spec", "secretName") === routeSecret)) check(`clients of ${describe(route)}`, cert, host);
     }
   }
   for (const caller of WORKLOAD_KINDS.flatMap((gk) => index.list(gk))) {
     for (const callee of calleesOfWorkload(caller)) {
-      for (const cert of servingCerts(callee.namespace, callee.name)) check(describe(caller), cert, `${callee.name}.${callee.namespace}.svc`, caller);
+      for (const cert of servingCerts(callee.namespace, callee.name)) check(describe(caller), cert, `${callee.name}.${callee.namespace}.svc`);
     }
   }
-}
-
-/** The Secret named like the compiler's serving Secret of a Service, when a Certificate writes it (`service-<name>` or `<name>-tls`). */
-function mountedSecretOf(index: ObjectIndex, ns: string, service: string): string | undefined {
-  for (const candidate of [`service-${service}`, `${service}-tls`]) if (index.list("cert-manager.io/Certificate", ns).some((c) => str(c.body, "spec", "secretName") === candidate)) return candidate;
-  return undefined;
 }

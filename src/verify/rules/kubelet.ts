@@ -107,7 +107,8 @@ export const kubeletRule: VerifyRule = {
           const reason = `container ${String(c["name"])} of ${describe(w)} ${problem}: the API server rejects the pod template`;
           paths.push({ rule: this.id, from: `kubelet (${describe(w)})`, to: `container ${String(c["name"])}`, port: "-", client: `mount ${mountPath}`, server: "pod spec", result: "broken", reason });
           const ci = itemsAt(patchDoc, "spec", "template", "spec", "containers").find((pc) => pc.item["name"] === c["name"])?.index ?? 0;
-          const mi = itemsAt(itemsAt(patchDoc, "spec", "template", "spec", "containers")[ci]?.item ?? {}, "volumeMounts").find((pm) => pm.item["mountPath"] === mountPath)?.index ?? 0;
+          const mounts = itemsAt(itemsAt(patchDoc, "spec", "template", "spec", "containers")[ci]?.item ?? {}, "volumeMounts");
+          const mi = (mounts.find((pm) => pm.item["mountPath"] === mountPath && pm.item["name"] === volume) ?? mounts.find((pm) => pm.item["mountPath"] === mountPath))?.index ?? 0;
           findings.push({ code: "MS5053", message: reason, hint: "mount each volume on its own path, and name only volumes the pod has", object: inDocument(w, patchDoc), path: ["spec", "template", "spec", "containers", ci, "volumeMounts", mi, "mountPath"] });
         }
       }
