@@ -4,7 +4,9 @@ import type { KubeObject, ObjectIndex } from "../object-index.js";
 import type { MeshModel } from "../mesh-model.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { matchesLabels, podLabelsOf, selectorOf, servicePorts } from "../workloads.js";
-import { SERVICE_CA, podCertificates } from "../authority.js";
+import { SERVICE_CA, covers, podCertificates } from "../authority.js";
+import { pemFingerprints } from "../pem.js";
+import { missing } from "../rule.js";
 import type { Authority } from "../authority.js";
 import { annotations } from "../object-index.js";
 
@@ -105,27 +107,37 @@ export const callAuthorizationRule: VerifyRule = {
 function checkTrust(index: ObjectIndex, caller: KubeObject, callee: Callee, paths: VerifyPath[], findings: VerifyFinding[], rule: string): void {
   const base = { rule, from: describe(caller), to: `pods of Service ${callee.namespace}/${callee.name}`, port: "-" };
   const presented = podCertificates(index, callee.namespace, callee.name);
-  const trusted = trustOf(index, caller.namespace, callee.configMap);
+  const trusted = trustOf(index, caller.namespace, callee.configMap, callee.key);
   const client = `trusts ${trusted ? trusted.map((t) => t.label).join(" and ") : `ConfigMap ${callee.configMap} (not read, or PEM)`}`;
+  // A PEM trust file is compared by content: the callee's CA must be read as PEM too (its Secret, --secrets-dir).
+  const pemOnly = trusted !== undefined && trusted.every((t) => t.id.startsWith("pem:"));
+  if (pemOnly && presented.some((p) => !p.pem)) {
+    paths.push({ ...base, client, server: presented.length > 0 ? `presents ${presented.map((p) => p.label).join(" or ")}` : "?", result: "not checked", reason: missing("the trust file is PEM and the callee's CA certificate is not at hand", "secrets") });
+    return;
+  }
   if (presented.length === 0 || !trusted || presented.some((p) => !p.known)) {
     paths.push({ ...base, client, server: presented.length > 0 ? `presents ${presented.map((p) => p.label).join(" or ")}` : "?", result: "not checked", reason: "the trust source or the callee's certificate is not known from what was read" });
     return;
   }
   const server = `presents a certificate from ${presented.map((p) => p.label).join(" or ")}`;
-  const missing = presented.filter((p) => !trusted.some((t) => t.id === p.id));
-  if (missing.length === 0) {
+  const absent = presented.filter((p) => !trusted.some((t) => covers(t, p)));
+  if (absent.length === 0) {
     paths.push({ ...base, client, server, result: "ok" });
     return;
   }
-  const reason = `${describe(caller)} verifies ${callee.namespace}/${callee.name} against ${trusted.map((t) => t.label).join(" and ")} (ConfigMap ${callee.configMap}), but its pods present a certificate from ${missing.map((p) => p.label).join(" or ")}: the TLS handshake fails`;
+  const reason = `${describe(caller)} verifies ${callee.namespace}/${callee.name} against ${trusted.map((t) => t.label).join(" and ")} (ConfigMap ${callee.configMap}), but its pods present a certificate from ${absent.map((p) => p.label).join(" or ")}: the TLS handshake fails`;
   paths.push({ ...base, client, server, result: "broken", reason });
   findings.push({ code: "MS5046", message: reason, hint: "mount the trust of the callee's issuer (compile the call from the policy's `callers`), or issue the callee's certificate from the CA the caller trusts", object: caller, path: ["metadata", "name"] });
 }
 
-function trustOf(index: ObjectIndex, namespace: string | undefined, name: string): Authority[] | undefined {
+function trustOf(index: ObjectIndex, namespace: string | undefined, name: string, key: string): Authority[] | undefined {
   const configMap = index.get("/ConfigMap", namespace, name);
   if (configMap && annotations(configMap)["service.beta.openshift.io/inject-cabundle"] === "true") return [SERVICE_CA];
-  if (configMap) return undefined;
+  if (configMap) {
+    // A ConfigMap of PEM (a generated authority's roots, written by the compiler): compared by certificate content.
+    const pem = pemFingerprints(str(configMap.body, "data", key));
+    return pem.length > 0 ? [{ id: `pem:${namespace ?? "default"}/${name}`, label: `the ${pem.length} certificate(s) in ConfigMap ${name} (${key})`, known: true, pem }] : undefined;
+  }
   const bundle = index.get("trust.cert-manager.io/Bundle", undefined, name);
   const sources = field(bundle?.body, "spec", "sources");
   if (!bundle || !Array.isArray(sources)) return undefined;
@@ -139,8 +151,9 @@ function trustOf(index: ObjectIndex, namespace: string | undefined, name: string
 export interface Callee {
   name: string;
   namespace: string;
-  /** The ConfigMap the trust file is projected from. */
+  /** The ConfigMap the trust file is projected from, and its key. */
   configMap: string;
+  key: string;
 }
 
 /** The callees whose trust a workload mounts: `<callee>.<namespace>.pem` items of the compiler's trust volume. */
@@ -154,7 +167,7 @@ export function calleesOfWorkload(workload: KubeObject): Callee[] {
     const items = field(source, "configMap", "items");
     for (const item of Array.isArray(items) ? items : []) {
       const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.pem$/.exec(String(field(item, "path") ?? ""));
-      if (m?.[1] && m[2]) out.push({ name: m[1], namespace: m[2], configMap });
+      if (m?.[1] && m[2]) out.push({ name: m[1], namespace: m[2], configMap, key: String(field(item, "key") ?? "") });
     }
   }
   return out;

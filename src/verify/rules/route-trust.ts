@@ -1,4 +1,6 @@
-import { SERVICE_CA, authorityOfCertificate, podCertificates } from "../authority.js";
+import { SERVICE_CA, authorityOfCertificate, covers, podCertificates } from "../authority.js";
+import { pemFingerprints } from "../pem.js";
+import { missing } from "../rule.js";
 import type { Authority } from "../authority.js";
 import { annotations, describe, field, str } from "../object-index.js";
 import type { KubeObject, ObjectIndex } from "../object-index.js";
@@ -35,11 +37,11 @@ export const routeTrustRule: VerifyRule = {
         continue;
       }
       const server = `presents a certificate from ${presented.map((p) => p.label).join(" or ")}`;
-      if (!trusted.known || presented.some((p) => !p.known)) {
-        paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "not checked", reason: "an authority on this hop is not in what was read" });
+      if (!trusted.known || presented.some((p) => !p.known) || (trusted.id === "inline" && presented.some((p) => !p.pem))) {
+        paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "not checked", reason: missing("an authority on this hop is not in what was read (an inline CA is compared with the pods' CA certificate)", "secrets") });
         continue;
       }
-      const covered = presented.filter((p) => p.id === trusted.id);
+      const covered = presented.filter((p) => covers(trusted, p));
       if (covered.length === presented.length) paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "ok" });
       else if (covered.length > 0) paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "not checked", reason: "the Service has more than one serving certificate; which one the pod mounts is not known" });
       else {
@@ -59,7 +61,12 @@ export const routeTrustRule: VerifyRule = {
 };
 
 function routerTrust(index: ObjectIndex, route: KubeObject): Authority {
-  if (field(route.body, "spec", "tls", "destinationCACertificate") !== undefined) return { id: "inline", label: "the inline destinationCACertificate", known: false };
+  const inline = field(route.body, "spec", "tls", "destinationCACertificate");
+  if (inline !== undefined) {
+    // Compared by content: the pods' CA must be at hand as PEM (its Secret read with --secrets-dir).
+    const pem = pemFingerprints(typeof inline === "string" ? inline : undefined);
+    return { id: "inline", label: `the inline destinationCACertificate (${pem.length} certificate(s))`, known: pem.length > 0, ...(pem.length > 0 ? { pem } : {}) };
+  }
   const fromSecret = annotations(route)[DEST_CA_FROM_SECRET];
   if (fromSecret) {
     // cert-manager writes the issuing CA into ca.crt for ca and selfSigned issuers; that is what cert-utils copies.
