@@ -31,6 +31,14 @@ for (const example of withExpected) {
   });
 }
 
+test("every not-checked path names the input that would decide it (or says it is not modelled)", () => {
+  for (const example of withExpected) {
+    for (const p of verifyDirectories({ output: join(EXAMPLES_DIR, example, "expected") }).paths) {
+      if (p.result === "not checked") assert.match(p.reason ?? "", /pass `--|not modelled/, `${example}: ${p.rule}: ${p.reason ?? "(no reason)"}`);
+    }
+  }
+});
+
 test("KNOWN_BROKEN names only examples that exist", () => {
   for (const example of Object.keys(KNOWN_BROKEN)) assert.ok(withExpected.includes(example), example);
 });

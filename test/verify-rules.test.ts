@@ -189,6 +189,7 @@ for (const [rule, cases] of TABLES) {
       assert.equal(findingsOf(result), c.want);
       for (const d of result.diagnostics) assert.ok(rule.codes.includes(d.code), `${d.code} is not declared by ${rule.id}`);
       if (c.results) assert.equal(result.paths.filter((p) => p.rule === rule.id).map((p) => p.result), c.results, JSON.stringify(result.paths, null, 1));
+      for (const p of result.paths) if (p.result === "not checked") assert.match(p.reason ?? "", /pass `--|not modelled/, `not checked without naming the input: ${p.reason ?? ""}`);
       if (c.want.some(([code]) => code !== "MS5022")) assert.ok(result.paths.some((p) => p.result === "broken"), "an error finding comes with a broken path");
     });
   }

@@ -47,9 +47,9 @@ export interface VerifyRule {
   /** The upstream behaviour it encodes, with its source. */
   models: string;
   /** The hop of DESIGN.md's table it models. */
-  hop?: "kubelet" | "network" | "injection" | "authentication" | "authorization" | "issuance" | "secrets" | "trust" | "routing";
+  hop: "kubelet" | "network" | "injection" | "authentication" | "authorization" | "issuance" | "secrets" | "trust" | "routing";
   /** The inputs that, when missing, leave its paths not checked (INPUTS names how to pass each). */
-  needs?: InputName[];
+  needs: InputName[];
   run(context: VerifyContext): { paths: VerifyPath[]; findings: VerifyFinding[] };
 }
 
@@ -62,6 +62,7 @@ export const INPUTS = {
   services: "pass `--with` the application's Services",
   namespaces: "pass `--with` the Namespaces (their labels)",
   issuers: "pass `--with` the Issuers/ClusterIssuers the Certificates name",
+  trust: "pass `--with` the trust ConfigMaps or trust-manager Bundles the pods mount",
   secrets: "pass `--secrets-dir` (or `--with`) the Secrets written outside the output",
   controlPlane: "pass `--with` the control plane resource (ServiceMeshControlPlane or Istio)",
 } as const;

@@ -30,6 +30,8 @@ const AUTHZ = "security.istio.io/AuthorizationPolicy";
  */
 export const callAuthorizationRule: VerifyRule = {
   id: "call-authorization",
+  hop: "authorization",
+  needs: ["workloads", "services", "secrets"],
   reads: ["apps/Deployment|StatefulSet|DaemonSet (the callers' patches and, with --with, their pods' service account)", "v1/Service", AUTHZ],
   codes: ["MS5045", "MS5046", "MS5076"],
   models: "istio/api security/v1beta1/authorization.proto (ALLOW evaluation, principals, selector scope); service-ca-operator inject-cabundle ConfigMaps; trust-manager Bundle sources",
@@ -44,7 +46,7 @@ export const callAuthorizationRule: VerifyRule = {
         const base = { rule: this.id, from: describe(caller), to: `Service ${callee.namespace}/${callee.name}`, port: "-", client: "its service account's mesh identity" };
         const service = index.get("/Service", callee.namespace, callee.name);
         if (!service || !selectorOf(service)) {
-          paths.push({ ...base, server: "?", result: "not checked", reason: `Service ${callee.namespace}/${callee.name} (or its selector) is not in what was read` });
+          paths.push({ ...base, server: "?", result: "not checked", reason: missing(`Service ${callee.namespace}/${callee.name} (or its selector) is not in what was read`, "services") });
           continue;
         }
         const { labels: podLabels } = podLabelsOf(index, service);
@@ -68,7 +70,7 @@ export const callAuthorizationRule: VerifyRule = {
         }
         const server = `ALLOW ${policies.map(describe).join(", ")}`;
         if (caller.partial) {
-          paths.push({ ...base, server, result: "not checked", reason: `only the patch of ${describe(caller)} was read: its pods' service account is unknown (pass its manifests with --with)` });
+          paths.push({ ...base, server, result: "not checked", reason: missing(`only the patch of ${describe(caller)} was read: its pods' service account is unknown`, "workloads") });
           continue;
         }
         const account = str(caller.body, "spec", "template", "spec", "serviceAccountName") ?? str(caller.body, "spec", "template", "spec", "serviceAccount") ?? "default";
@@ -116,7 +118,7 @@ function checkTrust(index: ObjectIndex, caller: KubeObject, callee: Callee, path
     return;
   }
   if (presented.length === 0 || !trusted || presented.some((p) => !p.known)) {
-    paths.push({ ...base, client, server: presented.length > 0 ? `presents ${presented.map((p) => p.label).join(" or ")}` : "?", result: "not checked", reason: "the trust source or the callee's certificate is not known from what was read" });
+    paths.push({ ...base, client, server: presented.length > 0 ? `presents ${presented.map((p) => p.label).join(" or ")}` : "?", result: "not checked", reason: missing("the trust source or the callee's certificate is not known from what was read", !trusted ? "trust" : presented.length === 0 ? "services" : "issuers") });
     return;
   }
   const server = `presents a certificate from ${presented.map((p) => p.label).join(" or ")}`;

@@ -1,5 +1,4 @@
 import { describe, field, str } from "../object-index.js";
-import type { KubeObject } from "../object-index.js";
 import { inDocument, itemsAt, podTemplates } from "../pods.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { missing } from "../rule.js";
@@ -117,4 +116,3 @@ export const kubeletRule: VerifyRule = {
   },
 };
 
-export type { KubeObject };

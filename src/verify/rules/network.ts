@@ -72,7 +72,7 @@ export const networkRule: VerifyRule = {
       }
       const pod = podLabelsOf(index, service);
       const target = routeTargetPort(index, route, service);
-      const verdict = admits(index, policies(ns), { namespace: ns, podLabels: pod.labels, exact: pod.exact, ...target }, routerNs);
+      const verdict = admits(policies(ns), { namespace: ns, podLabels: pod.labels, exact: pod.exact, ...target }, routerNs);
       const row = { ...base, port: String(target.port ?? target.portName ?? "?"), server: verdict.server };
       if (verdict.result === "broken") {
         const reason = `the NetworkPolicies selecting the pods of Service ${ns}/${serviceName} (${verdict.selecting.map(describePolicy).join(", ")}) admit nothing from the router's namespace ${routerNs.namespace} on port ${row.port}: ${describe(route)} answers 503`;
@@ -93,7 +93,7 @@ export const networkRule: VerifyRule = {
         const pod = podLabelsOf(index, service);
         const port = (servicePorts(index, service) ?? [])[0];
         const source: Peer = { label: describe(caller), namespace: caller.namespace ?? "default", namespaceLabels: namespaceLabelsOf(index, caller.namespace ?? "default"), ...(callerPod?.whole ? { podLabels: callerPod.labels } : {}) };
-        const verdict = admits(index, policies(callee.namespace), { namespace: callee.namespace, podLabels: pod.labels, exact: pod.exact, ...(port?.podPort !== undefined ? { port: port.podPort } : {}), ...(typeof port?.targetPort === "string" ? { portName: port.targetPort } : {}) }, source);
+        const verdict = admits(policies(callee.namespace), { namespace: callee.namespace, podLabels: pod.labels, exact: pod.exact, ...(port?.podPort !== undefined ? { port: port.podPort } : {}), ...(typeof port?.targetPort === "string" ? { portName: port.targetPort } : {}) }, source);
         const row = { ...base, port: String(port?.podPort ?? "?"), server: verdict.server };
         if (verdict.result === "broken") {
           const reason = `the NetworkPolicies selecting the pods of Service ${callee.namespace}/${callee.name} (${verdict.selecting.map(describePolicy).join(", ")}) admit nothing from ${describe(caller)} on port ${row.port}: the declared call times out`;
@@ -160,7 +160,7 @@ function routeTargetPort(index: ObjectIndex, route: KubeObject, service: KubeObj
 }
 
 /** Does the union of the policies selecting the target admit the peer on the target's port? */
-function admits(index: ObjectIndex, all: KubeObject[], target: Target, peer: Peer): { result: "ok" | "broken" | "not checked"; server: string; reason?: string; selecting: KubeObject[] } {
+function admits(all: KubeObject[], target: Target, peer: Peer): { result: "ok" | "broken" | "not checked"; server: string; reason?: string; selecting: KubeObject[] } {
   const selecting: KubeObject[] = [];
   let uncertain = false;
   for (const p of all) {
@@ -193,7 +193,6 @@ function admits(index: ObjectIndex, all: KubeObject[], target: Target, peer: Pee
   if (!target.exact && selecting.some((p) => p.renderedBy) && !("maistra.io/expose-route" in target.podLabels)) {
     return { result: "not checked", server, reason: missing("whether the pods carry maistra.io/expose-route is unknown", "workloads"), selecting };
   }
-  void index;
   return { result: "broken", server, selecting };
 }
 

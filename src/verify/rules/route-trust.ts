@@ -20,6 +20,8 @@ const DEST_CA_FROM_SECRET = "cert-utils-operator.redhat-cop.io/destinationCA-fro
  */
 export const routeTrustRule: VerifyRule = {
   id: "route-trust",
+  hop: "trust",
+  needs: ["services", "secrets"],
   reads: ["route.openshift.io/Route", "v1/Service", "cert-manager.io/Certificate", "cert-manager.io/Issuer", "cert-manager.io/ClusterIssuer"],
   codes: ["MS5040"],
   models: "OpenShift router reencrypt destination CA; cert-utils-operator destinationCA-from-secret; cert-manager ca.crt of CA and selfSigned issuers",
@@ -33,7 +35,7 @@ export const routeTrustRule: VerifyRule = {
       const trusted = routerTrust(index, route);
       const presented = podCertificates(index, route.namespace, serviceName);
       if (presented.length === 0) {
-        paths.push({ ...base, client: `trusts ${trusted.label}`, server: "?", result: "not checked", reason: "no serving certificate for the Service in what was read" });
+        paths.push({ ...base, client: `trusts ${trusted.label}`, server: "?", result: "not checked", reason: missing("no serving certificate for the Service in what was read", "services") });
         continue;
       }
       const server = `presents a certificate from ${presented.map((p) => p.label).join(" or ")}`;
@@ -43,7 +45,7 @@ export const routeTrustRule: VerifyRule = {
       }
       const covered = presented.filter((p) => covers(trusted, p));
       if (covered.length === presented.length) paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "ok" });
-      else if (covered.length > 0) paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "not checked", reason: "the Service has more than one serving certificate; which one the pod mounts is not known" });
+      else if (covered.length > 0) paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "not checked", reason: missing("the Service has more than one serving certificate; which one the pod mounts is not known", "workloads") });
       else {
         const reason = `the router trusts ${trusted.label} for ${describe(route)}, but the pods present a certificate from ${presented.map((p) => p.label).join(" or ")}: the TLS handshake to the pod fails (503)`;
         paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "broken", reason });
