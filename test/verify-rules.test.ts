@@ -19,6 +19,18 @@ import { ROOT_A, ROOT_B } from "./fixtures/verify-pem.js";
 const indent = (pem: string, n: number): string => pem.trimEnd().split("\n").map((l) => " ".repeat(n) + l).join("\n");
 const caSecret = (pem: string): string => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: root-ca\n  namespace: cert-manager\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${Buffer.from(pem).toString("base64")}\n`;
 const pemTrust = (pem: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: trust-internal\n  namespace: shop\ndata:\n  ca.crt: |\n${indent(pem, 4)}\n`;
+// A rotation by content: two CA Secrets (with keys) and a bundle carrying both roots; the Route's destination CA comes from the pod's Secret.
+const signingSecret = (name: string, pem: string): string => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: cert-manager\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${Buffer.from(pem).toString("base64")}\n  tls.key: ${Buffer.from("not a key").toString("base64")}\n`;
+const bundleOf = (...pems: string[]): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: trust-internal\n  namespace: shop\ndata:\n  ca.crt: |\n${indent(pems.join(""), 4)}\n`;
+const rotation = (bundle: string): Record<string, string> => ({
+  "s.yaml": svc("api", "shop", port("https", 443, 8443)),
+  "k.yaml": certificate("api", "shop", "api-tls", "internal", ["api.shop.svc"]),
+  "i.yaml": caIssuer("internal", "root-ca"),
+  "secrets:old.yaml": signingSecret("root-ca", ROOT_A),
+  "secrets:next.yaml": signingSecret("root-ca-2026", ROOT_B),
+  "c.yaml": bundle,
+  "r.yaml": route("api", "shop", "https", "reencrypt", "  annotations:\n    cert-utils-operator.redhat-cop.io/destinationCA-from-secret: api-tls\n"),
+});
 const CART_CERT = certificate("cart", "shop", "cart-tls", "internal", ["cart.shop.svc"]);
 const inlineRoute = (pem: string): string => route("api", "shop", "https", "reencrypt").replace("  tls: { termination: reencrypt }\n", `  tls:\n    termination: reencrypt\n    destinationCACertificate: |\n${indent(pem, 6)}\n`);
 
@@ -143,6 +155,8 @@ const TABLES: Array<[VerifyRule, RuleCase[]]> = [
   [
     routeTrustRule,
     [
+      { name: "no rotation: the bundle carries one root", files: rotation(bundleOf(ROOT_A)), want: [], results: ["ok"] },
+      { name: "rotation under way (issue 21 §2.3): cert-utils gives the router one root", files: rotation(bundleOf(ROOT_A, ROOT_B)), want: [["MS5080", "r.yaml:7"]] },
       { name: "inline destination CA is the pods' CA, by content", files: { "s.yaml": svc("api", "shop", port("https", 443, 8443)), "k.yaml": certificate("api", "shop", "api-tls", "internal", ["api.shop.svc"]), "i.yaml": caIssuer("internal", "root-ca"), "secrets:ca.yaml": caSecret(ROOT_A), "r.yaml": inlineRoute(ROOT_A) }, want: [], results: ["ok"] },
       { name: "inline destination CA, the pods' CA not at hand: not checked", files: { "s.yaml": svc("api", "shop", port("https", 443, 8443)), "k.yaml": certificate("api", "shop", "api-tls", "internal", ["api.shop.svc"]), "i.yaml": caIssuer("internal", "root-ca"), "r.yaml": inlineRoute(ROOT_A) }, want: [], results: ["not checked"] },
       { name: "inline destination CA is another root than the pods' CA", files: { "s.yaml": svc("api", "shop", port("https", 443, 8443)), "k.yaml": certificate("api", "shop", "api-tls", "internal", ["api.shop.svc"]), "i.yaml": caIssuer("internal", "root-ca"), "secrets:ca.yaml": caSecret(ROOT_A), "r.yaml": inlineRoute(ROOT_B) }, want: [["MS5040", "r.yaml:11"]] },
