@@ -10,6 +10,9 @@ import { EXAMPLES_DIR, exampleCases, readTree } from "./helpers/examples.js";
 import { dr, pa, port, svc } from "./fixtures/verify-objects.js";
 import { HEADER, compileText } from "./helpers/policy.js";
 import { classifyFiles } from "../src/verify/manifests.js";
+import { writeRotationRecord } from "../src/ca/rotation-record.js";
+import { rotateAuthority } from "../src/commands/ca-rotate.js";
+import { compilePolicy } from "../src/compile.js";
 
 // Examples whose committed output breaks today, each with the issue 11 §2 point that explains it. The test
 // asserts they DO fail with exactly these codes: when a fix lands, the entry fails the test and must go.
@@ -183,6 +186,72 @@ test("call-authorization: a declared call checked against the callee's Authoriza
   assert.equal(callPaths(wrong).map((p) => p.result), ["broken"]);
   assert.equal(wrong.diagnostics.map((d) => d.code), ["MS5045"]);
   assert.match(wrong.diagnostics[0]?.message ?? "", /runs as cluster\.local\/ns\/storefront\/sa\/default/);
+});
+
+
+// Issue 21 §2: behaviours of today's compiler that verify now reports broken. Each entry pins the codes verify gives the
+// compiled output (with the application's manifests a user would pass); when branch h-seven's compiler fix lands the
+// output changes and the entry must go (or its list become empty).
+const MAISTRA_ROUTE = `platform:
+  serviceMesh: { flavor: maistra-v2, owned: true }
+mtls:
+  mode: STRICT
+services:
+  - name: web
+    namespace: shop
+    port: 8443
+    selector: { app: web }
+    exposure: reencrypt
+    host: web.example.com
+    mtls: PERMISSIVE
+    workload: { kind: Deployment, name: web, container: web }
+`;
+const WEB_APP = new Map([
+  [
+    "app/deployment-web.yaml",
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web\n  namespace: shop\nspec:\n  template:\n    metadata:\n      labels: { app: web }\n      annotations: { sidecar.istio.io/inject: "true" }\n    spec:\n      containers:\n        - { name: web, image: web, ports: [{ name: https, containerPort: 8443 }] }\n',
+  ],
+]);
+const KNOWN_BROKEN_BEHAVIOURS: Array<[string, string, Map<string, string>, string[]]> = [
+  ["§2.1 a reencrypt Route into a Maistra member namespace: the routed pods lack maistra.io/expose-route", MAISTRA_ROUTE, WEB_APP, ["MS5070"]],
+];
+
+for (const [name, policy, apps, want] of KNOWN_BROKEN_BEHAVIOURS) {
+  test(`issue 21 known broken: ${name}`, async () => {
+    const compiled = await compileText(HEADER + policy);
+    assert.ok(compiled.tree, compiled.diagnostics.map((d) => d.message).join("\n"));
+    const result = verifyTree(compiled.tree?.files ?? new Map(), classifyFiles(apps, "with"));
+    assert.equal([...new Set(result.diagnostics.map((d) => d.code))].sort(), want, result.diagnostics.map((d) => `${d.file}: ${d.code} ${d.message}`).join("\n"));
+  });
+}
+
+// §2.3: a generated authority rotating (trust-both) behind a cert-utils reencrypt Route. The callers' trust ConfigMap
+// carries both roots; the Route's destination CA is the pod Secret's ca.crt, one root.
+test("issue 21 known broken: §2.3 during trust-both a cert-utils reencrypt Route's router holds one root", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ms-verify-rotation-"));
+  const policyFile = join(dir, "mesh-security.yaml");
+  writeFileSync(
+    policyFile,
+    `${HEADER}platform:\n  routeCertificates: cert-utils\nauthorities:\n  internal:\n    generate: { subject: "CN=test root CA,O=Example", intermediate: true }\nissuers:\n  internal: { ca: { authority: internal } }\nservices:\n  - { name: api, namespace: shop, port: 8443, exposure: reencrypt, host: api.example.com, selector: { app: api }, certificate: { issuer: internal }, routeCertificate: { issuer: internal }, callers: [web], workload: { kind: Deployment, name: api, container: api } }\n  - { name: web, namespace: shop, port: 8443, selector: { app: web }, certificate: { issuer: internal }, workload: { kind: Deployment, name: web, container: web } }\n`,
+  );
+  const state = join(dir, ".mesh-security");
+  const compile = async (): Promise<Awaited<ReturnType<typeof compilePolicy>>> => {
+    const r = await compilePolicy({ policyFile, missingMaterial: "generate" });
+    if (r.rotationRecord !== undefined) await writeRotationRecord(state, r.rotationRecord);
+    return r;
+  };
+  const verifyCompiled = (r: Awaited<ReturnType<typeof compilePolicy>>): string[] => [...new Set(verifyTree(r.tree?.files ?? new Map(), classifyFiles(r.tree?.secretFiles ?? new Map(), "secrets")).diagnostics.map((d) => d.code))].sort();
+  assert.equal(verifyCompiled(await compile()), [], "before the rotation every path holds");
+  const [out, err] = [process.stdout.write, process.stderr.write];
+  process.stdout.write = (() => true) as typeof process.stdout.write;
+  process.stderr.write = (() => true) as typeof process.stderr.write;
+  try {
+    await rotateAuthority({ policyFile, stateDir: state, name: "internal", allowUnsafeRotation: false, format: "text" });
+  } finally {
+    process.stdout.write = out;
+    process.stderr.write = err;
+  }
+  assert.equal(verifyCompiled(await compile()), ["MS5080"]);
 });
 
 test.run();
