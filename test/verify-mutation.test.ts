@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -94,7 +95,7 @@ const MUTATIONS: Mutation[] = [
   { edit: "Ed25519 key asked of Let's Encrypt", hop: "issuance", example: E2E, where: "out:demo/certificate-customer-route.yaml", fn: (o) => (o.spec.privateKey = { algorithm: "Ed25519", rotationPolicy: "Always" }), code: "MS5061", at: "out:demo/certificate-customer-route.yaml" },
   { edit: "ECDSA P-521 asked of Let's Encrypt", hop: "issuance", example: EXT, where: "out:billing/certificate-invoices-route.yaml", fn: (o) => (o.spec.privateKey.size = 521), code: "MS5061", at: "out:billing/certificate-invoices-route.yaml" },
   { edit: "cluster-internal name asked of Let's Encrypt", hop: "issuance", example: E2E, where: "out:demo/certificate-customer-route.yaml", fn: (o) => o.spec.dnsNames.push("customer.demo.svc"), code: "MS5062", at: "out:demo/certificate-customer-route.yaml" },
-  { edit: "SAN <svc>.<ns>.svc removed (the router's verifyhost)", hop: "issuance", example: E2E, where: "out:demo/certificate-customer.yaml", fn: (o) => (o.spec.dnsNames = o.spec.dnsNames.filter((d: string) => d !== "customer.demo.svc")), code: "MS5063", at: "out:demo/certificate-customer.yaml" },
+  { edit: "SAN <svc>.<ns>.svc removed from a callee's certificate", hop: "issuance", example: E2E, where: "out:demo/certificate-preference.yaml", fn: (o) => (o.spec.dnsNames = o.spec.dnsNames.filter((d: string) => d !== "preference.demo.svc")), code: "MS5063", at: "out:demo/certificate-preference.yaml" },
   { edit: "route certificate for another host", hop: "issuance", example: E2E, where: "out:demo/certificate-customer-route.yaml", fn: (o) => (o.spec.dnsNames = ["shop.apps.example.com"]), code: "MS5063", at: "out:demo/certificate-customer-route.yaml" },
   { edit: "SAN a declared caller dials removed", hop: "issuance", example: E2E, where: "out:demo/certificate-recommendation.yaml", fn: (o) => (o.spec.dnsNames = o.spec.dnsNames.filter((d: string) => d !== "recommendation.demo.svc")), code: "MS5063", at: "out:demo/certificate-recommendation.yaml" },
   { edit: "externalCertificate host not in the route certificate", hop: "issuance", example: EXT, where: "out:billing/route-invoices.yaml", fn: (o) => (o.spec.host = "billing.example.com"), code: "MS5063", at: "out:billing/certificate-invoices-route.yaml" },
@@ -174,6 +175,10 @@ test("mutation score", () => {
   console.log(`\nverify mutation score: ${caught}/${total} edits caught (${perHop}); false positives: 0 of ${EXAMPLES.length} unmodified outputs`);
   if (process.env["MUTATION_TABLE"]) console.log(table.join("\n"));
   assert.is(caught, total);
+  // docs/verify.md states the score and lists every edit; it must not drift from this table.
+  const doc = readFileSync(join("docs", "verify.md"), "utf8");
+  assert.ok(doc.includes(`${caught}/${total} edits caught`), "docs/verify.md states the score");
+  for (const m of MUTATIONS) assert.ok(doc.includes(`| ${m.edit} | ${m.hop} |`), `docs/verify.md lists: ${m.edit}`);
 });
 
 test.run();

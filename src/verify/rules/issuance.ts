@@ -19,9 +19,9 @@ const CERTS_FROM = "cert-utils-operator.redhat-cop.io/certs-from-secret";
  *   multiple of 8) and ECDSA P-256/P-384 only; any other key type is "unsupported". ACME names: boulder
  *   policy/pa.go WillingToIssue refuses names outside the public suffix list (e.g. `.svc`, `.cluster.local`,
  *   single labels) and IP identifiers need a different validation that cert-manager's http01/dns01 solvers do not do.
- * - Names dialled: the OpenShift router verifies a reencrypt backend with `verifyhost <service>.<namespace>.svc`
- *   (openshift/router images/router/haproxy/conf/haproxy-config.template, the `server` line; pkg/router/template/router.go
- *   sets the service unit's Hostname to `%s.%s.svc`); browsers verify the Route host against the route certificate
+ * - Names dialled: the OpenShift router verifies a reencrypt backend without a destination CA with `verifyhost
+ *   <service>.<namespace>.svc` (openshift/router images/router/haproxy/conf/haproxy-config.template, the `server` line;
+ *   pkg/router/template/router.go sets the service unit's Hostname to `%s.%s.svc` and VerifyServiceHostname only then); browsers verify the Route host against the route certificate
  *   (certs-from-secret / externalCertificate Secret); a declared caller dials `<callee>.<namespace>.svc`.
  */
 export const issuanceRule: VerifyRule = {
@@ -197,7 +197,11 @@ function checkDialledNames(index: ObjectIndex, paths: VerifyPath[], findings: Ve
     const ns = route.namespace ?? "default";
     const service = str(route.body, "spec", "to", "name") ?? "";
     const host = str(route.body, "spec", "host");
-    if (str(route.body, "spec", "tls", "termination") === "reencrypt") {
+    // openshift/router pkg/router/template/router.go: VerifyServiceHostname is set only for a reencrypt Route without
+    // destinationCACertificate (cert-utils' destinationCA-from-secret fills that field), i.e. when the router verifies
+    // the pod against its default destination CA.
+    const hasDestinationCa = field(route.body, "spec", "tls", "destinationCACertificate") !== undefined || annotations(route)["cert-utils-operator.redhat-cop.io/destinationCA-from-secret"] !== undefined;
+    if (str(route.body, "spec", "tls", "termination") === "reencrypt" && !hasDestinationCa) {
       for (const cert of servingCerts(ns, service)) check(`router (${describe(route)})`, cert, `${service}.${ns}.svc`);
     }
     const routeSecret = annotations(route)[CERTS_FROM] ?? str(route.body, "spec", "tls", "externalCertificate", "name");
