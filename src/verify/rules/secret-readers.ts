@@ -34,7 +34,7 @@ export const secretReadersRule: VerifyRule = {
   hop: "secrets",
   needs: ["secrets", "workloads"],
   reads: ["route.openshift.io/Route", "rbac.authorization.k8s.io/Role|RoleBinding", "apps/Deployment|StatefulSet|DaemonSet", "bitnami.com/SealedSecret", "Secret writers"],
-  codes: ["MS5055", "MS5056", "MS5057", "MS5058"],
+  codes: ["MS5055", "MS5056", "MS5057", "MS5058", "MS5059"],
   models: "cert-utils-operator route_controller.go; openshift/router routeapihelpers/validation.go ValidateTLSExternalCertificate; stakater/Reloader upgrade.go; sealed-secrets sealedsecret_expansion.go Unseal",
   run({ index }) {
     const paths: VerifyPath[] = [];
@@ -69,6 +69,7 @@ export const secretReadersRule: VerifyRule = {
       if (external) checkExternalRbac(index, route, external, paths, findings, this.id);
     }
     for (const pod of podTemplates(index)) checkReloader(pod, paths, findings, this.id);
+    for (const cert of index.list("cert-manager.io/Certificate")) checkKeystorePassword(index, cert, paths, findings, this.id);
     for (const sealed of index.list("bitnami.com/SealedSecret")) {
       const tplName = str(sealed.body, "spec", "template", "metadata", "name");
       const tplNs = str(sealed.body, "spec", "template", "metadata", "namespace");
@@ -128,6 +129,36 @@ function checkExternalRbac(index: ObjectIndex, route: KubeObject, secret: string
   // A Role naming the Secret that the router is bound to lacks verbs → the Role; one the router is not bound to → its RoleBinding's subjects.
   const at = grantingRole && granted.size > 0 ? { object: grantingRole, path: ["rules"] } : bindingOfRole ? { object: bindingOfRole, path: ["subjects"] } : grantingRole ? { object: grantingRole, path: ["metadata", "name"] } : { object: route, path: ["spec", "tls", "externalCertificate", "name"] };
   findings.push({ code: "MS5056", message: reason, hint: "emit a Role granting get, list, watch on the Secret and a RoleBinding to openshift-ingress/router", ...at });
+}
+
+/**
+ * cert-manager encodes keystores with the password read from `keystores.{pkcs12,jks}.passwordSecretRef`
+ * (cert-manager internal/controller/certificates/issuing/internal/keystore.go and secret.go: the Secret is fetched
+ * and a missing key fails the issuance). A Secret nobody in what was read writes is not checked: it is usually
+ * created out of band.
+ */
+function checkKeystorePassword(index: ObjectIndex, cert: KubeObject, paths: VerifyPath[], findings: VerifyFinding[], rule: string): void {
+  for (const format of ["pkcs12", "jks"] as const) {
+    if (field(cert.body, "spec", "keystores", format, "create") !== true) continue;
+    const name = str(cert.body, "spec", "keystores", format, "passwordSecretRef", "name");
+    const key = str(cert.body, "spec", "keystores", format, "passwordSecretRef", "key") ?? "password";
+    if (!name) continue;
+    const ns = cert.namespace ?? "default";
+    const writers = secretWriters(index, ns, name);
+    const keys = writtenKeys(writers);
+    const row = { rule, from: `cert-manager keystores (${describe(cert)})`, to: `Secret ${ns}/${name}`, port: "-", client: `reads ${key}` };
+    if (!keys) {
+      paths.push({ ...row, server: "?", result: "not checked", reason: missing(`the keystore password Secret ${ns}/${name} is not in what was read`, "secrets") });
+      continue;
+    }
+    if (keys.has(key)) {
+      paths.push({ ...row, server: `written by ${writers.map((w) => w.who).join(", ")}`, result: "ok" });
+      continue;
+    }
+    const reason = `${describe(cert)} reads the ${format} keystore password from key ${key} of Secret ${ns}/${name}, which ${writers.map((w) => w.who).join(", ")} writes without it (${[...keys].sort().join(", ") || "no keys"}): the keystore is never written`;
+    paths.push({ ...row, server: `written by ${writers.map((w) => w.who).join(", ")}`, result: "broken", reason });
+    findings.push({ code: "MS5059", message: reason, hint: `point passwordSecretRef.key at one of ${[...keys].sort().join(", ")}`, object: cert, path: ["spec", "keystores", format, "passwordSecretRef", "key"] });
+  }
 }
 
 /** What the pod mounts or reads from its environment: Secret and ConfigMap names. */
