@@ -14,7 +14,7 @@ import { EXAMPLES_DIR, readTree } from "./helpers/examples.js";
 // application manifests, must verify with no broken path and no diagnostic (zero false positives).
 
 const APPS_DIR = join("test", "fixtures", "verify-apps");
-const EXAMPLES = ["end-to-end-encryption", "mesh-sail", "mesh-maistra-v2", "sealed-secrets-gitops", "route-external-certificate", "issuer-acme-http01", "issuer-selfsigned-namespaced", "knative-transport-encryption", "service-ca-basics"];
+const EXAMPLES = ["issuer-dns01-providers", "end-to-end-encryption", "mesh-sail", "mesh-maistra-v2", "sealed-secrets-gitops", "route-external-certificate", "issuer-acme-http01", "issuer-selfsigned-namespaced", "knative-transport-encryption", "service-ca-basics"];
 
 type Obj = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -76,6 +76,7 @@ const MUTATIONS: Mutation[] = [
   { edit: "StatefulSet patch names a container the StatefulSet lacks", hop: "kubelet", example: SAIL, where: "out:patches/batch/statefulset-reports.yaml", fn: (o) => (o.spec.template.spec.containers[0].name = "reports-main"), code: "MS5052", at: "out:patches/batch/statefulset-reports.yaml" },
   { edit: "inject-cabundle annotation dropped from the trust ConfigMap", hop: "kubelet", example: SAIL, where: "out:storefront/configmap-service-ca-trust.yaml", fn: (o) => delete o.metadata.annotations["service.beta.openshift.io/inject-cabundle"], code: "MS5051", at: webPatch },
   { edit: "Certificate writes another Secret than the pod mounts", hop: "kubelet", example: E2E, where: "out:demo/certificate-customer.yaml", fn: (o) => (o.spec.secretName = "customer-tls"), code: "MS5050", at: cust },
+  { edit: "trust Bundle writes another key than the pods project", hop: "kubelet", example: E2E, where: "out:cluster/bundle-trust-internal.yaml", fn: (o) => (o.spec.target.configMap.key = "root-certs.pem"), code: "MS5051", at: cust },
   // Secret writers and readers
   { edit: "certs-from-secret names a Secret nothing writes", hop: "secrets", example: E2E, where: "out:demo/route-customer.yaml", fn: (o) => (o.metadata.annotations["cert-utils-operator.redhat-cop.io/certs-from-secret"] = "route-custmer"), code: "MS5055", at: "out:demo/route-customer.yaml" },
   { edit: "destinationCA-from-secret names a Secret nothing writes", hop: "secrets", example: E2E, where: "out:demo/route-customer.yaml", fn: (o) => (o.metadata.annotations["cert-utils-operator.redhat-cop.io/destinationCA-from-secret"] = "service-custmer"), code: "MS5055", at: "out:demo/route-customer.yaml" },
@@ -86,12 +87,14 @@ const MUTATIONS: Mutation[] = [
   { edit: "Reloader ConfigMap annotation misspelt", hop: "secrets", example: E2E, where: pref, fn: (o) => (o.metadata.annotations["configmap.reloader.stakater.com/reload"] = "trust-interna"), code: "MS5057", at: pref },
   { edit: "SealedSecret renamed (≠ its template)", hop: "secrets", example: SEALED, where: "out:cert-manager/sealedsecret-orders-ca-ca.yaml", fn: (o) => (o.metadata.name = "orders-ca"), code: "MS5058", at: "out:cert-manager/sealedsecret-orders-ca-ca.yaml" },
   { edit: "SealedSecret moved to another namespace", hop: "secrets", example: SEALED, where: "out:istio-system/sealedsecret-cacerts.yaml", fn: (o) => (o.metadata.namespace = "openshift-istio"), code: "MS5058", at: "out:istio-system/sealedsecret-cacerts.yaml" },
+  { edit: "SealedSecret template sealed for another name", hop: "secrets", example: SEALED, where: "out:istio-system/sealedsecret-cacerts.yaml", fn: (o) => (o.spec.template.metadata.name = "cacerts-old"), code: "MS5058", at: "out:istio-system/sealedsecret-cacerts.yaml" },
   { edit: "two writers of one Secret", hop: "secrets", example: EXT, where: "out:billing/certificate-invoices-route.yaml", fn: (o) => (o.spec.secretName = "invoices-tls"), code: "MS5035", at: "out:billing/certificate-invoices-route.yaml" },
   // issuance
   { edit: "issuerRef kind ClusterIssuer → Issuer", hop: "issuance", example: E2E, where: "out:demo/certificate-customer.yaml", fn: (o) => (o.spec.issuerRef.kind = "Issuer"), code: "MS5060", at: "out:demo/certificate-customer.yaml" },
   { edit: "issuerRef group of an external issuer", hop: "issuance", example: E2E, where: "out:demo/certificate-preference.yaml", fn: (o) => (o.spec.issuerRef.group = "cas-issuer.jetstack.io"), code: "MS5060", at: "out:demo/certificate-preference.yaml" },
   { edit: "issuerRef kind Issuer → ClusterIssuer for a namespaced issuer", hop: "issuance", example: "issuer-selfsigned-namespaced", where: "out:payments/certificate-ledger.yaml", fn: (o) => (o.spec.issuerRef.kind = "ClusterIssuer"), code: "MS5060", at: "out:payments/certificate-ledger.yaml" },
   { edit: "ACME route certificate issuerRef kind Issuer", hop: "issuance", example: "issuer-acme-http01", where: "out:storefront/certificate-shop-route.yaml", fn: (o) => (o.spec.issuerRef.kind = "Issuer"), code: "MS5060", at: "out:storefront/certificate-shop-route.yaml" },
+  { edit: "DNS-01 route certificate names a namespaced Issuer", hop: "issuance", example: "issuer-dns01-providers", where: "out:web/certificate-api-route.yaml", fn: (o) => (o.spec.issuerRef.kind = "Issuer"), code: "MS5060", at: "out:web/certificate-api-route.yaml" },
   { edit: "Ed25519 key asked of Let's Encrypt", hop: "issuance", example: E2E, where: "out:demo/certificate-customer-route.yaml", fn: (o) => (o.spec.privateKey = { algorithm: "Ed25519", rotationPolicy: "Always" }), code: "MS5061", at: "out:demo/certificate-customer-route.yaml" },
   { edit: "ECDSA P-521 asked of Let's Encrypt", hop: "issuance", example: EXT, where: "out:billing/certificate-invoices-route.yaml", fn: (o) => (o.spec.privateKey.size = 521), code: "MS5061", at: "out:billing/certificate-invoices-route.yaml" },
   { edit: "cluster-internal name asked of Let's Encrypt", hop: "issuance", example: E2E, where: "out:demo/certificate-customer-route.yaml", fn: (o) => o.spec.dnsNames.push("customer.demo.svc"), code: "MS5062", at: "out:demo/certificate-customer-route.yaml" },
@@ -102,6 +105,8 @@ const MUTATIONS: Mutation[] = [
   // injection and membership
   { edit: "ServiceMeshMember names another control plane", hop: "injection", example: MV2, where: "out:payments/servicemeshmember-default.yaml", fn: (o) => (o.spec.controlPlaneRef.name = "production"), code: "MS5065", at: "out:payments/servicemeshmember-default.yaml" },
   { edit: "ServiceMeshMember names another control plane namespace", hop: "injection", example: SEALED, where: "out:orders/servicemeshmember-default.yaml", fn: (o) => (o.spec.controlPlaneRef.namespace = "mesh-system"), code: "MS5065", at: "out:orders/servicemeshmember-default.yaml" },
+  { edit: "control plane renamed under its members", hop: "injection", example: MV2, where: "out:istio-system/servicemeshcontrolplane-basic.yaml", fn: (o) => (o.metadata.name = "production"), code: "MS5065", at: "out:payments/servicemeshmember-default.yaml" },
+  { edit: "Sail Istio renamed: istio-injection: enabled selects no revision", hop: "injection", example: SAIL, where: "out:cluster/istio-default.yaml", fn: (o) => (o.metadata.name = "prod"), code: "MS5066", at: "out:patches/cluster/namespace-storefront.yaml" },
   { edit: "namespace labelled with a revision that does not exist", hop: "injection", example: SAIL, where: "out:patches/cluster/namespace-storefront.yaml", fn: (o) => (o.metadata.labels = { "istio.io/rev": "canary" }), code: "MS5066", at: "out:patches/cluster/namespace-storefront.yaml" },
   { edit: "inject annotation missing on a Maistra pod under STRICT", hop: "injection", example: MV2, where: "app:apps.yaml", fn: (o) => delete o.spec.template.metadata.annotations, code: "MS5067", at: "out:istio-system/servicemeshcontrolplane-basic.yaml" },
   { edit: "pod opts out of injection under an AuthorizationPolicy", hop: "injection", example: SAIL, where: "app:workloads.yaml", doc: 1, fn: (o) => (o.spec.template.metadata.annotations = { "sidecar.istio.io/inject": "false" }), code: "MS5067", at: "out:storefront/authorizationpolicy-cart.yaml" },
