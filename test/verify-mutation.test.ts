@@ -87,6 +87,7 @@ const MUTATIONS: Mutation[] = [
   { edit: "Reloader ConfigMap annotation misspelt", hop: "secrets", example: E2E, where: pref, fn: (o) => (o.metadata.annotations["configmap.reloader.stakater.com/reload"] = "trust-interna"), code: "MS5057", at: pref },
   { edit: "SealedSecret renamed (≠ its template)", hop: "secrets", example: SEALED, where: "out:cert-manager/sealedsecret-orders-ca-ca.yaml", fn: (o) => (o.metadata.name = "orders-ca"), code: "MS5058", at: "out:cert-manager/sealedsecret-orders-ca-ca.yaml" },
   { edit: "SealedSecret moved to another namespace", hop: "secrets", example: SEALED, where: "out:istio-system/sealedsecret-cacerts.yaml", fn: (o) => (o.metadata.namespace = "openshift-istio"), code: "MS5058", at: "out:istio-system/sealedsecret-cacerts.yaml" },
+  { edit: "keystore passwordSecretRef names a key the Secret does not hold", hop: "secrets", example: E2E, where: "out:demo/certificate-customer.yaml", fn: (o) => (o.spec.keystores.pkcs12.passwordSecretRef.key = "keystore-password"), code: "MS5059", at: "out:demo/certificate-customer.yaml" },
   { edit: "SealedSecret template sealed for another name", hop: "secrets", example: SEALED, where: "out:istio-system/sealedsecret-cacerts.yaml", fn: (o) => (o.spec.template.metadata.name = "cacerts-old"), code: "MS5058", at: "out:istio-system/sealedsecret-cacerts.yaml" },
   { edit: "two writers of one Secret", hop: "secrets", example: EXT, where: "out:billing/certificate-invoices-route.yaml", fn: (o) => (o.spec.secretName = "invoices-tls"), code: "MS5035", at: "out:billing/certificate-invoices-route.yaml" },
   // issuance
@@ -146,6 +147,8 @@ for (const example of EXAMPLES) {
     assert.equal(result.diagnostics.map((d) => `${d.code} ${d.file}: ${d.message}`), []);
     assert.equal(result.paths.filter((p) => p.result === "broken").map((p) => p.reason), []);
     assert.ok(result.paths.some((p) => p.result === "ok"), "some path is checked");
+    // With the application's manifests every input is there: nothing is left unchecked.
+    if (load(example).apps.size > 0) assert.equal(result.paths.filter((p) => p.result === "not checked").map((p) => `${p.rule}: ${p.reason ?? ""}`), []);
   });
 }
 
