@@ -193,17 +193,36 @@ export function podReads(pod: PodTemplate): { Secret: Set<string>; ConfigMap: Se
   return out;
 }
 
+/**
+ * stakater/Reloader internal/pkg/handler/upgrade.go PerformAction: the reload annotation is read from the workload's
+ * annotations, else from its pod template's; each comma-separated value is an anchored regular expression matched
+ * against the name of the Secret/ConfigMap that changed. Nothing ties it to what the pod mounts
+ * (getContainerUsingResource falls back to the first container), so a value matching nothing the pod mounts restarts it
+ * for nothing, and a certificate or trust the compiler's patch mounts that no value matches is renewed without a restart.
+ */
 function checkReloader(pod: PodTemplate, paths: VerifyPath[], findings: VerifyFinding[], rule: string): void {
   const w = pod.workload;
   const reads = podReads(pod);
+  const patchMounts = podReads({ ...pod, spec: (field(pod.patches.at(-1)?.object, "spec", "template", "spec") as Record<string, unknown> | undefined) ?? {} });
   for (const kind of ["Secret", "ConfigMap"] as const) {
-    const value = annotations(w)[RELOAD[kind]];
+    const onWorkload = annotations(w)[RELOAD[kind]];
+    const value = onWorkload ?? pod.annotations[RELOAD[kind]];
     if (value === undefined) continue;
-    const doc = [...w.sources].reverse().find((d) => str(d.object, "metadata", "annotations", RELOAD[kind]) !== undefined);
+    const path = onWorkload !== undefined ? ["metadata", "annotations", RELOAD[kind]] : ["spec", "template", "metadata", "annotations", RELOAD[kind]];
+    const doc = [...w.sources].reverse().find((d) => field(d.object, ...path) !== undefined);
+    const at = doc ? inDocument(w, doc) : w;
     const named = value.split(",").map((n) => n.trim()).filter(Boolean);
+    const matches = (pattern: string, name: string): boolean => {
+      try {
+        return new RegExp(`^${pattern}$`).test(name);
+      } catch {
+        return pattern === name;
+      }
+    };
+    const mounted = `pods ${reads[kind].size ? `mount ${[...reads[kind]].sort().join(", ")}` : `mount no ${kind}`}`;
     for (const name of named) {
-      const row = { rule, from: `Reloader (${describe(w)})`, to: `${kind} ${pod.namespace}/${name}`, port: "-", client: "restarts the pods when it changes", server: `pods ${reads[kind].size ? `mount ${[...reads[kind]].sort().join(", ")}` : `mount no ${kind}`}` };
-      if (reads[kind].has(name)) {
+      const row = { rule, from: `Reloader (${describe(w)})`, to: `${kind} ${pod.namespace}/${name}`, port: "-", client: "restarts the pods when it changes", server: mounted };
+      if ([...reads[kind]].some((r) => matches(name, r))) {
         paths.push({ ...row, result: "ok" });
         continue;
       }
@@ -213,7 +232,13 @@ function checkReloader(pod: PodTemplate, paths: VerifyPath[], findings: VerifyFi
       }
       const reason = `${describe(w)} asks Reloader to restart it when ${kind} ${pod.namespace}/${name} changes, but its pods do not mount it (they mount ${[...reads[kind]].sort().join(", ") || "none"}): a renewed certificate is never picked up`;
       paths.push({ ...row, result: "broken", reason });
-      findings.push({ code: "MS5057", message: reason, hint: `name the ${kind}s the pod mounts: ${[...reads[kind]].sort().join(", ")}`, object: doc ? inDocument(w, doc) : w, path: ["metadata", "annotations", RELOAD[kind]] });
+      findings.push({ code: "MS5057", message: reason, hint: `name the ${kind}s the pod mounts: ${[...reads[kind]].sort().join(", ")}`, object: at, path });
+    }
+    for (const name of [...patchMounts[kind]].sort()) {
+      if (named.some((n) => matches(n, name))) continue;
+      const reason = `${describe(w)} mounts ${kind} ${pod.namespace}/${name} (the compiler's patch), but its Reloader annotation (${value}) does not name it: when it is renewed the pods keep the old one`;
+      paths.push({ rule, from: `Reloader (${describe(w)})`, to: `${kind} ${pod.namespace}/${name}`, port: "-", client: `watches ${value}`, server: mounted, result: "broken", reason });
+      findings.push({ code: "MS5057", message: reason, hint: `add ${name} to the annotation`, object: at, path });
     }
   }
 }
