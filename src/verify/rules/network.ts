@@ -6,7 +6,7 @@ import { podTemplates, WORKLOAD_KINDS } from "../pods.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { missing } from "../rule.js";
 import { labelMap, selectorMatches } from "../selectors.js";
-import { podLabelsOf, servicePorts } from "../workloads.js";
+import { podLabelsOf, servicePorts, workloadsOf } from "../workloads.js";
 import { calleesOfWorkload } from "./call-authorization.js";
 
 const NP = "networking.k8s.io/NetworkPolicy";
@@ -28,6 +28,8 @@ interface Target {
   exact: boolean;
   port?: number;
   portName?: string;
+  /** The pod port's name is unknown (the workloads were not read): a named policy port is not decided. */
+  portNameUnknown?: boolean;
 }
 
 /**
@@ -71,7 +73,7 @@ export const networkRule: VerifyRule = {
         continue;
       }
       const pod = podLabelsOf(index, service);
-      const target = routeTargetPort(index, route, service);
+      const target = withPortName(index, service, routeTargetPort(index, route, service));
       const verdict = admits(policies(ns), { namespace: ns, podLabels: pod.labels, exact: pod.exact, ...target }, routerNs);
       const row = { ...base, port: String(target.port ?? target.portName ?? "?"), server: verdict.server };
       if (verdict.result === "broken") {
@@ -93,7 +95,8 @@ export const networkRule: VerifyRule = {
         const pod = podLabelsOf(index, service);
         const port = (servicePorts(index, service) ?? [])[0];
         const source: Peer = { label: describe(caller), namespace: caller.namespace ?? "default", namespaceLabels: namespaceLabelsOf(index, caller.namespace ?? "default"), ...(callerPod?.whole ? { podLabels: callerPod.labels } : {}) };
-        const verdict = admits(policies(callee.namespace), { namespace: callee.namespace, podLabels: pod.labels, exact: pod.exact, ...(port?.podPort !== undefined ? { port: port.podPort } : {}), ...(typeof port?.targetPort === "string" ? { portName: port.targetPort } : {}) }, source);
+        const target = withPortName(index, service, { ...(port?.podPort !== undefined ? { port: port.podPort } : {}), ...(typeof port?.targetPort === "string" ? { portName: port.targetPort } : {}) });
+        const verdict = admits(policies(callee.namespace), { namespace: callee.namespace, podLabels: pod.labels, exact: pod.exact, ...target }, source);
         const row = { ...base, port: String(port?.podPort ?? "?"), server: verdict.server };
         if (verdict.result === "broken") {
           const reason = `the NetworkPolicies selecting the pods of Service ${callee.namespace}/${callee.name} (${verdict.selecting.map(describePolicy).join(", ")}) admit nothing from ${describe(caller)} on port ${row.port}: the declared call times out`;
@@ -159,6 +162,22 @@ function routeTargetPort(index: ObjectIndex, route: KubeObject, service: KubeObj
   return /^\d+$/.test(String(raw)) ? { port: Number(raw) } : {};
 }
 
+/**
+ * A named NetworkPolicy port is the name of a container port of the selected pods (kubernetes/api networking/v1
+ * NetworkPolicyPort). The name of the target's port number, from the workloads the Service selects (`--with`);
+ * undefined when they were not read — then a named policy port is not decided.
+ */
+function withPortName(index: ObjectIndex, service: KubeObject, target: { port?: number; portName?: string }): { port?: number; portName?: string; portNameUnknown?: boolean } {
+  if (target.portName !== undefined || target.port === undefined) return target;
+  const containers = workloadsOf(index, service).flatMap((w) => (Array.isArray(field(w.body, "spec", "template", "spec", "containers")) ? (field(w.body, "spec", "template", "spec", "containers") as unknown[]) : []));
+  for (const c of containers) {
+    for (const p of Array.isArray(field(c, "ports")) ? (field(c, "ports") as unknown[]) : []) {
+      if (Number(field(p, "containerPort")) === target.port && typeof field(p, "name") === "string") return { ...target, portName: String(field(p, "name")) };
+    }
+  }
+  return { ...target, portNameUnknown: workloadsOf(index, service).every((w) => w.partial) };
+}
+
 /** Does the union of the policies selecting the target admit the peer on the target's port? */
 function admits(all: KubeObject[], target: Target, peer: Peer): { result: "ok" | "broken" | "not checked"; server: string; reason?: string; selecting: KubeObject[] } {
   const selecting: KubeObject[] = [];
@@ -179,7 +198,10 @@ function admits(all: KubeObject[], target: Target, peer: Peer): { result: "ok" |
   let unknownPeer = false;
   for (const p of selecting) {
     for (const rule of Array.isArray(field(p.body, "spec", "ingress")) ? (field(p.body, "spec", "ingress") as unknown[]) : []) {
-      if (!portAdmitted(rule, target)) continue;
+      if (!portAdmitted(rule, target)) {
+        if (target.portNameUnknown && namedPorts(rule)) unknownPeer = true;
+        continue;
+      }
       const from = field(rule, "from");
       if (!Array.isArray(from) || from.length === 0) return { result: "ok", server, selecting };
       for (const f of from) {
@@ -199,6 +221,11 @@ function admits(all: KubeObject[], target: Target, peer: Peer): { result: "ok" |
 function selectorKeys(sel: unknown): string[] {
   if (!isObject(sel)) return [];
   return [...Object.keys(labelMap(sel["matchLabels"])), ...(Array.isArray(sel["matchExpressions"]) ? sel["matchExpressions"].map((e) => String(field(e, "key"))) : [])];
+}
+
+function namedPorts(rule: unknown): boolean {
+  const ports = field(rule, "ports");
+  return Array.isArray(ports) && ports.some((p) => typeof field(p, "port") === "string" && !/^\d+$/.test(String(field(p, "port"))));
 }
 
 function portAdmitted(rule: unknown, target: Target): boolean {
