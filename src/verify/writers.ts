@@ -61,6 +61,11 @@ export function secretWriters(index: ObjectIndex, namespace: string, name: strin
     if (annotations(secret)[JAVA_KEYSTORES] === "true") ["keystore.jks", "truststore.jks"].forEach((k) => keys.add(k));
     out.push({ who: `${describe(secret)} (emitted whole)`, object: secret, keys });
   }
+  // trust-manager (pkg/bundle/internal/target): a Bundle with target.secret writes Secret <bundle name> with that key
+  // into the selected namespaces, plus target.additionalFormats jks/pkcs12 keys (v0.7+).
+  const bundle = index.get("trust.cert-manager.io/Bundle", undefined, name);
+  const secretKey = str(bundle?.body, "spec", "target", "secret", "key");
+  if (bundle && secretKey && bundleSelects(index, bundle, namespace)) out.push({ who: `trust-manager (${describe(bundle)})`, object: bundle, keys: new Set([secretKey, ...bundleFormatKeys(bundle)]) });
   // bitnami-labs/sealed-secrets pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go Unseal: the Secret takes the
   // SealedSecret's own namespace and name; its keys are spec.encryptedData's and spec.template.data's.
   const sealed = index.get("bitnami.com/SealedSecret", namespace, name);
@@ -90,20 +95,29 @@ export function configMapWriters(index: ObjectIndex, namespace: string, name: st
   // trust-manager pkg/bundle/bundle.go: a Bundle writes ConfigMap <bundle name> with target.configMap.key into every
   // namespace its target.namespaceSelector selects (all namespaces without one).
   const bundle = index.get("trust.cert-manager.io/Bundle", undefined, name);
-  if (bundle) {
-    const key = str(bundle.body, "spec", "target", "configMap", "key");
-    const selector = field(bundle.body, "spec", "target", "namespaceSelector");
-    const ns = namespaceLabels(index, namespace);
-    // A selector on labels other than the name cannot be decided without the Namespace (--with): assume it selects.
-    const decidable = ns.known || onlyNameKeys(selector);
-    if (key && (!decidable || selectorMatches(selector, ns.labels))) out.push({ who: `trust-manager (${describe(bundle)})`, object: bundle, keys: new Set([key]) });
-  }
+  const key = str(bundle?.body, "spec", "target", "configMap", "key");
+  if (bundle && key && bundleSelects(index, bundle, namespace)) out.push({ who: `trust-manager (${describe(bundle)})`, object: bundle, keys: new Set([key, ...bundleFormatKeys(bundle)]) });
   return out;
 }
 
 /** Keys written by any writer; undefined when nothing read writes it. */
 export function writtenKeys(writers: readonly DataWriter[]): Set<string> | undefined {
   return writers.length === 0 ? undefined : new Set(writers.flatMap((w) => [...w.keys]));
+}
+
+/** Whether a Bundle's target.namespaceSelector selects a namespace; a selector on labels other than the name is taken to select when the Namespace was not read. */
+function bundleSelects(index: ObjectIndex, bundle: KubeObject, namespace: string): boolean {
+  const selector = field(bundle.body, "spec", "target", "namespaceSelector");
+  const ns = namespaceLabels(index, namespace);
+  return !(ns.known || onlyNameKeys(selector)) || selectorMatches(selector, ns.labels);
+}
+
+/** The keys of a Bundle's target.additionalFormats (jks, pkcs12). */
+function bundleFormatKeys(bundle: KubeObject): string[] {
+  return ["jks", "pkcs12"].flatMap((f) => {
+    const k = str(bundle.body, "spec", "target", "additionalFormats", f, "key");
+    return k ? [k] : [];
+  });
 }
 
 function onlyNameKeys(selector: unknown): boolean {
