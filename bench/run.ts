@@ -3,7 +3,8 @@
 //   floor    Node + `yaml` serializing the same final objects and writing one file each (bench/floor.mjs);
 //   cdk8s    cdk8s synthesizing the same objects, one file per resource (bench/peer-cdk8s.mjs);
 // for two policies (the realistic warning-heavy mesh and the original mix) at several sizes, plus the
-// cold start of `validate`, where compile time goes in process, write concurrency, and CA generation.
+// cold start of `validate`, where compile time goes in process, write concurrency, CA generation, and a
+// fleet (ten clusters over one base) checked in one process against ten.
 // Each round runs the three contenders back to back in a rotating order, so load from other processes
 // on the machine hits them alike; the ratios are the figures to quote. Output: stdout and bench/results.md.
 import { spawnSync } from "node:child_process";
@@ -13,6 +14,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { parseDocument } from "yaml";
 import { generatePolicy } from "./generate-policy.js";
+import { benchFleet, fleetRows } from "./fleet.js";
 import { generateRealisticPolicy } from "./generate-realistic.js";
 
 const SIZES = (process.env["BENCH_SIZES"] ?? "100,1000,5000").split(",").map(Number);
@@ -197,6 +199,10 @@ for (const keyAlgorithm of ["ECDSA-P256", "ECDSA-P384", "RSA-2048", "RSA-3072", 
   process.stderr.write(`${caRows[caRows.length - 1]}\n`);
 }
 
+// A fleet: one process for ten clusters' --check against ten processes (bench/fleet.ts); three runs, each takes long.
+const fleet = fleetRows(benchFleet(cli, Math.min(RUNS, 3)));
+process.stderr.write(`${fleet.join("\n")}\n`);
+
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "cpu"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`;
 const report = [
   "# Benchmark results",
@@ -235,6 +241,8 @@ const report = [
   "CA generation (RSA key generation is randomised: expect wide spread):",
   "",
   ...caRows,
+  "",
+  ...fleet,
   "",
 ].join("\n");
 writeFileSync("bench/results.md", report);

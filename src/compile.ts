@@ -3,7 +3,10 @@ import { CODES } from "./diagnostics/codes.js";
 import type { Diagnostic, Finding } from "./diagnostics/diagnostic.js";
 import { hasErrors } from "./diagnostics/diagnostic.js";
 import { sortDiagnostics } from "./diagnostics/format.js";
-import { loadPolicy } from "./load/load-policy.js";
+import { loadPolicyChain, withRootText } from "./load/extends.js";
+import type { PolicyFiles } from "./load/extends.js";
+import type { OverlayChange } from "./load/merge.js";
+import type { Locate } from "./load/provenance.js";
 import type { SourceMap } from "./load/source-map.js";
 import type { Model } from "./model/model.js";
 import type { GenerationRecord } from "./ca/generation-record.js";
@@ -42,13 +45,20 @@ export interface CompileOptions {
   allowUnsafeRotation?: boolean;
   /** Stop once every object has a path (MS4002, MS4005 checked), without writing out files: no `tree` (validate). */
   placeOnly?: boolean;
-
+  /** How the policy and its `extends` chain are read (default: the disk; `diff` reads a git revision). */
+  files?: PolicyFiles;
+  /** The policy text, already read: `policyFile` only names it (its `extends` chain is read through `files`). */
+  text?: string;
 }
 
 export interface CompileResult {
   diagnostics: Diagnostic[];
   /** The policy text, for code frames. */
   text?: string;
+  /** The text of every file read (the policy and its `extends` chain), by the name diagnostics use: code frames. */
+  sources: Map<string, string>;
+  /** Each value a file of the `extends` chain set or removed, with the file that did (explain). */
+  changes?: OverlayChange[];
   model?: Model;
   rendered?: RenderedObject[];
   tree?: OutputTree;
@@ -67,14 +77,16 @@ export async function compilePolicy(options: CompileOptions): Promise<CompileRes
 
 async function runPipeline(options: CompileOptions): Promise<CompileResult> {
   const file = options.policyFile;
-  const loaded = await loadPolicy(file);
-  const base: Omit<CompileResult, "diagnostics"> = { notes: [] as ExplainNote[], ...(loaded.text !== undefined ? { text: loaded.text } : {}) };
+  const loaded = await loadPolicyChain(file, options.text !== undefined ? withRootText(file, options.text, options.files) : options.files);
+  const text = loaded.sources.get(file);
+  const base: Omit<CompileResult, "diagnostics"> = { notes: [] as ExplainNote[], sources: loaded.sources, ...(text !== undefined ? { text } : {}) };
   if (!loaded.value) return { ...base, diagnostics: loaded.diagnostics };
-  const { source, data } = loaded.value;
-  const place = (findings: readonly Finding[]): Diagnostic[] => findings.map((f) => placeFinding(f, file, source));
+  const { locate, data } = loaded.value;
+  if (loaded.value.files.length > 1) base.changes = loaded.value.changes;
+  const place = (findings: readonly Finding[]): Diagnostic[] => findings.map((f) => placeAt(f, locate));
 
   const validated = validatePolicy(data, file);
-  const diagnostics = place(validated.findings);
+  const diagnostics = [...loaded.diagnostics, ...place(validated.findings)];
   const model = validated.value;
   if (!model) return { ...base, diagnostics };
 
@@ -150,13 +162,14 @@ export function defaultStateDir(policyFile: string): string {
 
 /** Severity from the code table, file, and the range of the path in the policy. */
 export function placeFinding(finding: Finding, file: string, source: SourceMap): Diagnostic {
+  return placeAt(finding, (path, options) => ({ file, range: source.locate(path, options) }));
+}
+
+/** Severity from the code table; file and range from the file of the chain that supplied the value at the path. */
+export function placeAt(finding: Finding, locate: Locate): Diagnostic {
   const { at, ...rest } = finding;
-  return {
-    ...rest,
-    severity: CODES[finding.code].severity,
-    file,
-    range: source.locate(finding.path, at === "key" ? { key: true } : {}),
-  };
+  const where = locate(finding.path, at === "key" ? { key: true } : {});
+  return { ...rest, severity: CODES[finding.code].severity, file: where.file, range: where.range };
 }
 
 /** How headers name the policy: relative to the output directory, so the bytes do not depend on the cwd. */

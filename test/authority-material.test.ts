@@ -28,7 +28,7 @@ test("compile generates once, reuses after: identical bytes, keys 0600, Secrets 
   const second = await compilePolicy({ policyFile: policy, missingMaterial: "generate" });
   assert.equal([...(second.tree?.files ?? [])], [...(first.tree?.files ?? [])]);
   assert.equal([...(second.tree?.secretFiles ?? [])], [...(first.tree?.secretFiles ?? [])]);
-  assert.equal([...(first.tree?.secretFiles.keys() ?? [])].sort(), ["cert-manager/secret-internal-ca.yaml", "istio-system/secret-cacerts.yaml"]);
+  assert.equal([...(first.tree?.secretFiles.keys() ?? [])].sort(), ["Kustomization", "cert-manager/secret-internal-ca.yaml", "istio-system/secret-cacerts.yaml"]);
   for (const [path, text] of first.tree?.files ?? []) {
     assert.not.match(text, /kind: Secret/, `${path} holds a Secret`);
     assert.not.match(text, /PRIVATE KEY/, path);

@@ -141,6 +141,22 @@ test("sail: the router's rule only on a PERMISSIVE Route port; a named targetPor
   assert.equal(spec["rules"], [{ from: [{ source: { principals: ["cluster.local/ns/shop/sa/web"] } }] }, { from: [{ source: { notPrincipals: ["*"] } }] }]);
 });
 
+// Issue 21 (4): notPrincipals ["*"] matches every connection without a mesh identity, not only the router's.
+// explain says what else it admits, per flavor, and where the network narrows it.
+const ADMITS: Array<[string, { flavor: string; want: RegExp }]> = [
+  ["maistra-v2: narrowed by the operator's NetworkPolicies", { flavor: "maistra-v2", want: /on port 8443 it also admits pods without a sidecar and clients whose DestinationRule turns mTLS off; Maistra's NetworkPolicies let them in only from the mesh's member namespaces and the router's \(the pods carry maistra\.io\/expose-route\)\. An undeclared workload that calls through its sidecar presents its identity and is denied/ }],
+  ["sail: not narrowed, and no NetworkPolicy emitted", { flavor: "sail", want: /on port 8443 it also admits pods without a sidecar and clients whose DestinationRule turns mTLS off, from any namespace the network lets reach it \(no NetworkPolicy is emitted/ }],
+  ["maistra-v1: the port is open to every client", { flavor: "maistra-v1", want: /Maistra 1\.x has no notPrincipals: port 8443 is open to every client that reaches it, undeclared mesh workloads included/ }],
+];
+for (const [name, { flavor, want }] of ADMITS) {
+  test(`explain says what the router rule admits: ${name}`, async () => {
+    const result = await compileText(`${mesh(flavor)}services:\n${WEB}  - { name: api, namespace: shop, selector: { app: api }, exposure: reencrypt, host: api.apps.example.com, targetPort: 8443, callers: [web], workload: { name: api } }\n`);
+    const note = (result.notes ?? []).find((n) => n.subject === "service shop/api" && n.text.startsWith("AuthorizationPolicy api"));
+    assert.ok(note, (result.notes ?? []).map((n) => `${n.subject}: ${n.text}`).join("\n"));
+    assert.match(note.text, want);
+  });
+}
+
 test("trust during a rotation: trust-both carries both roots, drop-old only the next one", async () => {
   const gen = (cn: string): string => `{ generate: { keyAlgorithm: ECDSA-P256, subject: "CN=${cn}", validityDays: 365 } }`;
   const policy = (phase: string): string =>
@@ -163,6 +179,11 @@ test("trust-manager: a CA cert-manager makes is copied from its Secret; one outs
   const bundle = objects(made).get("cluster/bundle-trust-root.yaml")?.["spec"] as Obj;
   assert.equal(bundle["sources"], [{ secret: { name: "root-ca", key: "ca.crt" } }]);
   assert.equal(bundle["target"], { configMap: { key: "ca.crt" }, namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["shop"] }] } });
+  // Issue 21 (7): matchExpressions needs trust-manager v0.14+; explain says so (before, it lands everywhere).
+  assert.ok(
+    (made.notes ?? []).some((n) => /Bundle trust-root needs trust-manager v0\.14\.0 or later .*namespaceSelector\.matchExpressions, which older versions ignore/.test(n.text)),
+    (made.notes ?? []).map((n) => n.text).join("\n"),
+  );
   const elsewhere = await compileText(`${HEADER}issuers:\n  internal: { ca: { authority: corp } }\nauthorities:\n  corp: { existingSecret: { name: corp-ca, namespace: security } }\n${services}`);
   assert.ok(elsewhere.diagnostics.some((d) => d.code === "MS2407" && /give callers the CA of `corp`/.test(d.message)));
 });

@@ -4,6 +4,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CODES } from "../src/diagnostics/codes.js";
 import { DIAGNOSTIC_EXAMPLES } from "./fixtures/diagnostic-examples.js";
+import { exampleCases } from "./helpers/examples.js";
 import { compileText } from "./helpers/policy.js";
 
 for (const [code, policy] of Object.entries(DIAGNOSTIC_EXAMPLES)) {
@@ -24,7 +25,7 @@ test("every code in the table is exercised by some test or example", () => {
     }
   };
   walk("test");
-  for (const example of readdirSync("examples")) {
+  for (const example of exampleCases()) {
     try {
       corpus.push(readFileSync(join("examples", example, "expected.diagnostics.txt"), "utf8"));
     } catch {

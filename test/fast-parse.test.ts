@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
@@ -11,6 +11,7 @@ import { parsePolicyText } from "../src/load/load-policy.js";
 import { locatedOf, SourceMap } from "../src/load/source-map.js";
 import { Lines } from "../src/util/lines.js";
 import { DIAGNOSTIC_EXAMPLES } from "./fixtures/diagnostic-examples.js";
+import { exampleBases, exampleCases } from "./helpers/examples.js";
 import { prng } from "./helpers/fuzz.js";
 import { HEADER, MESH_CA_POLICY } from "./helpers/policy.js";
 
@@ -56,7 +57,8 @@ function assertAgrees(text: string, name: string): string {
   return outcome;
 }
 
-const examples = readdirSync("examples").sort().map((name) => [name, readFileSync(join("examples", name, "mesh-security.yaml"), "utf8")] as const);
+// Every case (a fleet's clusters included) and the bases they extend.
+const examples = [...exampleCases().map((name) => join("examples", name, "mesh-security.yaml")), ...exampleBases()].map((file) => [file, readFileSync(file, "utf8")] as const);
 
 test("fast parse: every example policy agrees with yaml, and none is declined", () => {
   for (const [name, text] of examples) assert.is(assertAgrees(text, name), "accepted", name);

@@ -3,6 +3,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { isMap, isScalar, parseDocument } from "yaml";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
+import { patternNames, policySchema } from "../src/validate/schema-check.js";
 import { DIAGNOSTIC_EXAMPLES } from "./fixtures/diagnostic-examples.js";
 import { compileText, HEADER } from "./helpers/policy.js";
 
@@ -177,6 +178,35 @@ const hinted: Array<[string, { given: string; code: string; hint: RegExp; edits:
       edits: [{ remove: ["issuers", "le", "acme", "solver", "http01", "password"] }],
     },
   ],
+  // A number where a string is needed: quote it. A decimal lost its trailing zero on the way.
+  [
+    "MS1004 for a version read as a decimal",
+    {
+      given: `${HEADER}platform:\n  openshift: 4.20\nmtls: {}\n`,
+      code: "MS1004",
+      hint: /^quote it exactly as you mean it, e\.g\. `openshift: "4\.20"`: unquoted, YAML reads it as the number 4\.2 and drops trailing zeros/,
+      edits: [{ set: ["platform", "openshift"], value: "4.20" }],
+    },
+  ],
+  [
+    "MS1004 for a name read as an integer",
+    {
+      given: `${HEADER}services:\n  - { name: api, namespace: 2024 }\n`,
+      code: "MS1004",
+      hint: /^quote it: `namespace: "2024"` \(unquoted, YAML reads it as a number\)$/,
+      edits: [{ set: ["services", 0, "namespace"], value: "2024" }],
+    },
+  ],
+  // A key one level too deep: the hint names the map it belongs to.
+  [
+    "MS1002 for a key nested under its sibling",
+    {
+      given: `${HEADER}services:\n  - name: a\n    namespace: b\n    certificate:\n      mountPath: /tls\n      workload: { kind: Deployment, name: a, container: a }\n`,
+      code: "MS1002",
+      hint: /^`workload` belongs to `services\[0\]`, not to `certificate`: dedent it to the column of `certificate:`$/,
+      edits: [{ remove: ["services", 0, "certificate", "workload"] }, { set: ["services", 0, "workload"], value: { kind: "Deployment", name: "a", container: "a" } }],
+    },
+  ],
 ];
 
 for (const [name, { given, code, hint, edits }] of hinted) {
@@ -192,5 +222,23 @@ for (const [name, { given, code, hint, edits }] of hinted) {
     assert.equal(again.diagnostics.filter((x) => x.severity === "error" && !old.has(keyOf(x))).map((x) => `${x.code} ${x.message}`), []);
   });
 }
+
+// A pattern failure says what the value must look like, never the regular expression.
+test("every pattern of the schema is explained in words", () => {
+  const found: string[] = [];
+  const walk = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(walk);
+    else if (typeof node === "object" && node !== null) {
+      const pattern = (node as Record<string, unknown>)["pattern"];
+      if (typeof pattern === "string") found.push(pattern);
+      Object.values(node).forEach(walk);
+    }
+  };
+  walk(policySchema());
+  assert.ok(found.length >= 10, `${found.length} patterns`);
+  const words = patternNames();
+  assert.equal(found.filter((p) => !words.has(p)), []);
+  for (const p of found) assert.not.match(words.get(p) ?? "", /[\^$]|\\[.sd]/, `words for ${p}`);
+});
 
 test.run();

@@ -9,7 +9,8 @@ import { loadPolicy, MAX_POLICY_BYTES, parsePolicyText } from "../src/load/load-
 type Case = [name: string, { given: string; want: Array<[code: string, line: number, column: number]> }];
 
 const cases: Case[] = [
-  ["unclosed flow map", { given: "a: 1\nb: { c: 2\n", want: [["MS1001", 3, 1]] }],
+  // At the bracket never closed, not where yaml noticed (the next line).
+  ["unclosed flow map", { given: "a: 1\nb: { c: 2\n", want: [["MS1001", 2, 4]] }],
   // Points at the key that sits between two indentation levels.
   ["bad indentation", { given: "a:\n  b: 1\n c: 2\n", want: [["MS1001", 3, 2]] }],
   ["duplicate key", { given: "a: 1\na: 2\n", want: [["MS1001", 2, 1]] }],

@@ -58,7 +58,7 @@ test("maistra-v1 PERMISSIVE mesh-wide: global.mtls.enabled false, STRICT namespa
 });
 
 test("maistra-v1 per-service Policy targets the Service port, not the targetPort", async () => {
-  const result = await compileText(mesh("maistra-v1", "mtls: { mode: STRICT }\nservices:\n  - { name: web, namespace: shop, port: 443, targetPort: 8443, exposure: reencrypt, host: web.apps.example.com, mtls: PERMISSIVE }\n"));
+  const result = await compileText(mesh("maistra-v1", "mtls: { mode: STRICT }\nservices:\n  - { name: web, namespace: shop, port: 443, targetPort: 8443, exposure: reencrypt, host: web.apps.example.com, mtls: PERMISSIVE, workload: { name: web } }\n"));
   assert.equal(result.diagnostics.map((d) => d.code), ["MS2257"], "no MS2251: Policy targets need no selector");
   assert.equal(objects(result).get("shop/policy-web.yaml")?.["spec"], { peers: [{ mtls: { mode: "PERMISSIVE" } }], targets: [{ name: "web", ports: [{ number: 443 }] }] });
 });
@@ -196,7 +196,7 @@ type Case = [string, { given: string; want: Array<[string, number, number]> }];
 const rules: Case[] = [
   ["mtls without a mesh", { given: `${HEADER}mtls:\n  mode: STRICT\n`, want: [["MS2250", 6, 9]] }],
   ["per-workload without selector", { given: mesh("maistra-v2", "services:\n  - { name: api, namespace: shop, mtls: STRICT }\n"), want: [["MS2251", 8, 41]] }],
-  ["called from outside under STRICT", { given: mesh("maistra-v2", "mtls: { mode: STRICT }\nservices:\n  - { name: api, namespace: shop, calledFromOutsideMesh: true }\n"), want: [["MS2252", 9, 58]] }],
+  ["called from outside under STRICT", { given: mesh("maistra-v2", "mtls: { mode: STRICT }\nservices:\n  - { name: api, namespace: shop, calledFromOutsideMesh: true }\n"), want: [["MS2252", 9, 58], ["MS2260", 9, 58]] }],
   ["Route to STRICT workload", { given: mesh("sail", "mtls: { mode: STRICT }\nservices:\n  - { name: api, namespace: shop, exposure: reencrypt, host: a.example.com }\n"), want: [["MS2253", 9, 45]] }],
   ["override for the mesh namespace", { given: mesh("sail", "mtls:\n  namespaces: { istio-system: STRICT }\n"), want: [["MS2255", 8, 17]] }],
   ["mesh-wide DISABLE on Maistra 1.x", { given: mesh("maistra-v1", "mtls: { mode: DISABLE }\n"), want: [["MS2257", 6, 26], ["MS2256", 7, 9]] }],

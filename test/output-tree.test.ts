@@ -2,7 +2,8 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { PlannedObject } from "../src/plan/planned-object.js";
 import type { RenderedObject } from "../src/render/render.js";
-import { buildOutputTree, placeObjects } from "../src/write/output-tree.js";
+import { parse } from "yaml";
+import { buildOutputTree, placeObjects, SECRETS_KUSTOMIZATION } from "../src/write/output-tree.js";
 
 const settings = { policyName: "shop", policyFile: "../mesh-security.yaml", layout: "by-namespace" as const, syncWaves: true, secrets: "separate" as const };
 
@@ -34,7 +35,7 @@ for (const [name, objects, secrets, want] of [
     assert.equal(placed.findings, full.findings);
     if (full.value) {
       assert.equal(placed.placements.filter((p) => !p.secret).map((p) => p.path).sort(), [...full.value.files.keys()].filter((k) => !k.endsWith("kustomization.yaml")).sort());
-      assert.equal(placed.placements.filter((p) => p.secret).map((p) => p.path).sort(), [...full.value.secretFiles.keys()].sort());
+      assert.equal(placed.placements.filter((p) => p.secret).map((p) => p.path).sort(), [...full.value.secretFiles.keys()].filter((k) => k !== SECRETS_KUSTOMIZATION).sort());
     }
   });
 }
@@ -42,7 +43,7 @@ for (const [name, objects, secrets, want] of [
 test("secrets honour output.secrets: separate tree, inline, or dropped", () => {
   const secret = rendered({ kind: "Secret", name: "cacerts", role: "secret" }, { type: "Opaque" });
   const separate = buildOutputTree([secret], [], settings).value;
-  assert.equal([...(separate?.secretFiles.keys() ?? [])], ["demo/secret-cacerts.yaml"]);
+  assert.equal([...(separate?.secretFiles.keys() ?? [])].sort(), ["Kustomization", "demo/secret-cacerts.yaml"]);
   assert.not.ok(separate?.files.has("demo/secret-cacerts.yaml"));
   assert.not.ok(separate?.files.get("kustomization.yaml")?.includes("secret-cacerts"));
   const inline = buildOutputTree([secret], [], { ...settings, secrets: "inline" }).value;
@@ -63,11 +64,52 @@ test("key order: apiVersion, kind, metadata (name, namespace, labels, annotation
   );
 });
 
-test("patches carry no labels or waves and go into the Component", () => {
+test("patches carry no labels or waves and go into the Component of their namespace", () => {
   const tree = buildOutputTree([rendered({ role: "patch", kind: "Deployment", apiVersion: "apps/v1" })], [], settings).value;
   assert.ok(tree?.files.has("patches/demo/deployment-a.yaml"));
   assert.not.match(tree?.files.get("patches/demo/deployment-a.yaml") ?? "", /managed-by|sync-wave/);
-  assert.match(tree?.files.get("patches/kustomization.yaml") ?? "", /kind: Component\npatches:\n  - path: demo\/deployment-a\.yaml\n/);
+  assert.match(tree?.files.get("patches/demo/kustomization.yaml") ?? "", /kind: Component\npatches:\n  - path: deployment-a\.yaml\n/);
+});
+
+// Each patch is listed once: in the Component of its namespace (cluster for cluster-scoped objects);
+// patches/ lists those Components. No patches, no Components.
+const patch = (kind: string, name: string, namespace?: string): RenderedObject => {
+  const made = rendered({ role: "patch", kind, name, ...(namespace ? { namespace } : {}) });
+  if (!namespace) delete made.planned.namespace;
+  return made;
+};
+for (const [name, objects, want] of [
+  ["no patches", [rendered({})], {}],
+  [
+    "two namespaces and cluster-scoped objects",
+    [patch("Deployment", "web", "shop"), patch("StatefulSet", "db", "shop"), patch("Deployment", "batch", "jobs"), patch("Namespace", "shop"), patch("APIService", "v1.metrics")],
+    {
+      "patches/kustomization.yaml": { components: ["cluster", "jobs", "shop"] },
+      "patches/cluster/kustomization.yaml": { patches: [{ path: "apiservice-v1.metrics.yaml" }, { path: "namespace-shop.yaml" }] },
+      "patches/jobs/kustomization.yaml": { patches: [{ path: "deployment-batch.yaml" }] },
+      "patches/shop/kustomization.yaml": { patches: [{ path: "deployment-web.yaml" }, { path: "statefulset-db.yaml" }] },
+    },
+  ],
+] as const) {
+  test(`patch Components: ${name}`, () => {
+    const tree = buildOutputTree(objects, [], settings).value;
+    const components = [...(tree?.files ?? [])].filter(([path]) => path.startsWith("patches/") && path.endsWith("/kustomization.yaml"));
+    const got = Object.fromEntries(
+      components.map(([path, text]) => {
+        const { apiVersion, kind, ...rest } = parse(text) as Record<string, unknown>;
+        assert.equal([apiVersion, kind], ["kustomize.config.k8s.io/v1alpha1", "Component"], path);
+        return [path, rest];
+      }),
+    );
+    assert.equal(got, want);
+  });
+}
+
+test("the separate Secrets directory has a Kustomization listing its Secrets, and only when it has Secrets", () => {
+  const tree = buildOutputTree([secret("b"), rendered({ kind: "Secret", name: "a", namespace: "other", role: "secret" }), rendered({})], [], settings).value;
+  assert.equal(parse(tree?.secretFiles.get(SECRETS_KUSTOMIZATION) ?? ""), { apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources: ["demo/secret-b.yaml", "other/secret-a.yaml"] });
+  assert.is(buildOutputTree([rendered({})], [], settings).value?.secretFiles.size, 0);
+  assert.not.ok(buildOutputTree([secret("b")], [], { ...settings, secrets: "inline" }).value?.secretFiles.has(SECRETS_KUSTOMIZATION));
 });
 
 test.run();

@@ -51,7 +51,7 @@ test("npm pack → npm install ./mesh-security-x.y.z.tgz in an empty repository 
 
     const help = npx("--help");
     assert.is(help.status, 0, help.stderr);
-    assert.match(help.stdout, /compile \[policy\]/);
+    assert.match(help.stdout, /compile \[policy\.\.\]/);
     assert.match(npx("--version").stdout.trim(), /^\d+\.\d+\.\d+$/);
 
     // init: the $schema reference resolves in this layout (the installed package), nothing written beside.

@@ -25,9 +25,9 @@ test("seed scenario: each deployment is patched with the Secret its pod mounts",
     assert.equal(Object.keys(metadata).sort(), ["annotations", "name", "namespace"], path);
     assert.equal([metadata["name"], metadata["namespace"], (metadata["annotations"] as Obj)["secret.reloader.stakater.com/reload"]], [name, "demo", secret], path);
   }
-  const component = parse(result.tree?.files.get("patches/kustomization.yaml") ?? "") as { kind: string; patches: Obj[] };
+  const component = parse(result.tree?.files.get("patches/demo/kustomization.yaml") ?? "") as { kind: string; patches: Obj[] };
   assert.equal(component.kind, "Component");
-  assert.equal(component.patches, want.map(([path]) => ({ path: path.replace("patches/", "") })));
+  assert.equal(component.patches, want.map(([path]) => ({ path: path.replace("patches/demo/", "") })));
   // The router certificate (route-customer) does not restart pods: only the router reads it.
   assert.not.match(result.tree?.files.get("patches/demo/deployment-customer.yaml") ?? "", /route-customer/);
 });

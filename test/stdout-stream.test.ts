@@ -24,7 +24,9 @@ test("the stream carries every owned object once, in sync-wave order, ties by ou
     assert.equal(waves, [...waves].sort((a, b) => a - b), `${name}: waves out of order`);
     if (new Set(waves).size > 2) sawManyWaves = true;
     // Same objects as the resources kustomization.yaml lists; within a wave, in path order.
-    const owned = [...result.rendered].filter((r) => r.planned.role !== "patch" && result.tree?.files.has(result.tree.paths.get(r) ?? ""));
+    // Routes with spec.tls.externalCertificate are left out (the API server rejects them before their Secret exists).
+    const deferred = new Set(stream.deferred.map((d) => d.path));
+    const owned = [...result.rendered].filter((r) => r.planned.role !== "patch" && result.tree?.files.has(result.tree.paths.get(r) ?? "") && !deferred.has(result.tree.paths.get(r) ?? ""));
     const expected = owned
       .map((r) => ({ wave: r.planned.wave, path: result.tree?.paths.get(r) ?? "" }))
       .sort((a, b) => a.wave - b.wave || (a.path < b.path ? -1 : 1))
@@ -61,6 +63,34 @@ test("--stdout says on stderr what the stream leaves out, and the command that w
     assert.match(r.stderr, /leaves out what one stream cannot carry/);
     assert.match(r.stderr, /\d+ patch\(es\) for objects the policy does not own: `mesh-security compile \S+ -o <dir>` writes them to <dir>\/patches/);
     assert.match(r.stderr, new RegExp(`1 Secret\\(s\\) with private keys \\(output\\.secrets: separate\\): \`mesh-security compile \\S+ -o <dir>\` writes them to ${join(dir, ".mesh-security", "private", "secrets").replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Issue 21 (6): the Route API refuses a Route whose externalCertificate Secret does not exist yet
+// (openshift/library-go pkg/route/validation validateTLSExternalCertificate), and in one `oc apply -f -`
+// cert-manager has not issued it yet. Such Routes stay out of the stream and are named on stderr.
+test("externalCertificate Routes stay out of the stream and are named on stderr with the command that applies them", async () => {
+  const result = await compileExample("route-external-certificate");
+  assert.ok(result.tree && result.rendered && result.model);
+  const stream = streamObjects(result.rendered, result.tree, result.model.output.secrets);
+  const routes = [...result.rendered].filter((r) => r.planned.kind === "Route" && (r.object["spec"] as { tls?: { externalCertificate?: unknown } }).tls?.externalCertificate);
+  assert.ok(routes.length > 0, "the example has externalCertificate Routes");
+  assert.equal(stream.deferred.map((d) => d.path), routes.map((r) => result.tree?.paths.get(r) ?? "").sort());
+  assert.not.ok(docs(stream.text).some((d) => d.kind === "Route" && routes.some((r) => r.planned.name === d.metadata.name && r.planned.namespace === d.metadata.namespace)), "a deferred Route is in the stream");
+  // The Certificate that writes the Secret, and the Role that lets the router read it, are still streamed.
+  assert.ok(docs(stream.text).some((d) => d.kind === "Certificate"));
+  assert.ok(docs(stream.text).some((d) => d.kind === "Role"));
+
+  const { dir, policy } = copyExample("route-external-certificate");
+  try {
+    const r = spawnSync(process.execPath, [BIN, "compile", policy, "--stdout"], { encoding: "utf8" });
+    assert.is(r.status, 0, r.stderr);
+    const first = stream.deferred[0];
+    assert.ok(first);
+    assert.match(r.stderr, `Route ${first.namespace}/${first.name}: the API server rejects it until Secret ${first.namespace}/${first.secret} (spec.tls.externalCertificate) exists`);
+    assert.match(r.stderr, `\`mesh-security compile ${policy} -o <dir> && oc apply -f <dir>/${first.path}\``);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

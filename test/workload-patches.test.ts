@@ -158,6 +158,26 @@ test("StatefulSets and DaemonSets merge the same way; the Maistra 2 Authorizatio
   assert.equal(policy["spec"]["rules"][0], { from: [{ source: { principals: ["cluster.local/ns/demo/sa/db"] } }], to: [{ operation: { ports: ["8443"] } }] });
 });
 
+// Issue 21 (1): on Maistra the operator's istio-expose-route NetworkPolicy admits the router only to pods
+// labelled maistra.io/expose-route: "true", and the default profiles inject a sidecar only into pods
+// annotated sidecar.istio.io/inject: "true". The patch adds both to the pod template, beside the app's own.
+test("Maistra: the merged pod templates ask for a sidecar, and the routed one carries the router's label", async () => {
+  const result = await compileText(MESH_POLICY);
+  assert.equal(result.diagnostics, []);
+  const { objects } = buildOverlay(result, otherKinds());
+  const meta = (kind: string): Obj => (objects.find((o) => o["kind"] === kind) as Obj)["spec"]["template"]["metadata"];
+  assert.equal(meta("DaemonSet")["labels"], { app: "daemonset", "maistra.io/expose-route": "true" }, "the routed pods get the label; the selector's label stays");
+  assert.equal(meta("StatefulSet")["labels"], { app: "statefulset" }, "no Route, no label");
+  for (const kind of ["DaemonSet", "StatefulSet"]) assert.equal(meta(kind)["annotations"], { "sidecar.istio.io/inject": "true" }, kind);
+  // Sail injects by the namespace label (mesh-membership.ts): its pod templates are left alone.
+  const sail = await compileText(MESH_POLICY.replace("flavor: maistra-v2", "flavor: sail"));
+  const sailObjects = buildOverlay(sail, `${otherKinds()}---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: demo\n`).objects;
+  for (const kind of ["DaemonSet", "StatefulSet"]) {
+    const m = (sailObjects.find((o) => o["kind"] === kind) as Obj)["spec"]["template"]["metadata"];
+    assert.equal(m, { labels: { app: kind.toLowerCase() } }, kind);
+  }
+});
+
 test("the merged workloads and every new kind pass the upstream schemas", async () => {
   assert.ok(existsSync(join("..", "shared", "tools", "node_modules")), "run `npm ci --prefix ../shared/tools` first");
   const { root, text } = (await endToEnd()).overlay;

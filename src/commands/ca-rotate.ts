@@ -20,6 +20,7 @@ import type { TextEdit } from "../load/text-edits.js";
 import type { Authority, Model } from "../model/model.js";
 import { suggest } from "../util/suggest.js";
 import { EXIT, printDiagnostics } from "./common.js";
+import type { PolicyTexts } from "./common.js";
 
 /** What `ca rotate` is asked. */
 export interface RotateRequest {
@@ -50,7 +51,7 @@ type Plan = { edits: TextEdit[]; message: string } | { finding: Finding };
  * validate before it replaces the file.
  */
 export async function rotateAuthority(request: RotateRequest): Promise<number> {
-  const groups: Array<{ diagnostics: Diagnostic[]; text: string | undefined }> = [];
+  const groups: Array<{ diagnostics: Diagnostic[]; text: PolicyTexts }> = [];
   const code = await rotateSteps(request, (diagnostics, text) => groups.push({ diagnostics, text }));
   // One report: `--format json` prints a single array, text prints each group with its own frames.
   if (request.format === "text") for (const g of groups) printDiagnostics(g.diagnostics, "text", g.text);
@@ -58,17 +59,23 @@ export async function rotateAuthority(request: RotateRequest): Promise<number> {
   return code;
 }
 
-async function rotateSteps(request: RotateRequest, report: (diagnostics: Diagnostic[], text: string | undefined) => void): Promise<number> {
+async function rotateSteps(request: RotateRequest, report: (diagnostics: Diagnostic[], text: PolicyTexts) => void): Promise<number> {
   const { policyFile, stateDir } = request;
   const compiled = await compilePolicy({ policyFile, stateDir, missingMaterial: "generate", allowUnsafeRotation: request.allowUnsafeRotation });
   // Drift of the authority being rotated is what starting a rotation resolves (MS3007's hint points here):
   // the edited parameters go to the new authority, the old block gets back what its CA was made with.
   const before = { ...compiled, diagnostics: compiled.diagnostics.filter((d) => !(d.code === "MS3007" && d.path[1] === request.name)) };
-  report(before.diagnostics, before.text);
+  report(before.diagnostics, before.sources);
   if (hasErrors(before.diagnostics) || !before.model || before.text === undefined) return EXIT.policyErrors;
   const loaded = await loadPolicy(policyFile);
   if (!loaded.value) return EXIT.policyErrors;
   const source = loaded.value.source;
+  if (compiled.changes !== undefined) {
+    // The edits below are planned on this file's text alone; with `extends`, what they touch may be in a shared base.
+    const finding: Finding = { code: "MS1024", message: `${policyFile} extends another policy: ca rotate edits one file in place and cannot move an authority declared across an \`extends\` chain`, path: ["extends"], hint: "edit each phase by hand (docs/rotation.md), or declare the authority, its issuers and `rotation` in this file without a shared base" };
+    report([placeFinding(finding, policyFile, source)], before.text);
+    return EXIT.policyErrors;
+  }
   const text = before.text;
   const doc = parseDocument(text);
   const stored = await listAuthorities(stateDir).catch(() => [] as string[]);
@@ -94,7 +101,7 @@ async function rotateSteps(request: RotateRequest, report: (diagnostics: Diagnos
   await rename(temp, policyFile);
   // Generate the new authority's material now, so the next compile only reuses it.
   const after = await compilePolicy({ policyFile, stateDir, missingMaterial: "generate", allowUnsafeRotation: request.allowUnsafeRotation });
-  report(after.diagnostics.filter((d) => !before.diagnostics.some((b) => b.code === d.code && b.message === d.message)), after.text);
+  report(after.diagnostics.filter((d) => !before.diagnostics.some((b) => b.code === d.code && b.message === d.message)), after.sources);
   process.stderr.write(`${plan.message}\nnext: mesh-security compile -o <dir>, commit the output and ${join(stateDir, ROTATION_RECORD_FILE)}, roll it out (docs/rotation.md)\n`);
   return hasErrors(after.diagnostics) ? EXIT.policyErrors : EXIT.ok;
 }

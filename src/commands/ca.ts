@@ -98,7 +98,7 @@ async function runCa(argv: CaArgs): Promise<number> {
   const result = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: argv.action === "show" ? "ignore" : "generate" });
   // `ca show --format json` prints one document: its report with the diagnostics inside.
   const report = argv.action === "show" && argv.format === "json";
-  if (!report) printDiagnostics(result.diagnostics, argv.format, result.text);
+  if (!report) printDiagnostics(result.diagnostics, argv.format, result.sources);
   if (hasErrors(result.diagnostics) || !result.model) {
     if (report) printJsonReport(result.diagnostics, result.text, { authorities: [] });
     return EXIT.policyErrors;
@@ -165,7 +165,7 @@ async function regenerate(argv: CaArgs, stateDir: string): Promise<number> {
   const before = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: "ignore" });
   const authority = before.model?.authorities.find((a) => a.name === name);
   if (!before.model) {
-    printDiagnostics(before.diagnostics, argv.format, before.text);
+    printDiagnostics(before.diagnostics, argv.format, before.sources);
     return EXIT.policyErrors;
   }
   if (!authority || authority.source.type !== "generate") {
@@ -174,7 +174,7 @@ async function regenerate(argv: CaArgs, stateDir: string): Promise<number> {
   }
   await removeAuthority(stateDir, name);
   const after = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: "generate" });
-  printDiagnostics(after.diagnostics, argv.format, after.text);
+  printDiagnostics(after.diagnostics, argv.format, after.sources);
   if (hasErrors(after.diagnostics)) return EXIT.policyErrors;
   process.stderr.write(`authority ${name}: regenerated in ${stateDir} from the policy's parameters; commit authorities/${name}/ and recompile\n`);
   return EXIT.ok;

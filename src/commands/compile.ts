@@ -12,11 +12,13 @@ import { describeChanges } from "../write/describe-changes.js";
 import { readPreviousObjects } from "../write/previous-output.js";
 import { ROTATION_RECORD_FILE, rotationRecordIsCurrent, writeRotationRecord } from "../ca/rotation-record.js";
 import type { RotationRecord } from "../ca/rotation-record.js";
-import { EXIT, outputDiagnostic, printDiagnostics, withPolicy } from "./common.js";
+import type { Renderer } from "../render/render.js";
+import { DEFAULT_POLICY, EXIT, outputDiagnostic, printDiagnostics, withPolicies } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 interface CompileArgs extends PolicyArgs {
   output?: string;
+  outDirName?: string;
   stdout: boolean;
   check: boolean;
   force: boolean;
@@ -25,15 +27,21 @@ interface CompileArgs extends PolicyArgs {
   secretsDir?: string;
   allowUnsafeRotation: boolean;
   generate: boolean;
+  /** Shared by the policies of one run (templates compiled once). */
+  renderer?: Renderer;
 }
 
-/** `mesh-security compile [policy] -o DIR | --stdout [--check] [--force] [--templates DIR]` */
-export const compileCommand: CommandModule<object, CompileArgs> = {
-  command: "compile [policy]",
-  describe: "compile the policy into manifests",
+/** The command line as parsed: one or several policies (a fleet). */
+type CompileCommandArgs = Omit<CompileArgs, "policy"> & { policy: string[] };
+
+/** `mesh-security compile [policy..] -o DIR | --out-dir-name NAME | --stdout [--check] [--force] [--templates DIR]` */
+export const compileCommand: CommandModule<object, CompileCommandArgs> = {
+  command: "compile [policy..]",
+  describe: "compile the policy (or several: a fleet) into manifests",
   builder: (yargs: Argv) =>
-    withPolicy(yargs)
+    withPolicies(yargs)
       .option("output", { alias: "o", type: "string", describe: "output directory (Argo CD / kustomize source)" })
+      .option("out-dir-name", { type: "string", describe: "write each policy into <its directory>/NAME (several policies in one run: a fleet)" })
       .option("stdout", { type: "boolean", default: false, describe: "write one multi-document stream to stdout instead" })
       .option("check", { type: "boolean", default: false, describe: "do not write; exit 3 if the output directory is stale" })
       .option("force", { type: "boolean", default: false, describe: "take over a non-empty directory mesh-security did not write" })
@@ -43,52 +51,104 @@ export const compileCommand: CommandModule<object, CompileArgs> = {
       .option("generate", { type: "boolean", default: true, describe: "generate CA material the state directory lacks; --no-generate makes it an error (an Argo CD plugin, CI)" })
       .option("secrets-dir", { type: "string", describe: "where Secrets with private keys go with output.secrets: separate (default: <state-dir>/private/secrets)" })
       .check((argv) => {
-        if (argv.stdout && (argv.output !== undefined || argv.check)) throw new Error("--stdout cannot be combined with -o or --check");
-        if (!argv.stdout && !argv.output) throw new Error("compile needs -o DIR or --stdout");
+        const policies = argv.policy as string[];
+        const dirName = argv.outDirName as string | undefined;
+        if (argv.stdout && (argv.output !== undefined || argv.check || dirName !== undefined)) throw new Error("--stdout cannot be combined with -o, --out-dir-name or --check");
+        if (argv.output !== undefined && dirName !== undefined) throw new Error("-o names one output directory and --out-dir-name one per policy: give one of them");
+        if (policies.length > 1) {
+          if (argv.stdout) throw new Error("--stdout takes one policy: several would mix their objects in one stream");
+          if (argv.output !== undefined) throw new Error(`-o names one directory but ${policies.length} policies were given: use --out-dir-name NAME to write each into <its directory>/NAME`);
+          if (argv.stateDir !== undefined || argv.secretsDir !== undefined) throw new Error("--state-dir and --secrets-dir name one policy's directories: with several policies each keeps its own next to it");
+        }
+        if (dirName !== undefined && (dirName === "" || /[\\/]/.test(dirName) || dirName === "." || dirName === "..")) throw new Error(`--out-dir-name takes a directory name, not a path: ${JSON.stringify(dirName)}`);
+        if (!argv.stdout && !argv.output && dirName === undefined) throw new Error("compile needs -o DIR, --out-dir-name NAME or --stdout");
         if (argv.check && argv.force) throw new Error("--check never writes, so --force has no meaning with it");
+        const outputs = policies.map((p) => resolve(outputDirOf(p, argv.output as string | undefined, dirName) ?? ""));
+        const twice = outputs.find((o, i) => outputs.indexOf(o) !== i);
+        if (dirName !== undefined && twice !== undefined) throw new Error(`two policies would be written to ${relative(process.cwd(), twice) || "."}: give each policy its own directory`);
         return true;
-      }) as unknown as Argv<CompileArgs>,
+      }) as unknown as Argv<CompileCommandArgs>,
   handler: async (argv) => {
-    process.exitCode = await runCompile(argv);
+    process.exitCode = await compileFleet(argv);
   },
 };
+
+/** Where one policy's output goes: `-o DIR`, or `<its directory>/NAME` with --out-dir-name. */
+function outputDirOf(policy: string, output: string | undefined, outDirName: string | undefined): string | undefined {
+  return outDirName !== undefined ? join(dirname(policy), outDirName) : output;
+}
+
+/**
+ * Several policies in one process (a fleet in one CI step): each compiled (or checked) into its own
+ * directory, in the order given, with one renderer. The exit code is the worst of them: usage, I/O,
+ * policy errors, then stale (so `--check` exits 3 when any output is stale and nothing worse happened).
+ */
+async function compileFleet(argv: CompileCommandArgs): Promise<number> {
+  const single = (policy: string, renderer?: Renderer): CompileArgs => {
+    const output = outputDirOf(policy, argv.output, argv.outDirName);
+    const { output: _output, ...rest } = argv;
+    return { ...rest, policy, ...(output !== undefined ? { output } : {}), ...(renderer ? { renderer } : {}) };
+  };
+  if (argv.policy.length === 1) return runCompile(single(argv.policy[0] ?? DEFAULT_POLICY), undefined);
+  // json: one document on stdout for the whole run.
+  const report: JsonReport | undefined = argv.format === "json" ? { diagnostics: [], sources: new Map() } : undefined;
+  const renderer = new (await import("../render/render.js")).Renderer(argv.templates);
+  const codes: number[] = [];
+  try {
+    for (const policy of argv.policy) codes.push(await runCompile(single(policy, renderer), report));
+  } finally {
+    if (report) printDiagnostics(report.diagnostics, "json", report.sources);
+  }
+  return worstExit(codes);
+}
+
+/** The exit code of a run of several: the most serious of theirs (DESIGN.md exit codes). */
+export function worstExit(codes: readonly number[]): number {
+  const rank = [EXIT.usage, EXIT.io, EXIT.policyErrors, EXIT.stale, EXIT.ok] as number[];
+  return rank.find((code) => codes.includes(code)) ?? EXIT.ok;
+}
 
 /** json: the policy's and the output's diagnostics are printed together at the end, as one document. */
 interface JsonReport {
   diagnostics: Diagnostic[];
-  text?: string;
+  /** The text of every policy file read, by name (code frames, redaction). */
+  sources: Map<string, string>;
 }
 
-async function runCompile(argv: CompileArgs): Promise<number> {
+/** One policy; `report` collects json diagnostics when several policies print one document. */
+async function runCompile(argv: CompileArgs, report: JsonReport | undefined): Promise<number> {
   if (argv.output !== undefined && !argv.check) {
     const inside = [argv.output, secretsDirOf(argv)].find(holdsWorkingDirectory);
     if (inside !== undefined) {
       const message = `refusing to write ${inside}: it is the current directory or holds it, and compile replaces the whole directory, which would leave your shell in a removed one`;
-      printDiagnostics([outputDiagnostic("MS4010", message, inside, `run it from outside, e.g. cd ${relative(process.cwd(), dirname(resolve(inside))) || "."} && mesh-security compile <policy> -o ${basename(resolve(inside))}`)], argv.format, "");
+      const diagnostic = outputDiagnostic("MS4010", message, inside, `run it from outside, e.g. cd ${relative(process.cwd(), dirname(resolve(inside))) || "."} && mesh-security compile <policy> -o ${basename(resolve(inside))}`);
+      if (report) report.diagnostics.push(diagnostic);
+      else printDiagnostics([diagnostic], argv.format, "");
       return EXIT.usage;
     }
   }
   // One compile at a time per output directory, from before CA generation until the last file is written.
   if (argv.output && !argv.check) {
     const taken = await lockOutputDir(argv.output);
-    if ("finding" in taken) return failIo([taken.finding], argv.output, argv, undefined);
+    if ("finding" in taken) return failIo([taken.finding], argv.output, argv, report);
     try {
-      return await compileReporting(argv);
+      return await compileReporting(argv, report);
     } finally {
       await taken.lock.release();
     }
   }
-  return compileReporting(argv);
+  return compileReporting(argv, report);
 }
 
-/** json: one document at the end, whatever happened; text: diagnostics as they come. */
-async function compileReporting(argv: CompileArgs): Promise<number> {
+/** json: one document at the end, whatever happened (or into the fleet's `report`); text: diagnostics as they come. */
+async function compileReporting(argv: CompileArgs, shared: JsonReport | undefined): Promise<number> {
   if (argv.format !== "json") return compileAndWrite(argv, undefined);
-  const report: JsonReport = { diagnostics: [] };
+  if (shared) return compileAndWrite(argv, shared);
+  const report: JsonReport = { diagnostics: [], sources: new Map() };
   try {
     return await compileAndWrite(argv, report);
   } finally {
-    printDiagnostics(report.diagnostics, "json", report.text, argv.stdout);
+    printDiagnostics(report.diagnostics, "json", report.sources, argv.stdout);
   }
 }
 
@@ -99,12 +159,13 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
     ...(argv.stateDir ? { stateDir: argv.stateDir } : {}),
     ...(argv.output ? { outDir: argv.output, previous: await readPreviousObjects(argv.output, PREVIOUS_KINDS) } : {}),
     ...(argv.templates ? { templatesDir: argv.templates } : {}),
+    ...(argv.renderer ? { renderer: argv.renderer } : {}),
     allowUnsafeRotation: argv.allowUnsafeRotation,
   });
   if (json) {
     json.diagnostics.push(...result.diagnostics);
-    if (result.text !== undefined) json.text = result.text;
-  } else printDiagnostics(result.diagnostics, argv.format, result.text, argv.stdout);
+    for (const [file, text] of result.sources) json.sources.set(file, text);
+  } else printDiagnostics(result.diagnostics, argv.format, result.sources, argv.stdout);
   if (hasErrors(result.diagnostics) || !result.tree) return EXIT.policyErrors;
   const { files } = result.tree;
 
@@ -115,6 +176,10 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
     const left = [
       ...(stream.patches > 0 ? [`  - ${stream.patches} patch(es) for objects the policy does not own: \`${command}\` writes them to <dir>/patches, a kustomize Component for the overlay that holds those objects\n`] : []),
       ...(stream.secrets > 0 ? [`  - ${stream.secrets} Secret(s) with private keys (output.secrets: separate): \`${command}\` writes them to ${secretsDirOf(argv)}; apply them out of band\n`] : []),
+      ...stream.deferred.map(
+        (r) =>
+          `  - Route ${r.namespace}/${r.name}: the API server rejects it until Secret ${r.namespace}/${r.secret} (spec.tls.externalCertificate) exists; once \`oc get secret -n ${r.namespace} ${r.secret}\` finds it, \`${command} && oc apply -f <dir>/${r.path}\`\n`,
+      ),
     ];
     if (left.length > 0) process.stderr.write(`note: the stream leaves out what one stream cannot carry:\n${left.join("")}`);
     return recordRotation(result.rotationRecord, argv, json);
@@ -153,7 +218,8 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
     const secretsDir = secretsDirOf(argv);
     const secretFindings = await writeOutputDir(secretsDir, secretFiles, { private: true, force: argv.force });
     if (secretFindings.length > 0) return failIo(secretFindings, secretsDir, argv, json);
-    process.stderr.write(`wrote ${secretFiles.size} Secret(s) with private keys to ${secretsDir} (apply them out of band; never commit them)\n`);
+    // secretFiles holds the Secrets and their Kustomization.
+    process.stderr.write(`wrote ${secretFiles.size - 1} Secret(s) with private keys to ${secretsDir} (apply them out of band with oc apply -k ${secretsDir}; never commit them)\n`);
   }
   return recordRotation(result.rotationRecord, argv, json);
 }

@@ -1,4 +1,6 @@
+import { relative, sep } from "node:path";
 import type { Argv, CommandModule } from "yargs";
+import type { OverlayChange } from "../load/merge.js";
 import { compilePolicy } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { classifyFiles } from "../verify/manifests.js";
@@ -15,9 +17,9 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
   handler: async (argv) => {
     const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore", ...(argv.stateDir ? { stateDir: argv.stateDir } : {}) });
     // json: one document on stdout, the diagnostics inside it (never text on stderr beside it).
-    if (argv.format !== "json") printDiagnostics(result.diagnostics, argv.format, result.text);
+    if (argv.format !== "json") printDiagnostics(result.diagnostics, argv.format, result.sources);
     if (hasErrors(result.diagnostics) || !result.tree) {
-      if (argv.format === "json") printJsonReport(result.diagnostics, result.text, { subjects: [] });
+      if (argv.format === "json") printJsonReport(result.diagnostics, result.sources, { subjects: [] });
       process.exitCode = EXIT.policyErrors;
       return;
     }
@@ -42,11 +44,20 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
         objects: objects.filter((o) => o.subject === subject),
       }));
       // Verify's findings name manifest files, not the policy: they stay beside the path table they explain.
-      printJsonReport(result.diagnostics, result.text, { subjects: report, paths: verified.paths, pathDiagnostics: verified.diagnostics });
+      printJsonReport(result.diagnostics, result.sources, { subjects: report, paths: verified.paths, pathDiagnostics: verified.diagnostics, ...(result.changes ? { overlays: overlayRows(result.changes) } : {}) });
       return;
     }
-    // Text: per subject, the decisions as notes, then a table of objects (file, wave) with the reason under each.
+    // Text: what the overlays of an `extends` chain changed, then per subject the decisions as notes and a
+    // table of objects (file, wave) with the reason under each.
     let out = "";
+    if (result.changes) {
+      const rows = overlayRows(result.changes);
+      out += "values an overlay set (file:line, relative to the working directory)\n";
+      if (rows.length === 0) out += "  (none: the policy only names its base)\n";
+      const width = Math.max(5, ...rows.map((r) => r.value.length));
+      for (const r of rows) out += `  ${r.value.padEnd(width)}  ${r.action === "removed" ? "removed at " : ""}${r.file}:${r.line}\n`;
+      out += "\n";
+    }
     for (const subject of subjects) {
       out += `${subject}\n`;
       for (const note of result.notes.filter((n) => n.subject === subject)) out += `  - ${note.text}\n`;
@@ -64,6 +75,11 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
     process.stdout.write(out);
   },
 };
+
+/** What each file of the `extends` chain changed, by the path diagnostics use (relative to the working directory). */
+function overlayRows(changes: readonly OverlayChange[]): Array<{ value: string; action: OverlayChange["action"]; file: string; line: number; column: number }> {
+  return changes.map((c) => ({ value: c.at, action: c.action, file: relative(process.cwd(), c.file).split(sep).join("/"), line: c.range?.start.line ?? 1, column: c.range?.start.column ?? 1 }));
+}
 
 function subjectOf(source: readonly (string | number)[], services: readonly { name: string; namespace: string; path: readonly (string | number)[] }[]): string {
   const [section, key] = source;

@@ -1,18 +1,28 @@
 import type { Argv, CommandModule } from "yargs";
 import { compilePolicy } from "../compile.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import { EXIT, printDiagnostics, withPolicy } from "./common.js";
-import type { PolicyArgs } from "./common.js";
+import { EXIT, printDiagnostics, withPolicies } from "./common.js";
+import type { DiagnosticFormat } from "../diagnostics/format.js";
 
-/** `mesh-security validate [policy]`: every diagnostic the compiler would report, nothing written. */
-export const validateCommand: CommandModule<object, PolicyArgs> = {
-  command: "validate [policy]",
-  describe: "check the policy and print diagnostics; writes nothing",
-  builder: (yargs: Argv) => withPolicy(yargs) as unknown as Argv<PolicyArgs>,
+/** `mesh-security validate [policy..]`: every diagnostic the compiler would report, nothing written. */
+export const validateCommand: CommandModule<object, { policy: string[]; format: DiagnosticFormat }> = {
+  command: "validate [policy..]",
+  describe: "check the policy (or several: a fleet) and print diagnostics; writes nothing",
+  builder: (yargs: Argv) => withPolicies(yargs) as unknown as Argv<{ policy: string[]; format: DiagnosticFormat }>,
   handler: async (argv) => {
-    const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore", placeOnly: true });
-    printDiagnostics(result.diagnostics, argv.format, result.text);
-    if (argv.format === "text" && result.diagnostics.length === 0) process.stderr.write(`${argv.policy}: ok\n`);
-    process.exitCode = hasErrors(result.diagnostics) ? EXIT.policyErrors : EXIT.ok;
+    // Several policies print as one report (one JSON document), their files' texts side by side.
+    const diagnostics: Diagnostic[] = [];
+    const sources = new Map<string, string>();
+    const clean: string[] = [];
+    for (const policy of argv.policy) {
+      const result = await compilePolicy({ policyFile: policy, missingMaterial: "ignore", placeOnly: true });
+      diagnostics.push(...result.diagnostics);
+      for (const [file, text] of result.sources) sources.set(file, text);
+      if (result.diagnostics.length === 0) clean.push(policy);
+    }
+    printDiagnostics(diagnostics, argv.format, sources);
+    if (argv.format === "text") for (const policy of clean) process.stderr.write(`${policy}: ok\n`);
+    process.exitCode = hasErrors(diagnostics) ? EXIT.policyErrors : EXIT.ok;
   },
 };

@@ -5,7 +5,9 @@ import type { Diagnostic, Finding, StageResult } from "../diagnostics/diagnostic
 import { parseFast } from "./fast-parse.js";
 import { SourceMap } from "./source-map.js";
 import { Lines } from "../util/lines.js";
-import { explainSyntaxError, findFlowTooDeep } from "./syntax-hints.js";
+import { findFlowTooDeep } from "./syntax-hints.js";
+import { explainSyntaxErrors } from "./syntax-repair.js";
+import type { YamlError } from "./syntax-repair.js";
 
 /** The policy as read from disk: its text, the YAML document with positions, and plain data. */
 export interface LoadedPolicy {
@@ -29,35 +31,43 @@ export interface LoadResult extends StageResult<LoadedPolicy> {
 
 /** Read and parse the policy file; never throws for bad input. */
 export async function loadPolicy(file: string): Promise<LoadResult> {
+  try {
+    return parsePolicyText(file, await readPolicyFile(file));
+  } catch (error) {
+    if (!(error instanceof PolicyReadError)) throw error;
+    return {
+      diagnostics: [{ code: error.code, severity: "error", message: error.code === "MS1009" ? error.reason : `cannot read ${file}: ${error.reason}`, file, path: [], ...(error.code === "MS1009" ? { range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } } : {}) }],
+    };
+  }
+}
+
+/** Why a policy file could not be read: MS1012 (missing, unreadable) or MS1009 (too large). */
+export class PolicyReadError extends Error {
+  constructor(
+    readonly reason: string,
+    readonly code: "MS1009" | "MS1012" = "MS1012",
+  ) {
+    super(reason);
+  }
+}
+
+/** The text of a policy file from disk; rejects with a PolicyReadError saying why it cannot be read. */
+export async function readPolicyFile(file: string): Promise<string> {
   let size: number;
   try {
     const info = await stat(file);
-    if (!info.isFile()) return readFailure(file, "is not a regular file");
+    if (!info.isFile()) throw new PolicyReadError("is not a regular file");
     size = info.size;
   } catch (error) {
-    return readFailure(file, describeFsError(error));
+    if (error instanceof PolicyReadError) throw error;
+    throw new PolicyReadError(describeFsError(error));
   }
-  if (size > MAX_POLICY_BYTES) {
-    return {
-      diagnostics: [
-        {
-          code: "MS1009",
-          severity: "error",
-          message: `policy file is ${size} bytes; the limit is ${MAX_POLICY_BYTES} bytes`,
-          file,
-          path: [],
-          range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } },
-        },
-      ],
-    };
-  }
-  let text: string;
+  if (size > MAX_POLICY_BYTES) throw new PolicyReadError(`policy file is ${size} bytes; the limit is ${MAX_POLICY_BYTES} bytes`, "MS1009");
   try {
-    text = await readFile(file, "utf8");
+    return await readFile(file, "utf8");
   } catch (error) {
-    return readFailure(file, describeFsError(error));
+    throw new PolicyReadError(describeFsError(error));
   }
-  return parsePolicyText(file, text);
 }
 
 /** Parse policy text already in memory (tests and --stdin use this directly). */
@@ -93,34 +103,32 @@ export function parsePolicyText(file: string, text: string): LoadResult {
     source.attachLocated(fast.root);
     return { text, value: { file, text, source, data: fast.data }, diagnostics: [] };
   }
-  const docs = parseAllDocuments(text, {
-    lineCounter,
-    prettyErrors: false,
-    uniqueKeys: true,
-    strict: true,
-    version: "1.2",
-    schema: "core",
-    keepSourceTokens: false,
-  });
+  const options = { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2", schema: "core", keepSourceTokens: false } as const;
+  const docs = parseAllDocuments(text, options);
   const source = new SourceMap(text, lineCounter);
   const placed: Array<{ finding: Finding; offset: number; end: number }> = [];
   const list = Array.isArray(docs) ? docs : [docs];
   const doc = list[0] as Document.Parsed | undefined;
 
+  // One problem per structural mistake (syntax-hints.ts repairs a copy and parses it again); the yaml
+  // library also reports cascades of its own (one broken line yields several errors): keep the first per line.
+  const errorsOf = (parsed: typeof list): YamlError[] => parsed.flatMap((d) => d.errors.map((e) => ({ code: e.code, message: firstLine(e.message), pos: e.pos })));
+  const reparse = (repaired: string): YamlError[] => {
+    const again = parseAllDocuments(repaired, { ...options, lineCounter: new LineCounter() });
+    return errorsOf(Array.isArray(again) ? again : [again]);
+  };
+  const syntaxLines = new Set<number>();
+  for (const problem of explainSyntaxErrors(text, errorsOf(list), reparse)) {
+    const line = lines.indexOf(problem.offset);
+    if (syntaxLines.has(line)) continue;
+    syntaxLines.add(line);
+    placed.push({
+      finding: { code: "MS1001", message: problem.message, path: [], ...(problem.hint ? { hint: problem.hint } : {}) },
+      offset: problem.offset,
+      end: problem.end,
+    });
+  }
   for (const [index, extra] of list.entries()) {
-    // The yaml library reports cascades (one broken line yields several errors): keep the first per line.
-    const syntaxLines = new Set<number>();
-    for (const error of [...extra.errors].sort((a, b) => a.pos[0] - b.pos[0])) {
-      const problem = explainSyntaxError(error.code, firstLine(error.message), error.pos[0], error.pos[1], lines);
-      const line = lines.indexOf(problem.offset);
-      if (syntaxLines.has(line)) continue;
-      syntaxLines.add(line);
-      placed.push({
-        finding: { code: "MS1001", message: problem.message, path: [], ...(problem.hint ? { hint: problem.hint } : {}) },
-        offset: problem.offset,
-        end: problem.end,
-      });
-    }
     if (index > 0) {
       const start = extra.range[0];
       placed.push({ finding: { code: "MS1011", message: "the policy file must hold exactly one YAML document", path: [] }, offset: start, end: start + 1 });
@@ -232,12 +240,6 @@ function emptyPolicy(file: string, source: SourceMap): Diagnostic {
     path: [],
     range: source.rangeOf(0, 0),
     hint: "run `mesh-security init` for a commented starter policy",
-  };
-}
-
-function readFailure(file: string, reason: string): LoadResult {
-  return {
-    diagnostics: [{ code: "MS1012", severity: "error", message: `cannot read ${file}: ${reason}`, file, path: [] }],
   };
 }
 

@@ -9,7 +9,8 @@ export interface SyntaxProblem {
   hint?: string;
 }
 
-const CONTROL = new Set(["\u0002", "\u0018", "\u001f"]);
+/** yaml's Lexer control tokens (document start, scalar, flow error): markers the text does not hold. */
+export const CONTROL = new Set(["\u0002", "\u0018", "\u001f"]);
 
 /**
  * The offset where flow collections (`{`, `[`) open deeper than `limit`, with the still-open bracket
@@ -64,13 +65,13 @@ function roughFlowDepth(text: string): number {
 }
 
 /** A line's key and where it starts: `  - name: a` → { key: "name", column: 4 } (0-based column). */
-function keyOf(line: string): { key: string; column: number } | undefined {
+export function keyOf(line: string): { key: string; column: number } | undefined {
   const match = /^(\s*(?:-\s+)*)([^\s#:][^:#]*?)\s*:(\s|$)/.exec(line);
   if (!match) return undefined;
   return { key: match[2] ?? "", column: (match[1] ?? "").length };
 }
 
-function isBlank(line: string): boolean {
+export function isBlank(line: string): boolean {
   return /^\s*(#.*)?$/.test(line);
 }
 

@@ -32,7 +32,7 @@ export const authoritiesTarget: Target = {
         "drop-old": `bundles carry only ${r.next}. After a grace period run \`mesh-security ca rotate ${r.authority}\` to finish: references move to ${r.next} and ${r.authority} leaves the policy`,
       };
       plan.notes.push({ subject: `authority ${r.authority}`, text: `rotation to ${r.next}, phase ${r.phase}: ${phases[r.phase]}` });
-      planRotationChannels(model, plan);
+      planRotationChannels(model, context.authorities, plan);
     }
     if (model.output.secrets !== "none") {
       planIssuerSecrets(context, plan);

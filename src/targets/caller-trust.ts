@@ -4,7 +4,7 @@ import { findAuthority } from "../model/names.js";
 import { trustFileName } from "../model/workloads.js";
 import { INJECT_CABUNDLE_ANNOTATION } from "./service-ca.js";
 import type { PlanContext, TargetPlan } from "./target.js";
-import { bundleSecretSource } from "./trust-manager.js";
+import { bundleSecretSource, TRUST_MANAGER_SELECTOR_MINIMUM } from "./trust-manager.js";
 
 /** One file of a caller's trust directory: `key` of ConfigMap `configMap`, written as `path`. */
 export interface TrustItem {
@@ -123,5 +123,8 @@ function planBundle(model: Model, name: string, trust: Extract<TrustSource, { ty
     reason: `trust-manager copies the CA certificate of ${trust.roots.join(", ")} (a cluster Secret) into ConfigMap ${name} in ${namespaces.join(", ")}, for the callers there`,
     source: [...(findAuthority(model, trust.authority)?.path ?? ["authorities", trust.authority])],
   });
-  plan.notes.push({ subject: "calls", text: `Bundle ${name} needs trust-manager on the cluster: it writes ConfigMap ${name} (key ${trust.key}) into ${namespaces.join(", ")}` });
+  plan.notes.push({
+    subject: "calls",
+    text: `Bundle ${name} needs trust-manager ${TRUST_MANAGER_SELECTOR_MINIMUM} or later on the cluster: it writes ConfigMap ${name} (key ${trust.key}) into ${namespaces.join(", ")} only, through namespaceSelector.matchExpressions, which older versions ignore (they write it into every namespace)`,
+  });
 }

@@ -148,6 +148,7 @@ function checkIssuerFits(service: Service, cert: ManagedCertificate, issuer: Iss
     });
   }
   if (issuer.spec.type !== "acme") return;
+  checkAcmeKey(cert, issuer, plan);
   // The ACME server validates every name from the internet (RFC 8555 §8): cluster names never pass.
   const internal = cert.dnsNames.filter((n) => isClusterInternal(n, service));
   if (internal.length > 0) {
@@ -168,4 +169,26 @@ function checkIssuerFits(service: Service, cert: ManagedCertificate, issuer: Iss
       hint: `give issuer ${issuer.name} a dns01 solver, or use a host without \`*.\``,
     });
   }
+}
+
+/**
+ * Keys an ACME server refuses. Let's Encrypt runs boulder, whose key policy (letsencrypt/boulder
+ * goodkey/good_key.go, `KeyPolicy.GoodKey`) rejects every key type but RSA and ECDSA ("unsupported key
+ * type"), and whose default allowed keys (`LetsEncryptCPS`) are RSA 2048/3072/4096 and ECDSA P-256/P-384:
+ * the order for an Ed25519 or P-521 CSR fails at finalize and the Certificate never becomes Ready.
+ * Ed25519 is refused for every ACME issuer (no public ACME CA issues it); P-521 only where the server is
+ * Let's Encrypt's (production, staging), since another ACME CA may accept it.
+ */
+function checkAcmeKey(cert: ManagedCertificate, issuer: Issuer, plan: TargetPlan): void {
+  if (issuer.spec.type !== "acme") return;
+  const { algorithm, size } = cert.privateKey;
+  const letsEncrypt = issuer.spec.serverName !== "custom";
+  const refused = algorithm === "Ed25519" ? "Ed25519" : algorithm === "ECDSA" && size === 521 && letsEncrypt ? "ECDSA P-521" : undefined;
+  if (!refused) return;
+  plan.findings.push({
+    code: "MS2119",
+    message: `ACME issuer \`${issuer.name}\` is asked for an ${refused} key, which ${letsEncrypt ? "Let's Encrypt refuses (it issues for RSA and ECDSA P-256/P-384 keys only)" : "ACME servers do not issue for"}: the order fails and the certificate is never issued`,
+    path: [...cert.path, "privateKey", algorithm === "Ed25519" ? "algorithm" : "size"],
+    hint: "use `privateKey: { algorithm: ECDSA }` (P-256, the default) or RSA; keep Ed25519 for certificates from `ca` or `selfSigned` issuers",
+  });
 }

@@ -1,6 +1,7 @@
 import { buildCallGraph } from "../model/call-graph.js";
 import type { Callee } from "../model/call-graph.js";
-import type { Model } from "../model/model.js";
+import type { Model, Service } from "../model/model.js";
+import { EXPOSE_ROUTE_LABEL, isMaistraManaged } from "./maistra-network.js";
 import type { PlanContext, TargetPlan } from "./target.js";
 
 /** Authorization lands with the strictest mesh policies, after the workloads it protects. */
@@ -54,7 +55,7 @@ export function planAuthorization(context: PlanContext, plan: TargetPlan): void 
     });
     plan.notes.push({
       subject: `service ${service.namespace}/${service.name}`,
-      text: `AuthorizationPolicy ${service.name} allows ${callee.principals.length > 0 ? callee.principals.join(", ") : "no principal"}${callee.unauthenticated ? ` and connections without a mesh identity (${callee.unauthenticated.why}) on ${callee.unauthenticated.port === "all" ? "every port" : `port ${callee.unauthenticated.port}`}` : ""}; all other traffic to its pods, on any port, is denied`,
+      text: `AuthorizationPolicy ${service.name} allows ${callee.principals.length > 0 ? callee.principals.join(", ") : "no principal"}${callee.unauthenticated ? ` and connections without a mesh identity (${callee.unauthenticated.why}) on ${callee.unauthenticated.port === "all" ? "every port" : `port ${callee.unauthenticated.port}`}` : ""}; all other traffic to its pods, on any port, is denied${callee.unauthenticated ? `. ${whatTheOpenRuleAdmits(model, service, callee.unauthenticated.port)}` : ""}`,
     });
   }
 }
@@ -89,4 +90,24 @@ function rulesOf(model: Model, callee: Callee, plan: TargetPlan): Array<Record<s
   }
   rules.push({ from: [{ source: { notPrincipals: ["*"] } }], ...to });
   return rules;
+}
+
+/**
+ * What the rule for clients without a mesh identity admits besides the router: it cannot tell them apart.
+ * `notPrincipals: ["*"]` matches every connection that carries no peer identity: the router, a pod without
+ * a sidecar, a client whose own DestinationRule turns mTLS off. Who can reach the port at all is the
+ * network's decision. On Maistra the operator's NetworkPolicies already isolate the pods (see
+ * maistra-network.ts): member namespaces, and the router's to labelled pods; a NetworkPolicy of ours could
+ * only add to that. On Sail nothing isolates the pods, and a NetworkPolicy that selected them would cut every
+ * other port and client the policy does not know of, so none is emitted: the rule admits whoever reaches it.
+ */
+export function whatTheOpenRuleAdmits(model: Model, service: Service, port: number | "all"): string {
+  const where = port === "all" ? "every port" : `port ${port}`;
+  if (model.platform.mesh.flavor === "maistra-v1") return `Maistra 1.x has no notPrincipals: ${where} is open to every client that reaches it, undeclared mesh workloads included (MS2611)`;
+  const head = `The rule for clients without a mesh identity cannot tell the router from any other such client: on ${where} it also admits pods without a sidecar and clients whose DestinationRule turns mTLS off`;
+  if (isMaistraManaged(model, service.namespace)) {
+    const outside = service.calledFromOutsideMesh && service.selector ? `, and every client through NetworkPolicy ${service.name}-outside-mesh (calledFromOutsideMesh)` : "";
+    return `${head}; Maistra's NetworkPolicies let them in only from the mesh's member namespaces${service.route ? ` and the router's (the pods carry ${EXPOSE_ROUTE_LABEL})` : ""}${outside}. An undeclared workload that calls through its sidecar presents its identity and is denied`;
+  }
+  return `${head}, from any namespace the network lets reach it (no NetworkPolicy is emitted: one that selected the pods would cut their other traffic; add your own to narrow it). An undeclared workload that calls through its sidecar presents its identity and is denied`;
 }

@@ -16,6 +16,7 @@ export function planControlPlane(context: PlanContext, plan: TargetPlan): void {
   const tls = meshTlsSettings(model, plan);
   const pluginCa = pluginCaAuthority(model, plan);
   const mtlsStrict = (model.mtls?.mode ?? "PERMISSIVE") === "STRICT";
+  const trust = trustDomainOf(model);
   let apiVersion: string;
   let kind: string;
   let spec: Record<string, unknown>;
@@ -36,6 +37,9 @@ export function planControlPlane(context: PlanContext, plan: TargetPlan): void {
         global: {
           mtls: { enabled: mtlsStrict },
           ...(tls ? { tls: { minProtocolVersion: tls.minProtocolVersion, maxProtocolVersion: tls.maxProtocolVersion, ...(tls.cipherSuites.length ? { cipherSuites: tls.cipherSuites.join(",") } : {}), ...(tls.ecdhCurves.length ? { ecdhCurves: tls.ecdhCurves.join(",") } : {}) } } : {}),
+          // Helm values of the v1.1 charts: the mesh ConfigMap takes trustDomain and trustDomainAliases from
+          // global.* (maistra/istio-operator resources/helm/v1.1/istio/templates/configmap.yaml).
+          ...(trust ? { trustDomain: trust.domain, trustDomainAliases: trust.aliases } : {}),
         },
         security: { selfSigned: !pluginCa },
       },
@@ -51,6 +55,7 @@ export function planControlPlane(context: PlanContext, plan: TargetPlan): void {
       ...(mesh.version ? { version: mesh.version } : {}),
       security: {
         dataPlane: { mtls: mtlsStrict },
+        ...(trust ? { trust: { domain: trust.domain, additionalDomains: trust.aliases } } : {}),
         ...(tls ? { controlPlane: { tls: { minProtocolVersion: tls.minProtocolVersion, maxProtocolVersion: tls.maxProtocolVersion, ...(tls.cipherSuites.length ? { cipherSuites: tls.cipherSuites } : {}), ...(tls.ecdhCurves.length ? { ecdhCurves: tls.ecdhCurves } : {}) } } } : {}),
         ...(pluginCa ? { certificateAuthority: { type: "Istiod", istiod: { type: "PrivateKey", privateKey: { rootCADir: CACERTS_DIR } } } } : {}),
       },
@@ -63,13 +68,18 @@ export function planControlPlane(context: PlanContext, plan: TargetPlan): void {
     spec = {
       namespace: mesh.namespace,
       ...(mesh.version ? { version: mesh.version } : {}),
-      ...(tls
+      ...(tls || trust
         ? {
             values: {
               meshConfig: {
-                // meshMTLS: workload-to-workload (ISTIO_MUTUAL); curves are not honoured there.
-                meshMTLS: { minProtocolVersion: tls.minProtocolVersion, ...(tls.cipherSuites.length ? { cipherSuites: tls.cipherSuites } : {}) },
-                tlsDefaults: { minProtocolVersion: tls.minProtocolVersion, ...(tls.cipherSuites.length ? { cipherSuites: tls.cipherSuites } : {}), ...(tls.ecdhCurves.length ? { ecdhCurves: tls.ecdhCurves } : {}) },
+                ...(trust ? { trustDomain: trust.domain, trustDomainAliases: trust.aliases } : {}),
+                ...(tls
+                  ? {
+                      // meshMTLS: workload-to-workload (ISTIO_MUTUAL); curves are not honoured there.
+                      meshMTLS: { minProtocolVersion: tls.minProtocolVersion, ...(tls.cipherSuites.length ? { cipherSuites: tls.cipherSuites } : {}) },
+                      tlsDefaults: { minProtocolVersion: tls.minProtocolVersion, ...(tls.cipherSuites.length ? { cipherSuites: tls.cipherSuites } : {}), ...(tls.ecdhCurves.length ? { ecdhCurves: tls.ecdhCurves } : {}) },
+                    }
+                  : {}),
               },
             },
           }
@@ -90,6 +100,12 @@ export function planControlPlane(context: PlanContext, plan: TargetPlan): void {
     reason: mesh.owned ? `the policy owns the ${kind} (platform.serviceMesh.owned)` : `the ${kind} is owned by the mesh installation: its security settings are added by a patch`,
     source: [...mesh.path],
   });
+  if (trust) {
+    plan.notes.push({
+      subject: "mesh",
+      text: `trust domain ${trust.domain}, written into the ${kind} (${TRUST_FIELD[mesh.flavor]}), with ${trust.aliases.join(", ")} as an alias so that workloads still holding a ${trust.aliases.join(", ")} certificate keep their identity while the change rolls out`,
+    });
+  }
   if (pluginCa) plan.notes.push({ subject: "mesh", text: `plug-in CA: istiod signs workload certificates with authority ${pluginCa} from Secret ${mesh.namespace}/cacerts (${CACERTS_DIR})` });
   else plan.notes.push({ subject: "mesh", text: "the control plane keeps its own self-signed CA (set platform.serviceMesh.certificateAuthority to plug one in)" });
 }
@@ -132,4 +148,27 @@ function pluginCaAuthority(model: Model, plan: TargetPlan): string | undefined {
     });
   }
   return name;
+}
+
+/** Istio's default trust domain: a mesh that never set one runs with it. */
+const DEFAULT_TRUST_DOMAIN = "cluster.local";
+
+/** Where each control plane takes the trust domain (checked against the CRD schemas / chart values). */
+const TRUST_FIELD: Record<string, string> = {
+  "maistra-v1": "spec.istio.global.trustDomain",
+  "maistra-v2": "spec.security.trust.domain",
+  sail: "spec.values.meshConfig.trustDomain",
+};
+
+/**
+ * The trust domain to write into the control plane: the policy's, when it is not Istio's default
+ * (AuthorizationPolicy principals name it, so the control plane must run with it). The default domain is
+ * kept as an alias: Istio accepts a principal of any alias for the trust domain
+ * (istio/istio pilot/pkg/security/trustdomain/bundle.go, `ReplaceTrustDomainAliases`), so workloads whose
+ * certificates were issued under `cluster.local` before the change keep their identity until they rotate.
+ */
+function trustDomainOf(model: Model): { domain: string; aliases: string[] } | undefined {
+  const domain = model.platform.mesh.trustDomain;
+  if (domain === DEFAULT_TRUST_DOMAIN) return undefined;
+  return { domain, aliases: [DEFAULT_TRUST_DOMAIN] };
 }

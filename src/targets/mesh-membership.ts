@@ -70,13 +70,14 @@ export function planMembership(model: Model, plan: TargetPlan): void {
       source: [...ns.path],
     });
   }
+  const unpatched = model.services.filter((s) => !s.workload && s.namespace !== mesh.namespace).map((s) => `${s.namespace}/${s.name}`);
   // Membership alone injects nothing with Maistra's default profiles: they turn auto-injection off
   // (maistra/istio-operator resources/smcp-templates/v1.1/base `global.proxy.autoInject: disabled`,
   // v2.6/base `proxy.injection.autoInject: false`), so pods need the sidecar.istio.io/inject annotation.
   if (namespaces.length > 0) {
     plan.notes.push({
       subject: "mesh",
-      text: `members: ${namespaces.map((n) => n.namespace).join(", ")} (a ServiceMeshMember each, referencing ${mesh.namespace}/${mesh.controlPlane}); with the default profiles pods get a sidecar only when annotated sidecar.istio.io/inject: "true" (not generated)`,
+      text: `members: ${namespaces.map((n) => n.namespace).join(", ")} (a ServiceMeshMember each, referencing ${mesh.namespace}/${mesh.controlPlane}); with the default profiles pods get a sidecar only when annotated sidecar.istio.io/inject: "true": the workload patch adds it to the pod template of every services[].workload${unpatched.length > 0 ? `; the pods of ${unpatched.join(", ")} have no workload here and need it themselves` : ""}`,
     });
   }
 }

@@ -1,6 +1,8 @@
 import { isManaged } from "../model/model.js";
 import type { Model } from "../model/model.js";
-import type { TargetPlan } from "./target.js";
+import type { PlanContext, TargetPlan } from "./target.js";
+import { trustedAuthorityNames } from "../model/names.js";
+import { destinationCaSecretName } from "./route-certificates.js";
 import { TRUST_MOUNT_PATH, trustFileName } from "../model/workloads.js";
 
 // Which trust channels carry both roots during a rotation, and which cannot.
@@ -16,7 +18,7 @@ import { TRUST_MOUNT_PATH, trustFileName } from "../model/workloads.js";
 // root-cert.pem, the callers' trust ConfigMaps) do.
 
 /** During trust-both and issue-new: an explain note naming the channels, and MS2311 when a Secret's ca.crt is in play. */
-export function planRotationChannels(model: Model, plan: TargetPlan): void {
+export function planRotationChannels(model: Model, authorities: PlanContext["authorities"], plan: TargetPlan): void {
   const r = model.rotation;
   if (!r || r.phase === "drop-old") return;
   const both: string[] = [];
@@ -29,6 +31,8 @@ export function planRotationChannels(model: Model, plan: TargetPlan): void {
   }
   const rotatingIssuers = new Set(model.issuers.filter((i) => i.spec.type === "ca" && i.spec.authority === r.authority).map((i) => i.name));
   const secrets: string[] = [];
+  const routes: string[] = [];
+  const rootsAtHand = trustedAuthorityNames(model, r.authority).every((n) => (authorities.get(n)?.rootCertPem ?? "").length > 0);
   for (const service of model.services) {
     // Declared callers of a service mount the trust ConfigMap the workloads target writes from the phase's
     // roots (targets/caller-trust.ts): that channel carries both, so the Secret's ca.crt is not theirs.
@@ -39,25 +43,31 @@ export function planRotationChannels(model: Model, plan: TargetPlan): void {
       if (cert && "secretName" in cert && "issuerRef" in cert && rotatingIssuers.has(cert.issuer)) secrets.push(`${service.namespace}/${cert.secretName}`);
     }
     // route-certificates.ts writes both roots into a reencrypt Route's destinationCACertificate; with
-    // cert-utils the Route gets the pod's own Secret's ca.crt, which matches the pod's certificate.
+    // cert-utils into a Secret that destinationCA-from-secret reads (the pod's own Secret's ca.crt would
+    // switch to the new root the moment cert-manager re-issues, before the pods restart). Without the roots'
+    // certificates at hand the Route reads the pod's Secret: it is named in MS2311.
     const pod = service.certificate;
-    if (service.exposure === "reencrypt" && service.route && isManaged(pod) && rotatingIssuers.has(pod.issuer) && model.platform.routeCertificates !== "cert-utils") {
-      both.push(`spec.tls.destinationCACertificate of Route ${service.namespace}/${service.route.name} (the router's trust in the pod)`);
+    if (service.exposure === "reencrypt" && service.route && isManaged(pod) && rotatingIssuers.has(pod.issuer)) {
+      const route = `${service.namespace}/${service.route.name}`;
+      if (model.platform.routeCertificates !== "cert-utils") both.push(`spec.tls.destinationCACertificate of Route ${route} (the router's trust in the pod)`);
+      else if (rootsAtHand) both.push(`Secret ${service.namespace}/${destinationCaSecretName(service.route.name)}, which cert-utils copies into Route ${route}'s destinationCACertificate (the router's trust in the pod)`);
+      else routes.push(`Route ${route} (cert-utils destinationCA-from-secret reads ca.crt of Secret ${service.namespace}/${pod.secretName})`);
     }
   }
   const knativeIssuers = Object.values(model.knative?.issuers ?? {}).some((name) => name !== undefined && rotatingIssuers.has(name));
   const single = [...new Set(secrets)].sort();
   const carriers = both.length > 0 ? both.join("; ") : "none: no trust bundle of this policy lists the authority (add it to knative.trustBundle, or make it the mesh CA)";
-  const oneRoot = `ca.crt of every Secret cert-manager issues from ${[...rotatingIssuers].sort().join(", ") || "a CA issuer of this authority"} (${single.length > 0 ? single.join(", ") : "none in this policy"}${knativeIssuers ? ", and the Secrets of Knative's certificates" : ""}) carries only the root that signed it`;
+  const readers = routes.length > 0 ? `; read by ${routes.sort().join(", ")}, whose router then rejects every pod still presenting the other chain (503)` : "";
+  const oneRoot = `ca.crt of every Secret cert-manager issues from ${[...rotatingIssuers].sort().join(", ") || "a CA issuer of this authority"} (${single.length > 0 ? single.join(", ") : "none in this policy"}${knativeIssuers ? ", and the Secrets of Knative's certificates" : ""}${readers}) carries only the root that signed it`;
   plan.notes.push({
     subject: `authority ${r.authority}`,
     text: `trust channels during ${r.phase}: both roots are carried by ${carriers}. ${oneRoot}: a client that trusts it rejects the other authority's certificates, so clients should mount a bundle that carries both`,
   });
-  if (single.length === 0 && !knativeIssuers) return;
+  if (single.length === 0 && !knativeIssuers && routes.length === 0) return;
   plan.findings.push({
     code: "MS2311",
     message: `during ${r.phase} the ${oneRoot}; clients that trust another workload's ca.crt will reject ${r.phase === "trust-both" ? `certificates of ${r.next} once issue-new starts` : `certificates of whichever of ${r.authority} and ${r.next} did not sign that Secret`}`,
     path: ["rotation"],
-    hint: both.length > 0 ? `have such clients mount ${both.join(" or ")} instead` : `list ${r.authority} in knative.trustBundle.authorities so that a bundle carries both roots, and have such clients mount it`,
+    hint: `${both.length > 0 ? `have such clients mount ${both.join(" or ")} instead` : `list ${r.authority} in knative.trustBundle.authorities so that a bundle carries both roots, and have such clients mount it`}${routes.length > 0 ? `; for the Routes, make the roots' certificates available to the compiler (a generated authority, \`ca init\`) so it writes a Secret with both for destinationCA-from-secret, or set spec.tls.destinationCACertificate with both roots in an overlay until drop-old` : ""}`,
   });
 }

@@ -1,5 +1,6 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
-import type { Model, Service } from "../model/model.js";
+import type { ManagedCertificate, Model, Service } from "../model/model.js";
+import type { PlannedObject } from "../plan/planned-object.js";
 import { isManaged } from "../model/model.js";
 import { findAuthority, trustedAuthorityNames } from "../model/names.js";
 import type { PlanContext, TargetPlan } from "./target.js";
@@ -110,8 +111,31 @@ export interface DestinationTrust {
   annotations: Record<string, string>;
   destinationCACertificate?: string;
   tlsWriter?: string;
+  /** A Secret the compiler writes for destinationCA-from-secret to read (both roots during a rotation). */
+  secret?: PlannedObject;
   findings: Finding[];
   notes: string[];
+}
+
+/** The Secret that holds both roots for a cert-utils reencrypt Route during a rotation. */
+export function destinationCaSecretName(routeName: string): string {
+  return `${routeName}-destination-ca`;
+}
+
+/**
+ * The roots the router must trust for the pod's certificate while its authority rotates (trust-both,
+ * issue-new), old first; undefined outside a rotation of that authority or when the issuer is not a CA issuer.
+ * `pems` is absent when the compiler does not hold every root's certificate.
+ */
+export function rotatingDestinationRoots(context: PlanContext, cert: ManagedCertificate): { names: string[]; pems?: string } | undefined {
+  const { model } = context;
+  const r = model.rotation;
+  const issuer = model.issuers.find((i) => i.name === cert.issuer);
+  if (!r || r.phase === "drop-old" || issuer?.spec.type !== "ca" || issuer.spec.authority !== r.authority) return undefined;
+  const names = trustedAuthorityNames(model, r.authority);
+  const pems = names.map((n) => context.authorities.get(n)?.rootCertPem);
+  if (!pems.every((p): p is string => typeof p === "string" && p.length > 0)) return { names };
+  return { names, pems: pems.map((p) => (p.endsWith("\n") ? p : `${p}\n`)).join("") };
 }
 
 /**
@@ -130,6 +154,36 @@ export function destinationTrust(context: PlanContext, service: Service): Destin
   }
   const { model } = context;
   if (model.platform.routeCertificates === "cert-utils") {
+    // cert-utils copies `ca.crt` of the named Secret into spec.tls.destinationCACertificate whenever the Route
+    // or that Secret changes (redhat-cop/cert-utils-operator controllers/route/route_controller.go,
+    // `populateRouteDestCA`; the Secret watch fires for kubernetes.io/tls Secrets, a change of the annotation
+    // for any). The pod's own Secret holds one root: the one that signed it (rotation-channels.ts). So at
+    // issue-new, the moment cert-manager re-issues, the router trusts only the new root while the pods still
+    // present the old chain until they restart: 503. During trust-both and issue-new the annotation names a
+    // Secret the compiler writes with both roots instead; drop-old points it back at the pod's Secret.
+    const route = service.route;
+    const rotating = rotatingDestinationRoots(context, cert);
+    if (route && rotating?.pems) {
+      const name = destinationCaSecretName(route.name);
+      trust.annotations[DESTINATION_CA_FROM_SECRET] = name;
+      trust.tlsWriter = "cert-utils-operator";
+      trust.secret = {
+        target: "routes",
+        template: "authorities/secret",
+        values: { name, namespace: service.namespace, type: "Opaque", data: { "ca.crt": Buffer.from(rotating.pems, "utf8").toString("base64") } },
+        apiVersion: "v1",
+        kind: "Secret",
+        name,
+        namespace: service.namespace,
+        role: "resource",
+        // With the CA Secrets and issuers: it must exist before the Route's annotation names it.
+        wave: -10,
+        reason: `both roots (${rotating.names.join(", ")}) for Route ${route.name}'s destinationCA-from-secret while ${model.rotation?.authority} rotates: the router keeps trusting pods that still present the old chain (public certificates only)`,
+        source: ["rotation"],
+      };
+      trust.notes.push(`during the rotation the router trusts the pod's certificate through cert-utils-operator reading Secret ${name} (the roots of ${rotating.names.join(" and ")}), not the pod's own Secret ${cert.secretName}, whose ca.crt holds only the root that signed it`);
+      return trust;
+    }
     trust.annotations[DESTINATION_CA_FROM_SECRET] = cert.secretName;
     trust.tlsWriter = "cert-utils-operator";
     trust.notes.push(`the router trusts the pod's certificate through cert-utils-operator: destinationCA-from-secret copies ca.crt of Secret ${cert.secretName} into spec.tls.destinationCACertificate`);

@@ -42,6 +42,7 @@ function planRoute(context: PlanContext, service: Service, plan: TargetPlan): bo
   const wiring = routerCertificateWiring(model, service, route.name, routeHost);
   const trust = service.exposure === "reencrypt" ? destinationTrust(context, service) : undefined;
   plan.findings.push(...wiring.findings, ...(trust?.findings ?? []));
+  if (trust?.secret) plan.objects.push(trust.secret);
   const annotations = { ...wiring.annotations, ...trust?.annotations };
   // Controllers that write the certificate and key into the Route spec: Argo CD must not revert them.
   const writer = wiring.tlsWriter ?? trust?.tlsWriter;

@@ -3,6 +3,15 @@ import { authoritySecret, findAuthority } from "../model/names.js";
 import type { TargetPlan } from "./target.js";
 
 /**
+ * The oldest trust-manager that honours `target.namespaceSelector.matchExpressions`. The Bundle's
+ * namespaceSelector is a full metav1.LabelSelector today (cert-manager/trust-manager
+ * pkg/apis/trust/v1alpha1/types_bundle.go, BundleTarget.NamespaceSelector); before v0.14 only matchLabels
+ * were honoured, so a selector written as matchExpressions selected every namespace and the ConfigMap
+ * landed everywhere (the same minimum targets/knative.ts states for the Knative Bundle).
+ */
+export const TRUST_MANAGER_SELECTOR_MINIMUM = "v0.14.0";
+
+/**
  * A trust-manager Bundle source for one authority's CA: `ca.crt` of its Secret. trust-manager reads Secret
  * sources only from its trust namespace (cert-manager's by default), so a Secret elsewhere is MS2407 and no
  * source. `gives` says who the bundle is for, in the finding ("read", "give callers").

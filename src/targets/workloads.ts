@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { buildCallGraph } from "../model/call-graph.js";
 import type { CallEdge } from "../model/call-graph.js";
-import type { PolicyPath, Service, ServingCertificate, WorkloadRef } from "../model/model.js";
+import type { Model, PolicyPath, Service, ServingCertificate, WorkloadRef } from "../model/model.js";
+import { maistraPodMetadata, planMaistraNetwork } from "./maistra-network.js";
 import { TRUST_MOUNT_PATH } from "../model/workloads.js";
 import { planCallerTrust } from "./caller-trust.js";
 import type { TrustItem } from "./caller-trust.js";
@@ -27,6 +28,9 @@ interface WorkloadPatch {
   annotations: Record<string, string>;
   containers: Map<string, Mount[]>;
   volumes: Map<string, Record<string, unknown>>;
+  /** Labels and annotations for the pod template (Maistra: sidecar injection, the router's NetworkPolicy). */
+  podLabels: Record<string, string>;
+  podAnnotations: Record<string, string>;
   why: string[];
   source: PolicyPath;
 }
@@ -49,7 +53,7 @@ export const workloadsTarget: Target = {
       const key = workloadKey(namespace, ref);
       const existing = patches.get(key);
       if (existing) return existing;
-      const created: WorkloadPatch = { ref, namespace, annotations: {}, containers: new Map(), volumes: new Map(), why: [], source: [...ref.path] };
+      const created: WorkloadPatch = { ref, namespace, annotations: {}, containers: new Map(), volumes: new Map(), podLabels: {}, podAnnotations: {}, why: [], source: [...ref.path] };
       patches.set(key, created);
       return created;
     };
@@ -62,6 +66,8 @@ export const workloadsTarget: Target = {
     }
 
     for (const service of model.services) planCertificateMount(service, patchOf, plan);
+    for (const service of model.services) planPodMetadata(model, service, patchOf, plan);
+    planMaistraNetwork(model, plan);
 
     const graph = buildCallGraph(model);
     plan.findings.push(...graph.findings, ...graph.edges.flatMap((e) => e.problems));
@@ -77,6 +83,14 @@ export const workloadsTarget: Target = {
         .sort(([a], [b]) => (a < b ? -1 : 1))
         .map(([name, mounts]) => ({ name, volumeMounts: [...mounts].sort((a, b) => (a.mountPath < b.mountPath ? -1 : 1)) }));
       const volumes = [...patch.volumes.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
+      const podMetadata = {
+        ...(Object.keys(patch.podLabels).length > 0 ? { labels: patch.podLabels } : {}),
+        ...(Object.keys(patch.podAnnotations).length > 0 ? { annotations: patch.podAnnotations } : {}),
+      };
+      const template = {
+        ...(Object.keys(podMetadata).length > 0 ? { metadata: podMetadata } : {}),
+        ...(containers.length > 0 ? { spec: { containers, volumes } } : {}),
+      };
       plan.objects.push({
         target: "workloads",
         template: "workloads/workload-patch",
@@ -86,7 +100,7 @@ export const workloadsTarget: Target = {
           name: patch.ref.name,
           namespace: patch.namespace,
           annotations: Object.keys(patch.annotations).length > 0 ? patch.annotations : null,
-          podSpec: containers.length > 0 ? { containers, volumes } : null,
+          template: Object.keys(template).length > 0 ? template : null,
         },
         apiVersion: API_VERSION[patch.ref.kind],
         kind: patch.ref.kind,
@@ -101,6 +115,21 @@ export const workloadsTarget: Target = {
     return plan;
   },
 };
+
+/** Maistra's pod template needs (sidecar injection, the router's label) on the service's workload. */
+function planPodMetadata(model: Model, service: Service, patchOf: (ns: string, ref: WorkloadRef) => WorkloadPatch, plan: TargetPlan): void {
+  const workload = service.workload;
+  const meta = workload ? maistraPodMetadata(model, service) : undefined;
+  if (!workload || !meta) return;
+  const patch = patchOf(service.namespace, workload);
+  Object.assign(patch.podLabels, meta.labels);
+  Object.assign(patch.podAnnotations, meta.annotations);
+  for (const why of meta.why) if (!patch.why.includes(why)) patch.why.push(why);
+  plan.notes.push({
+    subject: `service ${service.namespace}/${service.name}`,
+    text: `the pod template of ${workload.kind.toLowerCase()}/${workload.name} gets ${[...Object.entries(meta.annotations), ...Object.entries(meta.labels)].map(([k, v]) => `${k}: "${v}"`).join(" and ")} (a patch): ${meta.why.join("; ")}`,
+  });
+}
 
 /** A DNS-1123 label for a volume: `<prefix>-<name>`, shortened with a hash when too long. */
 export function volumeName(prefix: string, name: string): string {

@@ -1,6 +1,6 @@
 import type { ErrorObject } from "ajv";
 import { suggest, suggestValue } from "../util/suggest.js";
-import { choiceFilter, toPath, valueAt } from "./schema-check.js";
+import { choiceFilter, enclosingMapTakes, toPath, valueAt } from "./schema-check.js";
 
 type Path = (string | number)[];
 
@@ -19,11 +19,20 @@ export interface Recovery {
   removed?: true;
 }
 
-/** A key read as another: `parent.from` in the policy is `parent.to` in the recovered data. */
+/**
+ * A key read as another: `parent.from` in the policy is `parent.to` in the recovered data, or, with `up`,
+ * a key moved to the map `up` levels above (`workload` written under `certificate:` is the service's).
+ */
 export interface Rename {
   parent: Path;
   from: string;
   to: string;
+  up?: number;
+}
+
+/** Where a renamed or moved key is in the recovered data. */
+function renamedPath(rename: Rename): Path {
+  return [...rename.parent.slice(0, rename.parent.length - (rename.up ?? 0)), rename.to];
 }
 
 /** What one recovery pass did to a copy of the data. */
@@ -112,6 +121,15 @@ function repair(root: unknown, error: ErrorObject, path: Path, pass: RecoveryPas
       if (typeof parent !== "object" || parent === null) return false;
       const record = parent as Record<string, unknown>;
       const key = String(error.params["additionalProperty"]);
+      const owner = ownerAbove(root, path, key);
+      if (owner) {
+        // Indented one level too deep: the key is the enclosing map's (the hint says so too).
+        owner[key] = record[key];
+        delete record[key];
+        pass.renames.push({ parent: path, from: key, to: key, up: 1 });
+        pass.recoveries.push({ path: [...path.slice(0, -1), key], kind: "assumed" });
+        return true;
+      }
       const known = Object.keys((schema["properties"] as object | undefined) ?? {});
       const meant = suggest(key, known);
       if (meant !== undefined && !(meant in record)) {
@@ -161,6 +179,11 @@ function repair(root: unknown, error: ErrorObject, path: Path, pass: RecoveryPas
   }
 }
 
+/** The map enclosing the one at `path`, when `key` was written one level too deep (schema-check.ts enclosingMapTakes). */
+function ownerAbove(root: unknown, path: Path, key: string): Record<string, unknown> | undefined {
+  return enclosingMapTakes(root, path, key) ? (valueAt(root, path.slice(0, -1)) as Record<string, unknown>) : undefined;
+}
+
 /** The value in the expected type when the intent is plain: "8443" for a port, 4.19 for a version string. */
 function coerce(value: unknown, types: readonly string[]): unknown {
   for (const type of types) {
@@ -168,7 +191,8 @@ function coerce(value: unknown, types: readonly string[]): unknown {
       const n = Number(value);
       if (type === "number" || Number.isInteger(n)) return n;
     }
-    if (type === "string" && (typeof value === "number" || typeof value === "boolean")) return String(value);
+    // Not a decimal: 4.20 unquoted is the number 4.2, so what was meant is unknown (the default stands in).
+    if (type === "string" && (typeof value === "boolean" || (typeof value === "number" && Number.isInteger(value)))) return String(value);
     if (type === "boolean" && (value === "true" || value === "false")) return value === "true";
     if (type === "array" && (typeof value === "string" || typeof value === "number")) return [value];
   }
@@ -199,7 +223,7 @@ export function toDocumentPath(path: readonly (string | number)[], renames: read
   let out = [...path];
   // Later renames are deeper or in renamed subtrees; undo them first.
   for (const rename of [...renames].reverse()) {
-    const renamed = [...rename.parent, rename.to];
+    const renamed = renamedPath(rename);
     if (startsWith(out, renamed)) out = [...rename.parent, rename.from, ...out.slice(renamed.length)];
   }
   return out;
@@ -207,5 +231,5 @@ export function toDocumentPath(path: readonly (string | number)[], renames: read
 
 /** True when a path lies in a subtree that the first check did not see (it was under a misspelt key). */
 export function inRenamedSubtree(path: readonly (string | number)[], renames: readonly Rename[]): boolean {
-  return renames.some((r) => startsWith(path, [...r.parent, r.to]));
+  return renames.some((r) => startsWith(path, renamedPath(r)));
 }

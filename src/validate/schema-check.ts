@@ -5,6 +5,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import type { Finding } from "../diagnostics/diagnostic.js";
 import { formatPath } from "../util/path.js";
 import { suggest, suggestValue } from "../util/suggest.js";
+import { describePatterns } from "./pattern-words.js";
 
 /** The policy JSON Schema shipped with the package. */
 export const SCHEMA_FILE = fileURLToPath(new URL("../../schemas/mesh-security.schema.json", import.meta.url));
@@ -29,7 +30,8 @@ function validator(): ValidateFunction {
   return cachedValidate;
 }
 
-function patternNames(): Map<string, string> {
+/** Every pattern of the schema in words (see PATTERN_WORDS). */
+export function patternNames(): Map<string, string> {
   cachedPatterns ??= describePatterns(schemaData());
   return cachedPatterns;
 }
@@ -122,14 +124,17 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
     case "additionalProperties": {
       const key = String(error.params["additionalProperty"]);
       const known = Object.keys(((error.parentSchema as Record<string, unknown> | undefined)?.["properties"] as object | undefined) ?? {});
-      const hint = suggest(key, known);
-      const home = hint ? undefined : mapThatOwns(key, error.parentSchema as Record<string, unknown> | undefined, value);
+      const above = enclosingOwner(data, path, key);
+      const hint = above ? undefined : suggest(key, known);
+      const home = hint || above ? undefined : mapThatOwns(key, error.parentSchema as Record<string, unknown> | undefined, value);
       return {
         code: "MS1002",
         message: `unknown key \`${key}\` in ${where}`,
         path: [...path, key],
         at: "key",
-        ...(hint
+        ...(above
+          ? { hint: `\`${key}\` belongs to ${above}, not to \`${String(path[path.length - 1])}\`: dedent it to the column of \`${String(path[path.length - 1])}:\`` }
+          : hint
           ? { hint: `did you mean \`${hint}\`?` }
           : home
             ? { hint: `\`${key}\` belongs under \`${home}:\`? indent it to that map's keys` }
@@ -142,8 +147,11 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
       const missing = String(error.params["missingProperty"]);
       return { code: "MS1003", message: `missing required key \`${missing}\` in ${where}`, path, at: "key" };
     }
-    case "type":
-      return { code: "MS1004", message: `${where} must be ${article(String(error.params["type"]))}, not ${describeType(value)}`, path };
+    case "type": {
+      const types = String(error.params["type"]).split(",");
+      const hint = types.includes("string") ? quoteHint(path, value) : undefined;
+      return { code: "MS1004", message: `${where} must be ${article(String(error.params["type"]))}, not ${describeType(value)}`, path, ...(hint ? { hint } : {}) };
+    }
     case "enum":
     case "const": {
       const allowed = (error.keyword === "enum" ? (error.params["allowedValues"] as unknown[]) : [error.params["allowedValue"]]).map(String);
@@ -182,6 +190,45 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
     default:
       return { code: "MS1004", message: `${where} ${error.message ?? "is invalid"}`, path };
   }
+}
+
+/**
+ * A number or boolean where a string is wanted: YAML read the unquoted text as one, so the hint is to quote
+ * it. A decimal has lost its trailing zeros on the way (4.20 is the number 4.2), so the hint says so rather
+ * than suggest the value as read.
+ */
+function quoteHint(path: readonly (string | number)[], value: unknown): string | undefined {
+  if (typeof value !== "number" && typeof value !== "boolean") return undefined;
+  const key = path[path.length - 1];
+  if (typeof value === "number" && !Number.isInteger(value)) {
+    // What was written is 4.2, 4.20 or 4.200...; the likeliest mistake is a version whose zero was lost.
+    const example = typeof key === "string" ? `\`${key}: "${String(value)}0"\`` : `\`"${String(value)}0"\``;
+    return `quote it exactly as you mean it, e.g. ${example}: unquoted, YAML reads it as the number ${String(value)} and drops trailing zeros (4.20 reads as 4.2)`;
+  }
+  const written = typeof key === "string" ? `\`${key}: "${String(value)}"\`` : `\`"${String(value)}"\``;
+  return `quote it: ${written} (unquoted, YAML reads it as ${typeof value === "number" ? "a number" : "true or false"})`;
+}
+
+/**
+ * `workload:` written under `certificate:`: the enclosing map takes the key and does not have it yet
+ * (recover.ts moves it there). Its name as the message prints it (`services[0]`), or undefined.
+ */
+function enclosingOwner(data: unknown, path: readonly (string | number)[], key: string): string | undefined {
+  if (!enclosingMapTakes(data, path, key)) return undefined;
+  const above = path.slice(0, -1);
+  return above.length > 0 ? `\`${formatPath(above)}\`` : "the top level of the policy";
+}
+
+/**
+ * True when the map enclosing the one at `path` takes `key` and does not have it yet: a key written one
+ * level too deep. Only a map that is the value of a key (not a list item) has an enclosing map.
+ */
+export function enclosingMapTakes(data: unknown, path: readonly (string | number)[], key: string): boolean {
+  if (path.length === 0 || typeof path[path.length - 1] !== "string") return false;
+  const above = path.slice(0, -1);
+  const value = valueAt(data, above);
+  if (typeof value !== "object" || value === null || Array.isArray(value) || key in value) return false;
+  return knownKeysAt(above)?.has(key) ?? false;
 }
 
 /**
@@ -243,30 +290,6 @@ function translateChoice(
     path,
     ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}),
   };
-}
-
-/** Pattern → a human name, from the schema's definitions (`dns1123Label` → "DNS-1123 label"). */
-function describePatterns(schema: Record<string, unknown>): Map<string, string> {
-  const names = new Map<string, string>();
-  const definitions = (schema["definitions"] ?? {}) as Record<string, Record<string, unknown>>;
-  for (const [name, definition] of Object.entries(definitions)) {
-    const pattern = definition["pattern"];
-    if (typeof pattern !== "string") continue;
-    const title = typeof definition["title"] === "string" ? definition["title"] : humanize(name);
-    if (!names.has(pattern)) names.set(pattern, title);
-  }
-  return names;
-}
-
-function humanize(name: string): string {
-  const known: Record<string, string> = {
-    dns1123Label: "DNS-1123 label (lower case letters, digits and '-', at most 63 characters)",
-    dns1035Label: "DNS-1035 label (starts with a letter; lower case letters, digits and '-', at most 63 characters)",
-    dns1123Subdomain: "DNS-1123 subdomain (lower case, dot-separated labels, at most 253 characters)",
-    goDuration: "duration (Go form such as 2160h, 90m or 1h30m)",
-    hostname: "host name",
-  };
-  return known[name] ?? name.replace(/([a-z])([A-Z])/g, "$1 $2").toLowerCase();
 }
 
 /** JSON pointer → path, with numbers where the data holds an array. */

@@ -36,6 +36,19 @@ export interface OutputTree {
 export const MANAGED_BY = "mesh-security";
 export const KUSTOMIZATION = "kustomization.yaml";
 export const PATCH_COMPONENT_DIR = "patches";
+/**
+ * The kustomization of the separate Secrets directory, so `oc apply -k <dir>` applies its Secrets. Named
+ * `Kustomization`, one of the three names kustomize looks for (kustomize api/konfig/general.go
+ * `RecognizedKustomizationFileNames`), because `oc apply -R -f <dir>` reads every `.json`, `.yaml` and
+ * `.yml` file below a directory (kubernetes/cli-runtime pkg/resource/visitor.go `ignoreFile` with
+ * builder.go `FileExtensions`) and would fail on a `kustomization.yaml`: no API server serves the
+ * `kustomize.config.k8s.io` kind. (The marker write-dir.ts adds, `.mesh-security-output.json`, is still
+ * read by `-R -f`; docs/gitops.md says to use `-k`.)
+ */
+export const SECRETS_KUSTOMIZATION = "Kustomization";
+
+/** The directory of cluster-scoped objects (and of their patches). */
+export const CLUSTER_SCOPE = "cluster";
 
 const SAFE_SEGMENT = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
 
@@ -57,7 +70,7 @@ export function placeObjects(objects: readonly RenderedObject[], settings: Pick<
   for (const rendered of objects) {
     const { planned } = rendered;
     if (planned.role === "secret" && settings.secrets === "none") continue;
-    const scope = planned.namespace ?? "cluster";
+    const scope = planned.namespace ?? CLUSTER_SCOPE;
     const fileName = `${planned.kind.toLowerCase()}-${planned.name}.yaml`;
     const segments =
       planned.role === "patch"
@@ -106,26 +119,67 @@ export function buildOutputTree(
   }
 
   resources.sort();
-  if (patches.length > 0) {
-    patches.sort();
-    const prefix = `${PATCH_COMPONENT_DIR}/`;
-    files.set(
-      `${PATCH_COMPONENT_DIR}/${KUSTOMIZATION}`,
-      header(settings.policyFile) +
-        "# Patches for objects this policy does not own. Include this Component from the overlay that\n" +
-        "# holds those objects: `components: [<this directory>/patches]`.\n" +
-        toYaml({
-          apiVersion: "kustomize.config.k8s.io/v1alpha1",
-          kind: "Component",
-          patches: patches.map((p) => ({ path: p.slice(prefix.length) })),
-        }),
-    );
-  }
+  if (secretFiles.size > 0) secretFiles.set(SECRETS_KUSTOMIZATION, secretsKustomization([...secretFiles.keys()].sort(compareText), settings.policyFile));
+  for (const [path, content] of patchComponents(patches, settings.policyFile)) files.set(path, content);
   files.set(KUSTOMIZATION, header(settings.policyFile) + toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources }));
   if (ignoreDifferences.length > 0) {
     files.set("argocd-ignore-differences.yaml", formatIgnoreDifferences(ignoreDifferences, settings.policyFile));
   }
   return { value: { files, secretFiles, paths }, findings };
+}
+
+function secretsKustomization(resources: readonly string[], policyFile: string): string {
+  return (
+    header(policyFile) +
+    "# The Secrets that carry private keys (output.secrets: separate). Apply them out of band with\n" +
+    "# `oc apply -k <this directory>`; never commit them.\n" +
+    toYaml({ apiVersion: "kustomize.config.k8s.io/v1beta1", kind: "Kustomization", resources })
+  );
+}
+
+/**
+ * The patches Components: one per namespace (`patches/<namespace>/`, and `patches/cluster/` for
+ * cluster-scoped objects) listing that scope's patch files, and `patches/` listing those Components, so
+ * each patch is named once. An overlay includes `patches` (every patch) or the scopes it holds. Kustomize
+ * accepts `components` inside a Component (kustomize api/internal/target/kusttarget.go
+ * `accumulateComponents` recurses the same way for both kinds), and a strategic-merge patch applied twice
+ * (an overlay that includes `patches` and `patches/<ns>`) merges to the same object.
+ */
+function patchComponents(patches: readonly string[], policyFile: string): Map<string, string> {
+  const files = new Map<string, string>();
+  if (patches.length === 0) return files;
+  const byScope = new Map<string, string[]>();
+  for (const path of patches) {
+    // path is patches/<scope>/<file> (placeObjects).
+    const [, scope = "", file = ""] = path.split("/");
+    const list = byScope.get(scope) ?? [];
+    list.push(file);
+    byScope.set(scope, list);
+  }
+  const scopes = [...byScope.keys()].sort(compareText);
+  for (const scope of scopes) {
+    files.set(
+      `${PATCH_COMPONENT_DIR}/${scope}/${KUSTOMIZATION}`,
+      header(policyFile) +
+        (scope === CLUSTER_SCOPE
+          ? "# Patches for cluster-scoped objects this policy does not own. Include this Component from the\n# overlay that holds those objects (or include the whole `patches` Component instead).\n"
+          : `# Patches for objects in namespace ${scope} that this policy does not own. Include this Component\n# from the overlay that holds them (or include the whole \`patches\` Component instead).\n`) +
+        toYaml({
+          apiVersion: "kustomize.config.k8s.io/v1alpha1",
+          kind: "Component",
+          patches: (byScope.get(scope) ?? []).sort(compareText).map((path) => ({ path })),
+        }),
+    );
+  }
+  files.set(
+    `${PATCH_COMPONENT_DIR}/${KUSTOMIZATION}`,
+    header(policyFile) +
+      "# Patches for objects this policy does not own, one Component per namespace. Include this Component\n" +
+      "# from an overlay that holds all of those objects: `components: [<this directory>/patches]`, or\n" +
+      "# only the namespaces an overlay holds: `components: [<this directory>/patches/<namespace>]`.\n" +
+      toYaml({ apiVersion: "kustomize.config.k8s.io/v1alpha1", kind: "Component", components: scopes }),
+  );
+  return files;
 }
 
 /** Labels every owned object carries, and the sync wave annotation. */

@@ -1,5 +1,6 @@
 import { renderDiagnostics, renderReference } from "../../src/docs/generate-docs.js";
 import { policySchema } from "../../src/validate/schema-check.js";
+import { overlaySchema } from "../../src/load/overlay-schema.js";
 import { DIAGNOSTIC_EXAMPLES } from "../fixtures/diagnostic-examples.js";
 import { compilePolicy } from "../../src/compile.js";
 import { formatDiagnostics } from "../../src/diagnostics/format.js";
@@ -26,5 +27,6 @@ export async function buildDocs(): Promise<Map<string, string>> {
   return new Map([
     ["docs/reference.md", renderReference(policySchema())],
     ["docs/diagnostics.md", renderDiagnostics(examples)],
+    ["schemas/mesh-security.overlay.schema.json", `${JSON.stringify(overlaySchema(policySchema() as Record<string, unknown>), null, 2)}\n`],
   ]);
 }

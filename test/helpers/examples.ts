@@ -7,12 +7,23 @@ import { readPreviousObjects } from "../../src/write/previous-output.js";
 
 export const EXAMPLES_DIR = "examples";
 
-/** Every example case: a directory under examples/ holding a mesh-security.yaml. */
+/**
+ * Every example case: a directory under examples/ holding a mesh-security.yaml, at any depth, so that a
+ * fleet (examples/fleet/clusters/<cluster>/mesh-security.yaml, extending a base) is a case per cluster.
+ * A directory with a mesh-security.yaml is not searched further (its expected/ and state/ are its own).
+ */
 export function exampleCases(): string[] {
-  return readdirSync(EXAMPLES_DIR, { withFileTypes: true })
-    .filter((e) => e.isDirectory() && existsSync(join(EXAMPLES_DIR, e.name, "mesh-security.yaml")))
-    .map((e) => e.name)
-    .sort();
+  const cases: string[] = [];
+  const walk = (relativeDir: string): void => {
+    for (const entry of readdirSync(join(EXAMPLES_DIR, relativeDir), { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const name = relativeDir ? `${relativeDir}/${entry.name}` : entry.name;
+      if (existsSync(join(EXAMPLES_DIR, name, "mesh-security.yaml"))) cases.push(name);
+      else walk(name);
+    }
+  };
+  walk("");
+  return cases.sort();
 }
 
 /** Compile one example as the golden files expect it (policy path relative to the repo root). */
@@ -35,11 +46,9 @@ export async function compileExample(name: string, missingMaterial: "report" | "
 /** The date the examples are compiled "at". */
 export const EXAMPLES_CLOCK = new Date("2026-11-23T00:00:00Z");
 
-/** Diagnostics as committed in expected.diagnostics.txt (plain text, no colour). */
+/** Diagnostics as committed in expected.diagnostics.txt (plain text, no colour); frames from the file each names. */
 export function diagnosticsText(result: CompileResult): string {
-  const sources = new Map<string, string>();
-  for (const d of result.diagnostics) if (result.text !== undefined) sources.set(d.file, result.text);
-  return formatDiagnostics(result.diagnostics, "text", sources, { color: false });
+  return formatDiagnostics(result.diagnostics, "text", result.sources, { color: false });
 }
 
 /** Every file below a directory, relative with forward slashes, sorted. */
@@ -54,4 +63,18 @@ export function readTree(dir: string): Map<string, string> {
   };
   if (existsSync(dir)) walk(dir);
   return new Map([...files.entries()].sort(([a], [b]) => (a < b ? -1 : 1)));
+}
+
+/** Policies only ever extended, never compiled alone (examples/fleet/base/*.base.yaml). */
+export function exampleBases(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const full = join(dir, entry.name);
+      if (entry.isDirectory()) walk(full);
+      else if (entry.name.endsWith(".base.yaml")) found.push(full);
+    }
+  };
+  walk(EXAMPLES_DIR);
+  return found.sort();
 }

@@ -1,0 +1,167 @@
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { CODES } from "../diagnostics/codes.js";
+import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { parsePolicyText, PolicyReadError, readPolicyFile } from "./load-policy.js";
+import { mergeLayer, strayRemovals, wholeFile, withoutKeys } from "./merge.js";
+import type { Layered, MergeProblem, OverlayChange } from "./merge.js";
+import { originLocator, singleFileLocator } from "./provenance.js";
+import type { Locate } from "./provenance.js";
+import type { SourceMap } from "./source-map.js";
+
+/**
+ * How the loader reaches the files of an `extends` chain. The default reads the disk; `diff` reads a
+ * revision (`git show REV:PATH`) by passing its own. Every file is named by the label `resolve` returns,
+ * and diagnostics carry that label as their `file`.
+ */
+export interface PolicyFiles {
+  /** The text of a file; rejects when it cannot be read (the error's message says why). */
+  read(file: string): Promise<string>;
+  /** The label of the file `ref` (an `extends` value) names, seen from the file `from`. */
+  resolve(from: string, ref: string): string;
+  /** What makes two labels the same file, for cycle detection (default: the label itself). */
+  identify?(file: string): string;
+}
+
+/** Files on disk. Bases are named the way the root was: relative to the working directory when it was. */
+export const DISK_FILES: PolicyFiles = {
+  read: readPolicyFile,
+  resolve: (from, ref) => (isAbsolute(from) ? resolve(dirname(from), ref) : join(dirname(from), ref)),
+  identify: (file) => resolve(file),
+};
+
+/** `files`, except that the policy `file` itself is `text`, already read (`diff` reads a side with `git show`). */
+export function withRootText(file: string, text: string, files: PolicyFiles = DISK_FILES): PolicyFiles {
+  return { ...files, read: (f) => (f === file ? Promise.resolve(text) : files.read(f)) };
+}
+
+/** A policy with its `extends` chain read and merged into one document. */
+export interface LoadedChain {
+  /** The policy named on the command line. */
+  file: string;
+  /** The merged document, `extends` and `$remove` entries taken out. */
+  data: unknown;
+  /** The file, line and column that supplied each value. */
+  locate: Locate;
+  /** The chain, from the policy named to its last base. */
+  files: string[];
+  /** Each value an overlay set or removed, by the file closest to the policy named (empty without `extends`). */
+  changes: OverlayChange[];
+}
+
+/** What loading a chain found; `sources` holds the text of every file read, for code frames. */
+export interface ChainResult {
+  value?: LoadedChain;
+  diagnostics: Diagnostic[];
+  sources: Map<string, string>;
+}
+
+interface Layer {
+  file: string;
+  data: Record<string, unknown>;
+  source: SourceMap;
+}
+
+const UNPLACED = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+
+/** Read `file` and every file its `extends` chain names, and merge them (DESIGN.md "Fleets"); never throws for bad input. */
+export async function loadPolicyChain(file: string, files: PolicyFiles = DISK_FILES): Promise<ChainResult> {
+  const sources = new Map<string, string>();
+  const layers: Layer[] = [];
+  const identify = files.identify ?? ((f: string) => f);
+  const fail = (diagnostics: Diagnostic[]): ChainResult => ({ diagnostics, sources });
+  let current = file;
+  for (;;) {
+    const from = layers[layers.length - 1];
+    const atExtends = (code: Diagnostic["code"], message: string, hint?: string): Diagnostic => ({
+      code,
+      severity: CODES[code].severity,
+      message,
+      file: from?.file ?? current,
+      path: ["extends"],
+      range: from ? from.source.locate(["extends"]) : UNPLACED,
+      ...(hint ? { hint } : {}),
+    });
+    let text: string;
+    try {
+      text = await files.read(current);
+    } catch (error) {
+      const reason = error instanceof PolicyReadError ? error.reason : error instanceof Error ? error.message : String(error);
+      if (from) return fail([atExtends("MS1021", `cannot read ${current}, which ${from.file} extends: ${reason}`, "the path is relative to the file that holds `extends`")]);
+      const tooLarge = error instanceof PolicyReadError && error.code === "MS1009";
+      return fail([{ code: tooLarge ? "MS1009" : "MS1012", severity: "error", message: tooLarge ? reason : `cannot read ${current}: ${reason}`, file: current, path: [], ...(tooLarge ? { range: UNPLACED } : {}) }]);
+    }
+    sources.set(current, text);
+    const parsed = parsePolicyText(current, text);
+    if (!parsed.value) return fail(parsed.diagnostics);
+    const data = parsed.value.data;
+    if (typeof data !== "object" || data === null || Array.isArray(data)) {
+      // The schema says what a policy is; a base that is not even a map cannot be merged into.
+      if (from) return fail([atExtends("MS1021", `${current}, which ${from.file} extends, is not a policy (its document is not a map)`)]);
+      return { diagnostics: [], sources, value: { file, data, locate: singleFileLocator(current, parsed.value.source), files: [current], changes: [] } };
+    }
+    const layer: Layer = { file: current, data: data as Record<string, unknown>, source: parsed.value.source };
+    layers.push(layer);
+    if (!("extends" in layer.data)) break;
+    const ref = layer.data["extends"];
+    if (typeof ref !== "string" || ref.trim() === "" || isAbsolute(ref)) {
+      const shown = typeof ref === "string" ? JSON.stringify(ref) : ref === null ? "null" : `a ${Array.isArray(ref) ? "list" : typeof ref}`;
+      return fail([atExtendsOf(layer, "MS1023", `\`extends\` must be a relative path to the base policy, not ${shown}`, "e.g. `extends: ../../base/mesh-security.yaml` (relative to this file)")]);
+    }
+    const next = files.resolve(current, ref);
+    const loop = layers.findIndex((l) => identify(l.file) === identify(next));
+    if (loop !== -1) {
+      const chain = [...layers.slice(loop).map((l) => l.file), next].join(" → ");
+      return fail([atExtendsOf(layer, "MS1020", `${current} extends ${next}, which is already in its chain: ${chain}`, `remove the \`extends\` that closes the loop (in ${current} or ${layers[loop]?.file ?? next})`)]);
+    }
+    current = next;
+  }
+  const merged = mergeChain(file, layers);
+  return { ...merged, sources };
+}
+
+/** A diagnostic at the `extends` value of a layer. */
+function atExtendsOf(layer: Layer, code: "MS1020" | "MS1023", message: string, hint: string): Diagnostic {
+  return { code, severity: CODES[code].severity, message, file: layer.file, path: ["extends"], range: layer.source.locate(["extends"]), hint };
+}
+
+/** Merge the chain from its last base up to the policy named; report `$remove` that removes nothing. */
+function mergeChain(file: string, layers: readonly Layer[]): { value: LoadedChain; diagnostics: Diagnostic[] } {
+  const strip = (data: Record<string, unknown>): Record<string, unknown> => {
+    const { extends: _ignored, ...rest } = data;
+    return rest;
+  };
+  const last = layers[layers.length - 1] as Layer;
+  const sourceMaps = new Map(layers.map((l) => [l.file, l.source] as const));
+  let merged: Layered = wholeFile(strip(last.data), last.file);
+  const problems: MergeProblem[] = [];
+  const changes = new Map<string, OverlayChange>();
+  for (const layer of [...layers].reverse().slice(1)) {
+    const result = mergeLayer(merged, strip(layer.data), layer.file);
+    merged = result.value;
+    problems.push(...result.problems);
+    // A value set by a base and set again by the file above it: the file above is what explain names.
+    for (const change of result.changes) {
+      changes.delete(change.at);
+      changes.set(change.at, change);
+    }
+  }
+  const locate = layers.length === 1 ? singleFileLocator(last.file, last.source) : originLocator(merged.origin, sourceMaps);
+  const placed = problems.map(({ key, ...p }): Diagnostic => ({ ...p, severity: CODES[p.code].severity, range: (sourceMaps.get(p.file) as SourceMap).locate(p.path, { key: key === true }) }));
+  const strays = strayRemovals(merged.data);
+  const stray = strays.map((path): Diagnostic => {
+    const where = locate(path, { key: true });
+    return {
+      code: "MS1022",
+      severity: CODES.MS1022.severity,
+      message: `\`$remove\` removes nothing here: only an entry of \`services\` or \`caBundles\` in a file with \`extends\` drops the matching entry of its base`,
+      file: where.file,
+      path,
+      range: where.range,
+      hint: "delete the entry (or the key); to remove a map key in an overlay, set it to `null`",
+    };
+  });
+  return {
+    value: { file, data: withoutKeys(merged.data, strays), locate, files: layers.map((l) => l.file), changes: [...changes.values()].map((c) => ({ ...c, range: (sourceMaps.get(c.file) as SourceMap).locate(c.path, { key: c.action === "removed" }) })) },
+    diagnostics: [...placed, ...stray],
+  };
+}
