@@ -16,10 +16,8 @@ import { compilePolicy } from "../src/compile.js";
 
 // Examples whose committed output breaks today, each with the issue 11 §2 point that explains it. The test
 // asserts they DO fail with exactly these codes: when a fix lands, the entry fails the test and must go.
-// Issue 21 §2.2: Ed25519 asked of an ACME issuer (Let's Encrypt refuses it) — the compiler fix is branch h-seven's.
-const KNOWN_BROKEN: Record<string, string[]> = {
-  "route-cert-manager-routes": ["MS5061"],
-};
+// Issue 21 §2.2 (Ed25519 asked of an ACME issuer in route-cert-manager-routes, MS5061) was fixed by h-seven.
+const KNOWN_BROKEN: Record<string, string[]> = {};
 
 const withExpected = exampleCases().filter((c) => readTree(join(EXAMPLES_DIR, c, "expected")).size > 0);
 
@@ -189,9 +187,9 @@ test("call-authorization: a declared call checked against the callee's Authoriza
 });
 
 
-// Issue 21 §2: behaviours of today's compiler that verify now reports broken. Each entry pins the codes verify gives the
-// compiled output (with the application's manifests a user would pass); when branch h-seven's compiler fix lands the
-// output changes and the entry must go (or its list become empty).
+// Issue 21 §2: behaviours verify reported broken on the compiler before h-seven's fixes (MS5070 for §2.1, MS5080 for
+// §2.3, measured on this branch before main was merged in). With the fixes the compiled output verifies clean; a
+// regression puts the code back.
 const MAISTRA_ROUTE = `platform:
   serviceMesh: { flavor: maistra-v2, owned: true }
 mtls:
@@ -213,11 +211,11 @@ const WEB_APP = new Map([
   ],
 ]);
 const KNOWN_BROKEN_BEHAVIOURS: Array<[string, string, Map<string, string>, string[]]> = [
-  ["§2.1 a reencrypt Route into a Maistra member namespace: the routed pods lack maistra.io/expose-route", MAISTRA_ROUTE, WEB_APP, ["MS5070"]],
+  ["§2.1 a reencrypt Route into a Maistra member namespace: the patch labels the routed pods maistra.io/expose-route", MAISTRA_ROUTE, WEB_APP, []],
 ];
 
 for (const [name, policy, apps, want] of KNOWN_BROKEN_BEHAVIOURS) {
-  test(`issue 21 known broken: ${name}`, async () => {
+  test(`issue 21 fixed behaviour verifies clean: ${name}`, async () => {
     const compiled = await compileText(HEADER + policy);
     assert.ok(compiled.tree, compiled.diagnostics.map((d) => d.message).join("\n"));
     const result = verifyTree(compiled.tree?.files ?? new Map(), classifyFiles(apps, "with"));
@@ -227,7 +225,7 @@ for (const [name, policy, apps, want] of KNOWN_BROKEN_BEHAVIOURS) {
 
 // §2.3: a generated authority rotating (trust-both) behind a cert-utils reencrypt Route. The callers' trust ConfigMap
 // carries both roots; the Route's destination CA is the pod Secret's ca.crt, one root.
-test("issue 21 known broken: §2.3 during trust-both a cert-utils reencrypt Route's router holds one root", async () => {
+test("issue 21 fixed behaviour verifies clean: §2.3 during trust-both a cert-utils reencrypt Route's router holds both roots", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-verify-rotation-"));
   const policyFile = join(dir, "mesh-security.yaml");
   writeFileSync(
@@ -251,7 +249,7 @@ test("issue 21 known broken: §2.3 during trust-both a cert-utils reencrypt Rout
     process.stdout.write = out;
     process.stderr.write = err;
   }
-  assert.equal(verifyCompiled(await compile()), ["MS5080"]);
+  assert.equal(verifyCompiled(await compile()), [], "MS5080 before h-seven's fix");
 });
 
 test.run();
