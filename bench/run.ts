@@ -179,6 +179,27 @@ for (const [policy, generate] of Object.entries(POLICIES)) {
   process.stderr.write(`${coldRows[coldRows.length - 1]}\n`);
 }
 
+// diff: two 1,000-service policies (a pull request that relaxes the mesh and moves 20 services to edge
+// termination) against two `validate` runs of the same policies, interleaved.
+const diffRows: string[] = [];
+{
+  const base = generateRealisticPolicy(1000);
+  let edits = 0;
+  const head = base.replace("  mode: STRICT", "  mode: PERMISSIVE").replace(/exposure: reencrypt/g, (m) => (edits++ < 20 ? "exposure: external" : m));
+  const basePath = join(dir, "diff-base.yaml");
+  const headPath = join(dir, "diff-head.yaml");
+  writeFileSync(basePath, base);
+  writeFileSync(headPath, head);
+  const diffs: number[] = [];
+  const validates: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    validates.push(time([cli, "validate", basePath]) + time([cli, "validate", headPath]));
+    diffs.push(time([cli, "diff", basePath, headPath, "--format", "json"]));
+  }
+  diffRows.push(`- \`mesh-security diff\` of two realistic 1,000-service policies: median ${median(diffs).toFixed(0)} ms vs two \`validate\` runs of the same policies ${median(validates).toFixed(0)} ms: **ratio ${(median(diffs) / median(validates)).toFixed(2)}**`);
+  process.stderr.write(`${diffRows[0]}\n`);
+}
+
 // Staging: synchronous writes vs writes in flight vs hard links over the previous output (bench/write-concurrency.ts).
 const wc = spawnSync(process.execPath, ["--import", "tsx", join(root, "bench", "write-concurrency.ts"), String(RUNS)], { cwd: root, encoding: "utf8" });
 if (wc.status !== 0) throw new Error(wc.stderr);
@@ -233,6 +254,7 @@ const report = [
   ...phaseRows,
   "",
   ...coldRows,
+  ...diffRows,
   "",
   "Staging the realistic 1,000-service output: synchronous writes (what compile does for new or changed files), writes in flight on the thread pool, and hard links over an unchanged previous output (what a re-compile does for unchanged files); medians:",
   "",

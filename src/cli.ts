@@ -4,6 +4,7 @@ import { fileURLToPath } from "node:url";
 import type { Argv, CommandModule } from "yargs";
 import { caCommand } from "./commands/ca.js";
 import { compileCommand } from "./commands/compile.js";
+import { diffCommand } from "./commands/diff.js";
 import { EXIT } from "./commands/common.js";
 import { explainCommand } from "./commands/explain.js";
 import { initCommand } from "./commands/init.js";
@@ -57,7 +58,7 @@ function helpWidth(): number {
 class UsageError extends Error {}
 
 /** Every command, in the order help lists them. */
-const COMMANDS = [validateCommand, compileCommand, explainCommand, verifyCommand, caCommand, schemaCommand, initCommand] as const;
+const COMMANDS = [validateCommand, compileCommand, explainCommand, verifyCommand, diffCommand, caCommand, schemaCommand, initCommand] as const;
 
 /** The name a command is typed as: the first word of its `command` string. */
 function commandName(command: { command?: string | readonly string[] | undefined }): string {

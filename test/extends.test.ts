@@ -110,7 +110,7 @@ const CHAIN_ERRORS: Array<[string, { files: Record<string, string>; want: Array<
   ["a missing base is reported at the extends that names it", { files: { "c/a.yaml": `${HEADER}extends: ../base.yaml\n` }, want: [["MS1021", "c/a.yaml", 5, 10]], message: /cannot read base\.yaml, which c\/a\.yaml extends: not in this revision/ }],
   ["an absolute path is refused", { files: { "a.yaml": `${HEADER}extends: /etc/base.yaml\n` }, want: [["MS1023", "a.yaml", 5, 10]] }],
   ["extends must be a string", { files: { "a.yaml": `${HEADER}extends: [b.yaml]\n` }, want: [["MS1023", "a.yaml", 5, 1]], message: /not a list/ }],
-  ["a YAML error in the base is placed in the base", { files: { "a.yaml": `${HEADER}extends: b.yaml\n`, "b.yaml": `${HEADER}mtls: { mode: STRICT\n` }, want: [["MS1001", "b.yaml", 6, 1]] }],
+  ["a YAML error in the base is placed in the base", { files: { "a.yaml": `${HEADER}extends: b.yaml\n`, "b.yaml": `${HEADER}mtls: { mode: STRICT\n` }, want: [["MS1001", "b.yaml", 5, 7]] }], // at the unclosed `{` itself (structural YAML diagnostics)
   ["a base that is not a map", { files: { "a.yaml": `${HEADER}extends: b.yaml\n`, "b.yaml": "- just a list\n" }, want: [["MS1021", "a.yaml", 5, 10]] }],
 ];
 

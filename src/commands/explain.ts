@@ -3,6 +3,7 @@ import type { Argv, CommandModule } from "yargs";
 import type { OverlayChange } from "../load/merge.js";
 import { compilePolicy } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
+import { buildWireModel, describeEntity } from "../diff/facts.js";
 import { classifyFiles } from "../verify/manifests.js";
 import { formatPathTable, verifyTree } from "../verify/verify.js";
 import { EXIT, printDiagnostics, printJsonReport, withPolicy } from "./common.js";
@@ -36,6 +37,8 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
     }));
     // The same model `verify` runs on a directory, over the compiled objects in memory.
     const verified = verifyTree(tree.files, classifyFiles(tree.secretFiles, "secrets"));
+    // The paths the policy declares, described as `diff` describes them (one function: describePath).
+    const wire = result.model ? [...buildWireModel(result.model).entities.values()].filter((e) => e.path).map(describeEntity) : [];
     const subjects = [...new Set([...objects.map((o) => o.subject), ...result.notes.map((n) => n.subject)])].sort();
     if (argv.format === "json") {
       const report = subjects.map((subject) => ({
@@ -44,7 +47,7 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
         objects: objects.filter((o) => o.subject === subject),
       }));
       // Verify's findings name manifest files, not the policy: they stay beside the path table they explain.
-      printJsonReport(result.diagnostics, result.sources, { subjects: report, paths: verified.paths, pathDiagnostics: verified.diagnostics, ...(result.changes ? { overlays: overlayRows(result.changes) } : {}) });
+      printJsonReport(result.diagnostics, result.sources, { subjects: report, paths: verified.paths, pathDiagnostics: verified.diagnostics, wire, ...(result.changes ? { overlays: overlayRows(result.changes) } : {}) });
       return;
     }
     // Text: what the overlays of an `extends` chain changed, then per subject the decisions as notes and a
@@ -69,6 +72,8 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
       out += `  ${"object".padEnd(width.object)}  ${"file".padEnd(width.file)}  wave\n`;
       for (const r of rows) out += `  ${r.object.padEnd(width.object)}  ${r.file.padEnd(width.file)}  ${r.wave}\n      ${r.reason}\n`;
     }
+    if (wire.length > 0) out += "\nwire paths (as `mesh-security diff` compares them)\n";
+    for (const w of wire) out += `  ${w.path}\n      ${w.facts.join("; ")}\n`;
     out += "\npaths (as `mesh-security verify` models them on this output)\n";
     out += formatPathTable(verified.paths).replace(/^(?=.)/gm, "  ");
     for (const d of verified.diagnostics) out += `  ${d.severity} ${d.code} ${d.file}: ${d.message}\n`;
