@@ -6,6 +6,7 @@ import { caCommand } from "./commands/ca.js";
 import { compileCommand } from "./commands/compile.js";
 import { diffCommand } from "./commands/diff.js";
 import { EXIT } from "./commands/common.js";
+import { withExamples } from "./commands/help-examples.js";
 import { explainCommand } from "./commands/explain.js";
 import { initCommand } from "./commands/init.js";
 import { schemaCommand } from "./commands/schema.js";
@@ -60,6 +61,12 @@ class UsageError extends Error {}
 /** Every command, in the order help lists them. */
 const COMMANDS = [validateCommand, compileCommand, explainCommand, verifyCommand, diffCommand, caCommand, schemaCommand, initCommand] as const;
 
+/** Commands with subcommands, for "did you mean" on the second word (`ca shwo`). */
+const SUBCOMMANDS: Readonly<Record<string, readonly string[]>> = { ca: ["init", "show", "rotate", "regenerate"] };
+
+/** yargs' own completion command (bash and zsh scripts; yargs `completion()`). */
+const COMPLETION = "completion";
+
 /** The name a command is typed as: the first word of its `command` string. */
 function commandName(command: { command?: string | readonly string[] | undefined }): string {
   const spec = Array.isArray(command.command) ? String(command.command[0]) : String(command.command ?? "");
@@ -70,27 +77,35 @@ function commandName(command: { command?: string | readonly string[] | undefined
 function helpTopic(argv: readonly string[], names: readonly string[]): string {
   const [first, second] = argv;
   if (first === undefined || !names.includes(first)) return "";
-  return first === "ca" && second !== undefined && /^[a-z][a-z-]*$/.test(second) ? `ca ${second} ` : `${first} `;
+  return second !== undefined && SUBCOMMANDS[first]?.includes(second) ? `${first} ${second} ` : `${first} `;
 }
 
 /** Parse the command line and run one command; the only place that sets the exit code. */
 export async function main(args: string[]): Promise<void> {
   // `mesh-security help [command]` is what many type for `[command] --help`.
   const argv = args[0] === "help" ? [...args.slice(1), "--help"] : args;
-  const names = COMMANDS.map(commandName);
+  const names = [...COMMANDS.map(commandName), COMPLETION];
   try {
-    const first = argv[0];
-    if (first !== undefined && !first.startsWith("-") && !names.includes(first)) {
+    const [first, second] = argv;
+    if (first !== undefined && !first.startsWith("-") && !names.includes(first) && !first.startsWith("--get-yargs-completions")) {
       const close = suggest(first, names);
       throw new UsageError(`unknown command ${JSON.stringify(first)}${close ? `; did you mean ${close}?` : `; commands: ${names.join(", ")}`}`);
     }
+    const subcommands = first === undefined ? undefined : SUBCOMMANDS[first];
+    if (subcommands && second !== undefined && !second.startsWith("-") && !subcommands.includes(second)) {
+      const close = suggest(second, subcommands);
+      throw new UsageError(`unknown command "${first} ${second}"${close ? `; did you mean ${first} ${close}?` : `; ${first} commands: ${subcommands.join(", ")}`}`);
+    }
     let cli = loadYargs().Yargs(argv).scriptName("mesh-security");
-    for (const command of COMMANDS) cli = cli.command(command as CommandModule);
+    for (const command of COMMANDS) cli = cli.command(withExamples(command as CommandModule, commandName(command)));
     await cli
+      .completion(COMPLETION, "print a shell completion script for bash or zsh (e.g. mesh-security completion >> ~/.bashrc)")
       .demandCommand(1, "give a command")
       .strict()
       .version(version())
       .help()
+      .alias("h", "help")
+      .example("$0 completion >> ~/.bashrc", "complete commands and options in bash (zsh: >> ~/.zshrc)")
       .wrap(helpWidth())
       .fail((message, error) => {
         if (error && !message) throw error;

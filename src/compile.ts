@@ -7,6 +7,8 @@ import { loadPolicyChain, withRootText } from "./load/extends.js";
 import type { PolicyFiles } from "./load/extends.js";
 import type { OverlayChange } from "./load/merge.js";
 import type { Locate } from "./load/provenance.js";
+import { settleDiagnostics } from "./diagnostics/settle.js";
+import type { Strictness } from "./diagnostics/settle.js";
 import type { SourceMap } from "./load/source-map.js";
 import type { Model } from "./model/model.js";
 import type { GenerationRecord } from "./ca/generation-record.js";
@@ -49,6 +51,8 @@ export interface CompileOptions {
   files?: PolicyFiles;
   /** The policy text, already read: `policyFile` only names it (its `extends` chain is read through `files`). */
   text?: string;
+  /** --warnings-as-errors, --require-keys: applied after suppression comments, as the last step. */
+  strictness?: Strictness;
 }
 
 export interface CompileResult {
@@ -72,7 +76,8 @@ export interface CompileResult {
 /** load → validate → normalize → plan → render → lay out. Writes nothing; the caller decides where to. */
 export async function compilePolicy(options: CompileOptions): Promise<CompileResult> {
   const result = await runPipeline(options);
-  return { ...result, diagnostics: sortDiagnostics(result.diagnostics) };
+  // Suppression comments are read in every file of the `extends` chain (a base's comment silences its own finding).
+  return { ...result, diagnostics: sortDiagnostics(settleDiagnostics(result.diagnostics, result.sources, options.strictness)) };
 }
 
 async function runPipeline(options: CompileOptions): Promise<CompileResult> {

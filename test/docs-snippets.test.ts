@@ -5,7 +5,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parse, parseAllDocuments } from "yaml";
 import { codeBlocks } from "./helpers/markdown.js";
-import { validateUpstream } from "./helpers/upstream.js";
+import { testWithShared, validateUpstream } from "./helpers/upstream.js";
 
 // The YAML a reader copies out of the docs must parse, and the Argo CD objects among it must pass
 // the upstream Argo CD schemas (../shared/crds/argoproj.io), strictly.
@@ -22,7 +22,7 @@ test("every YAML snippet in README.md and docs/ parses", () => {
   }
 });
 
-test("the Argo CD Applications, AppProjects and ApplicationSets in the docs pass the upstream schema", () => {
+testWithShared(test, "tools", "the Argo CD Applications, AppProjects and ApplicationSets in the docs pass the upstream schema", () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-docs-argo-"));
   try {
     let count = 0;
@@ -43,7 +43,7 @@ test("the Argo CD Applications, AppProjects and ApplicationSets in the docs pass
   }
 });
 
-test("the validator would catch a wrong field in such a snippet", () => {
+testWithShared(test, "tools", "the validator would catch a wrong field in such a snippet", () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-docs-argo-"));
   try {
     writeFileSync(join(dir, "app.yaml"), "apiVersion: argoproj.io/v1alpha1\nkind: Application\nmetadata: { name: a, namespace: argocd }\nspec:\n  project: default\n  source: { repoURL: https://example.com/r.git, path: ., plugin: { nme: x } }\n  destination: { server: https://kubernetes.default.svc }\n");

@@ -5,7 +5,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parse } from "yaml";
 import { exampleCases, readTree } from "./helpers/examples.js";
-import { validateUpstream } from "./helpers/upstream.js";
+import { testWithShared, validateUpstream } from "./helpers/upstream.js";
 
 // Role and RoleBinding (the router's access to an externalCertificate Secret) are checked like every
 // other kind: against the upstream schemas in ../shared/crds/rbac.authorization.k8s.io, strict.
@@ -21,7 +21,7 @@ function rbacFiles(): string[] {
   return files;
 }
 
-test("every generated Role and RoleBinding passes the upstream schema (strict)", () => {
+testWithShared(test, "tools", "every generated Role and RoleBinding passes the upstream schema (strict)", () => {
   const files = rbacFiles();
   assert.ok(files.length > 0, "no RBAC objects in the examples to check");
   const report = validateUpstream(files);
@@ -31,7 +31,7 @@ test("every generated Role and RoleBinding passes the upstream schema (strict)",
   assert.is(report.unknownKind, 0, report.output);
 });
 
-test("the upstream RBAC schemas are strict: an unknown field in a Role is refused", () => {
+testWithShared(test, "tools", "the upstream RBAC schemas are strict: an unknown field in a Role is refused", () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-rbac-"));
   const file = join(dir, "role.yaml");
   writeFileSync(file, "apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata: { name: r, namespace: n }\nrules:\n  - apiGroups: ['']\n    resources: [secrets]\n    verb: [get]\n");

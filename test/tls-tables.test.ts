@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { testWithShared } from "./helpers/upstream.js";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { TlsVersion } from "../src/model/policy-input.js";
@@ -110,9 +111,8 @@ test("formatForTarget never yields a name outside the target's vocabulary (profi
   assert.ok(checked > 20, `only ${checked} combinations resolved`);
 });
 
-test("Sail's version enum matches the upstream Istio CRD (when ../shared/crds is present)", () => {
+testWithShared(test, "crds", "Sail's version enum matches the upstream Istio CRD", () => {
   const file = "../shared/crds/sailoperator.io/Istio.v1.json";
-  if (!existsSync(file)) return;
   const crd = JSON.parse(readFileSync(file, "utf8")) as { properties: { spec: { properties: { values: { properties: { meshConfig: { properties: Record<string, { properties: { minProtocolVersion: { enum: string[] } } }> } } } } } } };
   const mesh = crd.properties.spec.properties.values.properties.meshConfig.properties;
   for (const key of ["meshMTLS", "tlsDefaults"]) {

@@ -116,7 +116,7 @@ const cli = (args: string[]): { code: number | null; stdout: string; stderr: str
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
-test("cli: verify exits 0 when every path holds, 1 when one breaks, 2 on a missing directory; json is one document", () => {
+test("cli: verify exits 0 when every path holds, 1 when one breaks, 4 (I/O) on a missing directory; json is one document", () => {
   const ok = cli(["verify", "examples/service-ca-basics/expected"]);
   assert.is(ok.code, 0, ok.stderr);
   assert.match(ok.stdout, /^from +to +port +client sends \/ trusts +server accepts \/ presents +result$/m);
@@ -136,7 +136,7 @@ test("cli: verify exits 0 when every path holds, 1 when one breaks, 2 on a missi
   const gh = cli(["verify", old, "--format", "github"]);
   assert.match(gh.stdout, /^::error file=.*peerauthentication-default\.yaml,line=4,col=9,.*title=MS5030::/m);
   const missing = cli(["verify", "no/such/dir", "--format", "json"]);
-  assert.is(missing.code, 2);
+  assert.is(missing.code, 4);
   assert.equal((JSON.parse(missing.stdout) as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code), ["MS5001"]);
   assert.is(cli(["verify"]).code, 2, "a missing DIR is a usage error");
 });

@@ -1,5 +1,6 @@
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { testWithShared } from "./helpers/upstream.js";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "uvu";
@@ -178,8 +179,7 @@ test("Maistra: the merged pod templates ask for a sidecar, and the routed one ca
   }
 });
 
-test("the merged workloads and every new kind pass the upstream schemas", async () => {
-  assert.ok(existsSync(join("..", "shared", "tools", "node_modules")), "run `npm ci --prefix ../shared/tools` first");
+testWithShared(test, "tools", "the merged workloads and every new kind pass the upstream schemas", async () => {
   const { root, text } = (await endToEnd()).overlay;
   const merged = join(root, "merged");
   mkdirSync(merged);

@@ -19,7 +19,7 @@ import { applyEdits, deletePair, insertCopyAfter, findPair, replaceScalar } from
 import type { TextEdit } from "../load/text-edits.js";
 import type { Authority, Model } from "../model/model.js";
 import { suggest } from "../util/suggest.js";
-import { EXIT, printDiagnostics } from "./common.js";
+import { EXIT, exitCodeOf, printDiagnostics } from "./common.js";
 import type { PolicyTexts } from "./common.js";
 
 /** What `ca rotate` is asked. */
@@ -66,7 +66,7 @@ async function rotateSteps(request: RotateRequest, report: (diagnostics: Diagnos
   // the edited parameters go to the new authority, the old block gets back what its CA was made with.
   const before = { ...compiled, diagnostics: compiled.diagnostics.filter((d) => !(d.code === "MS3007" && d.path[1] === request.name)) };
   report(before.diagnostics, before.sources);
-  if (hasErrors(before.diagnostics) || !before.model || before.text === undefined) return EXIT.policyErrors;
+  if (hasErrors(before.diagnostics) || !before.model || before.text === undefined) return exitCodeOf(before.diagnostics) || EXIT.policyErrors;
   const loaded = await loadPolicy(policyFile);
   if (!loaded.value) return EXIT.policyErrors;
   const source = loaded.value.source;

@@ -1,43 +1,84 @@
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { Argv } from "yargs";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { diagnosticsForJson, formatDiagnostics } from "../diagnostics/format.js";
+import { hasErrors } from "../diagnostics/diagnostic.js";
+import { DIAGNOSTIC_FORMATS, diagnosticsForJson, formatDiagnostics } from "../diagnostics/format.js";
 import type { DiagnosticFormat } from "../diagnostics/format.js";
+import type { Strictness } from "../diagnostics/settle.js";
+import { version } from "../version.js";
+import type { OutputChange } from "../write/write-dir.js";
 
 /** Exit codes of the CLI contract (DESIGN.md). */
 export const EXIT = { ok: 0, policyErrors: 1, usage: 2, stale: 3, io: 4 } as const;
 
 export const DEFAULT_POLICY = "mesh-security.yaml";
 
+/**
+ * Errors that are about reading or writing files, not about the policy: exit 4 (I/O), as the contract
+ * says "an unreadable policy file or input directory is I/O, not a policy error".
+ */
+export const IO_CODES: ReadonlySet<Diagnostic["code"]> = new Set(["MS1012", "MS4003", "MS5001"]);
+
+/** The exit code of a run's diagnostics: 4 when a file could not be read or written, 1 on any other error, else 0. */
+export function exitCodeOf(diagnostics: readonly Diagnostic[]): number {
+  if (diagnostics.some((d) => d.severity === "error" && IO_CODES.has(d.code))) return EXIT.io;
+  return hasErrors(diagnostics) ? EXIT.policyErrors : EXIT.ok;
+}
+
 /** Options every policy-reading command shares. */
 export interface PolicyArgs {
   policy: string;
   format: DiagnosticFormat;
+  warningsAsErrors: boolean;
+  requireKeys: boolean;
 }
 
-/** Add the `[policy]` positional and `--format`. */
+/** The `--format` option, the same for every command that prints diagnostics. */
+export const FORMAT_OPTION = {
+  choices: DIAGNOSTIC_FORMATS,
+  default: "text" as const,
+  describe: "diagnostics format: text (stderr), json or sarif (stdout, one document), github (workflow annotations)",
+};
+
+/** Add the `[policy]` positional, `--format`, `--warnings-as-errors` and `--require-keys`. */
 export function withPolicy<T>(yargs: Argv<T>): Argv<T & PolicyArgs> {
   return yargs
     .positional("policy", { type: "string", default: DEFAULT_POLICY, describe: "the policy file" })
-    .option("format", { choices: ["text", "json", "github"] as const, default: "text" as const, describe: "diagnostics format" }) as unknown as Argv<T & PolicyArgs>;
+    .option("format", FORMAT_OPTION)
+    .option("warnings-as-errors", { type: "boolean", default: false, describe: "fail (exit 1) on warnings too; warnings silenced by a `# mesh-security: ignore CODE -- why` comment do not count" })
+    .option("require-keys", { type: "boolean", default: false, describe: "make missing CA private keys (MS2303, a notice in a clone or CI) an error" }) as unknown as Argv<T & PolicyArgs>;
 }
 
-/** Add the `[policy..]` positional (one or several policies: a fleet) and `--format`. */
-export function withPolicies<T>(yargs: Argv<T>): Argv<T & { policy: string[]; format: DiagnosticFormat }> {
+/** The strictness options of a policy command, for compilePolicy. */
+export function strictnessOf(argv: { warningsAsErrors?: boolean; requireKeys?: boolean }): { strictness: Strictness } {
+  return { strictness: { warningsAsErrors: argv.warningsAsErrors === true, requireKeys: argv.requireKeys === true } };
+}
+
+/** Where GitHub annotations and SARIF locations are relative to: the checkout in a workflow, else here. */
+export function repositoryRoot(): string {
+  return process.env["GITHUB_WORKSPACE"] || process.cwd();
+}
+
+/** Add the `[policy..]` positional (one or several policies: a fleet), `--format`, `--warnings-as-errors` and `--require-keys`. */
+export function withPolicies<T>(yargs: Argv<T>): Argv<T & Omit<PolicyArgs, "policy"> & { policy: string[] }> {
   return yargs
     .positional("policy", { type: "string", array: true, default: [DEFAULT_POLICY], describe: "the policy file(s)" })
-    .option("format", { choices: ["text", "json", "github"] as const, default: "text" as const, describe: "diagnostics format" }) as unknown as Argv<T & { policy: string[]; format: DiagnosticFormat }>;
+    .option("format", FORMAT_OPTION)
+    .option("warnings-as-errors", { type: "boolean", default: false, describe: "fail (exit 1) on warnings too; warnings silenced by a `# mesh-security: ignore CODE -- why` comment do not count" })
+    .option("require-keys", { type: "boolean", default: false, describe: "make missing CA private keys (MS2303, a notice in a clone or CI) an error" }) as unknown as Argv<T & Omit<PolicyArgs, "policy"> & { policy: string[] }>;
 }
 
 /**
  * Print diagnostics. Text goes to stderr (progress and problems never mix with manifests on stdout);
- * json and github go to stdout unless stdout carries manifests. Commands whose json output is a report
- * print it with printJsonReport instead, so that stdout holds exactly one JSON document.
+ * json and sarif go to stdout (one document; `compile --stdout` refuses them), github to stdout unless
+ * stdout carries manifests. Commands whose json output is a report print it with printJsonReport
+ * instead, so that stdout holds exactly one JSON document.
  */
 export function printDiagnostics(diagnostics: readonly Diagnostic[], format: DiagnosticFormat, text: PolicyTexts, stdoutBusy = false): void {
-  if (diagnostics.length === 0 && format !== "json") return;
-  const out = formatDiagnostics(diagnostics, format, sourcesOf(diagnostics, text), { color: format === "text" && process.stderr.isTTY === true });
-  if (format === "text" || stdoutBusy) process.stderr.write(out);
+  if (diagnostics.length === 0 && format !== "json" && format !== "sarif") return;
+  const out = formatDiagnostics(diagnostics, format, sourcesOf(diagnostics, text), { color: format === "text" && process.stderr.isTTY === true, root: repositoryRoot(), version: version() });
+  if (format === "text" || (format === "github" && stdoutBusy)) process.stderr.write(out);
   else process.stdout.write(out);
 }
 
@@ -73,4 +114,32 @@ function sourcesOf(diagnostics: readonly Diagnostic[], text: PolicyTexts): Map<s
 /** A diagnostic about the file system (output directory), which has no position in the policy. */
 export function outputDiagnostic(code: Diagnostic["code"], message: string, file: string, hint?: string): Diagnostic {
   return { code, severity: "error", message, file, path: [], ...(hint ? { hint } : {}) };
+}
+
+/**
+ * A stale output under `--check` as data: one MS4040 error per file to add, change or remove, on the
+ * first line that differs, so that CI annotates the stale files themselves (exit 3 stays the signal).
+ */
+export function staleDiagnostics(dir: string, changes: readonly OutputChange[]): Diagnostic[] {
+  return changes.map((change) => {
+    const line = change.status === "changed" ? firstDifferentLine(change.before ?? "", change.after ?? "") : 1;
+    const verb = { added: "is missing (compile would add it)", changed: `differs from what the policy compiles to, from line ${line}`, removed: "is no longer generated (compile would remove it)" }[change.status];
+    return {
+      code: "MS4040",
+      severity: "error",
+      message: `${change.path} ${verb}`,
+      file: join(dir, change.path),
+      path: [],
+      range: { start: { line, column: 1 }, end: { line, column: 2 } },
+      hint: `run the same compile without --check and commit ${dir}`,
+    };
+  });
+}
+
+function firstDifferentLine(before: string, after: string): number {
+  const a = before.split("\n");
+  const b = after.split("\n");
+  let i = 0;
+  while (i < a.length && i < b.length && a[i] === b[i]) i++;
+  return Math.min(i + 1, Math.max(1, a.length));
 }

@@ -13,7 +13,7 @@ import { readPreviousObjects } from "../write/previous-output.js";
 import { ROTATION_RECORD_FILE, rotationRecordIsCurrent, writeRotationRecord } from "../ca/rotation-record.js";
 import type { RotationRecord } from "../ca/rotation-record.js";
 import type { Renderer } from "../render/render.js";
-import { DEFAULT_POLICY, EXIT, outputDiagnostic, printDiagnostics, withPolicies } from "./common.js";
+import { DEFAULT_POLICY, EXIT, exitCodeOf, outputDiagnostic, printDiagnostics, staleDiagnostics, strictnessOf, withPolicies } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 interface CompileArgs extends PolicyArgs {
@@ -54,6 +54,8 @@ export const compileCommand: CommandModule<object, CompileCommandArgs> = {
         const policies = argv.policy as string[];
         const dirName = argv.outDirName as string | undefined;
         if (argv.stdout && (argv.output !== undefined || argv.check || dirName !== undefined)) throw new Error("--stdout cannot be combined with -o, --out-dir-name or --check");
+        // stdout carries the manifests: a JSON or SARIF document cannot share it (DESIGN.md: both stay clean).
+        if (argv.stdout && (argv.format === "json" || argv.format === "sarif")) throw new Error(`--stdout writes the manifests to stdout, where --format ${argv.format} would print its document too: use -o DIR --format ${argv.format}, or --stdout with --format text|github (diagnostics on stderr)`);
         if (argv.output !== undefined && dirName !== undefined) throw new Error("-o names one output directory and --out-dir-name one per policy: give one of them");
         if (policies.length > 1) {
           if (argv.stdout) throw new Error("--stdout takes one policy: several would mix their objects in one stream");
@@ -90,14 +92,14 @@ async function compileFleet(argv: CompileCommandArgs): Promise<number> {
     return { ...rest, policy, ...(output !== undefined ? { output } : {}), ...(renderer ? { renderer } : {}) };
   };
   if (argv.policy.length === 1) return runCompile(single(argv.policy[0] ?? DEFAULT_POLICY), undefined);
-  // json: one document on stdout for the whole run.
-  const report: JsonReport | undefined = argv.format === "json" ? { diagnostics: [], sources: new Map() } : undefined;
+  // json, sarif: one document on stdout for the whole run.
+  const report: JsonReport | undefined = argv.format === "json" || argv.format === "sarif" ? { diagnostics: [], sources: new Map() } : undefined;
   const renderer = new (await import("../render/render.js")).Renderer(argv.templates);
   const codes: number[] = [];
   try {
     for (const policy of argv.policy) codes.push(await runCompile(single(policy, renderer), report));
   } finally {
-    if (report) printDiagnostics(report.diagnostics, "json", report.sources);
+    if (report) printDiagnostics(report.diagnostics, argv.format, report.sources);
   }
   return worstExit(codes);
 }
@@ -140,15 +142,15 @@ async function runCompile(argv: CompileArgs, report: JsonReport | undefined): Pr
   return compileReporting(argv, report);
 }
 
-/** json: one document at the end, whatever happened (or into the fleet's `report`); text: diagnostics as they come. */
+/** json, sarif: one document at the end, whatever happened (or into the fleet's `report`); text, github: diagnostics as they come. */
 async function compileReporting(argv: CompileArgs, shared: JsonReport | undefined): Promise<number> {
-  if (argv.format !== "json") return compileAndWrite(argv, undefined);
+  if (argv.format !== "json" && argv.format !== "sarif") return compileAndWrite(argv, undefined);
   if (shared) return compileAndWrite(argv, shared);
   const report: JsonReport = { diagnostics: [], sources: new Map() };
   try {
     return await compileAndWrite(argv, report);
   } finally {
-    printDiagnostics(report.diagnostics, "json", report.sources, argv.stdout);
+    printDiagnostics(report.diagnostics, argv.format, report.sources, argv.stdout);
   }
 }
 
@@ -161,12 +163,13 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
     ...(argv.templates ? { templatesDir: argv.templates } : {}),
     ...(argv.renderer ? { renderer: argv.renderer } : {}),
     allowUnsafeRotation: argv.allowUnsafeRotation,
+    ...strictnessOf(argv),
   });
   if (json) {
     json.diagnostics.push(...result.diagnostics);
     for (const [file, text] of result.sources) json.sources.set(file, text);
   } else printDiagnostics(result.diagnostics, argv.format, result.sources, argv.stdout);
-  if (hasErrors(result.diagnostics) || !result.tree) return EXIT.policyErrors;
+  if (hasErrors(result.diagnostics) || !result.tree) return exitCodeOf(result.diagnostics) || EXIT.policyErrors;
   const { files } = result.tree;
 
   if (argv.stdout) {
@@ -202,6 +205,9 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
       return EXIT.ok;
     }
     process.stderr.write(describeChanges(out, changes));
+    // github, json, sarif: each stale file is also an MS4040 error on that file (an annotation in CI).
+    if (json) json.diagnostics.push(...staleDiagnostics(out, changes));
+    else if (argv.format !== "text") printDiagnostics(staleDiagnostics(out, changes), argv.format, "");
     return EXIT.stale;
   }
   // With secrets: inline the key Secrets are in the output itself: their files get mode 0600.

@@ -5,8 +5,9 @@ import { compilePolicy } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { buildWireModel, describeEntity } from "../diff/facts.js";
 import { classifyFiles } from "../verify/manifests.js";
-import { formatPathTable, verifyTree } from "../verify/verify.js";
-import { EXIT, printDiagnostics, printJsonReport, withPolicy } from "./common.js";
+import { verifyTree } from "../verify/verify.js";
+import { formatPaths, terminalWidth, wrap } from "./path-table.js";
+import { exitCodeOf, EXIT, printDiagnostics, printJsonReport, strictnessOf, withPolicy } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 /** `mesh-security explain [policy]`: per subject, what is generated and why, then the paths verify models. */
@@ -16,12 +17,17 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
   builder: (yargs: Argv) =>
     withPolicy(yargs).option("state-dir", { type: "string", describe: "CA state directory (default: .mesh-security next to the policy)" }) as unknown as Argv<PolicyArgs & { stateDir?: string }>,
   handler: async (argv) => {
-    const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore", ...(argv.stateDir ? { stateDir: argv.stateDir } : {}) });
+    const result = await compilePolicy({ policyFile: argv.policy, missingMaterial: "ignore", ...(argv.stateDir ? { stateDir: argv.stateDir } : {}), ...strictnessOf(argv) });
     // json: one document on stdout, the diagnostics inside it (never text on stderr beside it).
     if (argv.format !== "json") printDiagnostics(result.diagnostics, argv.format, result.sources);
+    // sarif: the diagnostics for code scanning, one document on stdout and no report beside it.
+    if (argv.format === "sarif") {
+      process.exitCode = exitCodeOf(result.diagnostics);
+      return;
+    }
     if (hasErrors(result.diagnostics) || !result.tree) {
       if (argv.format === "json") printJsonReport(result.diagnostics, result.sources, { subjects: [] });
-      process.exitCode = EXIT.policyErrors;
+      process.exitCode = exitCodeOf(result.diagnostics) || EXIT.policyErrors;
       return;
     }
     const tree = result.tree;
@@ -61,21 +67,23 @@ export const explainCommand: CommandModule<object, PolicyArgs & { stateDir?: str
       for (const r of rows) out += `  ${r.value.padEnd(width)}  ${r.action === "removed" ? "removed at " : ""}${r.file}:${r.line}\n`;
       out += "\n";
     }
+    // On a terminal (or with $COLUMNS) the notes, reasons and path table wrap to its width.
+    const columns = terminalWidth(process.stdout);
     for (const subject of subjects) {
       out += `${subject}\n`;
-      for (const note of result.notes.filter((n) => n.subject === subject)) out += `  - ${note.text}\n`;
+      for (const note of result.notes.filter((n) => n.subject === subject)) out += columns ? wrap(`- ${note.text}`, columns, "  ", "    ") : `  - ${note.text}\n`;
       const rows = objects
         .filter((x) => x.subject === subject)
         .map((o) => ({ object: `${o.role === "patch" ? "patch " : ""}${o.kind} ${o.namespace ? `${o.namespace}/` : ""}${o.name}`, file: o.file ?? "(not written)", wave: o.role === "patch" ? "-" : String(o.wave), reason: o.reason }));
       if (rows.length === 0) continue;
       const width = { object: Math.max(6, ...rows.map((r) => r.object.length)), file: Math.max(4, ...rows.map((r) => r.file.length)) };
       out += `  ${"object".padEnd(width.object)}  ${"file".padEnd(width.file)}  wave\n`;
-      for (const r of rows) out += `  ${r.object.padEnd(width.object)}  ${r.file.padEnd(width.file)}  ${r.wave}\n      ${r.reason}\n`;
+      for (const r of rows) out += `  ${r.object.padEnd(width.object)}  ${r.file.padEnd(width.file)}  ${r.wave}\n${columns ? wrap(r.reason, columns, "      ", "      ") : `      ${r.reason}\n`}`;
     }
     if (wire.length > 0) out += "\nwire paths (as `mesh-security diff` compares them)\n";
     for (const w of wire) out += `  ${w.path}\n      ${w.facts.join("; ")}\n`;
     out += "\npaths (as `mesh-security verify` models them on this output)\n";
-    out += formatPathTable(verified.paths).replace(/^(?=.)/gm, "  ");
+    out += formatPaths(verified.paths, columns, "  ");
     for (const d of verified.diagnostics) out += `  ${d.severity} ${d.code} ${d.file}: ${d.message}\n`;
     process.stdout.write(out);
   },

@@ -1,4 +1,4 @@
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import type { Argv, CommandModule } from "yargs";
 import { schemaReference, SCHEMA_BESIDE } from "../init/schema-ref.js";
@@ -43,13 +43,15 @@ export const initCommand: CommandModule<object, InitArgs> = {
     if (beside && present !== schemaText && !(await write(schemaFile, schemaText, argv.force))) return;
     if (!(await write(argv.policy, starterPolicy(ref), argv.force))) return;
     const note = beside ? `$schema: ${ref} (written beside the policy; refresh it after upgrading with mesh-security schema -o ${schemaFile})` : `$schema: ${ref}`;
-    process.stderr.write(`wrote ${argv.policy}; ${note}\nnext: npx mesh-security validate ${argv.policy}, then npx mesh-security compile ${argv.policy} -o manifests\n`);
+    process.stderr.write(`wrote ${argv.policy}; ${note}\nnext: npx --no-install mesh-security validate ${argv.policy}, then npx --no-install mesh-security compile ${argv.policy} -o manifests\n(--no-install: never fetch a package of that name from the registry; install mesh-security as a dev dependency first, see the README)\n`);
   },
 };
 
 /** Write a new file (or overwrite with --force); on failure say why and set the exit code. */
 async function write(file: string, text: string, force: boolean): Promise<boolean> {
   try {
+    // `init clusters/prod/mesh-security.yaml` in a new repository: the directory is part of the request.
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(file, text, { flag: force ? "w" : "wx" });
     return true;
   } catch (error) {

@@ -1,3 +1,5 @@
+import type { Severity } from "./diagnostic.js";
+
 /**
  * The closed set of diagnostic codes. A code is never reused or renumbered; each has one severity.
  * Ranges: 1xxx load and schema, 2xxx semantic rules (20xx core, 21xx cert-manager and routes,
@@ -6,7 +8,7 @@
  * `summary` says what triggers it and `fix` how to resolve it: docs/diagnostics.md is generated from them.
  */
 export interface CodeInfo {
-  severity: "error" | "warning";
+  severity: Severity;
   title: string;
   summary: string;
   fix: string;
@@ -56,6 +58,11 @@ export const CODES = {
   MS2016: { severity: "error", title: "renewBefore not shorter than duration", summary: "A certificate's renewBefore is equal to or longer than its duration, so cert-manager would renew it continuously.", fix: "Make renewBefore shorter than duration (cert-manager's default is a third of it)." },
   MS2017: { severity: "error", title: "CA bootstrap issuer is not a self-signed ClusterIssuer", summary: "An authority made by cert-manager (`certManager:`) names an issuer that is not a `selfSigned` ClusterIssuer.", fix: "Point `certManager.issuer` at an issuer declared with `selfSigned: {}` and no namespace." },
   MS2013: { severity: "error", title: "namespace on a cluster-scoped object", summary: "A `caBundles` entry for a cluster-scoped kind carries a namespace, or a ConfigMap entry lacks one.", fix: "Give ConfigMaps a namespace; drop it from APIService, CRD and webhook configurations." },
+
+  // ---- suppression comments (issue 24): `# mesh-security: ignore MS2209 -- reason` ----
+  MS2018: { severity: "warning", title: "suppression without a reason", summary: "A `# mesh-security: ignore CODE` comment gives no reason after `--`. It still silences the warning, but the next reader cannot tell why it is safe.", fix: "Say why after two dashes: `# mesh-security: ignore MS2209 -- the legacy scanner speaks TLS 1.1 only, until Q3`." },
+  MS2019: { severity: "warning", title: "unused suppression", summary: "A `# mesh-security: ignore CODE` comment silences nothing: no finding with that code is on its line or the line below it (the policy was fixed, or the comment sits on the wrong line).", fix: "Remove the comment, or move it onto the line of the finding (or the line above it)." },
+  MS2020: { severity: "warning", title: "suppression of an error or unknown code", summary: "A `# mesh-security: ignore CODE` comment names an error, a notice or a code that does not exist. Only warnings can be silenced: an error means the output would be wrong or refused on the cluster.", fix: "Fix the error (its hint says how); check the code's spelling in docs/diagnostics.md." },
 
   // ---- 21xx cert-manager, routes, reloader (issue 3) ----
   MS2101: { severity: "error", title: "ACME issuer asked for cluster-internal names", summary: "A certificate from an ACME issuer (such as Let's Encrypt) carries service or cluster-local names (`<svc>.<ns>.svc`, `*.cluster.local`, single labels). The ACME server validates every name from the internet, so the order can never complete; a serving certificate always carries the service names.", fix: "Issue the pod's serving certificate from a `ca` issuer (or the Service CA) and put the ACME issuer on `routeCertificate` with exposure reencrypt or external." },
@@ -119,7 +126,7 @@ export const CODES = {
   MS2316: { severity: "error", title: "rotation edit fails validation", summary: "`ca rotate` would have written a policy that does not validate (the diagnostics that follow say why); the policy file was left unchanged.", fix: "Fix the problems shown in the current policy, or choose another `--next` name or `--subject`, and run `ca rotate` again." },
 
   // ---- 23xx CA material for a team and GitOps (issue 12) ----
-  MS2303: { severity: "warning", title: "Secrets not refreshed without private keys", summary: "This checkout has an authority's public certificates but not its private keys (a clone: `private/` is never committed), so the Secrets that hold those keys were not written (or, with `secrets: sealed`, their previous sealed form was kept as it is). The rest of the output is complete.", fix: "Nothing, if someone with the keys writes the Secrets. To write them here, restore `private/<authority>/` from the team's key store (mode 0700, keys 0600)." },
+  MS2303: { severity: "notice", title: "Secrets not refreshed without private keys", summary: "This checkout has an authority's public certificates but not its private keys (a clone: `private/` is never committed), so the Secrets that hold those keys were not written (or, with `secrets: sealed`, their previous sealed form was kept as it is). The rest of the output is complete. A notice: the normal state of a clone and of CI, so it never fails a run (and is a `::notice` on GitHub); with `--require-keys` it is an error, for the one job that must write the Secrets.", fix: "Nothing, if someone with the keys writes the Secrets. To write them here, restore `private/<authority>/` from the team's key store (mode 0700, keys 0600)." },
   MS2304: { severity: "warning", title: "private keys in the output directory", summary: "With `output.secrets: inline` the CA private keys are written, in plain text, into the output directory that Argo CD reads from Git.", fix: "Use `secrets: sealed` (SealedSecrets) or `separate`, unless the repository itself is encrypted." },
   MS2305: { severity: "warning", title: "authority not used", summary: "A generated authority is referenced by no CA issuer, no service mesh, no trust bundle and no rotation, so its material is generated and nothing uses it.", fix: "Reference it (for a mesh: `platform.serviceMesh.certificateAuthority`), or remove it." },
   MS2306: { severity: "warning", title: "mesh plug-in CA without an intermediate", summary: "The mesh signs workload certificates with the authority's own root key: the root key must then sit in the `cacerts` Secret in the cluster, and the root cannot be kept offline.", fix: "Set `intermediate: true` on the authority (a new CA: `mesh-security ca rotate`, or `ca regenerate` if nothing trusts it yet)." },
@@ -190,6 +197,8 @@ export const CODES = {
 
   // `mesh-security diff` (issue 22)
   MS4020: { severity: "error", title: "cannot read a diff side from Git", summary: "A side of `diff` given as `REV:PATH` could not be read with `git show REV:PATH`: the revision is unknown, the path does not exist at that revision, or the working directory is not in a Git repository. Nothing is compared (exit 4).", fix: "Check the revision (`git rev-parse REV`, fetch the base branch in CI: `actions/checkout` with `fetch-depth: 0`) and the path, which is relative to the repository root (or to the working directory when it starts with `./`)." },
+  // ---- CI (issue 24) ----
+  MS4040: { severity: "error", title: "output file is stale", summary: "`compile --check`: the committed output directory differs from what the policy compiles to; the file named is to be added, changed or removed. Reported as a diagnostic for `--format github|json|sarif` (text lists the files and a short diff); the exit code is 3.", fix: "Run the same command without `--check` and commit the result." },
 
   // ---- 5xxx verify: behaviour on the cluster (issue 11) ----
   MS5001: { severity: "error", title: "cannot read manifest directory", summary: "A directory given to `verify` (the output directory, `--with` or `--secrets-dir`) does not exist or is not a directory. Nothing is verified (exit 2).", fix: "Pass the compiled output directory and existing directories of manifests." },

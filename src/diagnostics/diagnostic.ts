@@ -9,7 +9,8 @@ export interface LinePos {
 /** One problem found in a policy, at any stage: data, never printed or thrown by the stage itself. */
 export interface Diagnostic {
   code: DiagnosticCode;
-  severity: "error" | "warning";
+  /** `notice`: the normal state of a clone or CI (e.g. no private keys here); never fails a run. */
+  severity: Severity;
   message: string;
   file: string;
   /** Path into the policy document, e.g. ["services", 0, "host"]. */
@@ -17,6 +18,19 @@ export interface Diagnostic {
   range?: { start: LinePos; end: LinePos };
   /** "did you mean ...", or the fix. */
   hint?: string;
+  /** Silenced by a `# mesh-security: ignore CODE -- reason` comment (warnings only): kept for json and sarif. */
+  suppressed?: Suppressed;
+}
+
+/** The three severities; only errors fail a run (and warnings under --warnings-as-errors). */
+export type Severity = "error" | "warning" | "notice";
+
+/** Where and why a finding was silenced. */
+export interface Suppressed {
+  /** The text after `--` in the comment ("" when the comment gave none, which is itself MS2018). */
+  reason: string;
+  /** The 1-based line of the comment. */
+  line: number;
 }
 
 /** What every pipeline stage returns: a value when it could produce one, and everything it found. */

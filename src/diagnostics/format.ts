@@ -1,10 +1,33 @@
+import { isAbsolute, relative, resolve, sep } from "node:path";
 import { Lines } from "../util/lines.js";
+import { sarifLog } from "./sarif.js";
 import type { Diagnostic } from "./diagnostic.js";
 import { redactKeyLike, SecretScan } from "./redact.js";
 import { compareText } from "../util/compare.js";
 
 /** Output formats of `--format`. */
-export type DiagnosticFormat = "text" | "json" | "github";
+export type DiagnosticFormat = "text" | "json" | "github" | "sarif";
+
+/** The choices of `--format`, for every command's option. */
+export const DIAGNOSTIC_FORMATS = ["text", "json", "github", "sarif"] as const satisfies readonly DiagnosticFormat[];
+
+/** How a format is laid out: colour (text on a TTY), the directory paths are relative to (github, sarif), the tool version (sarif). */
+export interface FormatOptions {
+  color?: boolean;
+  /** The repository root: `$GITHUB_WORKSPACE` in a workflow, else the working directory. */
+  root?: string;
+  version?: string;
+}
+
+/**
+ * A file as the repository names it: relative to `root`, with `/`. GitHub resolves `file=` of an
+ * annotation and a SARIF `uri` against the checkout, whatever directory the step ran in.
+ */
+export function repositoryPath(file: string, root: string | undefined): string {
+  if (root === undefined) return file.split(sep).join("/");
+  const rel = relative(resolve(root), resolve(file));
+  return (rel === "" || rel.startsWith("..") || isAbsolute(rel) ? file : rel).split(sep).join("/");
+}
 
 /** In text, a code reported more often than this shows only the first FLOOD_SHOWN in full. */
 export const FLOOD_LIMIT = 5;
@@ -60,12 +83,15 @@ export function formatDiagnostics(
   diagnostics: readonly Diagnostic[],
   format: DiagnosticFormat,
   sources: ReadonlyMap<string, string>,
-  options: { color?: boolean } = {},
+  options: FormatOptions = {},
 ): string {
   const index = new Sources(sources);
-  const sorted = sortDiagnostics(diagnostics).map((d) => index.redact(d));
-  if (format === "json") return JSON.stringify(sorted, null, 2) + "\n";
-  if (format === "github") return sorted.map(formatGithub).join("");
+  const all = sortDiagnostics(diagnostics).map((d) => index.redact(d));
+  // json and sarif list silenced findings (marked so); text and github show only what is to act on.
+  if (format === "json") return JSON.stringify(all, null, 2) + "\n";
+  if (format === "sarif") return JSON.stringify(sarifLog(all, (file) => encodeURI(repositoryPath(file, options.root)), options.version ?? "0.0.0"), null, 2) + "\n";
+  const sorted = all.filter((d) => !d.suppressed);
+  if (format === "github") return sorted.map((d) => formatGithub(d, options.root)).join("");
   const color = options.color ?? false;
   // Floods: a code reported many times shows its first few in full, then one line for the rest.
   const totals = new Map<string, number>();
@@ -91,8 +117,11 @@ export function formatDiagnostics(
     if (more && rank === FLOOD_SHOWN - 1) parts.push(floodLine(more));
   }
   const errors = sorted.filter((d) => d.severity === "error").length;
-  const warnings = sorted.length - errors;
-  if (sorted.length > 0) parts.push(`${plural(errors, "error")}, ${plural(warnings, "warning")}\n`);
+  const warnings = sorted.filter((d) => d.severity === "warning").length;
+  const notices = sorted.length - errors - warnings;
+  const suppressed = all.length - sorted.length;
+  const extra = `${notices > 0 ? `, ${plural(notices, "notice")}` : ""}${suppressed > 0 ? ` (${suppressed} suppressed by comments; --format json lists them)` : ""}`;
+  if (all.length > 0) parts.push(`${plural(errors, "error")}, ${plural(warnings, "warning")}${extra}\n`);
   return parts.join("");
 }
 
@@ -106,7 +135,7 @@ function floodLine(rest: readonly Diagnostic[]): string {
 function formatText(d: Diagnostic, scan: SecretScan | undefined, color: boolean): string {
   const paint = (code: string, s: string): string => (color ? `\u001b[${code}m${s}\u001b[0m` : s);
   const where = d.range ? `${d.file}:${d.range.start.line}:${d.range.start.column}` : d.file;
-  const severity = d.severity === "error" ? paint("31;1", "error") : paint("33;1", "warning");
+  const severity = paint({ error: "31;1", warning: "33;1", notice: "36;1" }[d.severity], d.severity);
   let out = `${paint("1", where)} ${severity} ${paint("2", d.code)} ${d.message}\n`;
   if (scan && d.range) out += frame(scan, d.range.start, d.range.end);
   if (d.hint) out += `  ${paint("36", "hint:")} ${d.hint}\n`;
@@ -136,9 +165,10 @@ function frame(scan: SecretScan, start: { line: number; column: number }, end: {
 }
 
 // GitHub workflow commands: https://docs.github.com/actions/reference/workflow-commands-for-github-actions
-function formatGithub(d: Diagnostic): string {
-  const level = d.severity === "error" ? "error" : "warning";
-  const props = [`file=${escapeProperty(d.file)}`];
+// `file=` is resolved against the repository root ($GITHUB_WORKSPACE), not the step's working-directory.
+function formatGithub(d: Diagnostic, root: string | undefined): string {
+  const level = d.severity;
+  const props = [`file=${escapeProperty(repositoryPath(d.file, root))}`];
   if (d.range) {
     props.push(`line=${d.range.start.line}`, `col=${d.range.start.column}`);
     if (d.range.end.line !== d.range.start.line) props.push(`endLine=${d.range.end.line}`);

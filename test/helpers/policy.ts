@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { compilePolicy } from "../../src/compile.js";
 import type { CompileResult } from "../../src/compile.js";
+import type { Strictness } from "../../src/diagnostics/settle.js";
 
 /** A minimal valid policy header; append sections to it. */
 export const HEADER = "apiVersion: mesh-security/v1alpha1\nkind: MeshSecurityPolicy\nmetadata:\n  name: test\n";
@@ -30,7 +31,7 @@ export function writePolicy(text: string): string {
 }
 
 /** Compile policy text in process. */
-export async function compileText(text: string, options: { templatesDir?: string; missingMaterial?: "generate" | "report" | "ignore"; now?: Date; allowUnsafeRotation?: boolean } = {}): Promise<CompileResult> {
+export async function compileText(text: string, options: { templatesDir?: string; missingMaterial?: "generate" | "report" | "ignore"; now?: Date; allowUnsafeRotation?: boolean; strictness?: Strictness } = {}): Promise<CompileResult> {
   // CA material is left alone unless a test asks for it (tests of it use their own state directory).
   return compilePolicy({ policyFile: writePolicy(text), missingMaterial: "ignore", ...options });
 }
