@@ -12,6 +12,27 @@ import type { VerifyRule } from "../src/verify/rule.js";
 import { caIssuer, certificate, deployment, dr, pa, policy, port, route, sail, serviceCaPatch, smcpV1, smcpV2, svc } from "./fixtures/verify-objects.js";
 import { findingsOf, verifyText } from "./helpers/verify.js";
 import type { RuleCase } from "./helpers/verify.js";
+import { HOP_TABLES } from "./fixtures/verify-hop-cases.js";
+import { ROOT_A, ROOT_B } from "./fixtures/verify-pem.js";
+
+// PEM at hand: the CA issuer's signing Secret (as --secrets-dir passes it), a trust ConfigMap of PEM, an inline destination CA.
+const indent = (pem: string, n: number): string => pem.trimEnd().split("\n").map((l) => " ".repeat(n) + l).join("\n");
+const caSecret = (pem: string): string => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: root-ca\n  namespace: cert-manager\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${Buffer.from(pem).toString("base64")}\n`;
+const pemTrust = (pem: string): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: trust-internal\n  namespace: shop\ndata:\n  ca.crt: |\n${indent(pem, 4)}\n`;
+// A rotation by content: two CA Secrets (with keys) and a bundle carrying both roots; the Route's destination CA comes from the pod's Secret.
+const signingSecret = (name: string, pem: string): string => `apiVersion: v1\nkind: Secret\nmetadata:\n  name: ${name}\n  namespace: cert-manager\ntype: kubernetes.io/tls\ndata:\n  tls.crt: ${Buffer.from(pem).toString("base64")}\n  tls.key: ${Buffer.from("not a key").toString("base64")}\n`;
+const bundleOf = (...pems: string[]): string => `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: trust-internal\n  namespace: shop\ndata:\n  ca.crt: |\n${indent(pems.join(""), 4)}\n`;
+const rotation = (bundle: string): Record<string, string> => ({
+  "s.yaml": svc("api", "shop", port("https", 443, 8443)),
+  "k.yaml": certificate("api", "shop", "api-tls", "internal", ["api.shop.svc"]),
+  "i.yaml": caIssuer("internal", "root-ca"),
+  "secrets:old.yaml": signingSecret("root-ca", ROOT_A),
+  "secrets:next.yaml": signingSecret("root-ca-2026", ROOT_B),
+  "c.yaml": bundle,
+  "r.yaml": route("api", "shop", "https", "reencrypt", "  annotations:\n    cert-utils-operator.redhat-cop.io/destinationCA-from-secret: api-tls\n"),
+});
+const CART_CERT = certificate("cart", "shop", "cart-tls", "internal", ["cart.shop.svc"]);
+const inlineRoute = (pem: string): string => route("api", "shop", "https", "reencrypt").replace("  tls: { termination: reencrypt }\n", `  tls:\n    termination: reencrypt\n    destinationCACertificate: |\n${indent(pem, 6)}\n`);
 
 const NO_SELECTOR = "apiVersion: v1\nkind: Service\nmetadata:\n  name: legacy\n  namespace: shop\nspec:\n  ports:\n    - { name: https, port: 443, targetPort: 8443 }\n";
 const ENDPOINTS = "apiVersion: v1\nkind: Endpoints\nmetadata:\n  name: legacy\n  namespace: shop\nsubsets:\n  - addresses: [{ ip: 10.0.0.5 }]\n    ports: [{ name: https, port: 8443 }]\n";
@@ -40,7 +61,17 @@ const TABLES: Array<[VerifyRule, RuleCase[]]> = [
       { name: "only the caller's patch read: its service account is unknown", files: { "patch:p.yaml": CALLER_PATCH, "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") }, want: [], results: ["not checked", "not checked"] },
       { name: "trust from the Service CA bundle covers a Service CA certificate", files: { "patch:p.yaml": SERVICE_CA_CALLER, "c.yaml": SERVICE_CA_TRUST, "s.yaml": CART_ON_SERVICE_CA }, want: [], results: ["ok", "ok"] },
       { name: "trust from the Service CA bundle, but cart presents a cert-manager certificate", files: { "patch:p.yaml": SERVICE_CA_CALLER, "c.yaml": SERVICE_CA_TRUST, "s.yaml": CART, "k.yaml": certificate("cart", "shop", "cart-tls", "internal", ["cart.shop.svc"]), "i.yaml": caIssuer("internal", "root-ca") }, want: [["MS5046", "p.yaml:4"]] },
-      { name: "the pods run as another service account than the policy names", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("frontend"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") }, want: [["MS5045", "d.yaml:11"]] },
+      { name: "PEM trust file holding the callee's CA certificate (compared by content)", files: { "patch:p.yaml": CALLER_PATCH, "c.yaml": pemTrust(ROOT_A), "s.yaml": CART, "k.yaml": CART_CERT, "i.yaml": caIssuer("internal", "root-ca"), "secrets:ca.yaml": caSecret(ROOT_A) }, want: [], results: ["ok", "ok"] },
+      { name: "PEM trust file, the callee's CA Secret not at hand: not checked", files: { "patch:p.yaml": CALLER_PATCH, "c.yaml": pemTrust(ROOT_A), "s.yaml": CART, "k.yaml": CART_CERT, "i.yaml": caIssuer("internal", "root-ca") }, want: [], results: ["not checked", "ok"] },
+      { name: "PEM trust file holding another root than the callee's CA", files: { "patch:p.yaml": CALLER_PATCH, "c.yaml": pemTrust(ROOT_B), "s.yaml": CART, "k.yaml": CART_CERT, "i.yaml": caIssuer("internal", "root-ca"), "secrets:ca.yaml": caSecret(ROOT_A) }, want: [["MS5046", "p.yaml:4"]] },
+      { name: "a DENY policy matching the caller is evaluated before ALLOW", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("web"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web").replace("action: ALLOW", "action: DENY") }, want: [["MS5076", "a.yaml:9"]] },
+      {
+        name: "trust domain aliases: a cluster.local principal holds under the mesh's own trust domain (issue 21 §2.5)",
+        files: { "i.yaml": sail.replace("  namespace: istio-system\n", "  namespace: istio-system\n  values:\n    meshConfig: { trustDomain: prod.example.com }\n"), "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("web"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") },
+        want: [],
+        results: ["not checked", "ok"],
+      },
+      { name: "the pods run as another service account than the policy names", files: { "patch:p.yaml": CALLER_PATCH, "with:d.yaml": callerDeployment("frontend"), "s.yaml": CART, "a.yaml": cartPolicy("cluster.local/ns/shop/sa/web") }, want: [["MS5045", "a.yaml:9"]] },
     ],
   ],
   [
@@ -124,6 +155,11 @@ const TABLES: Array<[VerifyRule, RuleCase[]]> = [
   [
     routeTrustRule,
     [
+      { name: "no rotation: the bundle carries one root", files: rotation(bundleOf(ROOT_A)), want: [], results: ["ok"] },
+      { name: "rotation under way (issue 21 §2.3): cert-utils gives the router one root", files: rotation(bundleOf(ROOT_A, ROOT_B)), want: [["MS5080", "r.yaml:7"]] },
+      { name: "inline destination CA is the pods' CA, by content", files: { "s.yaml": svc("api", "shop", port("https", 443, 8443)), "k.yaml": certificate("api", "shop", "api-tls", "internal", ["api.shop.svc"]), "i.yaml": caIssuer("internal", "root-ca"), "secrets:ca.yaml": caSecret(ROOT_A), "r.yaml": inlineRoute(ROOT_A) }, want: [], results: ["ok"] },
+      { name: "inline destination CA, the pods' CA not at hand: not checked", files: { "s.yaml": svc("api", "shop", port("https", 443, 8443)), "k.yaml": certificate("api", "shop", "api-tls", "internal", ["api.shop.svc"]), "i.yaml": caIssuer("internal", "root-ca"), "r.yaml": inlineRoute(ROOT_A) }, want: [], results: ["not checked"] },
+      { name: "inline destination CA is another root than the pods' CA", files: { "s.yaml": svc("api", "shop", port("https", 443, 8443)), "k.yaml": certificate("api", "shop", "api-tls", "internal", ["api.shop.svc"]), "i.yaml": caIssuer("internal", "root-ca"), "secrets:ca.yaml": caSecret(ROOT_A), "r.yaml": inlineRoute(ROOT_B) }, want: [["MS5040", "r.yaml:11"]] },
       { name: "Service CA pod, no destination CA", files: { "s.yaml": svc("api", "shop", port("https", 443, 8443), "  annotations:\n    service.beta.openshift.io/serving-cert-secret-name: api-tls\n"), "r.yaml": route("api", "shop", "https", "reencrypt") }, want: [], results: ["ok"] },
       {
         name: "cert-manager pod with destinationCA-from-secret of its own Secret",
@@ -158,6 +194,8 @@ function knative(issuerSecret: string, bundleSecret: string, namespace: string):
   };
 }
 
+TABLES.push(...HOP_TABLES);
+
 for (const [rule, cases] of TABLES) {
   for (const c of cases) {
     test(`${rule.id}: ${c.want.length === 0 ? "valid" : "invalid"}: ${c.name}`, () => {
@@ -165,6 +203,7 @@ for (const [rule, cases] of TABLES) {
       assert.equal(findingsOf(result), c.want);
       for (const d of result.diagnostics) assert.ok(rule.codes.includes(d.code), `${d.code} is not declared by ${rule.id}`);
       if (c.results) assert.equal(result.paths.filter((p) => p.rule === rule.id).map((p) => p.result), c.results, JSON.stringify(result.paths, null, 1));
+      for (const p of result.paths) if (p.result === "not checked") assert.match(p.reason ?? "", /pass `--|not modelled/, `not checked without naming the input: ${p.reason ?? ""}`);
       if (c.want.some(([code]) => code !== "MS5022")) assert.ok(result.paths.some((p) => p.result === "broken"), "an error finding comes with a broken path");
     });
   }

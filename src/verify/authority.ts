@@ -1,5 +1,6 @@
 import { annotations, describe, field, str } from "./object-index.js";
 import type { KubeObject, ObjectIndex } from "./object-index.js";
+import { caSecretFingerprints } from "./pem.js";
 import { serviceDnsNames } from "./workloads.js";
 
 const SERVING_CERT = ["service.beta.openshift.io/serving-cert-secret-name", "service.alpha.openshift.io/serving-cert-secret-name"];
@@ -9,6 +10,14 @@ export interface Authority {
   id: string;
   label: string;
   known: boolean;
+  /** SHA-256 fingerprints of the CA's certificates, when its PEM was read (a CA Secret read whole, an inline or ConfigMap PEM). */
+  pem?: string[];
+}
+
+/** Whether trusting `trusted` covers certificates from `presented`: the same authority, or a shared certificate by content. */
+export function covers(trusted: Authority, presented: Authority): boolean {
+  if (trusted.id === presented.id) return true;
+  return trusted.pem !== undefined && presented.pem !== undefined && presented.pem.some((f) => trusted.pem?.includes(f));
 }
 
 export const SERVICE_CA: Authority = { id: "service-ca", label: "the OpenShift Service CA", known: true };
@@ -32,7 +41,9 @@ export function authorityOfIssuer(index: ObjectIndex, kind: string, name: string
   const caSecret = str(issuer.body, "spec", "ca", "secretName");
   if (caSecret) {
     const where = kind === "ClusterIssuer" ? "(cert-manager namespace)" : (namespace ?? "default");
-    return { id: `ca:${where}/${caSecret}`, label: `the CA in Secret ${where}/${caSecret} (${ref})`, known: true };
+    // A ClusterIssuer reads its Secret from cert-manager's cluster resource namespace; any Secret of that name read will do.
+    const pem = caSecretFingerprints(index, kind === "ClusterIssuer" ? undefined : (namespace ?? "default"), caSecret);
+    return { id: `ca:${where}/${caSecret}`, label: `the CA in Secret ${where}/${caSecret} (${ref})`, known: true, ...(pem ? { pem } : {}) };
   }
   if (issuer.body["spec"] && (issuer.body["spec"] as Record<string, unknown>)["selfSigned"] !== undefined) {
     return cert ? { id: `self:${describe(cert)}`, label: `itself (${ref} is selfSigned)`, known: true } : { id: `self:${ref}`, label: `self-signed (${ref})`, known: true };

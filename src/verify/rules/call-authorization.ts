@@ -4,7 +4,9 @@ import type { KubeObject, ObjectIndex } from "../object-index.js";
 import type { MeshModel } from "../mesh-model.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { matchesLabels, podLabelsOf, selectorOf, servicePorts } from "../workloads.js";
-import { SERVICE_CA, podCertificates } from "../authority.js";
+import { SERVICE_CA, covers, podCertificates } from "../authority.js";
+import { pemFingerprints } from "../pem.js";
+import { missing } from "../rule.js";
 import type { Authority } from "../authority.js";
 import { annotations } from "../object-index.js";
 
@@ -28,50 +30,68 @@ const AUTHZ = "security.istio.io/AuthorizationPolicy";
  */
 export const callAuthorizationRule: VerifyRule = {
   id: "call-authorization",
+  hop: "authorization",
+  needs: ["workloads", "services", "secrets"],
   reads: ["apps/Deployment|StatefulSet|DaemonSet (the callers' patches and, with --with, their pods' service account)", "v1/Service", AUTHZ],
-  codes: ["MS5045", "MS5046"],
+  codes: ["MS5045", "MS5046", "MS5076"],
   models: "istio/api security/v1beta1/authorization.proto (ALLOW evaluation, principals, selector scope); service-ca-operator inject-cabundle ConfigMaps; trust-manager Bundle sources",
   run({ index, mesh }) {
     const paths: VerifyPath[] = [];
     const findings: VerifyFinding[] = [];
     const trustDomain = trustDomainOf(mesh);
+    const domains = [trustDomain, ...trustDomainAliasesOf(mesh)];
     for (const caller of WORKLOAD_KINDS.flatMap((gk) => index.list(gk))) {
-      for (const callee of calleesOf(caller)) {
+      for (const callee of calleesOfWorkload(caller)) {
         checkTrust(index, caller, callee, paths, findings, this.id);
         const base = { rule: this.id, from: describe(caller), to: `Service ${callee.namespace}/${callee.name}`, port: "-", client: "its service account's mesh identity" };
         const service = index.get("/Service", callee.namespace, callee.name);
         if (!service || !selectorOf(service)) {
-          paths.push({ ...base, server: "?", result: "not checked", reason: `Service ${callee.namespace}/${callee.name} (or its selector) is not in what was read` });
+          paths.push({ ...base, server: "?", result: "not checked", reason: missing(`Service ${callee.namespace}/${callee.name} (or its selector) is not in what was read`, "services") });
           continue;
         }
         const { labels: podLabels } = podLabelsOf(index, service);
         const policies = allowPolicies(index, mesh, callee.namespace, podLabels);
+        const denies = allowPolicies(index, mesh, callee.namespace, podLabels, "DENY");
+        if (!caller.partial && denies.length > 0) {
+          const account = str(caller.body, "spec", "template", "spec", "serviceAccountName") ?? str(caller.body, "spec", "template", "spec", "serviceAccount") ?? "default";
+          const principal = `${trustDomain}/ns/${caller.namespace ?? "default"}/sa/${account}`;
+          const podPorts = (servicePorts(index, service) ?? []).flatMap((p) => (p.podPort !== undefined ? [String(p.podPort)] : []));
+          const deny = denies.find((p) => allows(p, principal, caller.namespace ?? "default", podPorts, domains));
+          if (deny) {
+            const reason = `${describe(deny)} (DENY, evaluated before ALLOW) matches ${describe(caller)}'s identity ${principal}: every request of the declared call is refused`;
+            paths.push({ ...base, client: `principal ${principal}`, server: `DENY ${describe(deny)}`, result: "broken", reason });
+            findings.push({ code: "MS5076", message: reason, hint: "narrow the DENY rule so that it does not match the declared caller", object: deny, path: ["spec", "rules"] });
+            continue;
+          }
+        }
         if (policies.length === 0) {
           paths.push({ ...base, server: "no ALLOW AuthorizationPolicy: every caller is allowed", result: "ok" });
           continue;
         }
         const server = `ALLOW ${policies.map(describe).join(", ")}`;
         if (caller.partial) {
-          paths.push({ ...base, server, result: "not checked", reason: `only the patch of ${describe(caller)} was read: its pods' service account is unknown (pass its manifests with --with)` });
+          paths.push({ ...base, server, result: "not checked", reason: missing(`only the patch of ${describe(caller)} was read: its pods' service account is unknown`, "workloads") });
           continue;
         }
         const account = str(caller.body, "spec", "template", "spec", "serviceAccountName") ?? str(caller.body, "spec", "template", "spec", "serviceAccount") ?? "default";
         const principal = `${trustDomain}/ns/${caller.namespace ?? "default"}/sa/${account}`;
         const podPorts = (servicePorts(index, service) ?? []).flatMap((p) => (p.podPort !== undefined ? [String(p.podPort)] : []));
         const client = `principal ${principal}`;
-        if (policies.some((p) => allows(p, principal, caller.namespace ?? "default", podPorts))) {
+        if (policies.some((p) => allows(p, principal, caller.namespace ?? "default", podPorts, domains))) {
           paths.push({ ...base, client, server, result: "ok" });
           continue;
         }
         const reason = `${describe(caller)} runs as ${principal}, which no rule of ${policies.map(describe).join(", ")} allows: the callee's sidecar denies every request (RBAC: access denied)`;
         paths.push({ ...base, client, server, result: "broken", reason });
-        const hasAccount = str(caller.body, "spec", "template", "spec", "serviceAccountName") !== undefined;
+        // Placed at the output object (the callee's policy), naming the caller's manifest (DESIGN: a broken path joining
+        // an output object and an application manifest is reported at the output object).
+        const target = policies[0] as KubeObject;
         findings.push({
           code: "MS5045",
-          message: reason,
+          message: `${reason} (${describe(caller)} is read from ${caller.sources.filter((d) => d.role !== "patch").map((d) => d.file).join(", ") || "its patch"})`,
           hint: "set the caller's `workload.serviceAccount` in the policy to the service account its pods run as (or run them as the one the policy names), and compile again",
-          object: caller,
-          path: hasAccount ? ["spec", "template", "spec", "serviceAccountName"] : ["metadata", "name"],
+          object: target,
+          path: ["spec", "rules"],
         });
       }
     }
@@ -89,27 +109,37 @@ export const callAuthorizationRule: VerifyRule = {
 function checkTrust(index: ObjectIndex, caller: KubeObject, callee: Callee, paths: VerifyPath[], findings: VerifyFinding[], rule: string): void {
   const base = { rule, from: describe(caller), to: `pods of Service ${callee.namespace}/${callee.name}`, port: "-" };
   const presented = podCertificates(index, callee.namespace, callee.name);
-  const trusted = trustOf(index, caller.namespace, callee.configMap);
+  const trusted = trustOf(index, caller.namespace, callee.configMap, callee.key);
   const client = `trusts ${trusted ? trusted.map((t) => t.label).join(" and ") : `ConfigMap ${callee.configMap} (not read, or PEM)`}`;
+  // A PEM trust file is compared by content: the callee's CA must be read as PEM too (its Secret, --secrets-dir).
+  const pemOnly = trusted !== undefined && trusted.every((t) => t.id.startsWith("pem:"));
+  if (pemOnly && presented.some((p) => !p.pem)) {
+    paths.push({ ...base, client, server: presented.length > 0 ? `presents ${presented.map((p) => p.label).join(" or ")}` : "?", result: "not checked", reason: missing("the trust file is PEM and the callee's CA certificate is not at hand", "secrets") });
+    return;
+  }
   if (presented.length === 0 || !trusted || presented.some((p) => !p.known)) {
-    paths.push({ ...base, client, server: presented.length > 0 ? `presents ${presented.map((p) => p.label).join(" or ")}` : "?", result: "not checked", reason: "the trust source or the callee's certificate is not known from what was read" });
+    paths.push({ ...base, client, server: presented.length > 0 ? `presents ${presented.map((p) => p.label).join(" or ")}` : "?", result: "not checked", reason: missing("the trust source or the callee's certificate is not known from what was read", !trusted ? "trust" : presented.length === 0 ? "services" : "issuers") });
     return;
   }
   const server = `presents a certificate from ${presented.map((p) => p.label).join(" or ")}`;
-  const missing = presented.filter((p) => !trusted.some((t) => t.id === p.id));
-  if (missing.length === 0) {
+  const absent = presented.filter((p) => !trusted.some((t) => covers(t, p)));
+  if (absent.length === 0) {
     paths.push({ ...base, client, server, result: "ok" });
     return;
   }
-  const reason = `${describe(caller)} verifies ${callee.namespace}/${callee.name} against ${trusted.map((t) => t.label).join(" and ")} (ConfigMap ${callee.configMap}), but its pods present a certificate from ${missing.map((p) => p.label).join(" or ")}: the TLS handshake fails`;
+  const reason = `${describe(caller)} verifies ${callee.namespace}/${callee.name} against ${trusted.map((t) => t.label).join(" and ")} (ConfigMap ${callee.configMap}), but its pods present a certificate from ${absent.map((p) => p.label).join(" or ")}: the TLS handshake fails`;
   paths.push({ ...base, client, server, result: "broken", reason });
   findings.push({ code: "MS5046", message: reason, hint: "mount the trust of the callee's issuer (compile the call from the policy's `callers`), or issue the callee's certificate from the CA the caller trusts", object: caller, path: ["metadata", "name"] });
 }
 
-function trustOf(index: ObjectIndex, namespace: string | undefined, name: string): Authority[] | undefined {
+function trustOf(index: ObjectIndex, namespace: string | undefined, name: string, key: string): Authority[] | undefined {
   const configMap = index.get("/ConfigMap", namespace, name);
   if (configMap && annotations(configMap)["service.beta.openshift.io/inject-cabundle"] === "true") return [SERVICE_CA];
-  if (configMap) return undefined;
+  if (configMap) {
+    // A ConfigMap of PEM (a generated authority's roots, written by the compiler): compared by certificate content.
+    const pem = pemFingerprints(str(configMap.body, "data", key));
+    return pem.length > 0 ? [{ id: `pem:${namespace ?? "default"}/${name}`, label: `the ${pem.length} certificate(s) in ConfigMap ${name} (${key})`, known: true, pem }] : undefined;
+  }
   const bundle = index.get("trust.cert-manager.io/Bundle", undefined, name);
   const sources = field(bundle?.body, "spec", "sources");
   if (!bundle || !Array.isArray(sources)) return undefined;
@@ -120,15 +150,16 @@ function trustOf(index: ObjectIndex, namespace: string | undefined, name: string
   });
 }
 
-interface Callee {
+export interface Callee {
   name: string;
   namespace: string;
-  /** The ConfigMap the trust file is projected from. */
+  /** The ConfigMap the trust file is projected from, and its key. */
   configMap: string;
+  key: string;
 }
 
 /** The callees whose trust a workload mounts: `<callee>.<namespace>.pem` items of the compiler's trust volume. */
-function calleesOf(workload: KubeObject): Callee[] {
+export function calleesOfWorkload(workload: KubeObject): Callee[] {
   const volumes = field(workload.body, "spec", "template", "spec", "volumes");
   const trust = Array.isArray(volumes) ? volumes.find((v) => field(v, "name") === TRUST_VOLUME) : undefined;
   const sources = field(trust, "projected", "sources");
@@ -138,10 +169,17 @@ function calleesOf(workload: KubeObject): Callee[] {
     const items = field(source, "configMap", "items");
     for (const item of Array.isArray(items) ? items : []) {
       const m = /^([a-z0-9-]+)\.([a-z0-9-]+)\.pem$/.exec(String(field(item, "path") ?? ""));
-      if (m?.[1] && m[2]) out.push({ name: m[1], namespace: m[2], configMap });
+      if (m?.[1] && m[2]) out.push({ name: m[1], namespace: m[2], configMap, key: String(field(item, "key") ?? "") });
     }
   }
   return out;
+}
+
+/** The mesh's trust domain aliases: meshConfig.trustDomainAliases (Sail), SMCP v2 spec.security.trust.additionalDomains. */
+function trustDomainAliasesOf(mesh: MeshModel): string[] {
+  const cp = mesh.controlPlane?.body;
+  const list = field(cp, "spec", "values", "meshConfig", "trustDomainAliases") ?? field(cp, "spec", "security", "trust", "additionalDomains");
+  return Array.isArray(list) ? list.map(String) : [];
 }
 
 function trustDomainOf(mesh: MeshModel): string {
@@ -150,9 +188,9 @@ function trustDomainOf(mesh: MeshModel): string {
 }
 
 /** ALLOW policies that apply to pods with these labels in `namespace` (their own, namespace-wide, or mesh-wide). */
-function allowPolicies(index: ObjectIndex, mesh: MeshModel, namespace: string, podLabels: Record<string, string>): KubeObject[] {
+function allowPolicies(index: ObjectIndex, mesh: MeshModel, namespace: string, podLabels: Record<string, string>, action = "ALLOW"): KubeObject[] {
   return index.list(AUTHZ).filter((p) => {
-    if ((str(p.body, "spec", "action") ?? "ALLOW") !== "ALLOW") return false;
+    if ((str(p.body, "spec", "action") ?? "ALLOW") !== action) return false;
     const selector = field(p.body, "spec", "selector", "matchLabels");
     if (p.namespace === namespace) return !isObject(selector) || matchesLabels(Object.fromEntries(Object.entries(selector).map(([k, v]) => [k, String(v)])), podLabels);
     return p.namespace !== undefined && p.namespace === mesh.rootNamespace && !isObject(selector);
@@ -167,15 +205,31 @@ function matches(patterns: unknown, value: string): boolean {
   });
 }
 
-function allows(policy: KubeObject, principal: string, namespace: string, podPorts: readonly string[]): boolean {
+/**
+ * A policy principal as Istio enforces it: istio pilot/pkg/security/trustdomain/bundle.go ReplaceTrustDomainAliases —
+ * a principal whose trust domain is `cluster.local` or one of the mesh's trust domains stands for the same identity
+ * under the trust domain and every alias; `*` as trust domain, or a principal not in SPIFFE form, is kept as is.
+ */
+export function expandPrincipals(patterns: unknown, domains: readonly string[]): unknown {
+  if (!Array.isArray(patterns)) return patterns;
+  return patterns.flatMap((p) => {
+    const parts = String(p).split("/");
+    if (parts.length !== 5 || parts[0] === "*") return [p];
+    const td = parts[0] ?? "";
+    if (td !== "cluster.local" && !domains.includes(td)) return [p];
+    return [p, ...domains.map((d) => [d, ...parts.slice(1)].join("/"))];
+  });
+}
+
+function allows(policy: KubeObject, principal: string, namespace: string, podPorts: readonly string[], domains: readonly string[] = []): boolean {
   const rules = field(policy.body, "spec", "rules");
   return Array.isArray(rules) && rules.some((rule) => {
     const from = field(rule, "from");
     const sourceOk = !Array.isArray(from) || from.some((f) => {
       const source = field(f, "source");
-      if (field(source, "principals") !== undefined && !matches(field(source, "principals"), principal)) return false;
+      if (field(source, "principals") !== undefined && !matches(expandPrincipals(field(source, "principals"), domains), principal)) return false;
       if (field(source, "namespaces") !== undefined && !matches(field(source, "namespaces"), namespace)) return false;
-      if (matches(field(source, "notPrincipals"), principal) || matches(field(source, "notNamespaces"), namespace)) return false;
+      if (matches(expandPrincipals(field(source, "notPrincipals"), domains), principal) || matches(field(source, "notNamespaces"), namespace)) return false;
       return true;
     });
     const to = field(rule, "to");

@@ -4,6 +4,7 @@ import { isObject } from "../manifests.js";
 import { describe, field, labels, str } from "../object-index.js";
 import type { KubeObject } from "../object-index.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
+import { missing } from "../rule.js";
 
 const TRUST_LABEL = "networking.knative.dev/trust-bundle";
 const FEATURES = [
@@ -22,6 +23,8 @@ const FEATURES = [
  */
 export const knativeTrustRule: VerifyRule = {
   id: "knative-trust",
+  hop: "trust",
+  needs: ["issuers"],
   reads: ["operator.knative.dev/KnativeServing", "trust.cert-manager.io/Bundle", "v1/ConfigMap", "cert-manager.io/ClusterIssuer"],
   codes: ["MS5041"],
   models: "Knative trust-bundle ConfigMaps (networking.knative.dev/trust-bundle); trust-manager Bundle target/sources; cert-manager ca issuers",
@@ -45,7 +48,7 @@ export const knativeTrustRule: VerifyRule = {
         const trusted = bundles.filter((b) => selects(b, ns));
         const client = trusted.length + configMaps.length === 0 ? "no trust bundle read" : `trusts ${[...trusted.map((b) => `${describe(b)} (${sourcesOf(b).join(", ") || "no Secret sources"})`), ...configMaps.map(describe)].join(", ")}`;
         if (!authority.known || !authority.id.startsWith("ca:")) {
-          paths.push({ ...base, client, server: `signed by ${authority.label}`, result: "not checked", reason: "the issuer's CA is not known from what was read" });
+          paths.push({ ...base, client, server: `signed by ${authority.label}`, result: "not checked", reason: missing("the issuer's CA is not known from what was read", "issuers") });
           continue;
         }
         const secretName = authority.id.slice(authority.id.lastIndexOf("/") + 1);

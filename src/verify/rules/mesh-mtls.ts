@@ -3,6 +3,7 @@ import type { KubeObject } from "../object-index.js";
 import { clientSends, serverMode } from "../mesh-model.js";
 import type { ClientSends, Decided, ServerMode } from "../mesh-model.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
+import { missing } from "../rule.js";
 import { podLabelsOf, servicePorts } from "../workloads.js";
 
 const POLICY_KINDS = ["security.istio.io/PeerAuthentication", "authentication.istio.io/Policy", "networking.istio.io/DestinationRule"];
@@ -17,6 +18,8 @@ const POLICY_KINDS = ["security.istio.io/PeerAuthentication", "authentication.is
  */
 export const meshMtlsRule: VerifyRule = {
   id: "mesh-mtls",
+  hop: "authentication",
+  needs: ["services", "namespaces", "controlPlane"],
   reads: ["v1/Service", "security.istio.io/PeerAuthentication", "authentication.istio.io/Policy", "authentication.maistra.io/ServiceMeshPolicy", "networking.istio.io/DestinationRule", "maistra.io/ServiceMeshControlPlane", "sailoperator.io/Istio", "route.openshift.io/Route"],
   codes: ["MS5020", "MS5021", "MS5022"],
   models: "istio pilot/pkg/model/push_context.go (destinationRule lookup, AuthenticationPolicyForWorkload, BestEffortInferServiceMTLSMode); maistra/istio-operator enable-mesh-*.yaml",
@@ -50,7 +53,7 @@ export const meshMtlsRule: VerifyRule = {
       const ports = servicePorts(index, service);
       const to = `Service ${ns}/${service.name}`;
       if (!ports) {
-        paths.push({ rule: this.id, from: "mesh clients", to, port: "?", client: "?", server: "?", result: "not checked", reason: `only a patch of ${to} was read; pass its manifests with --with` });
+        paths.push({ rule: this.id, from: "mesh clients", to, port: "?", client: "?", server: "?", result: "not checked", reason: missing(`only a patch of ${to} was read`, "services") });
         continue;
       }
       const { labels: podLabels } = podLabelsOf(index, service);
@@ -89,11 +92,11 @@ function compare(
   namespace: string,
 ): { row: VerifyPath; finding?: (service: KubeObject) => VerifyFinding } {
   const row = { rule, from, to, port, client: sends.note, server: accepts.note };
-  if (sends.value === "unknown" || accepts.value === "unknown") return { row: { ...row, result: "not checked", reason: sends.value === "unknown" ? sends.note : accepts.note } };
-  if (sends.value === "TLS") return { row: { ...row, result: "not checked", reason: "the client originates its own TLS (SIMPLE/MUTUAL), which verify does not model against mesh mTLS" } };
+  if (sends.value === "unknown" || accepts.value === "unknown") return { row: { ...row, result: "not checked", reason: missing(sends.value === "unknown" ? sends.note : accepts.note, "controlPlane") } };
+  if (sends.value === "TLS") return { row: { ...row, result: "not checked", reason: "the client originates its own TLS (SIMPLE/MUTUAL), which verify does not model against mesh mTLS (not modelled: no input decides it)" } };
   const breaks = (sends.value === "mTLS" && accepts.value === "DISABLE") || (sends.value === "plaintext" && accepts.value === "STRICT");
   if (!breaks) return { row: { ...row, result: "ok" } };
-  if (!member) return { row: { ...row, result: "not checked", reason: `would break if ${namespace} is in the mesh; its membership is not in what was read` } };
+  if (!member) return { row: { ...row, result: "not checked", reason: missing(`would break if ${namespace} is in the mesh; its membership is not in what was read`, "namespaces") } };
   const code = sends.value === "mTLS" ? "MS5020" : "MS5021";
   const reason = code === "MS5020" ? `${from} sends mTLS to ${to}, whose sidecar accepts plaintext only (${accepts.note})` : `${from} sends no mTLS to ${to}, whose sidecar accepts mTLS only (${accepts.note})`;
   return {

@@ -12,6 +12,8 @@ import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
  */
 export const operatorOwnedRule: VerifyRule = {
   id: "operator-owned",
+  hop: "authentication",
+  needs: ["controlPlane"],
   reads: ["maistra.io/ServiceMeshControlPlane", "security.istio.io/PeerAuthentication", "networking.istio.io/DestinationRule", "authentication.maistra.io/ServiceMeshPolicy"],
   codes: ["MS5030"],
   models: "maistra/istio-operator enable-mesh-mtls.yaml / enable-mesh-permissive.yaml (v2.x mesh-config, v1.1 security chart)",

@@ -1,5 +1,6 @@
 import { describe, field, str } from "../object-index.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
+import { missing } from "../rule.js";
 import { selectorOf, servicePorts } from "../workloads.js";
 
 /**
@@ -13,6 +14,8 @@ import { selectorOf, servicePorts } from "../workloads.js";
  */
 export const routeBackendRule: VerifyRule = {
   id: "route-backend",
+  hop: "routing",
+  needs: ["services", "workloads"],
   reads: ["route.openshift.io/Route", "v1/Service", "v1/Endpoints (Services without selector)", "apps/Deployment|StatefulSet|DaemonSet (for named targetPorts)"],
   codes: ["MS5010"],
   models: "openshift/router template_helper.go endpointsForAlias; openshift/api route/v1 RoutePort",
@@ -29,7 +32,7 @@ export const routeBackendRule: VerifyRule = {
       const service = index.get("/Service", route.namespace, serviceName);
       const ports = service ? servicePorts(index, service) : undefined;
       if (!service || !ports) {
-        paths.push({ ...base, server: "?", result: "not checked", reason: `Service ${route.namespace}/${serviceName} ${service ? "is only patched" : "is not"} in what was read; pass its manifests with --with` });
+        paths.push({ ...base, server: "?", result: "not checked", reason: missing(`Service ${route.namespace}/${serviceName} ${service ? "is only patched" : "is not"} in what was read`, "services") });
         continue;
       }
       // The endpoints' ports: the Service port's name, and the pod port (unknown for an unresolved named targetPort).
@@ -42,7 +45,7 @@ export const routeBackendRule: VerifyRule = {
         const endpoints = index.get("/Endpoints", route.namespace, serviceName);
         const subsets = endpoints ? field(endpoints.body, "subsets") : undefined;
         if (!Array.isArray(subsets)) {
-          paths.push({ ...base, server: "endpoints managed outside the Service (no selector)", result: "not checked", reason: "a Service without selector has hand-made endpoints, and no Endpoints object was read" });
+          paths.push({ ...base, server: "endpoints managed outside the Service (no selector)", result: "not checked", reason: missing("a Service without selector has hand-made endpoints, and no Endpoints object was read", "services") });
           continue;
         }
         endpointPorts = subsets.flatMap((sub) => (Array.isArray(field(sub, "ports")) ? (field(sub, "ports") as unknown[]) : [])).map((p) => {
@@ -56,7 +59,7 @@ export const routeBackendRule: VerifyRule = {
         continue;
       }
       if (/^\d+$/.test(target) && endpointPorts.some((p) => p.podPort === undefined)) {
-        paths.push({ ...base, server, result: "not checked", reason: "a named targetPort of the Service could not be resolved to a pod port (pass the workload with --with)" });
+        paths.push({ ...base, server, result: "not checked", reason: missing("a named targetPort of the Service could not be resolved to a pod port", "workloads") });
         continue;
       }
       const servicePortHit = ports.find((p) => String(p.port) === target);

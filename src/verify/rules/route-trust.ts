@@ -1,4 +1,7 @@
-import { SERVICE_CA, authorityOfCertificate, podCertificates } from "../authority.js";
+import { SERVICE_CA, authorityOfCertificate, covers, podCertificates } from "../authority.js";
+import { isObject } from "../manifests.js";
+import { pemFingerprints, secretValue } from "../pem.js";
+import { missing } from "../rule.js";
 import type { Authority } from "../authority.js";
 import { annotations, describe, field, str } from "../object-index.js";
 import type { KubeObject, ObjectIndex } from "../object-index.js";
@@ -18,8 +21,10 @@ const DEST_CA_FROM_SECRET = "cert-utils-operator.redhat-cop.io/destinationCA-fro
  */
 export const routeTrustRule: VerifyRule = {
   id: "route-trust",
+  hop: "trust",
+  needs: ["services", "secrets"],
   reads: ["route.openshift.io/Route", "v1/Service", "cert-manager.io/Certificate", "cert-manager.io/Issuer", "cert-manager.io/ClusterIssuer"],
-  codes: ["MS5040"],
+  codes: ["MS5040", "MS5080"],
   models: "OpenShift router reencrypt destination CA; cert-utils-operator destinationCA-from-secret; cert-manager ca.crt of CA and selfSigned issuers",
   run({ index }) {
     const paths: VerifyPath[] = [];
@@ -31,17 +36,17 @@ export const routeTrustRule: VerifyRule = {
       const trusted = routerTrust(index, route);
       const presented = podCertificates(index, route.namespace, serviceName);
       if (presented.length === 0) {
-        paths.push({ ...base, client: `trusts ${trusted.label}`, server: "?", result: "not checked", reason: "no serving certificate for the Service in what was read" });
+        paths.push({ ...base, client: `trusts ${trusted.label}`, server: "?", result: "not checked", reason: missing("no serving certificate for the Service in what was read", "services") });
         continue;
       }
       const server = `presents a certificate from ${presented.map((p) => p.label).join(" or ")}`;
-      if (!trusted.known || presented.some((p) => !p.known)) {
-        paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "not checked", reason: "an authority on this hop is not in what was read" });
+      if (!trusted.known || presented.some((p) => !p.known) || (trusted.id === "inline" && presented.some((p) => !p.pem))) {
+        paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "not checked", reason: missing("an authority on this hop is not in what was read (an inline CA is compared with the pods' CA certificate)", "secrets") });
         continue;
       }
-      const covered = presented.filter((p) => p.id === trusted.id);
+      const covered = presented.filter((p) => covers(trusted, p));
       if (covered.length === presented.length) paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "ok" });
-      else if (covered.length > 0) paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "not checked", reason: "the Service has more than one serving certificate; which one the pod mounts is not known" });
+      else if (covered.length > 0) paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "not checked", reason: missing("the Service has more than one serving certificate; which one the pod mounts is not known", "workloads") });
       else {
         const reason = `the router trusts ${trusted.label} for ${describe(route)}, but the pods present a certificate from ${presented.map((p) => p.label).join(" or ")}: the TLS handshake to the pod fails (503)`;
         paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "broken", reason });
@@ -54,12 +59,49 @@ export const routeTrustRule: VerifyRule = {
         });
       }
     }
+    checkRotation(index, paths, findings, this.id);
     return { paths, findings };
   },
 };
 
+/**
+ * During a CA rotation every consumer must hold both roots before any pod presents the new chain. cert-utils-operator
+ * (redhat-cop/cert-utils-operator controllers/route/route_controller.go) copies the `ca.crt` of the Secret named by
+ * `destinationCA-from-secret` into the Route whenever the Secret changes; cert-manager's CA issuer writes into each
+ * issued Secret's `ca.crt` only the root of the chain that signed it (cert-manager pkg/util/kube/pki.go
+ * SecretTLSKeyPairAndCA, pkg/controller/certificaterequests/ca/ca.go Sign). So the router holds one root while pods
+ * roll over. A rotation is recognised by content: a PEM bundle read (a ConfigMap's data, a Secret's decoded value)
+ * carries a certificate of the pods' issuer's CA Secret and one of another CA Secret read (one with a tls.key).
+ */
+function checkRotation(index: ObjectIndex, paths: VerifyPath[], findings: VerifyFinding[], rule: string): void {
+  const caSecrets = index.list("/Secret").filter((s) => !s.partial && secretValue(s, "tls.key") !== undefined).map((s) => ({ secret: s, fps: [...pemFingerprints(secretValue(s, "tls.crt")), ...pemFingerprints(secretValue(s, "ca.crt"))] })).filter((c) => c.fps.length > 0);
+  if (caSecrets.length < 2) return;
+  const bundles: Array<{ where: string; fps: string[] }> = [];
+  for (const cm of index.list("/ConfigMap")) for (const [k, v] of Object.entries(isObject(cm.body["data"]) ? cm.body["data"] : {})) if (typeof v === "string") bundles.push({ where: `ConfigMap ${cm.namespace ?? "default"}/${cm.name} (${k})`, fps: pemFingerprints(v) });
+  for (const s of index.list("/Secret")) for (const k of Object.keys(isObject(s.body["data"]) ? s.body["data"] : {})) bundles.push({ where: `Secret ${s.namespace ?? "default"}/${s.name} (${k})`, fps: pemFingerprints(secretValue(s, k)) });
+  for (const route of index.list("route.openshift.io/Route")) {
+    const fromSecret = annotations(route)[DEST_CA_FROM_SECRET];
+    if (route.partial || !fromSecret || str(route.body, "spec", "tls", "termination") !== "reencrypt") continue;
+    const writer = index.list("cert-manager.io/Certificate", route.namespace).find((c) => str(c.body, "spec", "secretName") === fromSecret);
+    const authority = writer ? authorityOfCertificate(index, writer) : undefined;
+    if (!authority?.pem) continue;
+    const own = authority.pem;
+    const partner = caSecrets.find((c) => !c.fps.some((f) => own.includes(f)) && bundles.some((b) => b.fps.some((f) => own.includes(f)) && b.fps.some((f) => c.fps.includes(f))));
+    if (!partner) continue;
+    const both = bundles.find((b) => b.fps.some((f) => own.includes(f)) && b.fps.some((f) => partner.fps.includes(f)));
+    const reason = `a CA rotation is under way (${both?.where ?? "a bundle"} carries the roots of ${authority.label} and of Secret ${partner.secret.namespace ?? "default"}/${partner.secret.name}), but ${describe(route)} takes its destination CA from ca.crt of Secret ${route.namespace}/${fromSecret} (cert-utils), which holds one root and is replaced the moment cert-manager re-issues: pods still presenting the other root's certificate get 503`;
+    paths.push({ rule, from: `router (${describe(route)})`, to: `pods of Service ${route.namespace}/${str(route.body, "spec", "to", "name") ?? ""}`, port: "-", client: `trusts ca.crt of Secret ${route.namespace}/${fromSecret} (one root)`, server: "pods presenting either root during the rotation", result: "broken", reason });
+    findings.push({ code: "MS5080", message: reason, hint: "during trust-both and issue-new, point the destination CA at a bundle carrying both roots, or set destinationCACertificate inline with both", object: route, path: ["metadata", "annotations", DEST_CA_FROM_SECRET] });
+  }
+}
+
 function routerTrust(index: ObjectIndex, route: KubeObject): Authority {
-  if (field(route.body, "spec", "tls", "destinationCACertificate") !== undefined) return { id: "inline", label: "the inline destinationCACertificate", known: false };
+  const inline = field(route.body, "spec", "tls", "destinationCACertificate");
+  if (inline !== undefined) {
+    // Compared by content: the pods' CA must be at hand as PEM (its Secret read with --secrets-dir).
+    const pem = pemFingerprints(typeof inline === "string" ? inline : undefined);
+    return { id: "inline", label: `the inline destinationCACertificate (${pem.length} certificate(s))`, known: pem.length > 0, ...(pem.length > 0 ? { pem } : {}) };
+  }
   const fromSecret = annotations(route)[DEST_CA_FROM_SECRET];
   if (fromSecret) {
     // cert-manager writes the issuing CA into ca.crt for ca and selfSigned issuers; that is what cert-utils copies.

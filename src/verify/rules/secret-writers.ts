@@ -35,6 +35,8 @@ const SERVING_CERT = ["service.beta.openshift.io/serving-cert-secret-name", "ser
  */
 export const secretWritersRule: VerifyRule = {
   id: "secret-writers",
+  hop: "secrets",
+  needs: ["secrets"],
   reads: ["v1/Service", "cert-manager.io/Certificate", "route.openshift.io/Route", "v1/Secret", "bitnami.com/SealedSecret", "cert-utils-operator annotations"],
   codes: ["MS5035"],
   models: "service-ca-operator serving-cert controller; cert-manager Certificate secretName; cert-manager/openshift-routes sync.go buildNextCert",

@@ -1,0 +1,133 @@
+import { isObject } from "../manifests.js";
+import { describe, field, labels, str } from "../object-index.js";
+import type { KubeObject, ObjectIndex } from "../object-index.js";
+import type { MeshModel } from "../mesh-model.js";
+import { namespaceMode } from "../mesh-model.js";
+import { maistraInjects, memberControlPlane, membershipOf, sailRevisions } from "../membership.js";
+import { podTemplates } from "../pods.js";
+import type { PodTemplate } from "../pods.js";
+import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
+import { missing } from "../rule.js";
+import { selectorMatches } from "../selectors.js";
+
+const SMCP = "maistra.io/ServiceMeshControlPlane";
+const AUTHZ = "security.istio.io/AuthorizationPolicy";
+const PA = "security.istio.io/PeerAuthentication";
+
+/**
+ * Injection and membership: a pod has a sidecar only where its namespace joins the emitted control plane and, on
+ * Maistra, its template asks for injection (membership.ts cites the operator and webhook sources). A ServiceMeshMember
+ * naming another control plane (MS5065) and a namespace label naming no Sail revision (MS5066) are broken paths of
+ * their own; a STRICT mode or an AuthorizationPolicy that applies to pods without a sidecar is broken (MS5067):
+ * nothing enforces it. Without the pods' own manifests (`--with`) these paths are not checked.
+ */
+export const injectionRule: VerifyRule = {
+  id: "injection",
+  hop: "injection",
+  needs: ["workloads", "namespaces", "controlPlane"],
+  reads: ["maistra.io/ServiceMeshMember|ServiceMeshMemberRoll|ServiceMeshControlPlane", "sailoperator.io/Istio", "v1/Namespace", "apps/Deployment|StatefulSet|DaemonSet", AUTHZ, PA],
+  codes: ["MS5065", "MS5066", "MS5067"],
+  models: "maistra/istio-operator member controller and smcp-templates (autoInject: false); sail-operator revision names; istio injection webhook namespaceSelector",
+  run({ index, mesh }) {
+    const paths: VerifyPath[] = [];
+    const findings: VerifyFinding[] = [];
+    const smcps = index.list(SMCP);
+    for (const smm of index.list("maistra.io/ServiceMeshMember")) {
+      const ref = `${str(smm.body, "spec", "controlPlaneRef", "namespace") ?? "?"}/${str(smm.body, "spec", "controlPlaneRef", "name") ?? "?"}`;
+      const row = { rule: this.id, from: describe(smm), to: `ServiceMeshControlPlane ${ref}`, port: "-", client: "joins", server: smcps.length ? `emitted: ${smcps.map(describe).join(", ")}` : "?" };
+      if (smcps.length === 0) {
+        paths.push({ ...row, result: "not checked", reason: missing("no ServiceMeshControlPlane was read", "controlPlane") });
+        continue;
+      }
+      if (memberControlPlane(index, smm)) {
+        paths.push({ ...row, result: "ok" });
+        continue;
+      }
+      const wrongNs = !smcps.some((cp) => cp.namespace === str(smm.body, "spec", "controlPlaneRef", "namespace"));
+      const reason = `${describe(smm)} joins control plane ${ref}, but the output's is ${smcps.map(describe).join(", ")}: namespace ${smm.namespace ?? ""} is not a member of it and its pods get no sidecar from it`;
+      paths.push({ ...row, result: "broken", reason });
+      findings.push({ code: "MS5065", message: reason, hint: `set spec.controlPlaneRef to ${smcps.map((cp) => `${cp.namespace ?? ""}/${cp.name}`).join(" or ")}`, object: smm, path: ["spec", "controlPlaneRef", wrongNs ? "namespace" : "name"] });
+    }
+    if (index.list("sailoperator.io/Istio").length > 0) {
+      const revisions = sailRevisions(index);
+      for (const ns of index.list("/Namespace")) {
+        const l = labels(ns);
+        const rev = l["istio.io/rev"];
+        const injection = l["istio-injection"];
+        if (rev === undefined && injection !== "enabled") continue;
+        const asked = rev !== undefined ? `istio.io/rev: ${rev}` : "istio-injection: enabled";
+        const ok = rev !== undefined ? revisions.has(rev) : revisions.has("default");
+        const row = { rule: this.id, from: `Namespace ${ns.name}`, to: `Istio revisions ${[...revisions].join(", ")}`, port: "-", client: asked, server: "injection webhook" };
+        if (ok) {
+          paths.push({ ...row, result: "ok" });
+          continue;
+        }
+        const reason = `Namespace ${ns.name} asks for injection with ${asked}, which selects no revision of the Istio read (${[...revisions].join(", ")}): its pods get no sidecar`;
+        paths.push({ ...row, result: "broken", reason });
+        findings.push({ code: "MS5066", message: reason, hint: `label the namespace istio.io/rev: ${[...revisions][0] ?? "<revision>"}`, object: ns, path: ["metadata", "labels", rev !== undefined ? "istio.io/rev" : "istio-injection"] });
+      }
+    }
+    if (!mesh.present) return { paths, findings };
+    // Every namespace holding a mesh policy that needs a sidecar to hold.
+    const namespaces = new Set<string>([...index.list(AUTHZ), ...index.list(PA)].map((o) => o.namespace ?? "default").filter((n) => n !== mesh.rootNamespace));
+    const pods = podTemplates(index);
+    for (const pod of pods) if (pod.namespace !== mesh.rootNamespace) namespaces.add(pod.namespace);
+    for (const ns of [...namespaces].sort()) {
+      const inNs = pods.filter((p) => p.namespace === ns);
+      const whole = inNs.filter((p) => p.whole);
+      if (whole.length === 0) {
+        const promises = enforcing(index, mesh, ns, undefined);
+        if (promises.length > 0) paths.push({ rule: this.id, from: `pods of namespace ${ns}`, to: promises.map((p) => describe(p.object)).join(", "), port: "-", client: "sidecar?", server: promises.map((p) => p.what).join("; "), result: "not checked", reason: missing(`whether the pods of ${ns} get a sidecar is unknown`, "workloads") });
+        continue;
+      }
+      const membership = membershipOf(index, ns);
+      for (const pod of whole) checkPod(index, mesh, pod, membership, paths, findings, this.id);
+    }
+    return { paths, findings };
+  },
+};
+
+interface Promise_ {
+  object: KubeObject;
+  path: (string | number)[];
+  what: string;
+}
+
+/** The mesh policies whose promise needs a sidecar on these pods: STRICT (workload, namespace or mesh level) and AuthorizationPolicies. */
+function enforcing(index: ObjectIndex, mesh: MeshModel, namespace: string, podLabels: Record<string, string> | undefined): Promise_[] {
+  const out: Promise_[] = [];
+  for (const ap of index.list(AUTHZ)) {
+    const selector = field(ap.body, "spec", "selector");
+    const applies = (ap.namespace === namespace && (podLabels === undefined ? !isObject(selector) : selectorMatches(selector, podLabels))) || (ap.namespace === mesh.rootNamespace && !isObject(selector));
+    if (applies) out.push({ object: ap, path: isObject(selector) ? ["spec", "selector"] : ["spec"], what: `${str(ap.body, "spec", "action") ?? "ALLOW"} policy ${ap.name}` });
+  }
+  const workloadPa = podLabels ? index.list(PA, namespace).find((p) => isObject(field(p.body, "spec", "selector")) && selectorMatches(field(p.body, "spec", "selector"), podLabels)) : undefined;
+  const workloadMode = str(workloadPa?.body, "spec", "mtls", "mode");
+  if (workloadPa && workloadMode === "STRICT") out.push({ object: workloadPa, path: ["spec", "mtls", "mode"], what: "mTLS STRICT" });
+  else if (!workloadMode || workloadMode === "UNSET") {
+    const decided = namespaceMode(index, mesh, namespace);
+    if (decided.value === "STRICT" && decided.by) out.push({ object: decided.by, path: decided.path ?? ["spec"], what: `mTLS STRICT (${decided.note})` });
+  }
+  return out;
+}
+
+function checkPod(index: ObjectIndex, mesh: MeshModel, pod: PodTemplate, membership: ReturnType<typeof membershipOf>, paths: VerifyPath[], findings: VerifyFinding[], rule: string): void {
+  const promises = enforcing(index, mesh, pod.namespace, pod.labels);
+  if (promises.length === 0) return;
+  const row = { rule, from: `pods of ${describe(pod.workload)}`, to: promises.map((p) => describe(p.object)).join(", "), port: "-", server: promises.map((p) => p.what).join("; ") };
+  if (membership.member === "unknown") {
+    paths.push({ ...row, client: "sidecar?", result: "not checked", reason: missing(membership.why, "namespaces") });
+    return;
+  }
+  const injected = membership.member === true && maistraInjects(membership.controlPlane, pod.labels, pod.annotations);
+  if (injected) {
+    paths.push({ ...row, client: `sidecar (${membership.member === true ? membership.by : ""})`, result: "ok" });
+    return;
+  }
+  const why = membership.member === false ? membership.why : `the pod template of ${describe(pod.workload)} (${pod.wholes.map((d) => d.file).join(", ")}) does not ask for injection (sidecar.istio.io/inject: "true"), and Maistra's autoInject is off`;
+  for (const p of promises) {
+    const reason = `${p.what} of ${describe(p.object)} applies to the pods of ${describe(pod.workload)}, which get no sidecar: ${why}; nothing enforces it`;
+    paths.push({ ...row, to: describe(p.object), server: p.what, client: "no sidecar", result: "broken", reason });
+    findings.push({ code: "MS5067", message: reason, hint: 'make the namespace a member of the control plane and annotate the pod template with sidecar.istio.io/inject: "true"', object: p.object, path: p.path });
+  }
+}

@@ -1,0 +1,118 @@
+import { describe, field, str } from "../object-index.js";
+import { inDocument, itemsAt, podTemplates } from "../pods.js";
+import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
+import { missing } from "../rule.js";
+import { configMapWriters, secretWriters, writtenKeys } from "../writers.js";
+
+/**
+ * The kubelet starts a pod only when every volume it mounts can be built:
+ * kubernetes pkg/volume/secret/secret.go and pkg/volume/configmap/configmap.go SetUpAt (a missing Secret/ConfigMap,
+ * or an `items[].key` the object does not hold, fails the mount unless `optional: true`: the pod stays in
+ * ContainerCreating); pkg/volume/projected/projected.go collectData does the same per projected source.
+ * kubernetes pkg/apis/core/validation/validation.go ValidatePodSpec rejects a volumeMount naming no volume and two
+ * mounts of one container on the same mountPath ("must be unique"). A strategic-merge patch whose container name
+ * is not in the workload adds a container without an image (ValidatePodSpec: "image: Required value").
+ *
+ * Only what a patch of the output adds is checked: the application's own volumes are its business. The keys of a
+ * Secret/ConfigMap are what its writer writes (writers.ts: cert-manager incl. keystores and additionalOutputFormats,
+ * the Service CA, trust-manager Bundle targets, SealedSecret templates, objects emitted whole).
+ */
+export const kubeletRule: VerifyRule = {
+  id: "kubelet",
+  hop: "kubelet",
+  needs: ["workloads", "secrets"],
+  reads: ["apps/Deployment|StatefulSet|DaemonSet patches and (--with) manifests", "v1/Secret and ConfigMap writers"],
+  codes: ["MS5050", "MS5051", "MS5052", "MS5053"],
+  models: "kubernetes pkg/volume/{secret,configmap,projected} SetUpAt; pkg/apis/core/validation ValidatePodSpec (mounts, containers)",
+  run({ index }) {
+    const paths: VerifyPath[] = [];
+    const findings: VerifyFinding[] = [];
+    for (const pod of podTemplates(index)) {
+      const w = pod.workload;
+      for (const doc of pod.patches) {
+        const at = inDocument(w, doc);
+        // Volumes the patch adds: each source must be written, with the keys it projects.
+        for (const { item: volume, index: vi } of itemsAt(doc, "spec", "template", "spec", "volumes")) {
+          const sources: Array<{ kind: "Secret" | "ConfigMap"; name: string; items: unknown; optional: boolean; path: (string | number)[] }> = [];
+          const base = ["spec", "template", "spec", "volumes", vi];
+          const secretName = str(volume, "secret", "secretName");
+          if (secretName) sources.push({ kind: "Secret", name: secretName, items: field(volume, "secret", "items"), optional: field(volume, "secret", "optional") === true, path: [...base, "secret"] });
+          const cmName = str(volume, "configMap", "name");
+          if (cmName) sources.push({ kind: "ConfigMap", name: cmName, items: field(volume, "configMap", "items"), optional: field(volume, "configMap", "optional") === true, path: [...base, "configMap"] });
+          for (const { item: src, index: si } of itemsAt(volume, "projected", "sources")) {
+            for (const kind of ["secret", "configMap"] as const) {
+              const name = str(src, kind, "name");
+              if (name) sources.push({ kind: kind === "secret" ? "Secret" : "ConfigMap", name, items: field(src, kind, "items"), optional: field(src, kind, "optional") === true, path: [...base, "projected", "sources", si, kind] });
+            }
+          }
+          for (const s of sources) {
+            const writers = s.kind === "Secret" ? secretWriters(index, pod.namespace, s.name) : configMapWriters(index, pod.namespace, s.name);
+            const keys = writtenKeys(writers);
+            const row = { rule: this.id, from: `kubelet (${describe(w)})`, to: `${s.kind} ${pod.namespace}/${s.name}`, port: "-", client: `mounts volume ${String(volume["name"] ?? "?")}` };
+            if (!keys) {
+              if (s.optional) {
+                paths.push({ ...row, server: "not written (optional)", result: "ok" });
+                continue;
+              }
+              const reason = `${describe(w)} mounts ${s.kind} ${pod.namespace}/${s.name}, which nothing in the output (or --with / --secrets-dir) writes: the pod never starts (ContainerCreating, "${s.kind.toLowerCase()} not found")`;
+              paths.push({ ...row, server: "no writer", result: "broken", reason });
+              findings.push({ code: "MS5050", message: reason, hint: `mount the ${s.kind} the policy's certificate or trust is written to, or ${missing("if it is written outside the output", "secrets")}`, object: at, path: [...s.path, s.kind === "Secret" && !s.path.includes("projected") ? "secretName" : "name"] });
+              continue;
+            }
+            const server = `written by ${writers.map((x) => x.who).join(", ")} with ${[...keys].sort().join(", ") || "no keys"}`;
+            const wanted = (Array.isArray(s.items) ? s.items : []).map((it, ii) => ({ key: str(it, "key") ?? "", ii }));
+            const absent = wanted.filter((k) => !keys.has(k.key));
+            if (absent.length === 0 || s.optional) {
+              paths.push({ ...row, client: `${row.client}${wanted.length ? ` (keys ${wanted.map((k) => k.key).join(", ")})` : ""}`, server, result: "ok" });
+              continue;
+            }
+            const reason = `${describe(w)} projects key ${absent.map((k) => k.key).join(", ")} of ${s.kind} ${pod.namespace}/${s.name}, which its writer (${writers.map((x) => x.who).join(", ")}) never writes (it writes ${[...keys].sort().join(", ")}): the volume cannot be built and the pod never starts`;
+            paths.push({ ...row, server, result: "broken", reason });
+            findings.push({ code: "MS5051", message: reason, hint: `use one of the keys the writer writes: ${[...keys].sort().join(", ")}`, object: at, path: [...s.path, "items", absent[0]?.ii ?? 0, "key"] });
+          }
+        }
+        // Containers the patch names must exist in the workload (known only with its own manifest).
+        const containers = itemsAt(doc, "spec", "template", "spec", "containers");
+        if (containers.length === 0) continue;
+        if (!pod.whole) {
+          paths.push({ rule: this.id, from: `patch of ${describe(w)}`, to: `containers ${containers.map((c) => String(c.item["name"])).join(", ")}`, port: "-", client: "patches", server: "?", result: "not checked", reason: missing(`only the patch of ${describe(w)} was read, so whether its containers exist is unknown`, "workloads") });
+          continue;
+        }
+        const real = new Set(pod.wholes.flatMap((d) => [...itemsAt(d, "spec", "template", "spec", "containers"), ...itemsAt(d, "spec", "template", "spec", "initContainers")].map((c) => String(c.item["name"]))));
+        for (const { item: c, index: ci } of containers) {
+          const name = String(c["name"] ?? "");
+          const row = { rule: this.id, from: `patch of ${describe(w)}`, to: `container ${name}`, port: "-", client: "adds volume mounts", server: `containers ${[...real].join(", ")}` };
+          if (real.has(name)) {
+            paths.push({ ...row, result: "ok" });
+            continue;
+          }
+          const reason = `the patch of ${describe(w)} names container ${name}, which ${describe(w)} (${pod.wholes.map((d) => d.file).join(", ")}) does not have (${[...real].join(", ") || "none"}): the merge adds a container without an image and the API server rejects the workload`;
+          paths.push({ ...row, result: "broken", reason });
+          findings.push({ code: "MS5052", message: reason, hint: `set the service's \`workload.container\` in the policy to one of ${[...real].join(", ")}`, object: inDocument(w, doc), path: ["spec", "template", "spec", "containers", ci, "name"] });
+        }
+      }
+      if (pod.patches.length === 0) continue;
+      // In the merged pod: every mount names a volume, and no two mounts of a container share a path.
+      const volumeNames = new Set(itemsAt(pod.spec, "volumes").map((v) => String(v.item["name"])));
+      for (const { item: c } of itemsAt(pod.spec, "containers")) {
+        const seen = new Map<string, string>();
+        for (const { item: m } of itemsAt(c, "volumeMounts")) {
+          const mountPath = String(m["mountPath"] ?? "");
+          const volume = String(m["name"] ?? "");
+          const patchDoc = pod.patches.find((d) => itemsAt(d, "spec", "template", "spec", "containers").some((pc) => pc.item["name"] === c["name"] && itemsAt(pc.item, "volumeMounts").some((pm) => pm.item["mountPath"] === mountPath)));
+          const problem = pod.whole && !volumeNames.has(volume) ? `mounts volume ${volume}, which the pod does not have` : seen.has(mountPath) && seen.get(mountPath) !== volume ? `mounts ${volume} and ${seen.get(mountPath) ?? "?"} on the same path ${mountPath}` : undefined;
+          seen.set(mountPath, volume);
+          if (!problem || !patchDoc) continue;
+          const reason = `container ${String(c["name"])} of ${describe(w)} ${problem}: the API server rejects the pod template`;
+          paths.push({ rule: this.id, from: `kubelet (${describe(w)})`, to: `container ${String(c["name"])}`, port: "-", client: `mount ${mountPath}`, server: "pod spec", result: "broken", reason });
+          const ci = itemsAt(patchDoc, "spec", "template", "spec", "containers").find((pc) => pc.item["name"] === c["name"])?.index ?? 0;
+          const mounts = itemsAt(itemsAt(patchDoc, "spec", "template", "spec", "containers")[ci]?.item ?? {}, "volumeMounts");
+          const mi = (mounts.find((pm) => pm.item["mountPath"] === mountPath && pm.item["name"] === volume) ?? mounts.find((pm) => pm.item["mountPath"] === mountPath))?.index ?? 0;
+          findings.push({ code: "MS5053", message: reason, hint: "mount each volume on its own path, and name only volumes the pod has", object: inDocument(w, patchDoc), path: ["spec", "template", "spec", "containers", ci, "volumeMounts", mi, "mountPath"] });
+        }
+      }
+    }
+    return { paths, findings };
+  },
+};
+

@@ -1,0 +1,127 @@
+import { isObject } from "./manifests.js";
+import { annotations, describe, field, labels, str } from "./object-index.js";
+import type { KubeObject, ObjectIndex } from "./object-index.js";
+import { selectorMatches } from "./selectors.js";
+
+/** Something that writes a Secret or ConfigMap, and the keys it writes. */
+export interface DataWriter {
+  who: string;
+  object?: KubeObject;
+  keys: Set<string>;
+}
+
+const SERVING_CERT = ["service.beta.openshift.io/serving-cert-secret-name", "service.alpha.openshift.io/serving-cert-secret-name"];
+const JAVA_KEYSTORES = "cert-utils-operator.redhat-cop.io/generate-java-keystores";
+
+/**
+ * The keys cert-manager writes into a Certificate's Secret: tls.crt, tls.key, ca.crt (cert-manager
+ * pkg/apis/meta/v1 TLSCAKey; internal/controller/certificates/issuing/internal/secret.go SecretsManager.UpdateData), plus
+ * `keystores.pkcs12.create` → keystore.p12, truststore.p12 and `keystores.jks.create` → keystore.jks, truststore.jks
+ * (pkg/apis/certmanager/v1 PKCS12SecretKey / PKCS12TruststoreKey / JKSSecretKey / JKSTruststoreKey; keystore.go), and
+ * `additionalOutputFormats` CombinedPEM → tls-combined.pem, DER → key.der (CertificateOutputFormatCombinedPEMKey / DERKey).
+ */
+export function certificateKeys(cert: KubeObject): Set<string> {
+  const keys = new Set(["tls.crt", "tls.key", "ca.crt"]);
+  if (field(cert.body, "spec", "keystores", "pkcs12", "create") === true) ["keystore.p12", "truststore.p12"].forEach((k) => keys.add(k));
+  if (field(cert.body, "spec", "keystores", "jks", "create") === true) ["keystore.jks", "truststore.jks"].forEach((k) => keys.add(k));
+  const formats = field(cert.body, "spec", "additionalOutputFormats");
+  for (const f of Array.isArray(formats) ? formats : []) {
+    if (field(f, "type") === "CombinedPEM") keys.add("tls-combined.pem");
+    if (field(f, "type") === "DER") keys.add("key.der");
+  }
+  if (str(cert.body, "spec", "secretTemplate", "annotations", JAVA_KEYSTORES) === "true") ["keystore.jks", "truststore.jks"].forEach((k) => keys.add(k));
+  return keys;
+}
+
+/** The labels a namespace carries as far as read: its own labels and `kubernetes.io/metadata.name` (set by the API server). */
+export function namespaceLabels(index: ObjectIndex, namespace: string): { labels: Record<string, string>; known: boolean } {
+  const ns = index.get("/Namespace", undefined, namespace);
+  return { labels: { ...(ns ? labels(ns) : {}), "kubernetes.io/metadata.name": namespace }, known: ns !== undefined && !ns.partial };
+}
+
+/** Writers of Secret `namespace/name`, with the keys each writes. */
+export function secretWriters(index: ObjectIndex, namespace: string, name: string): DataWriter[] {
+  const out: DataWriter[] = [];
+  for (const service of index.list("/Service", namespace)) {
+    const a = annotations(service);
+    // service-ca-operator pkg/controller/servingcert/controller/secret_creating_controller.go toRequiredSecret: tls.crt and tls.key.
+    if (SERVING_CERT.some((k) => a[k] === name)) out.push({ who: `the Service CA (${describe(service)})`, object: service, keys: new Set(["tls.crt", "tls.key"]) });
+  }
+  for (const cert of index.list("cert-manager.io/Certificate", namespace)) {
+    if (str(cert.body, "spec", "secretName") === name) out.push({ who: `cert-manager (${describe(cert)})`, object: cert, keys: certificateKeys(cert) });
+  }
+  for (const route of index.list("route.openshift.io/Route", namespace)) {
+    const a = annotations(route);
+    // cert-manager/openshift-routes internal/controller/sync.go buildNextCert: Certificate <route>-cert, Secret <route>-tls.
+    if ((a["cert-manager.io/issuer-name"] || a["cert-manager.io/issuer"]) && `${route.name}-tls` === name) out.push({ who: `cert-manager openshift-routes (${describe(route)})`, object: route, keys: new Set(["tls.crt", "tls.key", "ca.crt"]) });
+  }
+  const secret = index.get("/Secret", namespace, name);
+  if (secret && !secret.partial) {
+    const keys = new Set([...Object.keys(isObject(secret.body["data"]) ? secret.body["data"] : {}), ...Object.keys(isObject(secret.body["stringData"]) ? secret.body["stringData"] : {})]);
+    if (annotations(secret)[JAVA_KEYSTORES] === "true") ["keystore.jks", "truststore.jks"].forEach((k) => keys.add(k));
+    out.push({ who: `${describe(secret)} (emitted whole)`, object: secret, keys });
+  }
+  // trust-manager (pkg/bundle/internal/target): a Bundle with target.secret writes Secret <bundle name> with that key
+  // into the selected namespaces, plus target.additionalFormats jks/pkcs12 keys (v0.7+).
+  const bundle = index.get("trust.cert-manager.io/Bundle", undefined, name);
+  const secretKey = str(bundle?.body, "spec", "target", "secret", "key");
+  if (bundle && secretKey && bundleSelects(index, bundle, namespace)) out.push({ who: `trust-manager (${describe(bundle)})`, object: bundle, keys: new Set([secretKey, ...bundleFormatKeys(bundle)]) });
+  // bitnami-labs/sealed-secrets pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go Unseal: the Secret takes the
+  // SealedSecret's own namespace and name; its keys are spec.encryptedData's and spec.template.data's.
+  const sealed = index.get("bitnami.com/SealedSecret", namespace, name);
+  if (sealed) {
+    const enc = field(sealed.body, "spec", "encryptedData");
+    const tpl = field(sealed.body, "spec", "template", "data");
+    out.push({ who: `sealed-secrets (${describe(sealed)})`, object: sealed, keys: new Set([...Object.keys(isObject(enc) ? enc : {}), ...Object.keys(isObject(tpl) ? tpl : {})]) });
+  }
+  return out;
+}
+
+/** Writers of ConfigMap `namespace/name`, with the keys each writes. */
+export function configMapWriters(index: ObjectIndex, namespace: string, name: string): DataWriter[] {
+  const out: DataWriter[] = [];
+  // Every namespace gets kube-root-ca.crt (kube-controller-manager root-ca-cert-publisher: ca.crt) and, on
+  // OpenShift, openshift-service-ca.crt (service-ca-operator: service-ca.crt).
+  if (name === "kube-root-ca.crt") out.push({ who: "kube-controller-manager (every namespace)", keys: new Set(["ca.crt"]) });
+  if (name === "openshift-service-ca.crt") out.push({ who: "the Service CA (every namespace)", keys: new Set(["service-ca.crt"]) });
+  const configMap = index.get("/ConfigMap", namespace, name);
+  if (configMap) {
+    const keys = new Set<string>();
+    if (!configMap.partial) for (const k of ["data", "binaryData"]) Object.keys(isObject(configMap.body[k]) ? configMap.body[k] : {}).forEach((key) => keys.add(key));
+    // service-ca-operator pkg/controller/cabundleinjector/configmap.go: the annotated ConfigMap gets service-ca.crt.
+    if (annotations(configMap)["service.beta.openshift.io/inject-cabundle"] === "true") keys.add("service-ca.crt");
+    if (!configMap.partial || keys.size > 0) out.push({ who: describe(configMap), object: configMap, keys });
+  }
+  // trust-manager pkg/bundle/bundle.go: a Bundle writes ConfigMap <bundle name> with target.configMap.key into every
+  // namespace its target.namespaceSelector selects (all namespaces without one).
+  const bundle = index.get("trust.cert-manager.io/Bundle", undefined, name);
+  const key = str(bundle?.body, "spec", "target", "configMap", "key");
+  if (bundle && key && bundleSelects(index, bundle, namespace)) out.push({ who: `trust-manager (${describe(bundle)})`, object: bundle, keys: new Set([key, ...bundleFormatKeys(bundle)]) });
+  return out;
+}
+
+/** Keys written by any writer; undefined when nothing read writes it. */
+export function writtenKeys(writers: readonly DataWriter[]): Set<string> | undefined {
+  return writers.length === 0 ? undefined : new Set(writers.flatMap((w) => [...w.keys]));
+}
+
+/** Whether a Bundle's target.namespaceSelector selects a namespace; a selector on labels other than the name is taken to select when the Namespace was not read. */
+function bundleSelects(index: ObjectIndex, bundle: KubeObject, namespace: string): boolean {
+  const selector = field(bundle.body, "spec", "target", "namespaceSelector");
+  const ns = namespaceLabels(index, namespace);
+  return !(ns.known || onlyNameKeys(selector)) || selectorMatches(selector, ns.labels);
+}
+
+/** The keys of a Bundle's target.additionalFormats (jks, pkcs12). */
+function bundleFormatKeys(bundle: KubeObject): string[] {
+  return ["jks", "pkcs12"].flatMap((f) => {
+    const k = str(bundle.body, "spec", "target", "additionalFormats", f, "key");
+    return k ? [k] : [];
+  });
+}
+
+function onlyNameKeys(selector: unknown): boolean {
+  if (!isObject(selector)) return true;
+  const keys = [...Object.keys(isObject(selector["matchLabels"]) ? selector["matchLabels"] : {}), ...(Array.isArray(selector["matchExpressions"]) ? selector["matchExpressions"].map((e) => String(field(e, "key"))) : [])];
+  return keys.every((k) => k === "kubernetes.io/metadata.name");
+}
