@@ -16,6 +16,7 @@ const PATTERN_WORDS: Record<string, string> = {
   "^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$": "label value: letters, digits, '-', '_' and '.', starting and ending with a letter or digit (or empty)",
   "^(/[-A-Za-z0-9_.@+]+)+/?$": "absolute path: starts with '/', its parts made of letters, digits and '-', '_', '.', '@', '+', such as /etc/tls",
   "^/": "path starting with '/'",
+  "^[^/]": "relative path (to this file), such as ../../base/mesh-security.base.yaml: not starting with '/'",
   "^(deployment|statefulset|daemonset)/[a-z0-9]([-a-z0-9.]*[a-z0-9])?$": "workload reference: deployment/<name>, statefulset/<name> or daemonset/<name>, the name in lower case",
   "^([a-z0-9]([-a-z0-9]*[a-z0-9])?/)?[a-z]([-a-z0-9]*[a-z0-9])?$": "caller: a service name, or <namespace>/<service>, in lower case",
   "^[-._a-zA-Z0-9]+$": "Secret key: letters, digits, '-', '_' and '.'",
