@@ -4,8 +4,8 @@ import type { Model } from "../model/model.js";
 import { authoritySecret } from "../model/names.js";
 import { PHASES, ROTATION_RECORD_FILE, fingerprintRoot } from "../ca/rotation-record.js";
 import type { RecordRead, RotationRecord } from "../ca/rotation-record.js";
-import { TRUST_BUNDLE_LABEL } from "../targets/knative.js";
-import type { AuthorityMaterialView } from "../targets/target.js";
+import { TRUST_BUNDLE_LABEL } from "../plan/authority-material.js";
+import type { AuthorityMaterialView } from "../plan/authority-material.js";
 
 // A rotation is a line of five states: before it (0), its three phases (1-3), finished (4: the old
 // authority has left the policy). Each compile may move one state forward from the one last compiled,

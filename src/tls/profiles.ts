@@ -1,4 +1,4 @@
-import type { Curve, TlsVersion } from "../model/policy-input.js";
+import type { Curve, TlsVersion } from "./policy-input.js";
 import type { CipherSuiteName } from "./ciphers.js";
 
 /**
