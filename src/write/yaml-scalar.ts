@@ -41,9 +41,15 @@ const NOT_A_PLAIN_STRING: readonly RegExp[] = [
 /** Characters YAML cannot hold as they are in any scalar, or that YAML 1.1 reads as line breaks. */
 const NEEDS_ESCAPE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
+/** The first characters with which a pattern above can match (but the colon's, checked apart). */
+const MAY_READ_OTHERWISE = /^[~nNyYoOtTfFeEiI0-9+\-.<=]/;
+
 /** True when `value` may be written without quotes, as a key or a value. */
 export function isPlainSafe(value: string): boolean {
-  return PLAIN_CHARS.test(value) && !NOT_A_PLAIN_STRING.some((pattern) => pattern.test(value));
+  if (!PLAIN_CHARS.test(value)) return false;
+  if (value.endsWith(":") || value.includes(": ")) return false;
+  // Most strings (names) start with another letter: no pattern can match them.
+  return !MAY_READ_OTHERWISE.test(value) || !NOT_A_PLAIN_STRING.some((pattern) => pattern.test(value));
 }
 
 /** A map key: plain or double-quoted, always on one line. */
