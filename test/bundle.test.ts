@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -8,6 +8,7 @@ import * as assert from "uvu/assert";
 import { parse } from "yaml";
 import { checkSchema } from "../src/validate/schema-check.js";
 import { DIAGNOSTIC_EXAMPLES } from "./fixtures/diagnostic-examples.js";
+import { EXAMPLES_DIR, exampleCases } from "./helpers/examples.js";
 
 
 // bin/mesh-security.js runs dist/bundle/mesh-security.cjs (scripts/bundle.mjs) from V8's code cache
@@ -90,7 +91,7 @@ test("the precompiled schema validator and ajv's compiled one agree on every exa
   const distModule = "../dist/validate/schema-check.js";
   const dist = (await import(distModule)) as typeof import("../src/validate/schema-check.js");
   const texts = [
-    ...readdirSync("examples").map((name) => readFileSync(join("examples", name, "mesh-security.yaml"), "utf8")),
+    ...exampleCases().map((name) => readFileSync(join(EXAMPLES_DIR, name, "mesh-security.yaml"), "utf8")),
     ...Object.values(DIAGNOSTIC_EXAMPLES),
   ];
   let compared = 0;
