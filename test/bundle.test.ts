@@ -5,6 +5,10 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { parse } from "yaml";
+import { checkSchema } from "../src/validate/schema-check.js";
+import { DIAGNOSTIC_EXAMPLES } from "./fixtures/diagnostic-examples.js";
+import { EXAMPLES_DIR, exampleCases } from "./helpers/examples.js";
 
 
 // bin/mesh-security.js runs dist/bundle/mesh-security.cjs (scripts/bundle.mjs) from V8's code cache
@@ -66,6 +70,7 @@ for (const [args, env] of [
   [["validate", "--bogus"], { LANG: "de_DE.UTF-8" }],
   [["validate", policy], {}],
   [["validate", policy, "--format", "json"], {}],
+  [["compile", join(process.cwd(), "examples", "knative-transport-encryption", "mesh-security.yaml"), "--stdout"], {}],
   [["--version"], {}],
 ] as const) {
   test(`the bundled CLI is dist/cli.js: ${args.join(" ")} ${JSON.stringify(env)}`, () => {
@@ -78,5 +83,29 @@ for (const [args, env] of [
     if (env.LANG === "de_DE.UTF-8") assert.match(bundled.stdout + bundled.stderr, /Optionen|Unbekanntes Argument/);
   });
 }
+
+// The build's precompiled validator (dist/validate/policy-validator.cjs, which dist's schema-check
+// loads) and the validator ajv compiles from the schema (src's schema-check, which has no build
+// output beside it) must agree on every policy at hand: the second path exists for tests from src/.
+test("the precompiled schema validator and ajv's compiled one agree on every example and diagnostic example", async () => {
+  const distModule = "../dist/validate/schema-check.js";
+  const dist = (await import(distModule)) as typeof import("../src/validate/schema-check.js");
+  const texts = [
+    ...exampleCases().map((name) => readFileSync(join(EXAMPLES_DIR, name, "mesh-security.yaml"), "utf8")),
+    ...Object.values(DIAGNOSTIC_EXAMPLES),
+  ];
+  let compared = 0;
+  for (const text of texts) {
+    let data: unknown;
+    try {
+      data = parse(text, { logLevel: "silent" });
+    } catch {
+      continue;
+    }
+    assert.equal(JSON.parse(JSON.stringify(dist.checkSchema(data))), JSON.parse(JSON.stringify(checkSchema(data))), text.slice(0, 200));
+    compared++;
+  }
+  assert.ok(compared > 60, `only ${compared} policies compared`);
+});
 
 test.run();

@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import type { Curve } from "../src/model/policy-input.js";
 import { formatForTarget, resolveTls } from "../src/tls/resolve.js";
 import type { TlsInput } from "../src/tls/resolve.js";
-import type { TargetFlavor } from "../src/tls/targets.js";
+import type { TargetFlavor } from "../src/tls/per-target.js";
 
 const WARNINGS = new Set(["MS2207", "MS2209", "MS2210"]);
 

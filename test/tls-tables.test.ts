@@ -7,10 +7,11 @@ import { BY_IANA, BY_OPENSSL, CIPHER_SUITES, HTTP2_SUITES } from "../src/tls/cip
 import { MOZILLA_GUIDELINES_VERSION, PROFILES } from "../src/tls/profiles.js";
 import { formatForTarget, resolveTls } from "../src/tls/resolve.js";
 import type { TlsInput } from "../src/tls/resolve.js";
-import { TARGET_FLAVORS, TARGETS_TLS } from "../src/tls/targets.js";
-import type { TargetFlavor } from "../src/tls/targets.js";
+import { TARGET_FLAVORS, TARGETS_TLS } from "../src/tls/per-target.js";
+import { CURVES, TLS_VERSIONS } from "../src/tls/policy-input.js";
+import type { TargetFlavor } from "../src/tls/per-target.js";
 
-// The targets' vocabularies restated from their sources, independently of src/tls/targets.ts.
+// The targets' vocabularies restated from their sources, independently of src/tls/per-target.ts.
 // Maistra: OpenShift Service Mesh docs (SMCP TLS versions, the 19 suites, the 4 curves).
 const MAISTRA_SUITES = [
   "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
@@ -119,6 +120,14 @@ testWithShared(test, "crds", "Sail's version enum matches the upstream Istio CRD
     assert.equal(mesh[key]?.properties.minProtocolVersion.enum, ACCEPTED.sail.versions, key);
     assert.not.ok("maxProtocolVersion" in (mesh[key]?.properties ?? {}), `${key} has no maximum`);
   }
+});
+
+test("the one list of TLS versions and curves is the schema's enums", () => {
+  const schema = readFileSync("schemas/mesh-security.schema.json", "utf8");
+  const enums: string[][] = [];
+  JSON.parse(schema, (key, value) => (key === "enum" && Array.isArray(value) ? (enums.push(value as string[]), value) : value));
+  assert.ok(enums.some((e) => JSON.stringify(e) === JSON.stringify([...TLS_VERSIONS])), "schema has no enum equal to TLS_VERSIONS");
+  assert.ok(enums.some((e) => JSON.stringify(e) === JSON.stringify([...CURVES])), "schema has no enum equal to CURVES");
 });
 
 test.run();

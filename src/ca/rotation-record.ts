@@ -11,9 +11,11 @@ import { Broken } from "./state-files.js";
 /** The file name of the record, directly in the state directory. */
 export const ROTATION_RECORD_FILE = "rotation.json";
 
-/** A rotation's phases in the order they are rolled out. */
-export const PHASES = ["trust-both", "issue-new", "drop-old"] as const;
-export type Phase = (typeof PHASES)[number];
+import { PHASES } from "../model/rotation-phases.js";
+import type { Phase } from "../model/rotation-phases.js";
+
+export { PHASES } from "../model/rotation-phases.js";
+export type { Phase } from "../model/rotation-phases.js";
 
 /** What the last compile of a rotation distributed. */
 export interface RotationRecord {

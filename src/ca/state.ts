@@ -11,9 +11,6 @@ import type { StateProblemCode } from "./state-files.js";
 
 export type { StateProblemCode };
 
-/** Where CA material lives unless `--state-dir` says otherwise. */
-export const DEFAULT_STATE_DIR = ".mesh-security";
-
 /** An authority's material as stored; keys only when read `withKeys`. */
 export interface AuthorityMaterial {
   name: string;

@@ -189,6 +189,6 @@ function readFlow(t: string, p: number, indent: number, depth: number): FlowNode
     else if (t[i] !== close) decline();
     if (t[i] === ",") decline();
   }
-  const loc: Located = isMap ? { start: p, end: i + 1, scalar: false, keys, keyRanges, values: located } : { start: p, end: i + 1, scalar: false, items: located };
+  const loc: Located = isMap ? { start: p, end: p, scalar: false, keys, keyRanges, values: located } : { start: p, end: p, scalar: false, items: located };
   return { loc, data, end: i + 1 };
 }

@@ -26,103 +26,53 @@ export function parseFast(text: string): { data: unknown; root: Located } | null
 
 const FORBIDDEN = /[\x00-\x09\x0b-\x1f\x7f\x85\u2028\u2029\ufeff]|^(?:---|\.\.\.|%)/mu;
 
-/** An open block collection; `lastEnd` is yaml's range[2] of its last value, which ends the collection. */
+/** An open block collection. */
 interface Block {
   map: boolean;
   indent: number;
   loc: Located;
   data: Record<string, unknown> | unknown[];
-  lastEnd: number;
   /** A sequence that is the value of the map key at the same column (`key:` then `- item`). */
   compact: boolean;
 }
-/** Comment and blank lines not yet given to a node, as yaml's parser holds them: where they end, and their deepest comment. */
-interface Pending {
-  end: number;
-  deepest: number;
-  blank: boolean;
-}
-type Trail = Array<{ start: number; indent: number; comment: number; end: number }>;
 
 class Reader {
   private pos = 0;
   private readonly stack: Block[] = [];
-  /** The last item has an empty value so far: where yaml places the null, and whether a comment follows it. */
-  private empty: { at: number; comment: boolean } | null = null;
-  private valueEnd = 0;
+  /** The last item has an empty value so far: where yaml places the null. */
+  private empty: { at: number } | null = null;
   private root: Block | null = null;
 
   constructor(private readonly text: string) {}
 
   read(): { data: unknown; root: Located } {
     const t = this.text;
-    let trail: Trail = [];
     while (this.pos < t.length) {
-      const start = this.pos;
-      let i = start;
+      let i = this.pos;
       while (t[i] === " ") i++;
-      const nl = t.indexOf("\n", i);
-      const end = nl === -1 ? t.length : nl + 1;
       if (i === t.length || t[i] === "\n" || t[i] === "#") {
-        trail.push({ start, indent: i - start, comment: t[i] === "#" ? i : -1, end });
-        this.pos = end;
+        // A blank or comment line: nothing reads where collections end, so comments go to no node.
+        const nl = t.indexOf("\n", i);
+        this.pos = nl === -1 ? t.length : nl + 1;
         continue;
       }
-      this.settle(trail, i - start, i);
-      trail = [];
-      this.line(i, i - start);
+      this.settle(i - this.pos, i);
+      this.line(i, i - this.pos);
     }
-    this.settle(trail, -1, t.length);
+    this.settle(-1, t.length);
     if (!this.root) decline();
     return { data: this.root.data, root: this.root.loc };
   }
 
-  /** Give the comment and blank lines before a content line at `indent` (-1: the end) to nodes as yaml's parser does, then close blocks. */
-  private settle(trail: Trail, indent: number, at: number): void {
+  /** Before a content line at `indent` (-1: the end): give a pending empty value its null, then close blocks. */
+  private settle(indent: number, at: number): void {
     const top = this.stack[this.stack.length - 1];
     if (!top) return;
-    let pending: Pending | null = null;
-    if (this.empty) {
-      for (const line of trail) if (line.comment !== -1) this.empty.comment = true;
-    } else {
-      // yaml 2.9.1 parser.js blockMap/blockSequence: an indented comment after a value joins the value's end.
-      let afterComment = false;
-      const space = (end: number): void => {
-        if (pending) pending.end = end;
-        else pending = { end, deepest: -1, blank: true };
-      };
-      for (const line of trail) {
-        if (line.indent > 0) space(line.start + line.indent);
-        if (line.comment !== -1) {
-          const commentEnd = line.end === this.text.length && this.text[line.end - 1] !== "\n" ? line.end : line.end - 1;
-          const p = pending as Pending | null;
-          if (p === null) pending = { end: commentEnd, deepest: line.indent, blank: false };
-          else if (line.indent > top.indent && p.blank) {
-            this.valueEnd = commentEnd;
-            afterComment = true;
-            pending = null;
-          } else {
-            p.end = commentEnd;
-            p.deepest = Math.max(p.deepest, line.indent);
-            p.blank = false;
-          }
-        }
-        if (this.text[line.end - 1] === "\n") {
-          const p = pending as Pending | null;
-          if (p) p.end = line.end;
-          else if (afterComment) this.valueEnd = line.end;
-          else pending = { end: line.end, deepest: -1, blank: true };
-        }
-        afterComment = false;
-      }
-      if (indent > 0) space(at);
-    }
     if (this.empty) {
       if (indent > top.indent || (indent === top.indent && top.map && this.isSeqItem(at))) return; // a block value follows
       this.fill({ loc: { start: this.empty.at, end: this.empty.at, scalar: true }, data: null, end: this.empty.at });
-      top.lastEnd = this.empty.comment ? at : this.empty.at;
       this.empty = null;
-    } else top.lastEnd = this.valueEnd;
+    }
     const keyLine = indent >= 0 && !this.isSeqItem(at);
     for (;;) {
       const block = this.stack[this.stack.length - 1];
@@ -133,16 +83,6 @@ class Reader {
         if (!(block.compact && keyLine)) decline();
       } else if (indent > block.indent) decline();
       this.stack.pop();
-      block.loc.end = block.lastEnd;
-      // yaml 2.9.1 parser.js pop(): trailing comment lines move up unless a comment sits at the block's column or deeper.
-      const p = pending as Pending | null;
-      let end = block.lastEnd;
-      if (p && !(block.indent === 0 || p.deepest < block.indent)) {
-        end = p.end;
-        pending = null;
-      }
-      const parent = this.stack[this.stack.length - 1];
-      if (parent) parent.lastEnd = end;
     }
     if (indent >= 0 && this.stack.length === 0) decline();
   }
@@ -169,7 +109,7 @@ class Reader {
   private open(map: boolean, at: number, indent: number, compact: boolean): Block {
     if (this.stack.length >= MAX_DEPTH) decline();
     const loc: Located = map ? { start: at, end: at, scalar: false, keys: [], keyRanges: [], values: [] } : { start: at, end: at, scalar: false, items: [] };
-    const block: Block = { map, indent, loc, data: map ? {} : [], lastEnd: at, compact };
+    const block: Block = { map, indent, loc, data: map ? {} : [], compact };
     if (this.stack.length === 0) {
       if (this.root || indent !== 0) decline();
       this.root = block;
@@ -190,7 +130,7 @@ class Reader {
       if (!top || top.map || top.indent !== indent) top = this.open(false, i, indent, !!top && top.map && top.indent === indent);
       let p = i + 1;
       while (t[p] === " ") p++;
-      this.empty = { at: p, comment: false };
+      this.empty = { at: p };
       if (p === t.length || t[p] === "\n" || t[p] === "#") return this.lineEnd(p, true);
       if (this.isSeqItem(p)) decline();
       const key = readKey(t, p, false);
@@ -218,7 +158,7 @@ class Reader {
     (top.loc.keyRanges as number[]).push(start, colon);
     let p = colon + 1;
     while (t[p] === " ") p++;
-    this.empty = { at: p, comment: false };
+    this.empty = { at: p };
     if (p === t.length || t[p] === "\n" || t[p] === "#") return this.lineEnd(p, true);
     this.empty = null;
     const node = readValue(t, p, (this.stack[this.stack.length - 1] as Block).indent, this.stack.length, false);
@@ -233,12 +173,10 @@ class Reader {
     while (t[i] === " ") i++;
     if (t[i] === "#") {
       if (i === p && !empty) decline();
-      if (this.empty) this.empty.comment = true;
       const nl = t.indexOf("\n", i);
       i = nl === -1 ? t.length : nl;
     }
     if (i < t.length && t[i] !== "\n") decline();
     this.pos = i < t.length ? i + 1 : i;
-    this.valueEnd = this.pos;
   }
 }

@@ -9,7 +9,7 @@ import { findFlowTooDeep } from "./syntax-hints.js";
 import { explainSyntaxErrors } from "./syntax-repair.js";
 import type { YamlError } from "./syntax-repair.js";
 
-/** The policy as read from disk: its text, the YAML document with positions, and plain data. */
+/** The policy as read from disk: its text, where each node is (a source map; the parsed document is not kept), and plain data. */
 export interface LoadedPolicy {
   file: string;
   text: string;
@@ -70,7 +70,7 @@ export async function readPolicyFile(file: string): Promise<string> {
   }
 }
 
-/** Parse policy text already in memory (tests and --stdin use this directly). */
+/** Parse policy text already in memory (loadPolicy, after reading the file; tests call it directly). */
 export function parsePolicyText(file: string, text: string): LoadResult {
   const lineCounter = new LineCounter();
   const lines = new Lines(text);

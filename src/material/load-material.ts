@@ -9,7 +9,7 @@ import type { AuthorityMaterial, KeyReading } from "../ca/state.js";
 import { withStateLock } from "../ca/state-lock.js";
 import { certificateValidity } from "../ca/validity.js";
 import { keyStrengthBits, withinRotationWindow } from "../ca/rotation-window.js";
-import type { AuthorityMaterialView } from "../targets/target.js";
+import type { AuthorityMaterialView } from "../plan/authority-material.js";
 import { readRotationRecord, fingerprintRoot } from "../ca/rotation-record.js";
 import type { RotationRecord } from "../ca/rotation-record.js";
 import { checkRotationStep, pinRoots, findRootsInOutput } from "./rotation-steps.js";

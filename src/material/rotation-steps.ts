@@ -2,17 +2,18 @@ import { join } from "node:path";
 import type { Finding } from "../diagnostics/diagnostic.js";
 import type { Model } from "../model/model.js";
 import { authoritySecret } from "../model/names.js";
-import { PHASES, ROTATION_RECORD_FILE, fingerprintRoot } from "../ca/rotation-record.js";
+import { ROTATION_RECORD_FILE, fingerprintRoot } from "../ca/rotation-record.js";
+import { PHASES, ROTATION_PHASES } from "../model/rotation-phases.js";
 import type { RecordRead, RotationRecord } from "../ca/rotation-record.js";
-import { TRUST_BUNDLE_LABEL } from "../targets/knative.js";
-import type { AuthorityMaterialView } from "../targets/target.js";
+import { TRUST_BUNDLE_LABEL } from "../plan/authority-material.js";
+import type { AuthorityMaterialView } from "../plan/authority-material.js";
 
 // A rotation is a line of five states: before it (0), its three phases (1-3), finished (4: the old
 // authority has left the policy). Each compile may move one state forward from the one last compiled,
 // because clients hold the trust bundles of the last rollout while certificates of the new one appear.
 
 type Step = 0 | 1 | 2 | 3 | 4;
-const STEP_NAMES = ["before the rotation", "trust-both", "issue-new", "drop-old", "finished"] as const;
+const STEP_NAMES: readonly string[] = ["before the rotation", ...PHASES, "finished"];
 
 interface Stage {
   step: Step;
@@ -20,11 +21,13 @@ interface Stage {
   next: string;
 }
 
+/** The phase of a stage's step, if it is one of the three. */
+const phaseAt = (s: Stage): (typeof ROTATION_PHASES)[number] | undefined => ROTATION_PHASES[s.step - 1];
 /** The authority whose key signs leaves in a stage (names.ts signingAuthorityName). */
-const signerOf = (s: Stage): string => (s.step <= 1 ? s.authority : s.next);
+const signerOf = (s: Stage): string => (s.step === 0 ? s.authority : s.step === 4 ? s.next : phaseAt(s)?.signer === "next" ? s.next : s.authority);
 /** The roots the stage's trust bundles carry (names.ts trustedAuthorityNames). */
-const trustedIn = (s: Stage): string[] => (s.step === 0 ? [s.authority] : s.step <= 2 ? [s.authority, s.next] : [s.next]);
-const label = (s: Stage): string => (s.step >= 1 && s.step <= 3 ? `phase ${STEP_NAMES[s.step]}` : STEP_NAMES[s.step]);
+const trustedIn = (s: Stage): string[] => (s.step === 0 ? [s.authority] : s.step === 4 || phaseAt(s)?.trusts === "next" ? [s.next] : [s.authority, s.next]);
+const label = (s: Stage): string => (s.step >= 1 && s.step <= 3 ? `phase ${STEP_NAMES[s.step]}` : (STEP_NAMES[s.step] as string));
 
 /** The outcome of comparing the policy's rotation with the recorded one. */
 /** What the rotation checks read back from the previous output: its trust bundles and CA issuers witness the phase. */

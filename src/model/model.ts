@@ -1,4 +1,4 @@
-import type { Curve, Exposure, KeyAlgorithm, MeshFlavor, MtlsMode, OutputSecrets, RouteCertificates, SealedSecretsSettings, SecretKeyRefInput, TlsVersion } from "./policy-input.js";
+import type { Exposure, KeyAlgorithm, MeshFlavor, MtlsMode, OutputSecrets, RouteCertificates, SealedSecretsSettings, SecretKeyRefInput } from "./policy-input.js";
 
 /** A path into the policy document, kept on every model entry so rules can point at the source. */
 export type PolicyPath = readonly (string | number)[];
@@ -142,13 +142,7 @@ export interface Knative {
   trustBundle?: { name: string; authorities: readonly string[]; namespaces: readonly string[]; path: PolicyPath };
 }
 
-export interface TlsPolicyInput {
-  profile: "modern" | "intermediate" | "old" | "custom";
-  minVersion?: TlsVersion;
-  maxVersion?: TlsVersion;
-  cipherSuites?: readonly string[];
-  ecdhCurves?: readonly Curve[];
-}
+export type { TlsPolicyInput } from "../tls/policy-input.js";
 
 /** The normalized policy: every default applied, every reference resolved. Targets read only this. */
 export interface Model {
@@ -165,7 +159,7 @@ export interface Model {
     routeCertificatesChosen: boolean;
     reloader: boolean;
   };
-  tls: TlsPolicyInput;
+  tls: import("../tls/policy-input.js").TlsPolicyInput;
   /** The TLS policy resolved against the profile and the mesh flavor; absent when it has errors. */
   tlsResolved?: import("../tls/resolve.js").ResolvedTls;
   mtls?: { mode: MtlsMode; path: PolicyPath; namespaces: readonly { namespace: string; mode: MtlsMode; path: PolicyPath }[] };

@@ -1,4 +1,5 @@
 import type { Authority, Model } from "./model.js";
+import { phaseOf } from "./rotation-phases.js";
 
 /**
  * The Secret holding an authority's CA certificate and key, where CA issuers read it.
@@ -18,7 +19,7 @@ export function authoritySecret(model: Model, authority: Authority, issuerNamesp
  */
 export function signingAuthorityName(model: Model, name: string): string {
   const rotation = model.rotation;
-  if (rotation && rotation.authority === name && rotation.phase !== "trust-both") return rotation.next;
+  if (rotation && rotation.authority === name && phaseOf(rotation.phase).signer === "next") return rotation.next;
   return name;
 }
 
@@ -26,7 +27,7 @@ export function signingAuthorityName(model: Model, name: string): string {
 export function trustedAuthorityNames(model: Model, name: string): string[] {
   const rotation = model.rotation;
   if (!rotation || rotation.authority !== name) return [name];
-  if (rotation.phase === "drop-old") return [rotation.next];
+  if (phaseOf(rotation.phase).trusts === "next") return [rotation.next];
   return [name, rotation.next];
 }
 

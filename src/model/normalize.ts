@@ -3,7 +3,7 @@ import { canonicalGoDuration, parseGoDuration } from "../util/go-duration.js";
 import { resolveTls } from "../tls/resolve.js";
 import { formatPath } from "../util/path.js";
 import { suggest } from "../util/suggest.js";
-import type { Pruned } from "../validate/prune.js";
+import type { Pruned } from "./pruned.js";
 import { isManaged, SERVICE_CA } from "./model.js";
 import type { Authority, CaBundle, Issuer, IssuerRef, ManagedCertificate, Model, PolicyPath, Service, ServingCertificate, WorkloadRef } from "./model.js";
 import type { CertificateInput, IssuerInput, PolicyInput, RouteCertificates, ServiceInput } from "./policy-input.js";

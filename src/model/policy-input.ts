@@ -2,9 +2,10 @@
  * The policy as it stands after schema validation with defaults applied
  * (schemas/mesh-security.schema.json). Only normalize reads this shape.
  */
+import type { Curve, TlsVersion } from "../tls/policy-input.js";
+
+export type { Curve, TlsVersion } from "../tls/policy-input.js";
 export type MtlsMode = "STRICT" | "PERMISSIVE" | "DISABLE";
-export type TlsVersion = "TLSv1_0" | "TLSv1_1" | "TLSv1_2" | "TLSv1_3";
-export type Curve = "CurveP256" | "CurveP384" | "CurveP521" | "X25519" | "X25519MLKEM768";
 export type MeshFlavor = "none" | "maistra-v1" | "maistra-v2" | "sail";
 export type Exposure = "internal" | "passthrough" | "reencrypt" | "external";
 export type KeyAlgorithm = "ECDSA-P256" | "ECDSA-P384" | "RSA-2048" | "RSA-3072" | "RSA-4096";

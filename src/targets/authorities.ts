@@ -1,6 +1,7 @@
 import type { Authority, Model } from "../model/model.js";
 import type { KeyAlgorithm } from "../model/policy-input.js";
 import { authoritySecret, findAuthority, signingAuthorityName, trustedAuthorityNames } from "../model/names.js";
+import { phaseGuidance } from "../model/rotation-phases.js";
 import { planRotationChannels } from "./rotation-channels.js";
 import { emptyPlan } from "./target.js";
 import type { PlanContext, Target, TargetPlan } from "./target.js";
@@ -26,12 +27,7 @@ export const authoritiesTarget: Target = {
     }
     if (model.rotation) {
       const r = model.rotation;
-      const phases: Record<typeof r.phase, string> = {
-        "trust-both": `trust bundles and the mesh root carry both ${r.authority} and ${r.next}; issuers still sign with ${r.authority}. Wait until every client has reloaded its bundle, then run \`mesh-security ca rotate ${r.authority}\``,
-        "issue-new": `issuers sign with ${r.next}; bundles still carry both roots. Wait until cert-manager has renewed every certificate (or force it) and the mesh has rotated workload certificates, then run \`mesh-security ca rotate ${r.authority}\``,
-        "drop-old": `bundles carry only ${r.next}. After a grace period run \`mesh-security ca rotate ${r.authority}\` to finish: references move to ${r.next} and ${r.authority} leaves the policy`,
-      };
-      plan.notes.push({ subject: `authority ${r.authority}`, text: `rotation to ${r.next}, phase ${r.phase}: ${phases[r.phase]}` });
+      plan.notes.push({ subject: `authority ${r.authority}`, text: `rotation to ${r.next}, phase ${r.phase}: ${phaseGuidance(r.phase, r.authority, r.next)}` });
       planRotationChannels(model, context.authorities, plan);
     }
     if (model.output.secrets !== "none") {

@@ -1,12 +1,10 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
 import type { Issuer, Knative, PolicyPath } from "../model/model.js";
 import { trustedAuthorityNames } from "../model/names.js";
+import { TRUST_BUNDLE_LABEL } from "../plan/authority-material.js";
 import { emptyPlan } from "./target.js";
 import { bundleSecretSource } from "./trust-manager.js";
 import type { AuthorityMaterialView, PlanContext, Target, TargetPlan } from "./target.js";
-
-/** The label Knative Serving looks for on trust-bundle ConfigMaps (knative.dev/networking, pkg/certificates). */
-export const TRUST_BUNDLE_LABEL = "networking.knative.dev/trust-bundle";
 
 type Feature = "clusterLocal" | "systemInternal" | "external";
 const FEATURES: ReadonlyArray<{ feature: Feature; flag: keyof Knative; network: string; certmanager: string; label: string }> = [

@@ -3,17 +3,9 @@ import type { Model } from "../model/model.js";
 import type { PlannedObject, TargetId } from "../plan/planned-object.js";
 import type { IgnoreDifference } from "../write/output-tree.js";
 
-/** Public (and, when loaded for secrets, private) CA material of one authority, read from the state directory. */
-export interface AuthorityMaterialView {
-  name: string;
-  rootCertPem: string;
-  caCertPem: string;
-  certChainPem: string;
-  caKeyPem?: string;
-  rootKeyPem?: string;
-  /** The certificates are here but the keys are not (a clone): Secrets with keys cannot be written. */
-  keysAbsent?: boolean;
-}
+import type { AuthorityMaterialView } from "../plan/authority-material.js";
+
+export type { AuthorityMaterialView } from "../plan/authority-material.js";
 
 /** What a target may read while planning. */
 export interface PlanContext {

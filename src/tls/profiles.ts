@@ -1,4 +1,4 @@
-import type { Curve, TlsVersion } from "../model/policy-input.js";
+import type { Curve, TlsVersion } from "./policy-input.js";
 import type { CipherSuiteName } from "./ciphers.js";
 
 /**
@@ -33,8 +33,7 @@ const TLS13: readonly CipherSuiteName[] = ["TLS_AES_128_GCM_SHA256", "TLS_AES_25
 
 // Mozilla 5.8 tls_curves for all three configurations: X25519MLKEM768, X25519, prime256v1, secp384r1
 // (OpenShift: X25519MLKEM768, X25519, secp256r1, secp384r1). The policy names curves as Go does
-// (X25519MLKEM768, X25519, CurveP256, CurveP384). The post-quantum hybrid stays in the profile (issue 11
-// point 10): an explicit curve list replaces Envoy's defaults (envoy source/common/tls
+// (X25519MLKEM768, X25519, CurveP256, CurveP384). The post-quantum hybrid stays in the profile: an explicit curve list replaces Envoy's defaults (envoy source/common/tls
 // context_config_impl.cc `DEFAULT_CURVES` = "X25519:P-256", client and server), so leaving it out would
 // silently drop the group Mozilla lists first, while Istio accepts it (pkg/config/security `ValidECDHCurves`).
 // The profile's list is not Envoy's default, so leaving the field unset would not give the profile either.

@@ -1,14 +1,14 @@
 import { CODES } from "../diagnostics/codes.js";
 import type { Finding } from "../diagnostics/diagnostic.js";
-import type { TlsPolicyInput } from "../model/model.js";
-import type { Curve, TlsVersion } from "../model/policy-input.js";
+import { CURVES, TLS_VERSIONS } from "./policy-input.js";
+import type { Curve, TlsPolicyInput, TlsVersion } from "./policy-input.js";
 import { editDistance, suggest } from "../util/suggest.js";
 import { BY_IANA, BY_OPENSSL, HTTP2_SUITES } from "./ciphers.js";
 import type { CipherSuite } from "./ciphers.js";
 import { MOZILLA_GUIDELINES, PROFILES } from "./profiles.js";
 import type { Profile } from "./profiles.js";
-import { TARGETS_TLS } from "./targets.js";
-import type { TargetFlavor, TargetTls } from "./targets.js";
+import { TARGETS_TLS } from "./per-target.js";
+import type { TargetFlavor, TargetTls } from "./per-target.js";
 
 /** The policy's `tls:` section as the rules read it (the model's own type). */
 export type TlsInput = TlsPolicyInput;
@@ -32,9 +32,8 @@ export interface ResolvedTls {
   dropped: string[];
 }
 
-const ORDER: readonly TlsVersion[] = ["TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3"];
-const rank = (v: TlsVersion): number => ORDER.indexOf(v);
-const ALL_CURVES: ReadonlySet<Curve> = new Set(["CurveP256", "CurveP384", "CurveP521", "X25519", "X25519MLKEM768"]);
+const rank = (v: TlsVersion): number => TLS_VERSIONS.indexOf(v);
+const ALL_CURVES: ReadonlySet<Curve> = new Set(CURVES);
 
 /** The candidate nearest to `word` by edit distance, however far (for "use this supported one instead"). */
 function nearest(word: string, candidates: Iterable<string>): string | undefined {

@@ -1,14 +1,7 @@
+import type { Pruned } from "../model/pruned.js";
 import { valueAt } from "./schema-check.js";
 
-/** Names of issuers and authorities dropped for schema errors: references to them are not re-reported. */
-export interface Pruned {
-  issuers: Set<string>;
-  authorities: Set<string>;
-  /** `namespace/name` of services dropped for schema errors (when still readable): callers naming them are not re-reported. */
-  services: Set<string>;
-  /** For list sections: new index → index in the policy file, so paths still point at the right entry. */
-  originalIndex: Map<string, number[]>;
-}
+export type { Pruned } from "../model/pruned.js";
 
 /** Nothing pruned: every index is its own. */
 export function nothingPruned(): Pruned {

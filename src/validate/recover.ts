@@ -81,7 +81,7 @@ export function isTolerated(error: ErrorObject): boolean {
 
 /**
  * Repair a copy of the data at the smallest node each schema error names, so that the semantic rules
- * run on everything else of the entry and section (issue 13: recover, don't prune).
+ * run on everything else of the entry and section (recover, rather than prune the whole entry).
  */
 export function recoverData(data: unknown, errors: readonly ErrorObject[]): RecoveryPass {
   const copy = structuredClone(data);

@@ -1,39 +1,13 @@
-import { Document } from "yaml";
 import { flatString } from "../util/flat-string.js";
-import { emitCanonicalYaml, METADATA_ORDER, TOP_ORDER } from "./emit-yaml.js";
+import { emitYaml } from "./emit-yaml.js";
 
 /**
- * A deep copy with map keys sorted (lists keep their order). The object's own leading keys come
- * first at the top and inside `metadata`; nested maps are plainly sorted.
- */
-export function canonicalize(value: unknown, order: readonly string[] = TOP_ORDER): unknown {
-  if (Array.isArray(value)) return value.map((item) => canonicalize(item, []));
-  if (typeof value !== "object" || value === null) return value;
-  const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-  const rank = (key: string): number => {
-    const index = order.indexOf(key);
-    return index === -1 ? order.length : index;
-  };
-  entries.sort(([a], [b]) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  const out: Record<string, unknown> = {};
-  for (const [key, v] of entries) out[key] = canonicalize(v, order === TOP_ORDER && key === "metadata" ? METADATA_ORDER : []);
-  return out;
-}
-
-/**
- * The one place that writes YAML. YAML 1.1 quoting, because kubectl and Argo CD read manifests as
- * YAML 1.1 (sigs.k8s.io/yaml): strings such as `on`, `yes` or `0755` must stay strings there.
+ * The one place that writes YAML, in the format docs/output-format.md specifies: every string reads
+ * back as the same string in YAML 1.1 (kubectl and Argo CD read manifests through sigs.k8s.io/yaml)
+ * and in YAML 1.2, keys in the project's order.
  */
 export function toYaml(value: unknown): string {
-  return emitCanonicalYaml(value) ?? toYamlWithLibrary(value);
-}
-
-/** What toYaml writes, written by yaml itself: the reference the emitter mirrors, and its fallback. */
-export function toYamlWithLibrary(value: unknown): string {
-  const doc = new Document(canonicalize(value), { version: "1.1" });
-  // `directives: false` writes what the default writes for a document built from data (no %YAML, %TAG
-  // or `---`), without walking every node to look for tags first: about a tenth of the serializing.
-  return doc.toString({ lineWidth: 0, minContentWidth: 0, indentSeq: true, directives: false });
+  return emitYaml(value);
 }
 
 /** A generated file: the header comment, then the object, as one flat string (flatString). */

@@ -1,108 +1,94 @@
 /**
- * A YAML writer for the plain data we emit, with the canonical key order built into the walk. It
- * mirrors, byte for byte, what yaml 2.9.1 writes for `canonicalize(value)` with `{ version: "1.1" }`
- * and `{ lineWidth: 0, minContentWidth: 0, indentSeq: true, directives: false }` (yaml's
- * `stringifyCollection`, `stringifyPair`, `stringifyNumber` and, in yaml-scalar.ts, `stringifyString`),
- * more than ten times faster because it copies nothing and builds no nodes. What it is not sure of (a
- * document that is not a map or list, `undefined` in a list, a bigint, a key over 1024 characters) it
- * declines, and the caller asks yaml. test/canonical-yaml.test.ts pins it against the library.
+ * The one YAML writer: plain data (maps, lists, strings, numbers, booleans, null) to the block
+ * format specified in docs/output-format.md. Key order is decided here and only here (orderedKeys);
+ * how each string is written is decided in yaml-scalar.ts. test/canonical-yaml.test.ts reads every
+ * output back with `yaml` in YAML 1.1 and 1.2 modes and compares it with the input.
  */
-import { stringifyString } from "./yaml-scalar.js";
+import { compareText } from "../util/compare.js";
+import { doubleQuoted, keyText, stringText } from "./yaml-scalar.js";
 
-/** Keys that lead, in this order, at the top of an object and inside `metadata`. */
+/** Keys that lead, in this order, at the top of an object. */
 export const TOP_ORDER: readonly string[] = ["apiVersion", "kind", "metadata", "spec", "type", "data", "stringData"];
+/** Keys that lead, in this order, inside the top-level `metadata`. */
 export const METADATA_ORDER: readonly string[] = ["name", "namespace", "labels", "annotations"];
 const NO_ORDER: readonly string[] = [];
 
-/** Thrown inside the walk when the document needs yaml itself. */
-const DECLINE = new Error("emit-yaml: left to yaml");
-let out = "";
+/** Longer keys are written as explicit keys (`? key`): YAML limits an implicit key to 1024 characters. */
+const IMPLICIT_KEY_LIMIT = 1000;
+
+/** The YAML text of `value`, ending in one line break. */
+export function emitYaml(value: unknown): string {
+  if (Array.isArray(value)) return (value.length === 0 ? "[]" : seqText(value, "")) + "\n";
+  if (isMap(value)) {
+    const keys = orderedKeys(value, TOP_ORDER);
+    return (keys.length === 0 ? "{}" : mapText(value, keys, "", true)) + "\n";
+  }
+  return scalarText(value, "") + "\n";
+}
 
 /**
- * The YAML text of `canonicalize(value)` exactly as yaml writes it with our options, or undefined
- * when that is for yaml to write.
+ * A map's keys as they are written: keys whose value is `undefined` left out, `leading` keys first in
+ * their order, then every other key by UTF-16 code units (compareText). Integer-like keys (`"80"`)
+ * sort as text like any other ("443" before "80"), not first as JavaScript objects list them.
  */
-export function emitCanonicalYaml(value: unknown): string | undefined {
-  if (typeof value !== "object" || value === null) return undefined;
-  out = "";
-  try {
-    if (Array.isArray(value)) {
-      if (value.length === 0) out = "[]";
-      else writeSeq(value, "");
-    } else {
-      const keys = sortedKeys(value as Record<string, unknown>, TOP_ORDER);
-      if (keys.length === 0) out = "{}";
-      else writeMap(value as Record<string, unknown>, keys, "", true);
-    }
-  } catch (error) {
-    out = "";
-    if (error === DECLINE) return undefined;
-    throw error;
-  }
-  const text = out + "\n";
-  out = "";
-  return text;
+export function orderedKeys(map: Readonly<Record<string, unknown>>, leading: readonly string[]): string[] {
+  const keys = Object.keys(map).filter((key) => map[key] !== undefined);
+  if (leading.length === 0) return keys.sort(compareText);
+  const rank = (key: string): number => {
+    const index = leading.indexOf(key);
+    return index === -1 ? leading.length : index;
+  };
+  return keys.sort((a, b) => rank(a) - rank(b) || compareText(a, b));
 }
 
-/** A map's entries, one a line; lines after the first start with `indent` (yaml's `ctx.indent`). */
-function writeMap(map: Record<string, unknown>, keys: readonly string[], indent: string, top: boolean): void {
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+/** A map's entries, one a line; lines after the first start with `indent`. */
+function mapText(map: Record<string, unknown>, keys: readonly string[], indent: string, top: boolean): string {
   const inner = indent + "  ";
-  for (let i = 0; i < keys.length; i++) {
-    const key = keys[i] as string;
-    if (i > 0) out += "\n" + indent;
-    const keyText = stringifyString(key, inner, true);
-    // Longer keys become explicit (`? key`) in yaml's stringifyPair.
-    if (keyText.length > 1024) throw DECLINE;
-    out += keyText + ":";
+  const parts: string[] = [];
+  for (const key of keys) {
+    const written = keyText(key);
     const value = map[key];
-    if (typeof value === "object" && value !== null) {
-      if (Array.isArray(value)) {
-        if (value.length === 0) out += " []";
-        else {
-          out += "\n" + inner;
-          writeSeq(value, inner);
-        }
-      } else {
-        const childKeys = sortedKeys(value as Record<string, unknown>, top && key === "metadata" ? METADATA_ORDER : NO_ORDER);
-        if (childKeys.length === 0) out += " {}";
-        else {
-          out += "\n" + inner;
-          writeMap(value as Record<string, unknown>, childKeys, inner, false);
-        }
-      }
+    // An explicit key (`? key` then `: value`) for keys too long to be implicit.
+    const lead = written.length > IMPLICIT_KEY_LIMIT ? `? ${doubleQuoted(key)}\n${indent}:` : written + ":";
+    if (Array.isArray(value)) {
+      parts.push(value.length === 0 ? `${lead} []` : `${lead}\n${inner}${seqText(value, inner)}`);
+    } else if (isMap(value)) {
+      const childKeys = orderedKeys(value, top && key === "metadata" ? METADATA_ORDER : NO_ORDER);
+      parts.push(childKeys.length === 0 ? `${lead} {}` : `${lead}\n${inner}${mapText(value, childKeys, inner, false)}`);
     } else {
-      out += " " + stringifyScalar(value, inner);
+      parts.push(`${lead} ${scalarText(value, inner)}`);
     }
   }
+  return parts.join("\n" + indent);
 }
 
-/** A list's items, `- ` each (`indentSeq: true`); lines after the first start with `indent`. */
-function writeSeq(seq: readonly unknown[], indent: string): void {
+/** A list's items, `- ` each, indented under their key; lines after the first start with `indent`. */
+function seqText(seq: readonly unknown[], indent: string): string {
   const inner = indent + "  ";
-  for (let i = 0; i < seq.length; i++) {
-    if (i > 0) out += "\n" + indent;
-    out += "- ";
-    const item = seq[i];
-    if (typeof item === "object" && item !== null) {
-      if (Array.isArray(item)) {
-        if (item.length === 0) out += "[]";
-        else writeSeq(item, inner);
-      } else {
-        const keys = sortedKeys(item as Record<string, unknown>, NO_ORDER);
-        if (keys.length === 0) out += "{}";
-        else writeMap(item as Record<string, unknown>, keys, inner, false);
-      }
-    } else {
-      out += stringifyScalar(item, inner);
-    }
+  const parts: string[] = [];
+  for (const item of seq) {
+    if (Array.isArray(item)) parts.push(item.length === 0 ? "- []" : `- ${seqText(item, inner)}`);
+    else if (isMap(item)) {
+      const keys = orderedKeys(item, NO_ORDER);
+      parts.push(keys.length === 0 ? "- {}" : `- ${mapText(item, keys, inner, false)}`);
+    } else parts.push(`- ${scalarText(item, inner)}`);
   }
+  return parts.join("\n" + indent);
 }
 
-/** A string, number, boolean or null as yaml writes it (yaml-1.1 bool and null, stringifyNumber). */
-function stringifyScalar(value: unknown, indent: string): string {
+/** A string, number, boolean or null (`undefined` in a list too, as JSON writes it); a function or symbol is a bug. */
+function scalarText(value: unknown, indent: string): string {
   switch (typeof value) {
+    case "undefined":
+      return "null";
+    case "bigint":
+      return String(value);
     case "string":
-      return stringifyString(value, indent, false);
+      return stringText(value, indent);
     case "number":
       if (Number.isFinite(value)) return Object.is(value, -0) ? "-0" : String(value);
       return Number.isNaN(value) ? ".nan" : value < 0 ? "-.inf" : ".inf";
@@ -111,38 +97,6 @@ function stringifyScalar(value: unknown, indent: string): string {
     case "object":
       return "null";
     default:
-      throw DECLINE;
+      throw new TypeError(`emit-yaml: cannot write a ${typeof value} as YAML`);
   }
-}
-
-/**
- * The keys `canonicalize` leaves, in the order its copy holds them: `undefined` values dropped,
- * `order`'s keys first, the rest sorted by UTF-16 code units. Like any object, the copy lists integer
- * keys (`"80"`) first in numeric order, and cannot hold an own `__proto__`: both kept here.
- */
-function sortedKeys(map: Record<string, unknown>, order: readonly string[]): string[] {
-  const keys: string[] = [];
-  let integers = false;
-  for (const key of Object.keys(map)) {
-    if (map[key] === undefined || key === "__proto__") continue;
-    const c = key.charCodeAt(0);
-    if (c >= 0x30 && c <= 0x39 && isArrayIndex(key)) integers = true;
-    keys.push(key);
-  }
-  if (order.length === 0) keys.sort();
-  else {
-    const rank = (key: string): number => {
-      const index = order.indexOf(key);
-      return index === -1 ? order.length : index;
-    };
-    keys.sort((a, b) => rank(a) - rank(b) || (a < b ? -1 : a > b ? 1 : 0));
-  }
-  if (!integers) return keys;
-  const indices = keys.filter(isArrayIndex).sort((a, b) => Number(a) - Number(b));
-  return [...indices, ...keys.filter((key) => !isArrayIndex(key))];
-}
-
-/** A key that JavaScript objects order as an array index: a canonical integer below 2^32 - 1. */
-function isArrayIndex(key: string): boolean {
-  return /^(?:0|[1-9][0-9]*)$/.test(key) && Number(key) < 4294967295;
 }

@@ -2,6 +2,7 @@ import type { Finding } from "../diagnostics/diagnostic.js";
 import type { OutputSecrets } from "../model/policy-input.js";
 import type { RenderedObject } from "../render/render.js";
 import { header, toManifestFile, toYaml } from "./canonical-yaml.js";
+import { objectFileName } from "./file-names.js";
 import { compareText } from "../util/compare.js";
 
 /** An Argo CD `ignoreDifferences` entry a target asks users to add (fields owned by a controller). */
@@ -71,7 +72,7 @@ export function placeObjects(objects: readonly RenderedObject[], settings: Pick<
     const { planned } = rendered;
     if (planned.role === "secret" && settings.secrets === "none") continue;
     const scope = planned.namespace ?? CLUSTER_SCOPE;
-    const fileName = `${planned.kind.toLowerCase()}-${planned.name}.yaml`;
+    const fileName = objectFileName(planned.kind, planned.name);
     const segments =
       planned.role === "patch"
         ? [PATCH_COMPONENT_DIR, scope, fileName]

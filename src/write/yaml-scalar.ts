@@ -1,180 +1,133 @@
 /**
- * How yaml 2.9.1 writes one string scalar in block context with `{ version: "1.1" }` and
- * `lineWidth: 0` (no folding): a port of `plainString`, `quotedString`, `singleQuotedString`,
- * `doubleQuotedString` and `blockString` from yaml's `dist/stringify/stringifyString.js`, reduced to
- * what those options leave. `indent` is yaml's `ctx.indent` for the scalar, never empty here (the
- * emitter leaves document-level scalars to yaml). test/canonical-yaml.test.ts pins it against yaml.
+ * How one string is written: plain when a conservative pattern allows, a `|` block for text of
+ * several lines that a block holds exactly, double-quoted with escapes otherwise. The rules are
+ * specified in docs/output-format.md; test/canonical-yaml.test.ts reads every choice back with `yaml`
+ * in YAML 1.1 and 1.2 modes.
  */
-
-/** Control characters and lone surrogates: yaml forces double quotes on them. */
-const NEEDS_ESCAPES = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u{D800}-\u{DFFF}]/u;
-/** Indicators, `: `, ` #`, leading or trailing space: not plain (yaml's plainString). */
-const NOT_PLAIN = /^[\n\t ,[\]{}#&*!|>'"%@`]|^[?-]$|^[?-][ \t]|[\n:][ \t]|[ \t]\n|[\n\t ]#|[\n\t :]$/;
-const DOCUMENT_MARKER = /^(%|---|\.\.\.)/m;
-const BLOCK_END_NEWLINES = /(^|(?<!\n))\n+(?!\n|$)/g;
 
 /**
- * The `test` of every default tag but `str` in yaml's YAML 1.1 schema, in its order: a plain string
- * matching one would read back as null, bool, int, float, merge key or timestamp, so yaml quotes it.
+ * Characters a plain scalar may hold: letters, digits and punctuation that is no YAML indicator
+ * anywhere in a block-context plain scalar. A single space between two such characters is allowed
+ * (checked apart: no leading, trailing or doubled space). Everything else is quoted.
  */
-export const YAML11_NON_STRING_TESTS: readonly RegExp[] = [
-  /^(?:~|[Nn]ull|NULL)?$/,
-  /^(?:Y|y|[Yy]es|YES|[Tt]rue|TRUE|[Oo]n|ON)$/,
-  /^(?:N|n|[Nn]o|NO|[Ff]alse|FALSE|[Oo]ff|OFF)$/,
-  /^[-+]?0b[0-1_]+$/,
-  /^[-+]?0[0-7_]+$/,
-  /^[-+]?[0-9][0-9_]*$/,
-  /^[-+]?0x[0-9a-fA-F_]+$/,
-  /^(?:[-+]?\.(?:inf|Inf|INF)|\.nan|\.NaN|\.NAN)$/,
-  /^[-+]?(?:[0-9][0-9_]*)?(?:\.[0-9_]*)?[eE][-+]?[0-9]+$/,
-  /^[-+]?(?:[0-9][0-9_]*)?\.[0-9_]*$/,
-  /^<<$/,
-  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+$/,
-  /^[-+]?[0-9][0-9_]*(?::[0-5]?[0-9])+\.[0-9_]*$/,
-  /^([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})(?:(?:t|T|[ \t]+)([0-9]{1,2}):([0-9]{1,2}):([0-9]{1,2}(\.[0-9]+)?)(?:[ \t]*(Z|[-+][012]?[0-9](?::[0-9]{2})?))?)?$/,
+const PLAIN_CHARS = /^[A-Za-z0-9_./~$()=+;^-](?:[A-Za-z0-9_./~$()=+@,;^:-]| (?! |$))*$/;
+
+/**
+ * Plain text that a YAML 1.1 reader (kubectl and Argo CD through sigs.k8s.io/yaml and go-yaml v2),
+ * a YAML 1.2 reader, or a reader in between could take for something other than a string. Each
+ * pattern is wider than the specification it guards against; a false alarm only adds quotes.
+ */
+const NOT_A_PLAIN_STRING: readonly RegExp[] = [
+  // null, booleans of YAML 1.1 (y/n/yes/no/on/off/true/false) and 1.2, in any case.
+  /^(?:~|null|y|n|yes|no|on|off|true|false)$/i,
+  // Anything that starts like a number: sign, digit or dot then digit. Integers in any base
+  // (0777, 0x1f, 0o17, 0b101, 1_000), floats, exponents, sexagesimal (1:20), and the dates and
+  // times of the YAML 1.1 timestamp type (2001-12-14, 2001-12-14t21:59:43.10-05:00), when made
+  // only of digits and number punctuation. `2160h` or `8443-tls` stay plain: a letter other than
+  // the ones numbers and timestamps use makes them words.
+  /^[-+]?[0-9.][0-9a-fA-F_.:+\-xXoObBtTzZ ]*$/,
+  // An exponent without a mantissa, which yaml's YAML 1.1 float accepts (`e5`).
+  /^[-+]?[eE][-+]?[0-9_]+$/,
+  // Infinity and not-a-number as YAML 1.1/1.2 and Go's strconv.ParseFloat spell them.
+  /^[-+]?\.?(?:inf|infinity|nan)$/i,
+  // The YAML 1.1 merge key and value key, and document markers.
+  /^(?:<<|=)$/,
+  /^(?:---|\.\.\.)/,
+  // A dash that would start a list item, a colon that would end a key.
+  /^-(?: |$)/,
+  /:(?: |$)/,
 ];
 
-/** True when a plain `value` would not read back as a string. */
-function resolvesOtherwise(value: string): boolean {
-  // Every test above matches only strings that are empty or start with one of these characters:
-  // null and bool words, signs, digits, `.`, `e` (`e5` is a float), `~` and `<`. Most strings
-  // (names) skip the tests.
-  const c = value.charCodeAt(0);
-  const letter = c >= 0x61 && c <= 0x7a ? c - 0x20 : c;
-  const mayMatch =
-    value === "" ||
-    (c >= 0x2b && c <= 0x39 && c !== 0x2c && c !== 0x2f) || // + - . 0-9
-    c === 0x7e || // ~
-    c === 0x3c || // <
-    letter === 0x4e || // n N
-    letter === 0x59 || // y Y
-    letter === 0x54 || // t T
-    letter === 0x4f || // o O
-    letter === 0x46 || // f F
-    letter === 0x45; // e E
-  return mayMatch && YAML11_NON_STRING_TESTS.some((test) => test.test(value));
+/** Characters YAML cannot hold as they are in any scalar, or that YAML 1.1 reads as line breaks. */
+const NEEDS_ESCAPE = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The first characters with which a pattern above can match (but the colon's, checked apart). */
+const MAY_READ_OTHERWISE = /^[~nNyYoOtTfFeEiI0-9+\-.<=]/;
+
+/** True when `value` may be written without quotes, as a key or a value. */
+export function isPlainSafe(value: string): boolean {
+  if (!PLAIN_CHARS.test(value)) return false;
+  if (value.endsWith(":") || value.includes(": ")) return false;
+  // Most strings (names) start with another letter: no pattern can match them.
+  return !MAY_READ_OTHERWISE.test(value) || !NOT_A_PLAIN_STRING.some((pattern) => pattern.test(value));
 }
 
-/** A string as yaml writes it, as a map key (`implicitKey`) or as a value in a map or list. */
-export function stringifyString(value: string, indent: string, implicitKey: boolean): string {
-  // yaml picks its merge tag for the string `<<` (the one tag with a test that identifies it) and
-  // writes it plain, whatever the YAML 1.1 reading.
-  if (value === "<<") return value;
-  if (NEEDS_ESCAPES.test(value)) return doubleQuoted(value, indent, implicitKey);
-  const multiLine = value.includes("\n");
-  if (implicitKey && multiLine) return quoted(value, indent, implicitKey);
-  if (NOT_PLAIN.test(value)) return implicitKey || !multiLine ? quoted(value, indent, implicitKey) : blockLiteral(value, indent);
-  if (multiLine) return blockLiteral(value, indent);
-  // A key at the top level may not start a line with a document marker; deeper keys are indented.
-  if (implicitKey && indent === "  " && DOCUMENT_MARKER.test(value)) return quoted(value, indent, implicitKey);
-  if (resolvesOtherwise(value)) return quoted(value, indent, implicitKey);
-  return value;
-}
-
-function quoted(value: string, indent: string, implicitKey: boolean): string {
-  // yaml's quotedString with `singleQuote: null`: single quotes only to avoid escaping `"`.
-  return value.includes('"') && !value.includes("'") ? singleQuoted(value, indent, implicitKey) : doubleQuoted(value, indent, implicitKey);
-}
-
-function singleQuoted(value: string, indent: string, implicitKey: boolean): string {
-  // yaml double-quotes a key with a line break, and a line break next to a space or tab; the only
-  // values quoted with a line break end in one followed by spaces or tabs. So: any line break.
-  if (value.includes("\n")) return doubleQuoted(value, indent, implicitKey);
-  return "'" + value.replace(/'/g, "''") + "'";
-}
-
-function doubleQuoted(value: string, indent: string, implicitKey: boolean): string {
-  const json = JSON.stringify(value);
-  let str = "";
-  let start = 0;
-  for (let i = 0, ch = json[i]; ch; ch = json[++i]) {
-    if (ch === " " && json[i + 1] === "\\" && json[i + 2] === "n") {
-      // A space before a newline is escaped so that folding does not eat it.
-      str += json.slice(start, i) + "\\ ";
-      i += 1;
-      start = i;
-      ch = "\\";
-    }
-    if (ch !== "\\") continue;
-    const next = json[i + 1];
-    if (next === "u") {
-      str += json.slice(start, i) + shortEscape(json.substr(i + 2, 4), json.substr(i, 6));
-      i += 5;
-      start = i + 1;
-    } else if (next === "n") {
-      if (implicitKey || json[i + 2] === '"' || json.length < 40) {
-        i += 1;
-      } else {
-        // A line break in a double-quoted scalar: an empty line stands for the newline.
-        str += json.slice(start, i) + "\n\n";
-        while (json[i + 2] === "\\" && json[i + 3] === "n" && json[i + 4] !== '"') {
-          str += "\n";
-          i += 2;
-        }
-        str += indent;
-        if (json[i + 2] === " ") str += "\\";
-        i += 1;
-        start = i + 1;
-      }
-    } else {
-      i += 1;
-    }
-  }
-  return start ? str + json.slice(start) : json;
+/** A map key: plain or double-quoted, always on one line. */
+export function keyText(key: string): string {
+  return isPlainSafe(key) ? key : doubleQuoted(key);
 }
 
 /**
- * YAML's escapes for what JSON writes as `\uXXXX`: C0 controls without a short JSON escape, and
- * lone surrogates (kept). yaml also maps U+0085, U+00A0, U+2028 and U+2029, which JSON never escapes.
+ * A string value nested `indent` deep (the indentation of its block lines; never empty: document-
+ * level strings are written with `indent` "" and are never blocks).
  */
-function shortEscape(code: string, asJson: string): string {
-  switch (code) {
-    case "0000":
-      return "\\0";
-    case "0007":
-      return "\\a";
-    case "000b":
-      return "\\v";
-    case "001b":
-      return "\\e";
-    default:
-      return code.startsWith("00") ? "\\x" + code.slice(2) : asJson;
-  }
+export function stringText(value: string, indent: string): string {
+  if (isPlainSafe(value)) return value;
+  if (indent !== "" && blockHoldsExactly(value)) return blockLiteral(value, indent);
+  return doubleQuoted(value);
 }
 
-/** yaml's blockString when `lineWidth: 0` makes every block literal (`|`), never folded. */
-function blockLiteral(whole: string, indent: string): string {
-  // A block cannot end in whitespace after its last line break: yaml quotes those.
-  if (/\n[\t ]+$/.test(whole)) return quoted(whole, indent, false);
-  let value = whole;
-  let endStart = value.length;
-  for (; endStart > 0; --endStart) {
-    const ch = value[endStart - 1];
-    if (ch !== "\n" && ch !== "\t" && ch !== " ") break;
+/**
+ * A `|` block holds text of two or more lines exactly when no line has trailing spaces or tabs
+ * (they would be indentation-ambiguous or lost by editors), the first line with text does not
+ * start with a space (the block's indentation is detected from it), there is some text, and
+ * nothing needs an escape (a block has none). Tabs and carriage returns are left to quotes.
+ */
+function blockHoldsExactly(value: string): boolean {
+  if (!value.includes("\n")) return false;
+  if (NEEDS_ESCAPE.test(value) || value.includes("\t") || value.includes("\r")) return false;
+  if (/ \n| $/.test(value)) return false;
+  const firstText = /[^\n]/.exec(value);
+  if (firstText === null) return false;
+  return value[firstText.index] !== " ";
+}
+
+/**
+ * A literal block: `|` keeps one final line break, `|-` none, `|+` all of them. Empty lines are
+ * written empty (no indentation), so no line of output ends in a space.
+ */
+function blockLiteral(value: string, indent: string): string {
+  const trailing = /\n*$/.exec(value)?.[0].length ?? 0;
+  const chomp = trailing === 0 ? "-" : trailing === 1 ? "" : "+";
+  const body = trailing === 0 ? value : value.slice(0, -1);
+  const lines = body.split("\n").map((line) => (line === "" ? "" : indent + line));
+  return `|${chomp}\n${lines.join("\n")}`;
+}
+
+/**
+ * A double-quoted scalar on one line: `\` and `"` escaped, line breaks as `\n`, tab as `\t`, every
+ * other character outside YAML's printable set (and U+0085, U+2028, U+2029, which YAML 1.1 reads as
+ * line breaks, and the byte order mark) as `\xXX` or `\uXXXX`. No folding, so no escape depends on
+ * where a line ends.
+ */
+export function doubleQuoted(value: string): string {
+  let out = '"';
+  let start = 0;
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i);
+    let escape: string | undefined;
+    if (c === 0x22) escape = '\\"';
+    else if (c === 0x5c) escape = "\\\\";
+    else if (c === 0x0a) escape = "\\n";
+    else if (c === 0x09) escape = "\\t";
+    else if (c === 0x0d) escape = "\\r";
+    else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) escape = "\\x" + c.toString(16).padStart(2, "0");
+    else if (c === 0x2028 || c === 0x2029 || c === 0xfeff || c === 0xfffe || c === 0xffff) escape = "\\u" + c.toString(16).padStart(4, "0");
+    else if (c >= 0xd800 && c <= 0xdfff) {
+      const paired = c <= 0xdbff ? isLow(value.charCodeAt(i + 1)) : isHigh(value.charCodeAt(i - 1));
+      if (!paired) escape = "\\u" + c.toString(16).padStart(4, "0");
+    }
+    if (escape === undefined) continue;
+    out += value.slice(start, i) + escape;
+    start = i + 1;
   }
-  let end = value.substring(endStart);
-  const endNlPos = end.indexOf("\n");
-  const chomp = endNlPos === -1 ? "-" : value === end || endNlPos !== end.length - 1 ? "+" : "";
-  if (end) {
-    value = value.slice(0, -end.length);
-    if (end[end.length - 1] === "\n") end = end.slice(0, -1);
-    end = end.replace(BLOCK_END_NEWLINES, `$&${indent}`);
-  }
-  let startWithSpace = false;
-  let startEnd = 0;
-  let startNlPos = -1;
-  for (; startEnd < value.length; ++startEnd) {
-    const ch = value[startEnd];
-    if (ch === " ") startWithSpace = true;
-    else if (ch === "\n") startNlPos = startEnd;
-    else break;
-  }
-  let start = value.substring(0, startNlPos < startEnd ? startNlPos + 1 : startEnd);
-  if (start) {
-    value = value.substring(start.length);
-    start = start.replace(/\n+/g, `$&${indent}`);
-  }
-  // The indentation indicator counts from the parent's indentation (never the document root here).
-  const header = (startWithSpace ? "2" : "") + chomp;
-  return `|${header}\n${indent}${start}${value.replace(/\n+/g, `$&${indent}`)}${end}`;
+  return out + value.slice(start) + '"';
+}
+
+function isHigh(c: number): boolean {
+  return c >= 0xd800 && c <= 0xdbff;
+}
+
+function isLow(c: number): boolean {
+  return c >= 0xdc00 && c <= 0xdfff;
 }

@@ -5,7 +5,7 @@ import { dirname, join, resolve } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parse, parseAllDocuments } from "yaml";
-import { codeBlocks } from "./helpers/markdown.js";
+import { codeBlocks } from "../helpers/markdown.js";
 
 const CA_POLICY = `apiVersion: mesh-security/v1alpha1
 kind: MeshSecurityPolicy

@@ -1,4 +1,5 @@
-import type { Curve, TlsVersion } from "../model/policy-input.js";
+import { CURVES, TLS_VERSIONS } from "./policy-input.js";
+import type { Curve, TlsVersion } from "./policy-input.js";
 import { BY_IANA, BY_OPENSSL } from "./ciphers.js";
 
 /** A mesh flavor that takes TLS settings. */
@@ -30,8 +31,8 @@ export interface TargetTls {
   curveName(c: Curve): string;
 }
 
-const ALL_VERSIONS: readonly TlsVersion[] = ["TLSv1_0", "TLSv1_1", "TLSv1_2", "TLSv1_3"];
-const ALL_CURVES: readonly Curve[] = ["CurveP256", "CurveP384", "CurveP521", "X25519", "X25519MLKEM768"];
+const ALL_VERSIONS: readonly TlsVersion[] = TLS_VERSIONS;
+const ALL_CURVES: readonly Curve[] = CURVES;
 
 // --- Maistra (OpenShift Service Mesh 1.x/2.x) ----------------------------------------------------
 // OpenShift Service Mesh docs, "Configuring cipher suites and ECDH curves" / "Setting the minimum and
