@@ -174,7 +174,7 @@ test("a clone without private keys compiles byte-identical output with secrets: 
   assert.is(first.status, 0, first.stderr);
   const tree = readTree(out);
   const secrets = readTree(join(state, "private", "secrets"));
-  assert.equal([...secrets.keys()], [".mesh-security-output.json", "Kustomization", "cert-manager/secret-internal-ca.yaml", "istio-system/secret-cacerts.yaml"]);
+  assert.equal([...secrets.keys()], [".mesh-security-output", "Kustomization", "cert-manager/secret-internal-ca.yaml", "istio-system/secret-cacerts.yaml"]);
   rmSync(join(state, "private"), { recursive: true, force: true });
   for (const args of [["compile", policy, "-o", out], ["compile", policy, "-o", out, "--check"]]) {
     const clone = cli(args);

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { test } from "uvu";
@@ -7,6 +7,7 @@ import * as assert from "uvu/assert";
 import { parseAllDocuments } from "yaml";
 import { compilePolicy } from "../src/compile.js";
 import { classifyFiles } from "../src/verify/manifests.js";
+import { MARKER, PRIVATE_MARKER, writeOutputDir } from "../src/write/write-dir.js";
 import { compileText, HEADER, MESH_CA_POLICY } from "./helpers/policy.js";
 
 // Parsed manifests are navigated freely; the assertions check the shapes.
@@ -124,6 +125,25 @@ test("compile -o writes the Secrets directory that `oc apply -k` takes", () => {
   assert.match(run.stderr, /wrote 2 Secret\(s\) with private keys to .*private\/secrets \(apply them out of band with oc apply -k /);
   const built = parseAllDocuments(execFileSync("kubectl", ["kustomize", join(dir, ".mesh-security", "private", "secrets")], { encoding: "utf8" })).map((d) => d.toJS() as Obj);
   assert.equal(built.map((o) => `${o["kind"]}/${o["metadata"]["name"]}`).sort(), ["Secret/cacerts", "Secret/internal-ca"]);
+  // The directory as written, marker included: `-R -f` (here `label --local`, which reads the same files)
+  // finds nothing but the Secrets, because the private marker has no .json extension.
+  const secretsDir = join(dir, ".mesh-security", "private", "secrets");
+  const read = spawnSync("kubectl", ["label", "--local", "-R", "-f", secretsDir, "checked=yes", "-o", "name"], { encoding: "utf8" });
+  assert.is(read.status, 0, read.stderr);
+  assert.equal(read.stdout.trim().split("\n").sort(), ["secret/cacerts", "secret/internal-ca"]);
+  // A second compile recognises its own private directory by that marker (no MS4001).
+  const again = spawnSync("node", [join(process.cwd(), "bin", "mesh-security.js"), "compile", "-o", "manifests"], { cwd: dir, encoding: "utf8" });
+  assert.is(again.status, 0, again.stderr);
+});
+
+test("a private directory written with the old .json marker is still recognised, and moves to the new one", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ms-secrets-old-marker-"));
+  const secrets = join(dir, "secrets");
+  mkdirSync(secrets);
+  writeFileSync(join(secrets, "a.yaml"), "old\n");
+  writeFileSync(join(secrets, MARKER), JSON.stringify({ generator: "mesh-security", files: ["a.yaml"] }) + "\n");
+  assert.equal(await writeOutputDir(secrets, new Map([["b.yaml", "new\n"]]), { private: true }), []);
+  assert.equal(readdirSync(secrets).sort(), [PRIVATE_MARKER, "b.yaml"]);
 });
 
 test.run();

@@ -43,8 +43,8 @@ export const PATCH_COMPONENT_DIR = "patches";
  * `RecognizedKustomizationFileNames`), because `oc apply -R -f <dir>` reads every `.json`, `.yaml` and
  * `.yml` file below a directory (kubernetes/cli-runtime pkg/resource/visitor.go `ignoreFile` with
  * builder.go `FileExtensions`) and would fail on a `kustomization.yaml`: no API server serves the
- * `kustomize.config.k8s.io` kind. (The marker write-dir.ts adds, `.mesh-security-output.json`, is still
- * read by `-R -f`; docs/gitops.md says to use `-k`.)
+ * `kustomize.config.k8s.io` kind. (The marker write-dir.ts adds there, `.mesh-security-output`, has no
+ * extension for the same reason.)
  */
 export const SECRETS_KUSTOMIZATION = "Kustomization";
 

@@ -10,6 +10,14 @@ import { currentProcess, isRunning, processStart } from "../util/process-identit
 
 /** The file that records what mesh-security wrote into a directory (and proves it owns it). */
 export const MARKER = ".mesh-security-output.json";
+/**
+ * The marker of a private (Secrets) directory: without an extension, so that `oc apply -R -f` on that
+ * directory does not read it (kubectl reads only `.json`, `.yaml` and `.yml` files of a directory:
+ * k8s.io/cli-runtime pkg/resource/builder.go `FileExtensions`, visitor.go `ignoreFile`).
+ */
+export const PRIVATE_MARKER = ".mesh-security-output";
+/** Either marker: a private directory written before it had its own marker name carries the first. */
+const MARKERS: ReadonlySet<string> = new Set([MARKER, PRIVATE_MARKER]);
 
 interface Marker {
   generator: "mesh-security";
@@ -120,13 +128,13 @@ async function writeLocked(dirArg: string, dir: string, files: ReadonlyMap<strin
       const modeOf = (path: string): number => (privateFiles.has(path) ? 0o600 : created);
       await writeStagedFiles(staging, files, write, options.private ? 0o700 : 0o777, { dir, owned, modeOf });
       for (const path of existing.all) {
-        if (owned.has(path) || files.has(path) || path === MARKER) continue;
+        if (owned.has(path) || files.has(path) || MARKERS.has(path)) continue;
         const target = join(staging, path);
         await mkdir(dirname(target), { recursive: true });
         await copyFile(join(dir, path), target);
       }
       const marker: Marker = { generator: "mesh-security", files: [...files.keys()].sort() };
-      await write(join(staging, MARKER), JSON.stringify(marker, null, 2) + "\n");
+      await write(join(staging, options.private ? PRIVATE_MARKER : MARKER), JSON.stringify(marker, null, 2) + "\n");
       for (const path of [...(options.privateFiles ?? [])].sort()) if (files.has(path)) await chmod(join(staging, path), 0o600);
       await chmod(staging, finalMode);
       await options.hooks?.beforeSwap?.();
@@ -225,9 +233,10 @@ export async function readExistingOutput(dir: string): Promise<ExistingOutput | 
   const found = await walk(dir);
   if (found) return { finding: found };
   let owned: string[] | null = null;
-  if (all.includes(MARKER)) {
+  const markerFile = all.find((path) => MARKERS.has(path));
+  if (markerFile !== undefined) {
     try {
-      const marker = JSON.parse(await readFile(join(dir, MARKER), "utf8")) as Partial<Marker>;
+      const marker = JSON.parse(await readFile(join(dir, markerFile), "utf8")) as Partial<Marker>;
       if (marker.generator === "mesh-security" && Array.isArray(marker.files)) {
         owned = marker.files.filter((f): f is string => typeof f === "string" && checkRelativePath(f) === undefined);
       }
@@ -278,7 +287,7 @@ export async function diffOutputDir(dir: string, files: ReadonlyMap<string, stri
 async function foreignKeyFile(dir: string, existing: ExistingOutput, files: ReadonlyMap<string, string>): Promise<string | undefined> {
   const owned = new Set(existing.owned ?? []);
   for (const path of existing.all) {
-    if (owned.has(path) || files.has(path) || path === MARKER) continue;
+    if (owned.has(path) || files.has(path) || MARKERS.has(path)) continue;
     const text = await readFile(join(dir, path), "latin1").catch(() => "");
     if (holdsPrivateKey(text)) return path;
   }
