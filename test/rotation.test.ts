@@ -417,6 +417,10 @@ test("compile -o records the phase in rotation.json, deterministically", async (
     const stale = cli("compile", d.policy, "-o", d.out, "--check");
     assert.is(stale.status, 3, stale.stderr);
     assert.match(stale.stderr, /rotation\.json does not record what this output distributes/);
+    // In CI the record is annotated like any stale file (MS4040 on it).
+    const annotated = cli("compile", d.policy, "-o", d.out, "--check", "--format", "github");
+    assert.is(annotated.status, 3, annotated.stderr);
+    assert.match(annotated.stdout, /^::error file=[^,]*rotation\.json,line=1,col=1,endColumn=2,title=MS4040::/m);
   } finally {
     rmSync(d.dir, { recursive: true, force: true });
   }

@@ -206,8 +206,13 @@ async function compileAndWrite(argv: CompileArgs, json: JsonReport | undefined):
     const stateDir = argv.stateDir ?? defaultStateDir(argv.policy);
     if (result.rotationRecord !== undefined && !(await rotationRecordIsCurrent(stateDir, result.rotationRecord))) {
       // The record travels with the output: a clone without it would not know which phase was rolled out.
-      process.stderr.write(`${join(stateDir, ROTATION_RECORD_FILE)} does not record what this output distributes: compile -o ${out} and commit it\n`);
+      const record = join(stateDir, ROTATION_RECORD_FILE);
+      process.stderr.write(`${record} does not record what this output distributes: compile -o ${out} and commit it\n`);
       if (changes.length > 0) process.stderr.write(describeChanges(out, changes));
+      // github, json, sarif: the record is a stale file like any other (an annotation on it in CI).
+      const stale: Diagnostic = { ...outputDiagnostic("MS4040", `${ROTATION_RECORD_FILE} does not record the rotation phase this output distributes`, record, `run the same compile without --check and commit ${record} with ${out}`), range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } } };
+      if (json) json.diagnostics.push(stale, ...staleDiagnostics(out, changes));
+      else if (argv.format !== "text") printDiagnostics([stale, ...staleDiagnostics(out, changes)], argv.format, "");
       return EXIT.stale;
     }
     if (changes.length === 0) {
