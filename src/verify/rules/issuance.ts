@@ -11,10 +11,11 @@ const CERTS_FROM = "cert-utils-operator.redhat-cop.io/certs-from-secret";
 
 /**
  * Issuance: will cert-manager issue each Certificate, and does it carry the names its clients dial?
- * - issuerRef (cert-manager pkg/apis/certmanager/v1 types_certificate.go ObjectReference; pkg/controller/certificaterequests
- *   and pkg/issuer/helper.go GetGenericIssuer): kind defaults to Issuer, looked up in the Certificate's namespace; a
- *   ClusterIssuer is cluster-wide; group defaults to cert-manager.io, any other group is an external issuer whose own
- *   controller must exist. A reference that resolves to nothing leaves the CertificateRequest pending forever.
+ * - issuerRef (cert-manager/cert-manager pkg/apis/meta/v1/types.go IssuerReference; pkg/issuer/helper.go
+ *   GetGenericIssuer: kind "" or "Issuer" is an Issuer in the Certificate's namespace, "ClusterIssuer" is cluster-wide,
+ *   any other kind is an error; pkg/controller/certificaterequests/sync.go: a group other than "" or cert-manager.io
+ *   is left to an external issuer's own controller, which must exist). A reference that resolves to nothing leaves the
+ *   CertificateRequest pending forever.
  * - ACME keys: Let's Encrypt boulder goodkey/good_key.go (KeyPolicy.GoodKey, goodCurve, goodKeyRSA): RSA 2048–4096 (a
  *   multiple of 8) and ECDSA P-256/P-384 only; any other key type is "unsupported". ACME names: boulder
  *   policy/pa.go WillingToIssue refuses names outside the public suffix list (e.g. `.svc`, `.cluster.local`,

@@ -133,8 +133,9 @@ function checkExternalRbac(index: ObjectIndex, route: KubeObject, secret: string
 
 /**
  * cert-manager encodes keystores with the password read from `keystores.{pkcs12,jks}.passwordSecretRef`
- * (cert-manager internal/controller/certificates/issuing/internal/keystore.go and secret.go: the Secret is fetched
- * and a missing key fails the issuance). A Secret nobody in what was read writes is not checked: it is usually
+ * (cert-manager/cert-manager pkg/controller/certificates/issuing/internal/secret.go SecretsManager.setKeystores: the
+ * Secret is fetched in the Certificate's namespace, and a missing Secret or an empty `data[key]` fails the issuance;
+ * the encoding itself is keystore.go). A Secret nobody in what was read writes is not checked: it is usually
  * created out of band.
  */
 function checkKeystorePassword(index: ObjectIndex, cert: KubeObject, paths: VerifyPath[], findings: VerifyFinding[], rule: string): void {
