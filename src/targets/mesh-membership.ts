@@ -18,9 +18,11 @@ const DEFAULT_REVISION = "default";
  * strategic merge), dropping every other team's namespace.
  *
  * Sail: the namespace label the `Istio` revision's injection webhook selects (sail-operator
- * resources/<version>/charts/istiod/templates/mutatingwebhook.yaml: `istio.io/rev In [<revision>]`, and
- * for the default revision also `istio-injection=enabled`). With the InPlace update strategy (the CRD's
- * default) the revision is named after the `Istio` resource; RevisionBased appends the version and needs
+ * resources/<version>/charts/istiod/templates/mutatingwebhook.yaml: `istio.io/rev In [<revision>]` with
+ * `istio-injection DoesNotExist`, and for the default revision also `istio-injection In [enabled]`; an existing
+ * istio-injection label of any other value hides istio.io/rev, pkg/revision/references.go). With the InPlace
+ * update strategy (the CRD's default, api/v1/istio_types.go) the revision is named after the `Istio` resource
+ * (controllers/istio/istio_controller.go getActiveRevisionName); RevisionBased appends the version and needs
  * an IstioRevisionTag (explained, not generated). The label is a patch: the policy does not own Namespaces.
  */
 export function planMembership(model: Model, plan: TargetPlan): void {

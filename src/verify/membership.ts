@@ -7,12 +7,21 @@ const SAIL = "sailoperator.io/Istio";
 /** Whether a namespace's pods get a sidecar from the control plane read, as far as what was read tells. */
 export type Membership = { member: true; by: string; controlPlane: KubeObject } | { member: false; why: string } | { member: "unknown"; why: string };
 
-/** The Sail revisions of an `Istio`: its name (InPlace), or `<name>-<version with dashes>` (RevisionBased); tags too. */
+/**
+ * The Sail revisions of an `Istio`: its name (InPlace), or `<name>-<version with dashes>` (RevisionBased); tags too
+ * (sail-operator controllers/istiorevisiontag/istiorevisiontag_controller.go installs the revisiontags chart with
+ * revisionTags [<tag name>]; its revision-tags-mwc.yaml selects `istio.io/rev In [<tag>]`, and a tag named `default`
+ * also answers istio-injection=enabled). A revision named `default` is the default revision (api/v1/istiorevision_types.go
+ * DefaultRevision; istiorevision_controller.go requires values.revision "" for it).
+ */
 export function sailRevisions(index: ObjectIndex): Set<string> {
   const out = new Set<string>();
   for (const istio of index.list(SAIL)) {
     // istio-ecosystem/sail-operator controllers/istio/istio_controller.go getActiveRevisionName: the Istio's name with
-    // updateStrategy InPlace, `<name>-<spec.version with dots replaced by dashes>` with RevisionBased.
+    // updateStrategy InPlace (and when unset: api/v1/istio_types.go defaults it to InPlace), `<name>-<spec.version with
+    // dots replaced by dashes>` with RevisionBased (the `v` prefix kept: v1.24.1 → <name>-v1-24-1). spec.version itself
+    // defaults in the CRD to the operator's newest version, which is not modelled: without spec.version the
+    // RevisionBased name below is incomplete and the namespace label will not match it.
     const revisionBased = str(istio.body, "spec", "updateStrategy", "type") === "RevisionBased";
     const version = str(istio.body, "spec", "version") ?? "";
     out.add(revisionBased ? `${istio.name}-${version.replace(/\./g, "-")}` : istio.name);
@@ -58,7 +67,10 @@ export function membershipOf(index: ObjectIndex, namespace: string): Membership 
     const l = labels(ns);
     const revisions = sailRevisions(index);
     const rev = l["istio.io/rev"];
-    if (rev !== undefined) return revisions.has(rev) ? { member: true, by: `istio.io/rev: ${rev}`, controlPlane: istios[0] as KubeObject } : { member: false, why: `istio.io/rev: ${rev} names no revision read (${[...revisions].join(", ")})` };
+    // sail-operator pkg/revision/references.go GetReferencedRevisionFromNamespace and the istiod chart's
+    // mutatingwebhook.yaml: istio-injection takes precedence; the revision webhook needs it absent.
+    if (l["istio-injection"] !== undefined && l["istio-injection"] !== "enabled") return { member: false, why: `Namespace ${namespace} is labelled istio-injection: ${l["istio-injection"]}, which hides any istio.io/rev label` };
+    if (rev !== undefined && l["istio-injection"] === undefined) return revisions.has(rev) ? { member: true, by: `istio.io/rev: ${rev}`, controlPlane: istios[0] as KubeObject } : { member: false, why: `istio.io/rev: ${rev} names no revision read (${[...revisions].join(", ")})` };
     if (l["istio-injection"] === "enabled") return revisions.has("default") ? { member: true, by: "istio-injection: enabled", controlPlane: istios[0] as KubeObject } : { member: false, why: `istio-injection: enabled selects the revision "default", and the revisions read are ${[...revisions].join(", ")}` };
     return ns.partial ? { member: "unknown", why: `only a patch of Namespace ${namespace} was read` } : { member: false, why: `Namespace ${namespace} has no injection label` };
   }
