@@ -62,7 +62,8 @@ export function secretWriters(index: ObjectIndex, namespace: string, name: strin
   const out: DataWriter[] = [];
   for (const service of index.list("/Service", namespace)) {
     const a = annotations(service);
-    // service-ca-operator pkg/controller/servingcert/controller/secret_creating_controller.go toRequiredSecret: tls.crt and tls.key.
+    // openshift/service-ca-operator pkg/controller/servingcert/controller/serving_cert_issuer.go toRequiredSecret: the
+    // Secret's data is set to exactly tls.crt and tls.key (secret_updating_controller.go keeps only those two).
     if (SERVING_CERT.some((k) => a[k] === name)) out.push({ who: `the Service CA (${describe(service)})`, object: service, keys: new Set(["tls.crt", "tls.key"]) });
   }
   for (const cert of index.list("cert-manager.io/Certificate", namespace)) {
@@ -101,15 +102,21 @@ export function secretWriters(index: ObjectIndex, namespace: string, name: strin
 export function configMapWriters(index: ObjectIndex, namespace: string, name: string): DataWriter[] {
   const out: DataWriter[] = [];
   // Every namespace gets kube-root-ca.crt (kube-controller-manager root-ca-cert-publisher: ca.crt) and, on
-  // OpenShift, openshift-service-ca.crt (service-ca-operator: service-ca.crt).
+  // OpenShift, openshift-service-ca.crt (service-ca-operator pkg/controller/cabundleinjector/configmap.go
+  // newVulnerableLegacyConfigMapInjectorConfig: that name only, key api.InjectionDataKey = service-ca.crt).
   if (name === "kube-root-ca.crt") out.push({ who: "kube-controller-manager (every namespace)", keys: new Set(["ca.crt"]) });
   if (name === "openshift-service-ca.crt") out.push({ who: "the Service CA (every namespace)", keys: new Set(["service-ca.crt"]) });
   const configMap = index.get("/ConfigMap", namespace, name);
   if (configMap) {
+    // openshift/service-ca-operator pkg/controller/cabundleinjector/starter.go annotationsChecker: the beta or alpha
+    // inject-cabundle annotation, value "true" case-insensitively (pkg/controller/api/api.go InjectCABundleAnnotationName,
+    // AlphaInjectCABundleAnnotationName); configmap.go configMapCABundleInjector.Sync then REPLACES data with
+    // {service-ca.crt: <bundle>} (api.InjectionDataKey), so the ConfigMap's other data keys are gone (binaryData stays).
+    const a = annotations(configMap);
+    const injected = ["service.beta.openshift.io/inject-cabundle", "service.alpha.openshift.io/inject-cabundle"].some((k) => (a[k] ?? "").toLowerCase() === "true");
     const keys = new Set<string>();
-    if (!configMap.partial) for (const k of ["data", "binaryData"]) Object.keys(isObject(configMap.body[k]) ? configMap.body[k] : {}).forEach((key) => keys.add(key));
-    // service-ca-operator pkg/controller/cabundleinjector/configmap.go: the annotated ConfigMap gets service-ca.crt.
-    if (annotations(configMap)["service.beta.openshift.io/inject-cabundle"] === "true") keys.add("service-ca.crt");
+    if (!configMap.partial) for (const k of injected ? ["binaryData"] : ["data", "binaryData"]) Object.keys(isObject(configMap.body[k]) ? configMap.body[k] : {}).forEach((key) => keys.add(key));
+    if (injected) keys.add("service-ca.crt");
     if (!configMap.partial || keys.size > 0) out.push({ who: describe(configMap), object: configMap, keys });
   }
   // cert-manager/trust-manager pkg/bundle/bundle.go reconcileBundle: ConfigMap <bundle name> in every namespace the
