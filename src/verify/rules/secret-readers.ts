@@ -15,8 +15,10 @@ const ROUTER_SA = { namespace: "openshift-ingress", name: "router" };
 /**
  * Readers of Secrets, each against what the Secret's writer writes (writers.ts):
  * - cert-utils-operator (redhat-cop/cert-utils-operator controllers/route/route_controller.go): `certs-from-secret`
- *   copies tls.crt, tls.key (and ca.crt when present) into the Route; `destinationCA-from-secret` copies ca.crt into
- *   spec.tls.destinationCACertificate. A Secret that is not written leaves the Route on the router's default certificate.
+ *   (populateRouteWithCertifcates, edge and reencrypt only) copies tls.crt and tls.key into the Route, and ca.crt into
+ *   spec.tls.caCertificate only with the `inject-CA` annotation; `destinationCA-from-secret` (populateRouteDestCA) copies
+ *   ca.crt into spec.tls.destinationCACertificate. An empty or absent key is skipped, not an error. A Secret that is not
+ *   found fails Reconcile (ManageError, retried) and leaves the Route on the router's default certificate.
  * - `spec.tls.externalCertificate` (openshift/router pkg/router/routeapihelpers/validation.go
  *   ValidateTLSExternalCertificate): the Route is admitted only if `system:serviceaccount:openshift-ingress:router` may
  *   get, watch and list the Secret (three SubjectAccessReviews) and the Secret exists as kubernetes.io/tls.
