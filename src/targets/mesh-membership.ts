@@ -11,8 +11,9 @@ const DEFAULT_REVISION = "default";
  * is made a member.
  *
  * Maistra (1.1 and 2.x): a `ServiceMeshMember` named `default` in the namespace (the operator's validating
- * webhook refuses any other name: maistra/istio-operator webhooks/validation, "ServiceMeshMember must be
- * named"; the CRD ships since manifests-maistra/1.1.0/servicemeshmembers.crd.yaml). It is used on 1.x too,
+ * webhook refuses any other name: maistra/istio-operator pkg/controller/servicemesh/webhooks/validation/member.go,
+ * "the ServiceMeshMember resource must be named \"default\"", and refuses any change of spec.controlPlaneRef:
+ * "mutation of .spec.controlPlaneRef isn't allowed"; the CRD ships since manifests-maistra/1.1.0/servicemeshmembers.crd.yaml). It is used on 1.x too,
  * rather than the ServiceMeshMemberRoll `default`: the member roll belongs to the mesh installation, and a
  * kustomize patch of its `spec.members` list would replace the whole list (a custom resource gets no
  * strategic merge), dropping every other team's namespace.
@@ -75,7 +76,7 @@ export function planMembership(model: Model, plan: TargetPlan): void {
   const unpatched = model.services.filter((s) => !s.workload && s.namespace !== mesh.namespace).map((s) => `${s.namespace}/${s.name}`);
   // Membership alone injects nothing with Maistra's default profiles: they turn auto-injection off
   // (maistra/istio-operator resources/smcp-templates/v1.1/base `global.proxy.autoInject: disabled`,
-  // v2.6/base `proxy.injection.autoInject: false`), so pods need the sidecar.istio.io/inject annotation.
+  // v2.5/base `proxy.injection.autoInject: false`; v2.6 is not in the snapshot read), so pods need the sidecar.istio.io/inject annotation.
   if (namespaces.length > 0) {
     plan.notes.push({
       subject: "mesh",

@@ -39,9 +39,11 @@ export function memberControlPlane(index: ObjectIndex, member: KubeObject): Kube
 
 /**
  * Mesh membership of a namespace.
- * Maistra (maistra/istio-operator pkg/controller/servicemesh/member/controller.go, memberroll/controller.go): a
- * ServiceMeshMember `default` in the namespace whose controlPlaneRef names the SMCP, or the SMCP namespace's
- * ServiceMeshMemberRoll `default` listing it; the operator then labels the namespace `maistra.io/member-of: <cp ns>`.
+ * Maistra (maistra/istio-operator pkg/controller/servicemesh/member/controller.go reconcileObject: the member's
+ * spec.controlPlaneRef names the SMCP, and the namespace is reconciled into the mesh of controlPlaneRef.namespace;
+ * memberroll/controller.go for the roll): a ServiceMeshMember `default` in the namespace whose controlPlaneRef names
+ * the SMCP, or the SMCP namespace's ServiceMeshMemberRoll `default` listing it; member/namespace_reconciler.go
+ * reconcileNamespaceInMesh then labels the namespace `maistra.io/member-of: <cp ns>` (common.MemberOfKey).
  * Sail / Istio (pkg/kube/inject/webhook.go, the revision's MutatingWebhookConfiguration namespaceSelector): the namespace
  * label `istio.io/rev: <revision>`, or `istio-injection: enabled` for the `default` revision.
  */
@@ -79,7 +81,7 @@ export function membershipOf(index: ObjectIndex, namespace: string): Membership 
 
 /**
  * Whether Maistra injects a pod of a member namespace. Maistra's profiles set `proxy.injection.autoInject: false`
- * (maistra/istio-operator resources/smcp-templates/v2.6/base), so the injector's policy is disabled and a pod gets a
+ * (maistra/istio-operator resources/smcp-templates/v2.5/base, the newest in the snapshot read), so the injector's policy is disabled and a pod gets a
  * sidecar only when its template asks with `sidecar.istio.io/inject: "true"` (annotation, or label).
  */
 export function maistraInjects(controlPlane: KubeObject, podLabels: Record<string, string>, podAnnotations: Record<string, string>): boolean {
