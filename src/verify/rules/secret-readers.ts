@@ -22,7 +22,7 @@ const ROUTER_SA = { namespace: "openshift-ingress", name: "router" };
  * - `spec.tls.externalCertificate` (openshift/router pkg/router/routeapihelpers/validation.go
  *   ValidateTLSExternalCertificate): the Route is admitted only if `system:serviceaccount:openshift-ingress:router` may
  *   get, watch and list the Secret (three SubjectAccessReviews) and the Secret exists as kubernetes.io/tls.
- * - Reloader (stakater/Reloader internal/pkg/handler/upgrade.go, internal/pkg/callbacks): a workload annotated
+ * - Reloader (stakater/Reloader pkg/common/common.go ShouldReload, internal/pkg/handler/upgrade.go): a workload annotated
  *   `secret.reloader.stakater.com/reload: a,b` is restarted when one of the named Secrets changes; nothing ties the
  *   names to what the pod mounts, so a name the pod does not mount restarts it for nothing, and the certificate it
  *   really mounts is renewed without a restart.
@@ -37,7 +37,7 @@ export const secretReadersRule: VerifyRule = {
   needs: ["secrets", "workloads"],
   reads: ["route.openshift.io/Route", "rbac.authorization.k8s.io/Role|RoleBinding", "apps/Deployment|StatefulSet|DaemonSet", "bitnami.com/SealedSecret", "Secret writers"],
   codes: ["MS5055", "MS5056", "MS5057", "MS5058", "MS5059"],
-  models: "cert-utils-operator route_controller.go; openshift/router routeapihelpers/validation.go ValidateTLSExternalCertificate; stakater/Reloader upgrade.go; sealed-secrets sealedsecret_expansion.go Unseal",
+  models: "cert-utils-operator route_controller.go; openshift/router routeapihelpers/validation.go ValidateTLSExternalCertificate; stakater/Reloader common.go ShouldReload; sealed-secrets sealedsecret_expansion.go Unseal",
   run({ index }) {
     const paths: VerifyPath[] = [];
     const findings: VerifyFinding[] = [];
@@ -197,9 +197,11 @@ export function podReads(pod: PodTemplate): { Secret: Set<string>; ConfigMap: Se
 }
 
 /**
- * stakater/Reloader internal/pkg/handler/upgrade.go PerformAction: the reload annotation is read from the workload's
- * annotations, else from its pod template's; each comma-separated value is an anchored regular expression matched
- * against the name of the Secret/ConfigMap that changed. Nothing ties it to what the pod mounts
+ * stakater/Reloader pkg/common/common.go ShouldReload (called from internal/pkg/handler/upgrade.go upgradeResource): the
+ * reload annotation is read from the workload's annotations, else — when the workload carries none of the reload,
+ * auto, typed-auto and search annotations — from its pod template's; the value is split on ",", each part
+ * TrimSpace'd and compiled as the regular expression "^" + part + "$", matched against the name of the
+ * Secret/ConfigMap that changed. Nothing ties it to what the pod mounts
  * (getContainerUsingResource falls back to the first container), so a value matching nothing the pod mounts restarts it
  * for nothing, and a certificate or trust the compiler's patch mounts that no value matches is renewed without a restart.
  */
