@@ -87,8 +87,9 @@ export function secretWriters(index: ObjectIndex, namespace: string, name: strin
   const bundle = index.get("trust.cert-manager.io/Bundle", undefined, name);
   const secretKey = str(bundle?.body, "spec", "target", "secret", "key");
   if (bundle && secretKey && bundleSelects(index, bundle, namespace)) out.push({ who: `trust-manager (${describe(bundle)})`, object: bundle, keys: new Set([secretKey, ...bundleFormatKeys(bundle)]) });
-  // bitnami-labs/sealed-secrets pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go Unseal: the Secret takes the
-  // SealedSecret's own namespace and name; its keys are spec.encryptedData's and spec.template.data's.
+  // bitnami-labs/sealed-secrets pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go Unseal (read at 86671a8): the
+  // Secret takes the SealedSecret's own namespace and name (SetNamespace/SetName after decoding); its keys are
+  // spec.encryptedData's and spec.template.data's (each rendered as a Go template over the decrypted values).
   const sealed = index.get("bitnami.com/SealedSecret", namespace, name);
   if (sealed) {
     const enc = field(sealed.body, "spec", "encryptedData");

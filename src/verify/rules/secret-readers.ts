@@ -26,8 +26,9 @@ const ROUTER_SA = { namespace: "openshift-ingress", name: "router" };
  *   `secret.reloader.stakater.com/reload: a,b` is restarted when one of the named Secrets changes; nothing ties the
  *   names to what the pod mounts, so a name the pod does not mount restarts it for nothing, and the certificate it
  *   really mounts is renewed without a restart.
- * - SealedSecrets (bitnami-labs/sealed-secrets pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go Unseal,
- *   EncryptionLabel): the controller decrypts with the label of the SealedSecret's own metadata — `<namespace>/<name>`
+ * - SealedSecrets (bitnami-labs/sealed-secrets pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go Unseal →
+ *   labelFor(SealedSecret metadata) → EncryptionLabel, scope from SecretScope's cluster-wide / namespace-wide
+ *   annotations): the controller decrypts with the label of the SealedSecret's own metadata — `<namespace>/<name>`
  *   in the default strict scope, `<namespace>` namespace-wide, empty cluster-wide — while `kubeseal` encrypted with the
  *   label of the Secret it sealed, recorded in spec.template.metadata. A SealedSecret renamed or moved is never unsealed.
  */
