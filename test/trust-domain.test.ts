@@ -1,6 +1,7 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { compileText, HEADER, objects } from "./helpers/policy.js";
+import { expandPrincipals } from "../src/verify/rules/call-authorization.js";
 
 // Issue 21 (5): the policy's trust domain names every AuthorizationPolicy principal, so the control plane
 // must run with it. Checked against shared/crds (SMCP v2 spec.security.trust, Sail
@@ -34,6 +35,15 @@ test("explain says where the trust domain went", async () => {
   const result = await compileText(policy("maistra-v2", "shop.example.com"));
   const notes = (result.notes ?? []).map((n) => n.text).join("\n");
   assert.match(notes, /trust domain shop\.example\.com, written into the ServiceMeshControlPlane \(spec\.security\.trust\.domain\)/);
+});
+
+
+// istio/istio pilot/pkg/security/trustdomain/bundle.go ReplaceTrustDomainAliases: a cluster.local (or bundle) principal is
+// replaced by one per trust domain of the bundle; it is kept only when cluster.local is itself the domain or an alias.
+test("verify expands principals as ReplaceTrustDomainAliases does", () => {
+  assert.equal(expandPrincipals(["cluster.local/ns/shop/sa/web"], ["corp.example"]), ["corp.example/ns/shop/sa/web"]);
+  assert.equal(expandPrincipals(["cluster.local/ns/shop/sa/web"], ["corp.example", "cluster.local"]), ["corp.example/ns/shop/sa/web", "cluster.local/ns/shop/sa/web"]);
+  assert.equal(expandPrincipals(["other.td/ns/shop/sa/web", "*/ns/shop/sa/web"], ["corp.example"]), ["other.td/ns/shop/sa/web", "*/ns/shop/sa/web"]);
 });
 
 test.run();

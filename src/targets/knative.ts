@@ -180,8 +180,9 @@ function planTrustBundle(context: PlanContext, knative: Knative, plan: TargetPla
     reason: `trust bundle for Knative components via trust-manager: the CA certificates of ${names.join(", ")} are not all known locally (they live in cluster Secrets)`,
     source: [...bundle.path],
   });
-  // The Bundle relies on `target.configMap.metadata` (trust-manager v0.17+) for the Knative label and on
-  // `namespaceSelector.matchExpressions` (v0.14+): an older trust-manager drops the label, and Knative
+  // The Bundle relies on `target.configMap.metadata` (trust-manager v0.17+: TargetTemplate.Metadata first appears
+  // in cert-manager/trust-manager v0.17.0 pkg/apis/trust/v1alpha1/types_bundle.go) for the Knative label and on
+  // `namespaceSelector.matchExpressions` (v0.14+, see trust-manager.ts): an older trust-manager drops the label, and Knative
   // then never reads the bundle, so the minimum version is part of what explain says.
   plan.notes.push({ subject, text: `trust bundle distributed by trust-manager (Bundle ${bundle.name}) into ${[...bundle.namespaces].sort().join(", ")}; needs trust-manager ${TRUST_MANAGER_MINIMUM} or later (target.configMap.metadata carries the Knative label; older versions drop it and Knative ignores the bundle)` });
 }

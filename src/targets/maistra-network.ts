@@ -2,14 +2,19 @@ import type { Model, Service } from "../model/model.js";
 import type { TargetPlan } from "./target.js";
 
 // Maistra (Service Mesh 1.1 and 2.x) membership is also a network decision. With `manageNetworkPolicy` (the
-// default) the operator renders two NetworkPolicies into the control plane namespace
-// (maistra/istio-operator resources/helm/v2.6/mesh-config/templates/networkpolicy.yaml; v1.1:
-// resources/helm/v1.1/istio/templates/networkpolicy.yaml):
+// default: pkg/controller/servicemesh/controlplane/hooks.go skips NetworkPolicies only when
+// spec.security.manageNetworkPolicy is false) the operator renders two NetworkPolicies into the control plane
+// namespace (maistra/istio-operator, branch maistra-2.5 read — the snapshot has no 2.6 —
+// resources/helm/v2.5/mesh-config/templates/networkpolicy.yaml; v1.1: resources/helm/v1.1/istio/templates/
+// networkpolicy.yaml, where the names carry no -<rev> suffix):
 //   istio-mesh-<rev>          every pod; ingress only from namespaces labelled maistra.io/member-of=<cp ns>
 //   istio-expose-route-<rev>  pods labelled maistra.io/expose-route: "true"; ingress from namespaces labelled
 //                             network.openshift.io/policy-group: ingress (the router's)
-// and the member controller copies every one not annotated maistra.io/internal into each member namespace
-// (pkg/controller/servicemesh/memberroll/ovs_networkpolicy.go, `reconcileNamespaceInMesh`; v1.1's
+// (<rev> is the SMCP's name: pkg/controller/versions/strategy_v2_*.go SetField("revision", smcp.GetName())),
+// and the member controller copies every one labelled maistra.io/owner=<cp ns> and not annotated
+// maistra.io/internal into each member namespace (pkg/controller/servicemesh/member/ovs_networkpolicy.go
+// networkPolicyStrategy.init and reconcileNamespaceInMesh; the v2.5 istiod, gateway and addon policies are
+// internal, as is v1.1's
 // istio-ingress-router, which admits the router to every pod, is internal and stays in the control plane
 // namespace). So in a member namespace the pods are already isolated: the router reaches only labelled
 // pods, and a client in a namespace that is not a member reaches nothing. An extra NetworkPolicy there is
@@ -46,9 +51,9 @@ export interface PodMetadata {
 /**
  * The pod template metadata Maistra needs on a service's pods:
  * - `sidecar.istio.io/inject: "true"`: the default profiles turn auto-injection off (maistra/istio-operator
- *   resources/smcp-templates/v1.1/base `global.proxy.autoInject: disabled`, v2.6/base
- *   `proxy.injection.autoInject: false`), and Istio's injector then injects only pods whose annotation asks
- *   for it (`injectRequired`). Without a sidecar, the policy's PeerAuthentication and AuthorizationPolicy
+ *   resources/smcp-templates/v1.1/base `global.proxy.autoInject: disabled`, v2.5/base — the newest in the
+ *   snapshot read — `proxy.injection.autoInject: false`), and Istio's injector then injects only pods whose
+ *   annotation asks for it (istio pkg/kube/inject/inject.go `injectRequired`; not re-read in maistra/istio). Without a sidecar, the policy's PeerAuthentication and AuthorizationPolicy
  *   have nothing to act on: the promise of `mtls` and `callers` would not hold.
  * - `maistra.io/expose-route: "true"` on a routed service: the only policy that admits the router.
  */

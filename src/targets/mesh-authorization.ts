@@ -26,8 +26,10 @@ export function authorizationPolicyVersion(model: Model): string {
  * are closed to everyone, and clients without a mesh identity need a rule of their own:
  *
  * Rule for the router (and callers outside the mesh) on a PERMISSIVE port: `notPrincipals: ["*"]` on that
- * port. `*` becomes the regex `.+` on the authenticated principal (pilot/pkg/security/authz/matcher/string.go,
- * StringMatcherWithPrefix), and `not*` values are wrapped in a NOT (authz/model/model.go, rule.principal):
+ * port. `*` becomes the regex `.+` on the authenticated principal (generator.go srcPrincipalGenerator.principal →
+ * pilot/pkg/security/authz/matcher/string.go StringMatcherWithPrefix), and `not*` values are wrapped in a NOT
+ * (authz/model/model.go New, insertFront(srcPrincipalGenerator{}, …, s.Principals, s.NotPrincipals)); that a
+ * plain-text connection fails Envoy's Authenticated matcher is from the Envoy RBAC documentation (not re-read):
  * the rule matches exactly the connections that carry no mesh identity. A mesh workload that is not a
  * declared caller presents its identity, matches neither rule, and is denied. A STRICT port admits no
  * such clients (the mesh rejects them before authorization), so it gets no such rule.

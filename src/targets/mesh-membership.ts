@@ -11,16 +11,19 @@ const DEFAULT_REVISION = "default";
  * is made a member.
  *
  * Maistra (1.1 and 2.x): a `ServiceMeshMember` named `default` in the namespace (the operator's validating
- * webhook refuses any other name: maistra/istio-operator webhooks/validation, "ServiceMeshMember must be
- * named"; the CRD ships since manifests-maistra/1.1.0/servicemeshmembers.crd.yaml). It is used on 1.x too,
+ * webhook refuses any other name: maistra/istio-operator pkg/controller/servicemesh/webhooks/validation/member.go,
+ * "the ServiceMeshMember resource must be named \"default\"", and refuses any change of spec.controlPlaneRef:
+ * "mutation of .spec.controlPlaneRef isn't allowed"; the CRD ships since manifests-maistra/1.1.0/servicemeshmembers.crd.yaml). It is used on 1.x too,
  * rather than the ServiceMeshMemberRoll `default`: the member roll belongs to the mesh installation, and a
  * kustomize patch of its `spec.members` list would replace the whole list (a custom resource gets no
  * strategic merge), dropping every other team's namespace.
  *
  * Sail: the namespace label the `Istio` revision's injection webhook selects (sail-operator
- * resources/<version>/charts/istiod/templates/mutatingwebhook.yaml: `istio.io/rev In [<revision>]`, and
- * for the default revision also `istio-injection=enabled`). With the InPlace update strategy (the CRD's
- * default) the revision is named after the `Istio` resource; RevisionBased appends the version and needs
+ * resources/<version>/charts/istiod/templates/mutatingwebhook.yaml: `istio.io/rev In [<revision>]` with
+ * `istio-injection DoesNotExist`, and for the default revision also `istio-injection In [enabled]`; an existing
+ * istio-injection label of any other value hides istio.io/rev, pkg/revision/references.go). With the InPlace
+ * update strategy (the CRD's default, api/v1/istio_types.go) the revision is named after the `Istio` resource
+ * (controllers/istio/istio_controller.go getActiveRevisionName); RevisionBased appends the version and needs
  * an IstioRevisionTag (explained, not generated). The label is a patch: the policy does not own Namespaces.
  */
 export function planMembership(model: Model, plan: TargetPlan): void {
@@ -73,7 +76,7 @@ export function planMembership(model: Model, plan: TargetPlan): void {
   const unpatched = model.services.filter((s) => !s.workload && s.namespace !== mesh.namespace).map((s) => `${s.namespace}/${s.name}`);
   // Membership alone injects nothing with Maistra's default profiles: they turn auto-injection off
   // (maistra/istio-operator resources/smcp-templates/v1.1/base `global.proxy.autoInject: disabled`,
-  // v2.6/base `proxy.injection.autoInject: false`), so pods need the sidecar.istio.io/inject annotation.
+  // v2.5/base `proxy.injection.autoInject: false`; v2.6 is not in the snapshot read), so pods need the sidecar.istio.io/inject annotation.
   if (namespaces.length > 0) {
     plan.notes.push({
       subject: "mesh",

@@ -2,8 +2,9 @@ import type { Model, WorkloadRef } from "../model/model.js";
 import type { TargetPlan } from "./target.js";
 
 // Stakater Reloader rolls a workload when a Secret (or ConfigMap) named in these annotations on the
-// workload's own metadata changes; several names are comma-separated (stakater/Reloader README,
-// "Secret" and "ConfigMap" annotations).
+// workload's own metadata changes; several names are comma-separated, each an anchored regular expression
+// (stakater/Reloader pkg/common/common.go ShouldReload: strings.Split(value, ","), TrimSpace, regexp "^"+v+"$"),
+// so the compiler's plain Secret names (DNS-1123: no regex metacharacters but ".") match themselves.
 export const RELOAD_SECRETS_ANNOTATION = "secret.reloader.stakater.com/reload";
 export const RELOAD_CONFIGMAPS_ANNOTATION = "configmap.reloader.stakater.com/reload";
 

@@ -10,9 +10,10 @@ import { TRUST_MOUNT_PATH, trustFileName } from "../model/workloads.js";
 // cert-manager's CA issuer reads its signing Secret with SecretTLSKeyPairAndCA
 // (cert-manager/cert-manager pkg/util/kube/pki.go): tls.crt is the chain and `ca.crt` is decoded with
 // pki.DecodeX509CertificateBytes, one certificate, appended to the chain. The CA CertificateRequest
-// controller (pkg/controller/certificaterequests/ca/ca.go, Sign) signs with pki.SignCSRTemplate and
-// returns the bundle's CA, the root of that one chain, which the certificates controller writes into
-// each issued Secret's `ca.crt`. So a Secret's `ca.crt` names the root of whichever authority signed
+// controller (pkg/controller/certificaterequests/ca/ca.go, Sign) signs with pki.SignCSRTemplate
+// (pkg/util/pki/csr.go: ParseSingleCertificateChain(append(caCerts, cert))) and returns bundle.CAPEM, which
+// pkg/util/pki/parse_certificate_chain.go toBundleAndCA sets to the top of that one chain (its root); the
+// certificates controller writes it into each issued Secret's `ca.crt` (issuing/internal/secret.go setValues). So a Secret's `ca.crt` names the root of whichever authority signed
 // that Secret's certificate: during trust-both and issue-new it never carries both roots. Only the
 // bundles the compiler assembles itself (Knative trust-bundle ConfigMaps, the mesh plug-in CA's
 // root-cert.pem, the callers' trust ConfigMaps) do.

@@ -5,10 +5,14 @@ import { isManaged } from "../model/model.js";
 import { findAuthority, trustedAuthorityNames } from "../model/names.js";
 import type { PlanContext, TargetPlan } from "./target.js";
 
-// cert-utils-operator route annotations (redhat-cop/cert-utils-operator README, "Populating route
-// certificates"): certs-from-secret copies tls.key/tls.crt/ca.crt of the Secret into spec.tls key,
-// certificate and caCertificate; destinationCA-from-secret copies ca.crt into destinationCACertificate.
-// Both work on edge and reencrypt Routes only.
+// cert-utils-operator route annotations (redhat-cop/cert-utils-operator controllers/route/route_controller.go,
+// read at 0b1fe90): certs-from-secret — populateRouteWithCertifcates copies tls.key and tls.crt of the Secret
+// into spec.tls key and certificate, and ca.crt into caCertificate only when the Route also carries
+// `cert-utils-operator.redhat-cop.io/inject-CA` (not "false"); destinationCA-from-secret — populateRouteDestCA
+// copies ca.crt into destinationCACertificate (keys: controllers/util/util.go Cert, Key, CA). The Route
+// predicate admits edge and reencrypt Routes only. Reconcile also CLEARS spec.tls key/certificate/caCertificate
+// when certs-from-secret is absent, and destinationCACertificate when destinationCA-from-secret is absent, so a
+// Route annotated with one of them must not carry the other field inline.
 export const CERTS_FROM_SECRET = "cert-utils-operator.redhat-cop.io/certs-from-secret";
 export const DESTINATION_CA_FROM_SECRET = "cert-utils-operator.redhat-cop.io/destinationCA-from-secret";
 
@@ -156,8 +160,9 @@ export function destinationTrust(context: PlanContext, service: Service): Destin
   if (model.platform.routeCertificates === "cert-utils") {
     // cert-utils copies `ca.crt` of the named Secret into spec.tls.destinationCACertificate whenever the Route
     // or that Secret changes (redhat-cop/cert-utils-operator controllers/route/route_controller.go,
-    // `populateRouteDestCA`; the Secret watch fires for kubernetes.io/tls Secrets, a change of the annotation
-    // for any). The pod's own Secret holds one root: the one that signed it (rotation-channels.ts). So at
+    // `populateRouteDestCA`; the Secret watch's isContentChanged predicate fires only for kubernetes.io/tls
+    // Secrets, a change of the Route's annotation value for any Secret — the both-roots Secret below is Opaque
+    // (a kubernetes.io/tls Secret must hold tls.crt and tls.key), so it is read when the annotation switches to it). The pod's own Secret holds one root: the one that signed it (rotation-channels.ts). So at
     // issue-new, the moment cert-manager re-issues, the router trusts only the new root while the pods still
     // present the old chain until they restart: 503. During trust-both and issue-new the annotation names a
     // Secret the compiler writes with both roots instead; drop-old points it back at the pod's Secret.

@@ -5,9 +5,11 @@ import type { TargetPlan } from "./target.js";
 /**
  * The oldest trust-manager that honours `target.namespaceSelector.matchExpressions`. The Bundle's
  * namespaceSelector is a full metav1.LabelSelector today (cert-manager/trust-manager
- * pkg/apis/trust/v1alpha1/types_bundle.go, BundleTarget.NamespaceSelector); before v0.14 only matchLabels
- * were honoured, so a selector written as matchExpressions selected every namespace and the ConfigMap
- * landed everywhere (the same minimum targets/knative.ts states for the Knative Bundle).
+ * pkg/apis/trust/v1alpha1/types_bundle.go, BundleTarget.NamespaceSelector). It became one in commit 8a40c69
+ * ("feat: support namespaceSelector matchExpressions", 2024-11-16), first released in v0.14.0; up to v0.13.0
+ * the type held only MatchLabels and pkg/bundle/bundle.go bundleTargetNamespaceSelector selected every
+ * namespace when MatchLabels was nil, so a selector written as matchExpressions landed the ConfigMap
+ * everywhere (the same minimum targets/knative.ts states for the Knative Bundle).
  */
 export const TRUST_MANAGER_SELECTOR_MINIMUM = "v0.14.0";
 

@@ -7,12 +7,21 @@ const SAIL = "sailoperator.io/Istio";
 /** Whether a namespace's pods get a sidecar from the control plane read, as far as what was read tells. */
 export type Membership = { member: true; by: string; controlPlane: KubeObject } | { member: false; why: string } | { member: "unknown"; why: string };
 
-/** The Sail revisions of an `Istio`: its name (InPlace), or `<name>-<version with dashes>` (RevisionBased); tags too. */
+/**
+ * The Sail revisions of an `Istio`: its name (InPlace), or `<name>-<version with dashes>` (RevisionBased); tags too
+ * (sail-operator controllers/istiorevisiontag/istiorevisiontag_controller.go installs the revisiontags chart with
+ * revisionTags [<tag name>]; its revision-tags-mwc.yaml selects `istio.io/rev In [<tag>]`, and a tag named `default`
+ * also answers istio-injection=enabled). A revision named `default` is the default revision (api/v1/istiorevision_types.go
+ * DefaultRevision; istiorevision_controller.go requires values.revision "" for it).
+ */
 export function sailRevisions(index: ObjectIndex): Set<string> {
   const out = new Set<string>();
   for (const istio of index.list(SAIL)) {
     // istio-ecosystem/sail-operator controllers/istio/istio_controller.go getActiveRevisionName: the Istio's name with
-    // updateStrategy InPlace, `<name>-<spec.version with dots replaced by dashes>` with RevisionBased.
+    // updateStrategy InPlace (and when unset: api/v1/istio_types.go defaults it to InPlace), `<name>-<spec.version with
+    // dots replaced by dashes>` with RevisionBased (the `v` prefix kept: v1.24.1 → <name>-v1-24-1). spec.version itself
+    // defaults in the CRD to the operator's newest version, which is not modelled: without spec.version the
+    // RevisionBased name below is incomplete and the namespace label will not match it.
     const revisionBased = str(istio.body, "spec", "updateStrategy", "type") === "RevisionBased";
     const version = str(istio.body, "spec", "version") ?? "";
     out.add(revisionBased ? `${istio.name}-${version.replace(/\./g, "-")}` : istio.name);
@@ -30,9 +39,11 @@ export function memberControlPlane(index: ObjectIndex, member: KubeObject): Kube
 
 /**
  * Mesh membership of a namespace.
- * Maistra (maistra/istio-operator pkg/controller/servicemesh/member/controller.go, memberroll/controller.go): a
- * ServiceMeshMember `default` in the namespace whose controlPlaneRef names the SMCP, or the SMCP namespace's
- * ServiceMeshMemberRoll `default` listing it; the operator then labels the namespace `maistra.io/member-of: <cp ns>`.
+ * Maistra (maistra/istio-operator pkg/controller/servicemesh/member/controller.go reconcileObject: the member's
+ * spec.controlPlaneRef names the SMCP, and the namespace is reconciled into the mesh of controlPlaneRef.namespace;
+ * memberroll/controller.go for the roll): a ServiceMeshMember `default` in the namespace whose controlPlaneRef names
+ * the SMCP, or the SMCP namespace's ServiceMeshMemberRoll `default` listing it; member/namespace_reconciler.go
+ * reconcileNamespaceInMesh then labels the namespace `maistra.io/member-of: <cp ns>` (common.MemberOfKey).
  * Sail / Istio (pkg/kube/inject/webhook.go, the revision's MutatingWebhookConfiguration namespaceSelector): the namespace
  * label `istio.io/rev: <revision>`, or `istio-injection: enabled` for the `default` revision.
  */
@@ -58,7 +69,10 @@ export function membershipOf(index: ObjectIndex, namespace: string): Membership 
     const l = labels(ns);
     const revisions = sailRevisions(index);
     const rev = l["istio.io/rev"];
-    if (rev !== undefined) return revisions.has(rev) ? { member: true, by: `istio.io/rev: ${rev}`, controlPlane: istios[0] as KubeObject } : { member: false, why: `istio.io/rev: ${rev} names no revision read (${[...revisions].join(", ")})` };
+    // sail-operator pkg/revision/references.go GetReferencedRevisionFromNamespace and the istiod chart's
+    // mutatingwebhook.yaml: istio-injection takes precedence; the revision webhook needs it absent.
+    if (l["istio-injection"] !== undefined && l["istio-injection"] !== "enabled") return { member: false, why: `Namespace ${namespace} is labelled istio-injection: ${l["istio-injection"]}, which hides any istio.io/rev label` };
+    if (rev !== undefined && l["istio-injection"] === undefined) return revisions.has(rev) ? { member: true, by: `istio.io/rev: ${rev}`, controlPlane: istios[0] as KubeObject } : { member: false, why: `istio.io/rev: ${rev} names no revision read (${[...revisions].join(", ")})` };
     if (l["istio-injection"] === "enabled") return revisions.has("default") ? { member: true, by: "istio-injection: enabled", controlPlane: istios[0] as KubeObject } : { member: false, why: `istio-injection: enabled selects the revision "default", and the revisions read are ${[...revisions].join(", ")}` };
     return ns.partial ? { member: "unknown", why: `only a patch of Namespace ${namespace} was read` } : { member: false, why: `Namespace ${namespace} has no injection label` };
   }
@@ -67,7 +81,7 @@ export function membershipOf(index: ObjectIndex, namespace: string): Membership 
 
 /**
  * Whether Maistra injects a pod of a member namespace. Maistra's profiles set `proxy.injection.autoInject: false`
- * (maistra/istio-operator resources/smcp-templates/v2.6/base), so the injector's policy is disabled and a pod gets a
+ * (maistra/istio-operator resources/smcp-templates/v2.5/base, the newest in the snapshot read), so the injector's policy is disabled and a pod gets a
  * sidecar only when its template asks with `sidecar.istio.io/inject: "true"` (annotation, or label).
  */
 export function maistraInjects(controlPlane: KubeObject, podLabels: Record<string, string>, podAnnotations: Record<string, string>): boolean {

@@ -14,16 +14,20 @@ const SERVING_CERT = ["service.beta.openshift.io/serving-cert-secret-name", "ser
 const JAVA_KEYSTORES = "cert-utils-operator.redhat-cop.io/generate-java-keystores";
 
 /**
- * The keys cert-manager writes into a Certificate's Secret: tls.crt, tls.key, ca.crt (cert-manager
- * pkg/apis/meta/v1 TLSCAKey; internal/controller/certificates/issuing/internal/secret.go SecretsManager.UpdateData), plus
- * `keystores.pkcs12.create` → keystore.p12, truststore.p12 and `keystores.jks.create` → keystore.jks, truststore.jks
- * (pkg/apis/certmanager/v1 PKCS12SecretKey / PKCS12TruststoreKey / JKSSecretKey / JKSTruststoreKey; keystore.go), and
- * `additionalOutputFormats` CombinedPEM → tls-combined.pem, DER → key.der (CertificateOutputFormatCombinedPEMKey / DERKey).
+ * The keys cert-manager writes into a Certificate's Secret, read in cert-manager/cert-manager
+ * pkg/controller/certificates/issuing/internal/secret.go SecretsManager.setValues: tls.crt and tls.key always, ca.crt
+ * (pkg/apis/meta/v1/types.go TLSCAKey) only when the issuer returned a CA (`len(data.CA) > 0`); setKeystores:
+ * `keystores.pkcs12.create` → keystore.p12, plus truststore.p12 when there is a CA, and `keystores.jks.create` →
+ * keystore.jks, plus truststore.jks when there is a CA (pkg/apis/certmanager/v1/types.go PKCS12SecretKey /
+ * PKCS12TruststoreKey / JKSSecretKey / JKSTruststoreKey); setAdditionalOutputFormats: CombinedPEM → tls-combined.pem,
+ * DER → key.der (pkg/apis/certmanager/v1/types_certificate.go CertificateOutputFormatCombinedPEMKey / DERKey). The ACME
+ * issuer returns no CA (pkg/controller/certificaterequests/acme/acme.go Sign: IssueResponse{Certificate} only), so a
+ * Certificate whose issuer is known to be ACME (`acme`) gets neither ca.crt nor the truststores.
  */
-export function certificateKeys(cert: KubeObject): Set<string> {
-  const keys = new Set(["tls.crt", "tls.key", "ca.crt"]);
-  if (field(cert.body, "spec", "keystores", "pkcs12", "create") === true) ["keystore.p12", "truststore.p12"].forEach((k) => keys.add(k));
-  if (field(cert.body, "spec", "keystores", "jks", "create") === true) ["keystore.jks", "truststore.jks"].forEach((k) => keys.add(k));
+export function certificateKeys(cert: KubeObject, acme = false): Set<string> {
+  const keys = new Set(acme ? ["tls.crt", "tls.key"] : ["tls.crt", "tls.key", "ca.crt"]);
+  if (field(cert.body, "spec", "keystores", "pkcs12", "create") === true) (acme ? ["keystore.p12"] : ["keystore.p12", "truststore.p12"]).forEach((k) => keys.add(k));
+  if (field(cert.body, "spec", "keystores", "jks", "create") === true) (acme ? ["keystore.jks"] : ["keystore.jks", "truststore.jks"]).forEach((k) => keys.add(k));
   const formats = field(cert.body, "spec", "additionalOutputFormats");
   for (const f of Array.isArray(formats) ? formats : []) {
     if (field(f, "type") === "CombinedPEM") keys.add("tls-combined.pem");
@@ -31,6 +35,20 @@ export function certificateKeys(cert: KubeObject): Set<string> {
   }
   if (str(cert.body, "spec", "secretTemplate", "annotations", JAVA_KEYSTORES) === "true") ["keystore.jks", "truststore.jks"].forEach((k) => keys.add(k));
   return keys;
+}
+
+/**
+ * Whether a Certificate's issuerRef resolves, in what was read, to an ACME issuer. cert-manager/cert-manager
+ * pkg/issuer/helper.go GetGenericIssuer: kind "" or Issuer → an Issuer in the Certificate's namespace, ClusterIssuer →
+ * cluster-wide; pkg/controller/certificaterequests/sync.go serves only group "" or cert-manager.io.
+ */
+export function issuedByAcme(index: ObjectIndex, cert: KubeObject): boolean {
+  const group = str(cert.body, "spec", "issuerRef", "group") ?? "cert-manager.io";
+  if (group !== "cert-manager.io") return false;
+  const kind = str(cert.body, "spec", "issuerRef", "kind") ?? "Issuer";
+  const name = str(cert.body, "spec", "issuerRef", "name") ?? "";
+  const issuer = kind === "ClusterIssuer" ? index.get("cert-manager.io/ClusterIssuer", undefined, name) : kind === "Issuer" ? index.get("cert-manager.io/Issuer", cert.namespace ?? "default", name) : undefined;
+  return issuer !== undefined && isObject(field(issuer.body, "spec", "acme"));
 }
 
 /** The labels a namespace carries as far as read: its own labels and `kubernetes.io/metadata.name` (set by the API server). */
@@ -44,11 +62,12 @@ export function secretWriters(index: ObjectIndex, namespace: string, name: strin
   const out: DataWriter[] = [];
   for (const service of index.list("/Service", namespace)) {
     const a = annotations(service);
-    // service-ca-operator pkg/controller/servingcert/controller/secret_creating_controller.go toRequiredSecret: tls.crt and tls.key.
+    // openshift/service-ca-operator pkg/controller/servingcert/controller/serving_cert_issuer.go toRequiredSecret: the
+    // Secret's data is set to exactly tls.crt and tls.key (secret_updating_controller.go keeps only those two).
     if (SERVING_CERT.some((k) => a[k] === name)) out.push({ who: `the Service CA (${describe(service)})`, object: service, keys: new Set(["tls.crt", "tls.key"]) });
   }
   for (const cert of index.list("cert-manager.io/Certificate", namespace)) {
-    if (str(cert.body, "spec", "secretName") === name) out.push({ who: `cert-manager (${describe(cert)})`, object: cert, keys: certificateKeys(cert) });
+    if (str(cert.body, "spec", "secretName") === name) out.push({ who: `cert-manager (${describe(cert)})`, object: cert, keys: certificateKeys(cert, issuedByAcme(index, cert)) });
   }
   for (const route of index.list("route.openshift.io/Route", namespace)) {
     const a = annotations(route);
@@ -61,13 +80,16 @@ export function secretWriters(index: ObjectIndex, namespace: string, name: strin
     if (annotations(secret)[JAVA_KEYSTORES] === "true") ["keystore.jks", "truststore.jks"].forEach((k) => keys.add(k));
     out.push({ who: `${describe(secret)} (emitted whole)`, object: secret, keys });
   }
-  // trust-manager (pkg/bundle/internal/target): a Bundle with target.secret writes Secret <bundle name> with that key
-  // into the selected namespaces, plus target.additionalFormats jks/pkcs12 keys (v0.7+).
+  // cert-manager/trust-manager pkg/bundle/bundle.go reconcileBundle names each target after the Bundle
+  // (types.NamespacedName{Name: bundle.Name, Namespace: <each selected namespace>}); pkg/bundle/internal/target/target.go
+  // applySecret writes target.secret.key (the PEM bundle) and, through binaryData, target.additionalFormats.jks.key and
+  // .pkcs12.key (user-chosen keys; pkcs12 since v0.7.0, types_bundle.go).
   const bundle = index.get("trust.cert-manager.io/Bundle", undefined, name);
   const secretKey = str(bundle?.body, "spec", "target", "secret", "key");
   if (bundle && secretKey && bundleSelects(index, bundle, namespace)) out.push({ who: `trust-manager (${describe(bundle)})`, object: bundle, keys: new Set([secretKey, ...bundleFormatKeys(bundle)]) });
-  // bitnami-labs/sealed-secrets pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go Unseal: the Secret takes the
-  // SealedSecret's own namespace and name; its keys are spec.encryptedData's and spec.template.data's.
+  // bitnami-labs/sealed-secrets pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go Unseal (read at 86671a8): the
+  // Secret takes the SealedSecret's own namespace and name (SetNamespace/SetName after decoding); its keys are
+  // spec.encryptedData's and spec.template.data's (each rendered as a Go template over the decrypted values).
   const sealed = index.get("bitnami.com/SealedSecret", namespace, name);
   if (sealed) {
     const enc = field(sealed.body, "spec", "encryptedData");
@@ -81,19 +103,26 @@ export function secretWriters(index: ObjectIndex, namespace: string, name: strin
 export function configMapWriters(index: ObjectIndex, namespace: string, name: string): DataWriter[] {
   const out: DataWriter[] = [];
   // Every namespace gets kube-root-ca.crt (kube-controller-manager root-ca-cert-publisher: ca.crt) and, on
-  // OpenShift, openshift-service-ca.crt (service-ca-operator: service-ca.crt).
+  // OpenShift, openshift-service-ca.crt (service-ca-operator pkg/controller/cabundleinjector/configmap.go
+  // newVulnerableLegacyConfigMapInjectorConfig: that name only, key api.InjectionDataKey = service-ca.crt).
   if (name === "kube-root-ca.crt") out.push({ who: "kube-controller-manager (every namespace)", keys: new Set(["ca.crt"]) });
   if (name === "openshift-service-ca.crt") out.push({ who: "the Service CA (every namespace)", keys: new Set(["service-ca.crt"]) });
   const configMap = index.get("/ConfigMap", namespace, name);
   if (configMap) {
+    // openshift/service-ca-operator pkg/controller/cabundleinjector/starter.go annotationsChecker: the beta or alpha
+    // inject-cabundle annotation, value "true" case-insensitively (pkg/controller/api/api.go InjectCABundleAnnotationName,
+    // AlphaInjectCABundleAnnotationName); configmap.go configMapCABundleInjector.Sync then REPLACES data with
+    // {service-ca.crt: <bundle>} (api.InjectionDataKey), so the ConfigMap's other data keys are gone (binaryData stays).
+    const a = annotations(configMap);
+    const injected = ["service.beta.openshift.io/inject-cabundle", "service.alpha.openshift.io/inject-cabundle"].some((k) => (a[k] ?? "").toLowerCase() === "true");
     const keys = new Set<string>();
-    if (!configMap.partial) for (const k of ["data", "binaryData"]) Object.keys(isObject(configMap.body[k]) ? configMap.body[k] : {}).forEach((key) => keys.add(key));
-    // service-ca-operator pkg/controller/cabundleinjector/configmap.go: the annotated ConfigMap gets service-ca.crt.
-    if (annotations(configMap)["service.beta.openshift.io/inject-cabundle"] === "true") keys.add("service-ca.crt");
+    if (!configMap.partial) for (const k of injected ? ["binaryData"] : ["data", "binaryData"]) Object.keys(isObject(configMap.body[k]) ? configMap.body[k] : {}).forEach((key) => keys.add(key));
+    if (injected) keys.add("service-ca.crt");
     if (!configMap.partial || keys.size > 0) out.push({ who: describe(configMap), object: configMap, keys });
   }
-  // trust-manager pkg/bundle/bundle.go: a Bundle writes ConfigMap <bundle name> with target.configMap.key into every
-  // namespace its target.namespaceSelector selects (all namespaces without one).
+  // cert-manager/trust-manager pkg/bundle/bundle.go reconcileBundle: ConfigMap <bundle name> in every namespace the
+  // target.namespaceSelector selects (all namespaces without one); pkg/bundle/internal/target/target.go applyConfigMap
+  // writes data[target.configMap.key] and binaryData[additionalFormats.jks.key / .pkcs12.key] (binaryData()).
   const bundle = index.get("trust.cert-manager.io/Bundle", undefined, name);
   const key = str(bundle?.body, "spec", "target", "configMap", "key");
   if (bundle && key && bundleSelects(index, bundle, namespace)) out.push({ who: `trust-manager (${describe(bundle)})`, object: bundle, keys: new Set([key, ...bundleFormatKeys(bundle)]) });

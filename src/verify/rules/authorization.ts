@@ -15,8 +15,11 @@ const NP = "networking.k8s.io/NetworkPolicy";
  * pilot/pkg/security/authz/builder and model): a policy applies to the pods of its namespace its `selector` matches.
  * A selector that matches none of the namespace's pods (read with `--with`) protects nothing: the pods it was meant for
  * stay open to every caller (MS5075). A rule `from.source.notPrincipals: ["*"]` matches every connection WITHOUT a peer
- * identity (istio pilot/pkg/security/authz/model/permission.go / principal.go: `notPrincipals` negates the
- * authenticated-principal matcher, and a plain-text connection has none): on a PERMISSIVE port that is the router and
+ * identity (istio/istio pilot/pkg/security/authz/model/model.go New: `insertFront(srcPrincipalGenerator{},
+ * attrSrcPrincipal, s.Principals, s.NotPrincipals)`, the not-values wrapped in a NOT principal; generator.go
+ * srcPrincipalGenerator.principal: principalAuthenticated(StringMatcherWithPrefix(value, "spiffe://")), `*` = any
+ * non-empty principal. That Envoy's Authenticated matcher fails on a connection without a peer certificate is
+ * Envoy's rbac matchers.cc, not re-read: from the Envoy RBAC documentation): on a PERMISSIVE port that is the router and
  * every other plain-text client — pods without a sidecar, anything outside the mesh — unless a NetworkPolicy limits
  * the port. The path says what it admits; it is not broken by itself.
  */

@@ -206,9 +206,13 @@ function matches(patterns: unknown, value: string): boolean {
 }
 
 /**
- * A policy principal as Istio enforces it: istio pilot/pkg/security/trustdomain/bundle.go ReplaceTrustDomainAliases —
- * a principal whose trust domain is `cluster.local` or one of the mesh's trust domains stands for the same identity
- * under the trust domain and every alias; `*` as trust domain, or a principal not in SPIFFE form, is kept as is.
+ * A policy principal as Istio enforces it: istio/istio pilot/pkg/security/trustdomain/bundle.go
+ * Bundle.ReplaceTrustDomainAliases — a principal whose trust domain is `cluster.local` or one of the mesh's trust
+ * domains (the trust domain and its aliases, NewBundle) is REPLACED by one principal per trust domain of the bundle
+ * (replaceTrustDomains: the principal as is where its domain matches, else the domain swapped); so a `cluster.local`
+ * principal no longer matches `cluster.local` identities unless `cluster.local` is the trust domain or an alias.
+ * `*` as trust domain (isTrustDomainBeingEnforced), a principal not in SPIFFE form, or another domain is kept as is.
+ * `domains` is [trust domain, ...aliases]; empty means not known, and the principal is kept.
  */
 export function expandPrincipals(patterns: unknown, domains: readonly string[]): unknown {
   if (!Array.isArray(patterns)) return patterns;
@@ -217,7 +221,8 @@ export function expandPrincipals(patterns: unknown, domains: readonly string[]):
     if (parts.length !== 5 || parts[0] === "*") return [p];
     const td = parts[0] ?? "";
     if (td !== "cluster.local" && !domains.includes(td)) return [p];
-    return [p, ...domains.map((d) => [d, ...parts.slice(1)].join("/"))];
+    if (domains.length === 0) return [p];
+    return [...new Set(domains.map((d) => (d === td ? String(p) : [d, ...parts.slice(1)].join("/"))))];
   });
 }
 

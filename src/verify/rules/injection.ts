@@ -54,17 +54,22 @@ export const injectionRule: VerifyRule = {
         const l = labels(ns);
         const rev = l["istio.io/rev"];
         const injection = l["istio-injection"];
+        // istio-ecosystem/sail-operator resources/<version>/charts/istiod/templates/mutatingwebhook.yaml: the revision's
+        // namespace webhook selects `istio.io/rev In [<revision>]` AND `istio-injection DoesNotExist`; only the default
+        // revision's selects `istio-injection In [enabled]` (pkg/revision/references.go GetReferencedRevisionFromNamespace:
+        // "istio-injection label takes precedence over istio.io/rev"). So any istio-injection label hides istio.io/rev.
         if (rev === undefined && injection !== "enabled") continue;
-        const asked = rev !== undefined ? `istio.io/rev: ${rev}` : "istio-injection: enabled";
-        const ok = rev !== undefined ? revisions.has(rev) : revisions.has("default");
+        const hidden = rev !== undefined && injection !== undefined && injection !== "enabled";
+        const asked = injection === "enabled" ? "istio-injection: enabled" : `istio.io/rev: ${rev ?? ""}${hidden ? ` (ignored: istio-injection: ${injection})` : ""}`;
+        const ok = hidden ? false : injection === "enabled" ? revisions.has("default") : revisions.has(rev ?? "");
         const row = { rule: this.id, from: `Namespace ${ns.name}`, to: `Istio revisions ${[...revisions].join(", ")}`, port: "-", client: asked, server: "injection webhook" };
         if (ok) {
           paths.push({ ...row, result: "ok" });
           continue;
         }
-        const reason = `Namespace ${ns.name} asks for injection with ${asked}, which selects no revision of the Istio read (${[...revisions].join(", ")}): its pods get no sidecar`;
+        const reason = hidden ? `Namespace ${ns.name} asks for injection with istio.io/rev: ${rev ?? ""}, but its istio-injection: ${injection} label takes precedence (the revision webhook requires istio-injection to be absent): its pods get no sidecar` : `Namespace ${ns.name} asks for injection with ${asked}, which selects no revision of the Istio read (${[...revisions].join(", ")}): its pods get no sidecar`;
         paths.push({ ...row, result: "broken", reason });
-        findings.push({ code: "MS5066", message: reason, hint: `label the namespace istio.io/rev: ${[...revisions][0] ?? "<revision>"}`, object: ns, path: ["metadata", "labels", rev !== undefined ? "istio.io/rev" : "istio-injection"] });
+        findings.push({ code: "MS5066", message: reason, hint: `label the namespace istio.io/rev: ${[...revisions][0] ?? "<revision>"}`, object: ns, path: ["metadata", "labels", injection !== undefined ? "istio-injection" : "istio.io/rev"] });
       }
     }
     if (!mesh.present) return { paths, findings };

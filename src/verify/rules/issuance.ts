@@ -11,14 +11,20 @@ const CERTS_FROM = "cert-utils-operator.redhat-cop.io/certs-from-secret";
 
 /**
  * Issuance: will cert-manager issue each Certificate, and does it carry the names its clients dial?
- * - issuerRef (cert-manager pkg/apis/certmanager/v1 types_certificate.go ObjectReference; pkg/controller/certificaterequests
- *   and pkg/issuer/helper.go GetGenericIssuer): kind defaults to Issuer, looked up in the Certificate's namespace; a
- *   ClusterIssuer is cluster-wide; group defaults to cert-manager.io, any other group is an external issuer whose own
- *   controller must exist. A reference that resolves to nothing leaves the CertificateRequest pending forever.
- * - ACME keys: Let's Encrypt boulder goodkey/good_key.go (KeyPolicy.GoodKey, goodCurve, goodKeyRSA): RSA 2048–4096 (a
- *   multiple of 8) and ECDSA P-256/P-384 only; any other key type is "unsupported". ACME names: boulder
- *   policy/pa.go WillingToIssue refuses names outside the public suffix list (e.g. `.svc`, `.cluster.local`,
- *   single labels) and IP identifiers need a different validation that cert-manager's http01/dns01 solvers do not do.
+ * - issuerRef (cert-manager/cert-manager pkg/apis/meta/v1/types.go IssuerReference; pkg/issuer/helper.go
+ *   GetGenericIssuer: kind "" or "Issuer" is an Issuer in the Certificate's namespace, "ClusterIssuer" is cluster-wide,
+ *   any other kind is an error; pkg/controller/certificaterequests/sync.go: a group other than "" or cert-manager.io
+ *   is left to an external issuer's own controller, which must exist). A reference that resolves to nothing leaves the
+ *   CertificateRequest pending forever.
+ * - ACME keys: Let's Encrypt boulder goodkey/good_key.go (KeyPolicy.GoodKey, goodCurve, goodRSABitLen, with the
+ *   default AllowedKeys LetsEncryptCPS()): RSA of exactly 2048, 3072 or 4096 bits ("key size not supported" otherwise)
+ *   and ECDSA P-256/P-384 only; any other key type is "unsupported key type". ACME names: boulder
+ *   policy/pa.go WillingToIssue → validNonWildcardDomain refuses a DNS name without a dot (errTooFewLabels) or not
+ *   ending in an ICANN TLD (iana.ExtractSuffix → errNonPublic: `.svc`, `.cluster.local`, `.local`, `.internal`).
+ *   IP identifiers: ValidIP refuses reserved addresses (iana.IsReservedAddr: private, loopback, link-local…) and
+ *   ChallengeTypesFor allows only HTTP-01/TLS-ALPN-01 for them; cert-manager does put IPs into the order
+ *   (certificaterequests/acme/acme.go). Whether a public IP is issued depends on the server's configuration, which
+ *   is not modelled: verify treats every IP from ACME as refused (conservative).
  * - Names dialled: the OpenShift router verifies a reencrypt backend without a destination CA with `verifyhost
  *   <service>.<namespace>.svc` (openshift/router images/router/haproxy/conf/haproxy-config.template, the `server` line;
  *   pkg/router/template/router.go sets the service unit's Hostname to `%s.%s.svc` and VerifyServiceHostname only then); browsers verify the Route host against the route certificate
@@ -159,7 +165,7 @@ function acmeKeyProblem(cert: KubeObject): string | undefined {
   const size = Number(field(cert.body, "spec", "privateKey", "size") ?? (algorithm === "ECDSA" ? 256 : 2048));
   if (algorithm === "Ed25519") return "an Ed25519 key";
   if (algorithm === "ECDSA" && size !== 256 && size !== 384) return `an ECDSA P-${size} key`;
-  if (algorithm === "RSA" && (size < 2048 || size > 4096 || size % 8 !== 0)) return `an RSA ${size} key`;
+  if (algorithm === "RSA" && size !== 2048 && size !== 3072 && size !== 4096) return `an RSA ${size} key`;
   return undefined;
 }
 

@@ -6,11 +6,14 @@ import { configMapWriters, secretWriters, writtenKeys } from "../writers.js";
 
 /**
  * The kubelet starts a pod only when every volume it mounts can be built:
- * kubernetes pkg/volume/secret/secret.go and pkg/volume/configmap/configmap.go SetUpAt (a missing Secret/ConfigMap,
- * or an `items[].key` the object does not hold, fails the mount unless `optional: true`: the pod stays in
- * ContainerCreating); pkg/volume/projected/projected.go collectData does the same per projected source.
- * kubernetes pkg/apis/core/validation/validation.go ValidatePodSpec rejects a volumeMount naming no volume and two
- * mounts of one container on the same mountPath ("must be unique"). A strategic-merge patch whose container name
+ * kubernetes/kubernetes pkg/volume/secret/secret.go SetUpAt (a Secret that is not found fails the mount unless
+ * `optional: true`) and MakePayload (an `items[].key` absent from the Secret's data: "references non-existent secret
+ * key", an error unless optional), the same in pkg/volume/configmap/configmap.go SetUpAt / MakePayload (data and
+ * binaryData); the pod stays in ContainerCreating. pkg/volume/projected/projected.go collectData calls
+ * secret.MakePayload / configmap.MakePayload per projected source with that source's own `optional`.
+ * kubernetes pkg/apis/core/validation/validation.go ValidateVolumeMounts (from ValidatePodSpec's container checks)
+ * rejects a volumeMount naming no volume (NotFound) and a container's second mount on a mountPath it already uses
+ * ("must be unique"; verify reports it when the two mounts name different volumes). A strategic-merge patch whose container name
  * is not in the workload adds a container without an image (ValidatePodSpec: "image: Required value").
  *
  * Only what a patch of the output adds is checked: the application's own volumes are its business. The keys of a
@@ -23,7 +26,7 @@ export const kubeletRule: VerifyRule = {
   needs: ["workloads", "secrets"],
   reads: ["apps/Deployment|StatefulSet|DaemonSet patches and (--with) manifests", "v1/Secret and ConfigMap writers"],
   codes: ["MS5050", "MS5051", "MS5052", "MS5053"],
-  models: "kubernetes pkg/volume/{secret,configmap,projected} SetUpAt; pkg/apis/core/validation ValidatePodSpec (mounts, containers)",
+  models: "kubernetes pkg/volume/{secret,configmap} SetUpAt/MakePayload, projected collectData; pkg/apis/core/validation ValidateVolumeMounts (mounts), ValidatePodSpec (containers)",
   run({ index }) {
     const paths: VerifyPath[] = [];
     const findings: VerifyFinding[] = [];

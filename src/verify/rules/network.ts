@@ -42,13 +42,16 @@ interface Target {
  * here: not modelled). Ports: none = every port; a number is the pod port, a name the container port's name.
  *
  * The policies read come from the output, from `--with`, and from the Maistra operator, which copies into every
- * member namespace (maistra/istio-operator resources/helm/v2.6/mesh-config/templates/networkpolicy.yaml, applied by
- * pkg/controller/servicemesh/member/controller.go while SMCP spec.security.manageNetworkPolicy is not false):
+ * member namespace (maistra/istio-operator resources/helm/v2.5/mesh-config/templates/networkpolicy.yaml — maistra-2.5
+ * is the newest branch in the snapshot read —, rendered unless SMCP spec.security.manageNetworkPolicy is false
+ * (pkg/controller/servicemesh/controlplane/hooks.go) and copied by pkg/controller/servicemesh/member/ovs_networkpolicy.go
+ * reconcileNamespaceInMesh; <smcp> is the revision, the SMCP's name; v1.1 names them without the suffix):
  * `istio-mesh-<smcp>` (every pod; from namespaces labelled `maistra.io/member-of: <cp namespace>`) and
  * `istio-expose-route-<smcp>` (pods labelled `maistra.io/expose-route: "true"`; from namespaces labelled
  * `network.openshift.io/policy-group: ingress`, the router's). The router's namespace is the one labelled
  * `network.openshift.io/policy-group: ingress` (openshift/cluster-ingress-operator manifests: openshift-ingress);
- * member namespaces carry `maistra.io/member-of` (set by the member controller).
+ * member namespaces carry `maistra.io/member-of: <cp namespace>` (member/namespace_reconciler.go reconcileNamespaceInMesh,
+ * common.MemberOfKey).
  */
 export const networkRule: VerifyRule = {
   id: "network",

@@ -14,8 +14,11 @@ const DEST_CA_FROM_SECRET = "cert-utils-operator.redhat-cop.io/destinationCA-fro
  * openshift/router images/router/haproxy/conf/haproxy-config.template (the reencrypt `server` line): with the
  * Route's destination CA (`spec.tls.destinationCACertificate`, inline or filled by cert-utils-operator from the
  * `ca.crt` of the Secret named by `destinationCA-from-secret`) the router verifies the pod with `verify required
- * ca-file <that CA>`; without it, against `$defaultDestinationCA`, which on OpenShift is the Service CA bundle
- * (DESIGN.md: "A reencrypt Route to a service-ca backend needs no destinationCACertificate"). What the pod
+ * ca-file <that CA>`; without it, against `$defaultDestinationCA` (openshift/router pkg/cmd/infra/router/template.go,
+ * flag default-destination-ca-path / DEFAULT_DESTINATION_CA_PATH), which on OpenShift is the Service CA bundle:
+ * openshift/cluster-ingress-operator pkg/manifests/assets/router/deployment.yaml sets it to
+ * /var/run/configmaps/service-ca/service-ca.crt, mounted from ConfigMap service-ca-bundle, which
+ * pkg/operator/controller/ingress/serviceca_configmap.go annotates service.beta.openshift.io/inject-cabundle. What the pod
  * presents: the Service CA certificate when its Service carries the serving-cert annotation, or a cert-manager
  * Certificate in its namespace whose dnsNames name the Service.
  */

@@ -15,17 +15,20 @@ const ROUTER_SA = { namespace: "openshift-ingress", name: "router" };
 /**
  * Readers of Secrets, each against what the Secret's writer writes (writers.ts):
  * - cert-utils-operator (redhat-cop/cert-utils-operator controllers/route/route_controller.go): `certs-from-secret`
- *   copies tls.crt, tls.key (and ca.crt when present) into the Route; `destinationCA-from-secret` copies ca.crt into
- *   spec.tls.destinationCACertificate. A Secret that is not written leaves the Route on the router's default certificate.
+ *   (populateRouteWithCertifcates, edge and reencrypt only) copies tls.crt and tls.key into the Route, and ca.crt into
+ *   spec.tls.caCertificate only with the `inject-CA` annotation; `destinationCA-from-secret` (populateRouteDestCA) copies
+ *   ca.crt into spec.tls.destinationCACertificate. An empty or absent key is skipped, not an error. A Secret that is not
+ *   found fails Reconcile (ManageError, retried) and leaves the Route on the router's default certificate.
  * - `spec.tls.externalCertificate` (openshift/router pkg/router/routeapihelpers/validation.go
  *   ValidateTLSExternalCertificate): the Route is admitted only if `system:serviceaccount:openshift-ingress:router` may
  *   get, watch and list the Secret (three SubjectAccessReviews) and the Secret exists as kubernetes.io/tls.
- * - Reloader (stakater/Reloader internal/pkg/handler/upgrade.go, internal/pkg/callbacks): a workload annotated
+ * - Reloader (stakater/Reloader pkg/common/common.go ShouldReload, internal/pkg/handler/upgrade.go): a workload annotated
  *   `secret.reloader.stakater.com/reload: a,b` is restarted when one of the named Secrets changes; nothing ties the
  *   names to what the pod mounts, so a name the pod does not mount restarts it for nothing, and the certificate it
  *   really mounts is renewed without a restart.
- * - SealedSecrets (bitnami-labs/sealed-secrets pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go Unseal,
- *   EncryptionLabel): the controller decrypts with the label of the SealedSecret's own metadata — `<namespace>/<name>`
+ * - SealedSecrets (bitnami-labs/sealed-secrets pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go Unseal →
+ *   labelFor(SealedSecret metadata) → EncryptionLabel, scope from SecretScope's cluster-wide / namespace-wide
+ *   annotations): the controller decrypts with the label of the SealedSecret's own metadata — `<namespace>/<name>`
  *   in the default strict scope, `<namespace>` namespace-wide, empty cluster-wide — while `kubeseal` encrypted with the
  *   label of the Secret it sealed, recorded in spec.template.metadata. A SealedSecret renamed or moved is never unsealed.
  */
@@ -35,7 +38,7 @@ export const secretReadersRule: VerifyRule = {
   needs: ["secrets", "workloads"],
   reads: ["route.openshift.io/Route", "rbac.authorization.k8s.io/Role|RoleBinding", "apps/Deployment|StatefulSet|DaemonSet", "bitnami.com/SealedSecret", "Secret writers"],
   codes: ["MS5055", "MS5056", "MS5057", "MS5058", "MS5059"],
-  models: "cert-utils-operator route_controller.go; openshift/router routeapihelpers/validation.go ValidateTLSExternalCertificate; stakater/Reloader upgrade.go; sealed-secrets sealedsecret_expansion.go Unseal",
+  models: "cert-utils-operator route_controller.go; openshift/router routeapihelpers/validation.go ValidateTLSExternalCertificate; stakater/Reloader common.go ShouldReload; sealed-secrets sealedsecret_expansion.go Unseal",
   run({ index }) {
     const paths: VerifyPath[] = [];
     const findings: VerifyFinding[] = [];
@@ -133,8 +136,9 @@ function checkExternalRbac(index: ObjectIndex, route: KubeObject, secret: string
 
 /**
  * cert-manager encodes keystores with the password read from `keystores.{pkcs12,jks}.passwordSecretRef`
- * (cert-manager internal/controller/certificates/issuing/internal/keystore.go and secret.go: the Secret is fetched
- * and a missing key fails the issuance). A Secret nobody in what was read writes is not checked: it is usually
+ * (cert-manager/cert-manager pkg/controller/certificates/issuing/internal/secret.go SecretsManager.setKeystores: the
+ * Secret is fetched in the Certificate's namespace, and a missing Secret or an empty `data[key]` fails the issuance;
+ * the encoding itself is keystore.go). A Secret nobody in what was read writes is not checked: it is usually
  * created out of band.
  */
 function checkKeystorePassword(index: ObjectIndex, cert: KubeObject, paths: VerifyPath[], findings: VerifyFinding[], rule: string): void {
@@ -194,9 +198,11 @@ export function podReads(pod: PodTemplate): { Secret: Set<string>; ConfigMap: Se
 }
 
 /**
- * stakater/Reloader internal/pkg/handler/upgrade.go PerformAction: the reload annotation is read from the workload's
- * annotations, else from its pod template's; each comma-separated value is an anchored regular expression matched
- * against the name of the Secret/ConfigMap that changed. Nothing ties it to what the pod mounts
+ * stakater/Reloader pkg/common/common.go ShouldReload (called from internal/pkg/handler/upgrade.go upgradeResource): the
+ * reload annotation is read from the workload's annotations, else — when the workload carries none of the reload,
+ * auto, typed-auto and search annotations — from its pod template's; the value is split on ",", each part
+ * TrimSpace'd and compiled as the regular expression "^" + part + "$", matched against the name of the
+ * Secret/ConfigMap that changed. Nothing ties it to what the pod mounts
  * (getContainerUsingResource falls back to the first container), so a value matching nothing the pod mounts restarts it
  * for nothing, and a certificate or trust the compiler's patch mounts that no value matches is renewed without a restart.
  */

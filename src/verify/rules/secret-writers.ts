@@ -26,7 +26,8 @@ const SERVING_CERT = ["service.beta.openshift.io/serving-cert-secret-name", "ser
  *   since v0.7.0 it creates its own Certificate `<route>-cert` with `secretName: <route>-tls`
  *   (cert-manager/openshift-routes internal/controller/sync.go buildNextCert, `safeKubernetesNameAppend(route.Name, "tls")`);
  * - Argo CD, for a Secret emitted whole, and the sealed-secrets controller for a SealedSecret of the same
- *   namespace and name (its naming was not re-read in the sealed-secrets source for this rule).
+ *   namespace and name (bitnami-labs/sealed-secrets pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go
+ *   Unseal: secret.SetNamespace/SetName from the SealedSecret's own metadata, whatever spec.template.metadata says).
  * cert-utils-operator writes Routes for certs-from-secret and destinationCA-from-secret; into a Secret annotated
  * `generate-java-keystores: "true"` (directly, or through a Certificate's secretTemplate) it adds keystore.jks and
  * truststore.jks (redhat-cop/cert-utils-operator README, "Creating java keystore and truststore"). That is
