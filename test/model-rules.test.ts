@@ -8,7 +8,7 @@ import type { Pruned } from "../src/model/pruned.js";
 import { bootstrapIssuerFindings, references } from "../src/model/reference-rules.js";
 import { checkRotation } from "../src/model/rotation-rules.js";
 import { secretNameFindings } from "../src/model/secret-name-rules.js";
-import { checkExposure, checkRenewal, checkRouteCertificateEffect, checkServiceCaCertificate, serviceCaRouteCertificateFinding } from "../src/model/service-rules.js";
+import { checkExposure, checkRenewal, duplicateServiceFinding, checkRouteCertificateEffect, checkServiceCaCertificate, serviceCaRouteCertificateFinding } from "../src/model/service-rules.js";
 
 // The semantic rule modules of src/model/, called directly (as ESLint's RuleTester does): each row is an
 // input and the exact findings it must give, as [code, path]. End-to-end positions are in the golden and
@@ -65,6 +65,12 @@ for (const [name, issuer, want] of bootstrapCases) {
     assert.equal(got(bootstrapIssuerFindings([cmAuthority(issuer)], byName, nothingPruned())), want);
   });
 }
+
+test("service-rules: a service declared twice points at the second name and says where the first is", () => {
+  const finding = duplicateServiceFinding("shop/api", ["services", 0], ["services", 2]);
+  assert.equal(got([finding]), [["MS2001", ["services", 2, "name"]]]);
+  assert.is(finding.message, "service `shop/api` is declared twice (first at services[0])");
+});
 
 const exposureCases: Array<[string, ServiceInput, Want, boolean]> = [
   ["internal without host", svc({}), [], true],

@@ -1,7 +1,6 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
 import { canonicalGoDuration } from "../util/go-duration.js";
 import { resolveTls } from "../tls/resolve.js";
-import { formatPath } from "../util/path.js";
 import type { Pruned } from "./pruned.js";
 import { isManaged, SERVICE_CA } from "./model.js";
 import type { Authority, Issuer, IssuerRef, ManagedCertificate, Model, PolicyPath, Service, ServingCertificate, WorkloadRef } from "./model.js";
@@ -12,7 +11,7 @@ import { bootstrapIssuerFindings, references } from "./reference-rules.js";
 import type { References } from "./reference-rules.js";
 import { checkRotation } from "./rotation-rules.js";
 import { secretNameFindings } from "./secret-name-rules.js";
-import { checkExposure, checkRenewal, checkRouteCertificateEffect, checkServiceCaCertificate, serviceCaRouteCertificateFinding } from "./service-rules.js";
+import { checkExposure, checkRenewal, duplicateServiceFinding, checkRouteCertificateEffect, checkServiceCaCertificate, serviceCaRouteCertificateFinding } from "./service-rules.js";
 import { compareText } from "../util/compare.js";
 
 /** ACME directory URLs for the short names (https://letsencrypt.org/docs/acme-protocol-updates/). */
@@ -54,7 +53,7 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
     const key = `${raw.namespace}/${raw.name}`;
     const first = seenServices.get(key);
     if (first) {
-      report({ code: "MS2001", message: `service \`${key}\` is declared twice (first at ${formatPath(first)})`, path: [...path, "name"] });
+      report(duplicateServiceFinding(key, first, path));
       // The rest of the entry still gets its checks (an undeclared issuer in it is a mistake of its own);
       // only the first declaration goes into the model.
       normalizeService(raw, path, input.platform.reloader, refs, report);

@@ -1,5 +1,6 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
 import { parseGoDuration } from "../util/go-duration.js";
+import { formatPath } from "../util/path.js";
 import type { PolicyPath } from "./model.js";
 import type { CertificateInput, ServiceInput } from "./policy-input.js";
 
@@ -7,11 +8,16 @@ import type { CertificateInput, ServiceInput } from "./policy-input.js";
  * Rules on one `services[]` entry that read only that entry: exposure against host, what the Service CA
  * can sign, what a router certificate does for each exposure, and renewal timing.
  * Reads: services[].exposure, host, headless, certificate, routeCertificate.
- * Raises: MS2005 (Route without host), MS2009 (host without Route), MS2006 (a name the Service CA
+ * Raises: MS2001 (a service declared twice), MS2005 (Route without host), MS2009 (host without Route), MS2006 (a name the Service CA
  * cannot sign), MS2007 (headless wildcard on the Service CA), MS2014 (keystores on the Service CA),
  * MS2015 (routeCertificate without effect), MS2016 (renewBefore not shorter than duration).
  * Each `check…` reports through `report` and returns false when the entry cannot go into the model.
  */
+
+/** The second declaration of `namespace/name` (the first, at `first`, is the one that goes into the model). */
+export function duplicateServiceFinding(key: string, first: PolicyPath, path: PolicyPath): Finding {
+  return { code: "MS2001", message: `service \`${key}\` is declared twice (first at ${formatPath(first)})`, path: [...path, "name"] };
+}
 
 /** A Route needs a host; a host without a Route is a mistake of its own (a warning). */
 export function checkExposure(raw: ServiceInput, path: PolicyPath, report: (f: Finding) => void): boolean {
