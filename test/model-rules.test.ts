@@ -54,6 +54,15 @@ test("reference-rules: the hint names the closest declared name", () => {
   assert.is(findings[0]?.hint, "did you mean `corp`?");
 });
 
+test("reference-rules: the Service CA is a candidate for a service's issuer, not for an authority's bootstrap issuer", () => {
+  const { findings, report } = collect();
+  references([], byName, nothingPruned(), report).resolveIssuer("service-cb", ["y"]);
+  assert.is(findings[0]?.hint, "did you mean `service-ca`?");
+  const [bootstrap] = bootstrapIssuerFindings([cmAuthority("service-cb")], byName, nothingPruned());
+  assert.is(bootstrap?.message, findings[0]?.message);
+  assert.is(bootstrap?.hint, undefined);
+});
+
 const bootstrapCases: Array<[string, string, Want]> = [
   ["a selfSigned ClusterIssuer", "boot", []],
   ["an undeclared issuer", "nope", [["MS2003", ["authorities", "root", "certManager", "issuer"]]]],

@@ -32,8 +32,7 @@ export function references(authorities: readonly Authority[], issuerByName: Read
       const issuer = issuerByName.get(name);
       if (issuer) return issuer;
       if (!pruned.issuers.has(name)) {
-        const hint = suggest(name, [SERVICE_CA, ...issuerByName.keys()]);
-        report({ code: "MS2003", message: `issuer \`${name}\` is not declared under \`issuers\``, path: [...path], ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}) });
+        report(undeclaredIssuer(name, path, [SERVICE_CA, ...issuerByName.keys()]));
       }
       return undefined;
     },
@@ -51,8 +50,8 @@ export function bootstrapIssuerFindings(authorities: readonly Authority[], issue
     const path = [...authority.path, "certManager", "issuer"];
     const issuer = issuerByName.get(authority.source.issuer);
     if (!issuer && !pruned.issuers.has(authority.source.issuer)) {
-      const hint = suggest(authority.source.issuer, issuerByName.keys());
-      findings.push({ code: "MS2003", message: `issuer \`${authority.source.issuer}\` is not declared under \`issuers\``, path, ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}) });
+      // The Service CA cannot bootstrap an authority, so it is no candidate for "did you mean".
+      findings.push(undeclaredIssuer(authority.source.issuer, path, issuerByName.keys()));
     } else if (issuer && issuer.spec.type !== "selfSigned") {
       findings.push({ code: "MS2017", message: `authority \`${authority.name}\` must be signed by a selfSigned issuer; \`${issuer.name}\` is ${issuer.spec.type}`, path, hint: "declare an issuer with `selfSigned: {}` to bootstrap the CA" });
     } else if (issuer?.namespace) {
@@ -60,4 +59,10 @@ export function bootstrapIssuerFindings(authorities: readonly Authority[], issue
     }
   }
   return findings;
+}
+
+/** MS2003, the one wording: `name` is no declared issuer; the hint names the closest of `candidates`. */
+function undeclaredIssuer(name: string, path: PolicyPath, candidates: Iterable<string>): Finding {
+  const hint = suggest(name, candidates);
+  return { code: "MS2003", message: `issuer \`${name}\` is not declared under \`issuers\``, path: [...path], ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}) };
 }
