@@ -142,6 +142,12 @@ for (const [name, raw, duration, renewBefore, want] of renewalCases) {
   });
 }
 
+test("service-rules renewal: the message says what cert-manager does with it", () => {
+  const { findings, report } = collect();
+  checkRenewal({ duration: "24h", renewBefore: "48h" }, ["c"], "24h0m0s", "48h0m0s", report);
+  assert.is(findings[0]?.message, "renewBefore 48h0m0s is not shorter than duration 24h0m0s: cert-manager's webhook refuses such a Certificate");
+});
+
 const served = (name: string, secretName: string, extra: Partial<Service> = {}): Service =>
   ({
     name,

@@ -82,8 +82,14 @@ export function serviceCaRouteCertificateFinding(raw: ServiceInput, path: Policy
   return { code: "MS2006", message: `the router certificate of \`${raw.name}\` is for \`${raw.host ?? "the route host"}\`, which the Service CA cannot sign`, path: raw.routeCertificate?.issuer ? [...rcPath, "issuer"] : [...rcPath], hint: "use an ACME or `ca` issuer for routeCertificate" };
 }
 
-/** A renewBefore that is not shorter than the duration: the certificate is due for renewal as soon as it is issued. */
+/**
+ * A renewBefore that is not shorter than the duration. The compiler always writes spec.renewBefore, and
+ * cert-manager's webhook refuses such a Certificate (cert-manager/cert-manager
+ * internal/apis/certmanager/validation/certificate.go `ValidateDuration`: "certificate duration %s must
+ * be greater than renewBefore %s"); the controller would ignore it anyway and renew at 2/3 of the
+ * lifetime (pkg/util/pki/renewaltime.go `desiredRenewalTime`).
+ */
 export function checkRenewal(raw: CertificateInput, path: PolicyPath, duration: string, renewBefore: string, report: (f: Finding) => void): void {
   if ((parseGoDuration(renewBefore) ?? 0) < (parseGoDuration(duration) ?? 0)) return;
-  report({ code: "MS2016", message: `renewBefore ${renewBefore} is not shorter than duration ${duration}: cert-manager would renew continuously`, path: [...path, raw.renewBefore ? "renewBefore" : "duration"] });
+  report({ code: "MS2016", message: `renewBefore ${renewBefore} is not shorter than duration ${duration}: cert-manager's webhook refuses such a Certificate`, path: [...path, raw.renewBefore ? "renewBefore" : "duration"] });
 }
