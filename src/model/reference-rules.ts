@@ -1,0 +1,68 @@
+import type { Finding } from "../diagnostics/diagnostic.js";
+import { suggest } from "../util/suggest.js";
+import { SERVICE_CA } from "./model.js";
+import type { Authority, Issuer, PolicyPath } from "./model.js";
+import type { Pruned } from "./pruned.js";
+
+/**
+ * Rules on references between sections of the policy: every name that points at an authority or an
+ * issuer must be declared (or have been pruned by validation, which reported it already).
+ * Reads: authorities, issuers, and the names validation pruned.
+ * Raises: MS2003 (undeclared issuer), MS2004 (undeclared authority), MS2017 (an authority's
+ * bootstrap issuer is not a selfSigned ClusterIssuer).
+ */
+export interface References {
+  /** True when `name` is a declared (or pruned) authority; otherwise reports MS2004 at `path`. */
+  checkAuthority(name: string, path: PolicyPath): boolean;
+  /** The issuer `name` refers to; undefined (and MS2003, unless the issuer was pruned) when unknown. */
+  resolveIssuer(name: string, path: PolicyPath): Issuer | typeof SERVICE_CA | undefined;
+}
+
+export function references(authorities: readonly Authority[], issuerByName: ReadonlyMap<string, Issuer>, pruned: Pruned, report: (f: Finding) => void): References {
+  const authorityNames = new Set([...authorities.map((a) => a.name), ...pruned.authorities]);
+  return {
+    checkAuthority(name, path) {
+      if (authorityNames.has(name)) return true;
+      const hint = suggest(name, authorityNames);
+      report({ code: "MS2004", message: `authority \`${name}\` is not declared under \`authorities\``, path: [...path], ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}) });
+      return false;
+    },
+    resolveIssuer(name, path) {
+      if (name === SERVICE_CA) return SERVICE_CA;
+      const issuer = issuerByName.get(name);
+      if (issuer) return issuer;
+      if (!pruned.issuers.has(name)) {
+        report(undeclaredIssuer(name, path, [SERVICE_CA, ...issuerByName.keys()]));
+      }
+      return undefined;
+    },
+  };
+}
+
+/**
+ * An authority that cert-manager signs (`certManager.issuer`) is bootstrapped by a selfSigned issuer
+ * that can reach cert-manager's namespace, so a ClusterIssuer.
+ */
+export function bootstrapIssuerFindings(authorities: readonly Authority[], issuerByName: ReadonlyMap<string, Issuer>, pruned: Pruned): Finding[] {
+  const findings: Finding[] = [];
+  for (const authority of authorities) {
+    if (authority.source.type !== "certManager") continue;
+    const path = [...authority.path, "certManager", "issuer"];
+    const issuer = issuerByName.get(authority.source.issuer);
+    if (!issuer && !pruned.issuers.has(authority.source.issuer)) {
+      // The Service CA cannot bootstrap an authority, so it is no candidate for "did you mean".
+      findings.push(undeclaredIssuer(authority.source.issuer, path, issuerByName.keys()));
+    } else if (issuer && issuer.spec.type !== "selfSigned") {
+      findings.push({ code: "MS2017", message: `authority \`${authority.name}\` must be signed by a selfSigned issuer; \`${issuer.name}\` is ${issuer.spec.type}`, path, hint: "declare an issuer with `selfSigned: {}` to bootstrap the CA" });
+    } else if (issuer?.namespace) {
+      findings.push({ code: "MS2017", message: `authority \`${authority.name}\` lives in cert-manager's namespace, so its bootstrap issuer must be a ClusterIssuer; \`${issuer.name}\` is namespaced`, path, hint: "drop `namespace` from that issuer" });
+    }
+  }
+  return findings;
+}
+
+/** MS2003, the one wording: `name` is no declared issuer; the hint names the closest of `candidates`. */
+function undeclaredIssuer(name: string, path: PolicyPath, candidates: Iterable<string>): Finding {
+  const hint = suggest(name, candidates);
+  return { code: "MS2003", message: `issuer \`${name}\` is not declared under \`issuers\``, path: [...path], ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}) };
+}
