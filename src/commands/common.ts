@@ -4,6 +4,7 @@ import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { DIAGNOSTIC_FORMATS, diagnosticsForJson, formatDiagnostics } from "../diagnostics/format.js";
 import type { DiagnosticFormat } from "../diagnostics/format.js";
 import type { Strictness } from "../diagnostics/settle.js";
+import type { Run } from "../run/output.js";
 import { version } from "../version.js";
 
 export { EXIT, exitCodeOf } from "../diagnostics/exit-codes.js";
@@ -93,4 +94,14 @@ function sourcesOf(diagnostics: readonly Diagnostic[], text: PolicyTexts): Map<s
     }
   }
   return sources;
+}
+
+/** Print what a run yields, in order; its exit code, for the command to set. */
+export async function printRun(run: Run): Promise<number> {
+  for (let step = await run.next(); ; step = await run.next()) {
+    if (step.done) return step.value;
+    const out = step.value;
+    if ("stream" in out) process[out.stream].write(out.text);
+    else printDiagnostics(out.diagnostics, out.format, out.sources, out.stdoutBusy);
+  }
 }

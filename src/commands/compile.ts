@@ -1,7 +1,7 @@
 import type { Argv, CommandModule } from "yargs";
 import { relative, resolve } from "node:path";
 import { compileRun, outputDirOf } from "../run/compile-run.js";
-import { DEFAULT_POLICY, printDiagnostics, strictnessOf, withPolicies } from "./common.js";
+import { DEFAULT_POLICY, printRun, strictnessOf, withPolicies } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 interface CompileArgs extends PolicyArgs {
@@ -58,30 +58,22 @@ export const compileCommand: CommandModule<object, CompileCommandArgs> = {
       }) as unknown as Argv<CompileCommandArgs>,
   handler: async (argv) => {
     const { policy, output, outDirName, templates, stateDir, secretsDir } = argv;
-    const run = compileRun({
-      policies: policy.length > 0 ? policy : [DEFAULT_POLICY],
-      ...(output !== undefined ? { output } : {}),
-      ...(outDirName !== undefined ? { outDirName } : {}),
-      ...(templates !== undefined ? { templates } : {}),
-      ...(stateDir !== undefined ? { stateDir } : {}),
-      ...(secretsDir !== undefined ? { secretsDir } : {}),
-      stdout: argv.stdout,
-      check: argv.check,
-      force: argv.force,
-      allowUnsafeRotation: argv.allowUnsafeRotation,
-      generate: argv.generate,
-      format: argv.format,
-      ...strictnessOf(argv),
-    });
-    // The run yields what to print, in order, and returns the exit code.
-    for (let step = await run.next(); ; step = await run.next()) {
-      if (step.done) {
-        process.exitCode = step.value;
-        return;
-      }
-      const out = step.value;
-      if ("stream" in out) process[out.stream].write(out.text);
-      else printDiagnostics(out.diagnostics, out.format, out.sources, out.stdoutBusy);
-    }
+    process.exitCode = await printRun(
+      compileRun({
+        policies: policy.length > 0 ? policy : [DEFAULT_POLICY],
+        ...(output !== undefined ? { output } : {}),
+        ...(outDirName !== undefined ? { outDirName } : {}),
+        ...(templates !== undefined ? { templates } : {}),
+        ...(stateDir !== undefined ? { stateDir } : {}),
+        ...(secretsDir !== undefined ? { secretsDir } : {}),
+        stdout: argv.stdout,
+        check: argv.check,
+        force: argv.force,
+        allowUnsafeRotation: argv.allowUnsafeRotation,
+        generate: argv.generate,
+        format: argv.format,
+        ...strictnessOf(argv),
+      }),
+    );
   },
 };

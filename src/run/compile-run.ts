@@ -17,17 +17,9 @@ import { outputDiagnostic, staleDiagnostics } from "../write/output-diagnostics.
 import { ROTATION_RECORD_FILE, rotationRecordIsCurrent, writeRotationRecord } from "../ca/rotation-record.js";
 import type { RotationRecord } from "../ca/rotation-record.js";
 import type { Renderer } from "../render/render.js";
+import type { Run } from "./output.js";
 
-/**
- * One `compile` run (one policy, or several: a fleet) as data. It never prints: it yields what the
- * CLI is to print, in order, and returns the exit code (src/commands/compile.ts prints and exits).
- */
-export type RunOutput =
-  /** Text for one stream (notes, progress, the manifest stream). */
-  | { stream: "stdout" | "stderr"; text: string }
-  /** Diagnostics to print in the run's format; `stdoutBusy`: stdout carries manifests (github goes to stderr). */
-  | { diagnostics: readonly Diagnostic[]; format: DiagnosticFormat; sources: string | ReadonlyMap<string, string>; stdoutBusy?: boolean };
-
+/** One `compile` run (one policy, or several: a fleet) as data: see ./output.ts. */
 export interface CompileRunOptions {
   /** One or several policies (a fleet), in the order given. */
   policies: readonly string[];
@@ -47,8 +39,6 @@ export interface CompileRunOptions {
 
 /** One policy's options; `renderer` is shared by the policies of one run (templates compiled once). */
 type SingleRun = Omit<CompileRunOptions, "policies" | "outDirName"> & { policy: string; renderer?: Renderer };
-
-type Run = AsyncGenerator<RunOutput, number, void>;
 
 /** Where one policy's output goes: `-o DIR`, or `<its directory>/NAME` with --out-dir-name. */
 export function outputDirOf(policy: string, output: string | undefined, outDirName: string | undefined): string | undefined {
