@@ -1,11 +1,10 @@
 import type { Argv, CommandModule } from "yargs";
-import type { CertificateInfo } from "../ca/inspect.js";
-import { readAuthority, removeAuthority, writeRecord } from "../ca/state.js";
+import { describeAuthorities, formatAuthorities } from "../ca/show.js";
+import { recordAndReport, regenerateAuthority } from "../run/ca-run.js";
 import { compilePolicy, defaultStateDir } from "../compile.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import type { Model } from "../model/model.js";
 import { rotateAuthority } from "./ca-rotate.js";
-import { DEFAULT_POLICY, EXIT, exitCodeOf, printDiagnostics, printJsonReport } from "./common.js";
+import { DEFAULT_POLICY, EXIT, exitCodeOf, printDiagnostics, printJsonReport, printRun } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
 interface CaArgs extends PolicyArgs {
@@ -92,7 +91,7 @@ async function runCa(argv: CaArgs): Promise<number> {
       format: argv.format,
     });
   }
-  if (argv.action === "regenerate") return regenerate(argv, stateDir);
+  if (argv.action === "regenerate") return printRun(regenerateAuthority({ policyFile: argv.policy, stateDir, name: argv.authority ?? "", format: argv.format }));
   // init generates what is missing; show reads the certificates itself and never the keys ("ignore": no
   // MS3006, no MS2303 for a clone).
   const result = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: argv.action === "show" ? "ignore" : "generate" });
@@ -104,78 +103,9 @@ async function runCa(argv: CaArgs): Promise<number> {
     return exitCodeOf(result.diagnostics) || EXIT.policyErrors;
   }
   const model = result.model;
-  if (argv.action === "init") {
-    // Migration: material from before generation records gets one, read from its certificates (which
-    // the compile above found to agree with the policy, or it would have stopped with MS3007).
-    for (const [name, record] of [...(result.unrecorded ?? [])].sort(([a], [b]) => (a < b ? -1 : 1))) {
-      await writeRecord(stateDir, name, record);
-      process.stderr.write(`authority ${name}: wrote its generation record (authorities/${name}/generation.json); commit it with the certificates\n`);
-    }
-    for (const authority of model.authorities.filter((a) => a.source.type === "generate")) process.stderr.write(`authority ${authority.name}: ready in ${stateDir}\n`);
-    return EXIT.ok;
-  }
-  return show(model, stateDir, report ? (authorities) => printJsonReport(result.diagnostics, result.text, { authorities }) : undefined);
-}
-
-async function show(model: Model, stateDir: string, json: ((authorities: unknown[]) => void) | undefined): Promise<number> {
-  const { describeCertificate } = await import("../ca/inspect.js");
-  const now = new Date();
-  const report: Array<Record<string, unknown>> = [];
-  for (const authority of model.authorities) {
-    if (authority.source.type !== "generate") {
-      report.push({ authority: authority.name, kind: authority.source.type, note: "material lives in the cluster" });
-      continue;
-    }
-    const stored = await readAuthority(stateDir, authority.name, { withKeys: false });
-    if (stored.status !== "ok") {
-      report.push({ authority: authority.name, kind: "generate", status: stored.status });
-      continue;
-    }
-    const certificates = [describeCertificate(stored.material.rootCertPem, now)];
-    if (stored.material.caCertPem !== stored.material.rootCertPem) certificates.push(describeCertificate(stored.material.caCertPem, now));
-    report.push({ authority: authority.name, kind: "generate", certificates, ...(stored.material.record ? { generation: stored.material.record } : { generation: "no generation.json (run `ca init` to write it)" }) });
-  }
-  if (json) {
-    json(report);
-    return EXIT.ok;
-  }
-  let out = "";
-  for (const entry of report) {
-    out += `authority ${String(entry["authority"])} (${String(entry["kind"])})\n`;
-    if (entry["note"]) out += `  ${String(entry["note"])}\n`;
-    if (entry["status"]) out += `  material: ${String(entry["status"])}\n`;
-    const generation = entry["generation"];
-    if (typeof generation === "string") out += `  generated from: ${generation}\n`;
-    else if (generation) out += `  generated from: ${Object.entries(generation as Record<string, unknown>).map(([k, v]) => `${k}=${JSON.stringify(v)}`).join(" ")}\n`;
-    for (const c of (entry["certificates"] as CertificateInfo[] | undefined) ?? []) {
-      out += `  ${c.isCA ? "CA" : "certificate"} ${c.subject}\n    issuer      ${c.issuer}\n    serial      ${c.serial}\n    sha256      ${c.sha256Fingerprint}\n    not before  ${c.notBefore}\n    not after   ${c.notAfter} (${c.daysLeft} days left)\n    key         ${c.keyAlgorithm}\n`;
-    }
-  }
-  process.stdout.write(out);
-  return EXIT.ok;
-}
-
-/**
- * `ca regenerate NAME --yes`: delete the stored CA and generate a new one from the policy's current
- * parameters. Destructive by design (the builder demands --yes): for a CA nothing trusts yet, e.g.
- * after changing `intermediate` before the first rollout.
- */
-async function regenerate(argv: CaArgs, stateDir: string): Promise<number> {
-  const name = argv.authority ?? "";
-  const before = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: "ignore" });
-  const authority = before.model?.authorities.find((a) => a.name === name);
-  if (!before.model) {
-    printDiagnostics(before.diagnostics, argv.format, before.sources);
-    return exitCodeOf(before.diagnostics) || EXIT.policyErrors;
-  }
-  if (!authority || authority.source.type !== "generate") {
-    process.stderr.write(`error: ${authority ? `authority ${name} is not generated by mesh-security (${authority.source.type})` : `authority ${name} is not declared in ${argv.policy}`}\n`);
-    return EXIT.usage;
-  }
-  await removeAuthority(stateDir, name);
-  const after = await compilePolicy({ policyFile: argv.policy, stateDir, missingMaterial: "generate" });
-  printDiagnostics(after.diagnostics, argv.format, after.sources);
-  if (hasErrors(after.diagnostics)) return exitCodeOf(after.diagnostics) || EXIT.policyErrors;
-  process.stderr.write(`authority ${name}: regenerated in ${stateDir} from the policy's parameters; commit authorities/${name}/ and recompile\n`);
+  if (argv.action === "init") return printRun(recordAndReport(model, result.unrecorded, stateDir));
+  const authorities = await describeAuthorities(model, stateDir, new Date());
+  if (report) printJsonReport(result.diagnostics, result.text, { authorities });
+  else process.stdout.write(formatAuthorities(authorities));
   return EXIT.ok;
 }

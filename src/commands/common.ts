@@ -1,31 +1,15 @@
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import type { Argv } from "yargs";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { hasErrors } from "../diagnostics/diagnostic.js";
 import { DIAGNOSTIC_FORMATS, diagnosticsForJson, formatDiagnostics } from "../diagnostics/format.js";
 import type { DiagnosticFormat } from "../diagnostics/format.js";
 import type { Strictness } from "../diagnostics/settle.js";
+import type { Run } from "../run/output.js";
 import { version } from "../version.js";
-import type { OutputChange } from "../write/write-dir.js";
 
-/** Exit codes of the CLI contract (DESIGN.md). */
-export const EXIT = { ok: 0, policyErrors: 1, usage: 2, stale: 3, io: 4 } as const;
+export { EXIT, exitCodeOf } from "../diagnostics/exit-codes.js";
 
 export const DEFAULT_POLICY = "mesh-security.yaml";
-
-/**
- * Errors that are about reading or writing files, not about the policy: exit 4 (I/O), as the contract
- * says "an unreadable policy file or input directory is I/O, not a policy error" (MS3023: CA material
- * could not be stored).
- */
-export const IO_CODES: ReadonlySet<Diagnostic["code"]> = new Set(["MS1012", "MS3023", "MS4003", "MS5001"]);
-
-/** The exit code of a run's diagnostics: 4 when a file could not be read or written, 1 on any other error, else 0. */
-export function exitCodeOf(diagnostics: readonly Diagnostic[]): number {
-  if (diagnostics.some((d) => d.severity === "error" && IO_CODES.has(d.code))) return EXIT.io;
-  return hasErrors(diagnostics) ? EXIT.policyErrors : EXIT.ok;
-}
 
 /** Options every policy-reading command shares. */
 export interface PolicyArgs {
@@ -112,35 +96,12 @@ function sourcesOf(diagnostics: readonly Diagnostic[], text: PolicyTexts): Map<s
   return sources;
 }
 
-/** A diagnostic about the file system (output directory), which has no position in the policy. */
-export function outputDiagnostic(code: Diagnostic["code"], message: string, file: string, hint?: string): Diagnostic {
-  return { code, severity: "error", message, file, path: [], ...(hint ? { hint } : {}) };
-}
-
-/**
- * A stale output under `--check` as data: one MS4040 error per file to add, change or remove, on the
- * first line that differs, so that CI annotates the stale files themselves (exit 3 stays the signal).
- */
-export function staleDiagnostics(dir: string, changes: readonly OutputChange[]): Diagnostic[] {
-  return changes.map((change) => {
-    const line = change.status === "changed" ? firstDifferentLine(change.before ?? "", change.after ?? "") : 1;
-    const verb = { added: "is missing (compile would add it)", changed: `differs from what the policy compiles to, from line ${line}`, removed: "is no longer generated (compile would remove it)" }[change.status];
-    return {
-      code: "MS4040",
-      severity: "error",
-      message: `${change.path} ${verb}`,
-      file: join(dir, change.path),
-      path: [],
-      range: { start: { line, column: 1 }, end: { line, column: 2 } },
-      hint: `run the same compile without --check and commit ${dir}`,
-    };
-  });
-}
-
-function firstDifferentLine(before: string, after: string): number {
-  const a = before.split("\n");
-  const b = after.split("\n");
-  let i = 0;
-  while (i < a.length && i < b.length && a[i] === b[i]) i++;
-  return Math.min(i + 1, Math.max(1, a.length));
+/** Print what a run yields, in order; its exit code, for the command to set. */
+export async function printRun(run: Run): Promise<number> {
+  for (let step = await run.next(); ; step = await run.next()) {
+    if (step.done) return step.value;
+    const out = step.value;
+    if ("stream" in out) process[out.stream].write(out.text);
+    else printDiagnostics(out.diagnostics, out.format, out.sources, out.stdoutBusy);
+  }
 }

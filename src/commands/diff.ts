@@ -2,16 +2,13 @@ import { existsSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import type { Argv, CommandModule } from "yargs";
 import { hasErrors } from "../diagnostics/diagnostic.js";
-import { diagnosticsForJson, formatDiagnostics } from "../diagnostics/format.js";
-import { formatHtml } from "../diff/format-html.js";
-import { formatMarkdown } from "../diff/format-markdown.js";
-import { formatText } from "../diff/format-text.js";
+import { formatDiagnostics } from "../diagnostics/format.js";
+import { formatReport } from "../diff/format-report.js";
+import type { DiffFormat } from "../diff/format-report.js";
 import { diffSides, failsOn } from "../diff/report.js";
 import type { DiffReport } from "../diff/report.js";
 import { readSide } from "../diff/side.js";
 import { EXIT } from "./common.js";
-
-type DiffFormat = "text" | "markdown" | "html" | "json";
 
 interface DiffArgs {
   base: string;
@@ -55,7 +52,7 @@ async function report(argv: DiffArgs, result: DiffReport): Promise<boolean> {
     process.stderr.write(formatDiagnostics(result.diagnostics, "text", result.sources, { color: process.stderr.isTTY === true }));
   }
   if (hasErrors(result.diagnostics) && argv.format !== "json") return true;
-  const out = render(argv.format, result);
+  const out = formatReport(argv.format, result);
   if (argv.output === undefined) {
     process.stdout.write(out);
     return true;
@@ -67,18 +64,5 @@ async function report(argv: DiffArgs, result: DiffReport): Promise<boolean> {
   } catch (error) {
     process.stderr.write(`error: cannot write ${argv.output}: ${(error as Error).message}\n`);
     return false;
-  }
-}
-
-function render(format: DiffFormat, result: DiffReport): string {
-  switch (format) {
-    case "json":
-      return `${JSON.stringify({ base: result.base, head: result.head, changes: result.changes, objects: result.objects, diagnostics: diagnosticsForJson(result.diagnostics, result.sources) }, null, 2)}\n`;
-    case "markdown":
-      return formatMarkdown(result);
-    case "html":
-      return formatHtml(result);
-    case "text":
-      return formatText(result);
   }
 }

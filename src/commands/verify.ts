@@ -1,7 +1,8 @@
 import type { Argv, CommandModule } from "yargs";
 import type { DiagnosticFormat } from "../diagnostics/format.js";
 import { hasBrokenPaths, verifyDirectories } from "../verify/verify.js";
-import { formatPaths, terminalWidth } from "./path-table.js";
+import { formatPaths } from "../verify/path-table.js";
+import { terminalWidth } from "./terminal.js";
 import { EXIT, exitCodeOf, FORMAT_OPTION, printDiagnostics } from "./common.js";
 
 interface VerifyArgs {

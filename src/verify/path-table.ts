@@ -1,15 +1,5 @@
-import type { VerifyPath } from "../verify/rule.js";
-import { formatPathTable } from "../verify/verify.js";
-
-/**
- * The terminal's width for tables: the TTY's, else `$COLUMNS`; undefined when neither says (output piped
- * into a file or another program keeps one row per path, for grep and diff).
- */
-export function terminalWidth(stream: { columns?: number | undefined; isTTY?: boolean | undefined }): number | undefined {
-  if (stream.isTTY && stream.columns) return stream.columns;
-  const fromEnv = Number.parseInt(process.env["COLUMNS"] ?? "", 10);
-  return Number.isInteger(fromEnv) && fromEnv > 0 ? fromEnv : undefined;
-}
+import type { VerifyPath } from "./rule.js";
+import { formatPathTable } from "./verify.js";
 
 /**
  * verify's and explain's path table, fitted to a width: the one-row-per-path table when it fits, else
