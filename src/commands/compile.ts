@@ -1,24 +1,12 @@
 import type { Argv, CommandModule } from "yargs";
 import { relative, resolve } from "node:path";
 import { compileRun, outputDirOf } from "../run/compile-run.js";
+import type { CompileRunOptions } from "../run/compile-run.js";
 import { DEFAULT_POLICY, printRun, strictnessOf, withPolicies } from "./common.js";
 import type { PolicyArgs } from "./common.js";
 
-interface CompileArgs extends PolicyArgs {
-  output?: string;
-  outDirName?: string;
-  stdout: boolean;
-  check: boolean;
-  force: boolean;
-  templates?: string;
-  stateDir?: string;
-  secretsDir?: string;
-  allowUnsafeRotation: boolean;
-  generate: boolean;
-}
-
-/** The command line as parsed: one or several policies (a fleet). */
-type CompileCommandArgs = Omit<CompileArgs, "policy"> & { policy: string[] };
+/** The command line as parsed: the run's options under their flag names, one or several policies (a fleet). */
+type CompileCommandArgs = Omit<CompileRunOptions, "policies" | "format" | "strictness"> & Omit<PolicyArgs, "policy"> & { policy: string[] };
 
 /** `mesh-security compile [policy..] -o DIR | --out-dir-name NAME | --stdout [--check] [--force] [--templates DIR]` */
 export const compileCommand: CommandModule<object, CompileCommandArgs> = {
