@@ -1,5 +1,4 @@
-import { realpathSync } from "node:fs";
-import { basename, dirname, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { compilePolicy, defaultStateDir } from "../compile.js";
 import { CODES } from "../diagnostics/codes.js";
 import type { Diagnostic, Finding } from "../diagnostics/diagnostic.js";
@@ -13,6 +12,7 @@ import { diffOutputDir, lockOutputDir, writeOutputDir } from "../write/write-dir
 import { describeChanges } from "../write/describe-changes.js";
 import { readPreviousObjects } from "../write/previous-output.js";
 import { keyDirectoryInOutput } from "../write/key-paths.js";
+import { isInside } from "../util/path.js";
 import { outputDiagnostic, staleDiagnostics } from "../write/output-diagnostics.js";
 import { ROTATION_RECORD_FILE, rotationRecordIsCurrent, writeRotationRecord } from "../ca/rotation-record.js";
 import type { RotationRecord } from "../ca/rotation-record.js";
@@ -222,16 +222,7 @@ async function* recordRotation(record: RotationRecord | null | undefined, argv: 
  * so a process sitting in it would be left in the removed old directory (the issue's "orphaned" shell).
  */
 function holdsWorkingDirectory(dir: string): boolean {
-  const real = (path: string): string => {
-    try {
-      return realpathSync(path);
-    } catch {
-      return resolve(path);
-    }
-  };
-  const cwd = real(process.cwd());
-  const target = real(dir);
-  return cwd === target || cwd.startsWith(target.endsWith(sep) ? target : `${target}${sep}`);
+  return isInside(process.cwd(), dir);
 }
 
 /** Where Secrets with private keys go with output.secrets: separate. */

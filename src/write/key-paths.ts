@@ -1,5 +1,4 @@
-import { realpathSync } from "node:fs";
-import { basename, dirname, join, resolve, sep } from "node:path";
+import { isInside } from "../util/path.js";
 
 // Private keys never go into the output directory (it is committed and synced by Argo CD), except the
 // key Secrets mesh-security itself writes there with `output.secrets: inline` (warned as MS2304).
@@ -10,24 +9,6 @@ const PRIVATE_KEY = /-----BEGIN (?:[A-Z]+ )*PRIVATE KEY-----|LS0tLS1CRUdJTiB(?:Q
 /** Whether a file's text holds a private key (PEM, or base64 PEM as in a Secret). */
 export function holdsPrivateKey(text: string): boolean {
   return PRIVATE_KEY.test(text);
-}
-
-/** The real path of `path`, resolving symbolic links of the part that exists. */
-function realish(path: string): string {
-  const absolute = resolve(path);
-  try {
-    return realpathSync(absolute);
-  } catch {
-    const parent = dirname(absolute);
-    return parent === absolute ? absolute : join(realish(parent), basename(absolute));
-  }
-}
-
-/** True when `inner` is `outer` or below it (after resolving links of what exists). */
-export function isInside(inner: string, outer: string): boolean {
-  const a = realish(inner);
-  const b = realish(outer);
-  return a === b || a.startsWith(b.endsWith(sep) ? b : `${b}${sep}`);
 }
 
 /**
