@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import { suggest } from "../util/suggest.js";
 import { SERVICE_CA } from "./model.js";
 import type { Authority, Issuer, PolicyPath } from "./model.js";
@@ -23,8 +24,7 @@ export function references(authorities: readonly Authority[], issuerByName: Read
   return {
     checkAuthority(name, path) {
       if (authorityNames.has(name)) return true;
-      const hint = suggest(name, authorityNames);
-      report({ code: "MS2004", message: `authority \`${name}\` is not declared under \`authorities\``, path: [...path], ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}) });
+      report({ ...say.MS2004(name, suggest(name, authorityNames)), path: [...path] });
       return false;
     },
     resolveIssuer(name, path) {
@@ -53,16 +53,15 @@ export function bootstrapIssuerFindings(authorities: readonly Authority[], issue
       // The Service CA cannot bootstrap an authority, so it is no candidate for "did you mean".
       findings.push(undeclaredIssuer(authority.source.issuer, path, issuerByName.keys()));
     } else if (issuer && issuer.spec.type !== "selfSigned") {
-      findings.push({ code: "MS2017", message: `authority \`${authority.name}\` must be signed by a selfSigned issuer; \`${issuer.name}\` is ${issuer.spec.type}`, path, hint: "declare an issuer with `selfSigned: {}` to bootstrap the CA" });
+      findings.push({ ...say.MS2017(authority.name, issuer.name, { type: issuer.spec.type }), path });
     } else if (issuer?.namespace) {
-      findings.push({ code: "MS2017", message: `authority \`${authority.name}\` lives in cert-manager's namespace, so its bootstrap issuer must be a ClusterIssuer; \`${issuer.name}\` is namespaced`, path, hint: "drop `namespace` from that issuer" });
+      findings.push({ ...say.MS2017(authority.name, issuer.name, { namespace: issuer.namespace }), path });
     }
   }
   return findings;
 }
 
-/** MS2003, the one wording: `name` is no declared issuer; the hint names the closest of `candidates`. */
+/** MS2003: `name` is no declared issuer; the hint names the closest of `candidates`. */
 function undeclaredIssuer(name: string, path: PolicyPath, candidates: Iterable<string>): Finding {
-  const hint = suggest(name, candidates);
-  return { code: "MS2003", message: `issuer \`${name}\` is not declared under \`issuers\``, path: [...path], ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}) };
+  return { ...say.MS2003(name, suggest(name, candidates)), path: [...path] };
 }
