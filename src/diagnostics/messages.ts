@@ -28,6 +28,9 @@ function closest(name: string | undefined): string | undefined {
 
 /** The message table. Entries are in code order; arguments are facts, the words are here. */
 export const say = {
+  // ---- 1xxx load and schema (10xx), fleets (102x) ----
+
+  // ---- 20xx core semantic rules, suppression comments (2018-2020) ----
   MS2003: (issuer: string, nearest?: string) => said("MS2003", `issuer \`${issuer}\` is not declared under \`issuers\``, closest(nearest)),
   MS2004: (authority: string, nearest?: string) => said("MS2004", `authority \`${authority}\` is not declared under \`authorities\``, closest(nearest)),
   /** The bootstrap issuer of a CA cert-manager makes is of another type, or namespaced. */
@@ -37,6 +40,22 @@ export const say = {
       `authority \`${authority}\` is bootstrapped by \`${issuer}\`, ${"type" in wrong ? `a ${wrong.type} issuer` : `a namespaced Issuer (in ${wrong.namespace})`}; a CA that cert-manager makes needs a selfSigned ClusterIssuer`,
       "type" in wrong ? "declare an issuer with `selfSigned: {}` and no namespace, and name it in `certManager.issuer`" : "drop `namespace` from that issuer",
     ),
+
+  // ---- 21xx cert-manager, routes, reloader ----
+
+  // ---- 22xx service mesh and TLS ----
+
+  // ---- 23xx CA material, rotation, team and GitOps rules ----
+
+  // ---- 24xx Knative ----
+
+  // ---- 26xx workloads and callers ----
+
+  // ---- 3xxx CA material ----
+
+  // ---- 4xxx output ----
+
+  // ---- 5xxx verify: behaviour on the cluster ----
 } satisfies Partial<Constructors>;
 
 /** Where a diagnostic points: the file, the path into its document, and the range when known. */
