@@ -1,4 +1,5 @@
-import type { Severity } from "./diagnostic.js";
+/** The three severities; only errors fail a run (and warnings under --warnings-as-errors). */
+export type Severity = "error" | "warning" | "notice";
 
 /**
  * The closed set of diagnostic codes. A code is never reused or renumbered; each has one severity.
