@@ -26,15 +26,15 @@ function closest(name: string | undefined): string | undefined {
   return name === undefined ? undefined : `did you mean \`${name}\`?`;
 }
 
-/** The DNS-01 solver credential rules of cert-manager's webhook (MS2113): provider, what is wrong, the fix. */
+/** The DNS-01 solver credential rules of cert-manager's webhook (MS2113): what is wrong, the fix. */
 const DNS01_PROBLEMS = {
-  "route53 key pair": ["route53", "only one of accessKeyIDSecretRef and secretAccessKeySecretRef is set", "set both, or neither to use ambient credentials (IRSA, instance role)"],
-  "cloudflare email": ["cloudflare", "a global API key needs the account `email`", "add `email:`, or use an API token (apiTokenSecretRef) instead"],
-  "azureDNS service principal": ["azureDNS", "a service principal needs clientID, tenantID and clientSecretSecretRef together", "set all three, or none to use a managed identity"],
-  "azureDNS both identities": ["azureDNS", "managedIdentity cannot be combined with a service principal", "keep either managedIdentity or clientID/tenantID/clientSecretSecretRef"],
-  "azureDNS managed identity": ["azureDNS", "managedIdentity takes clientID or resourceID, not both", "keep one of them"],
-  "rfc2136 TSIG": ["rfc2136", "TSIG needs both tsigKeyName and tsigSecretSecretRef", "set both, or neither for an unauthenticated server"],
-} as const satisfies Record<string, readonly [string, string, string]>;
+  "route53 key pair": ["only one of accessKeyIDSecretRef and secretAccessKeySecretRef is set", "set both, or neither to use ambient credentials (IRSA, instance role)"],
+  "cloudflare email": ["a global API key needs the account `email`", "add `email:`, or use an API token (apiTokenSecretRef) instead"],
+  "azureDNS service principal": ["a service principal needs clientID, tenantID and clientSecretSecretRef together", "set all three, or none to use a managed identity"],
+  "azureDNS both identities": ["managedIdentity cannot be combined with a service principal", "keep either managedIdentity or clientID/tenantID/clientSecretSecretRef"],
+  "azureDNS managed identity": ["managedIdentity takes clientID or resourceID, not both", "keep one of them"],
+  "rfc2136 TSIG": ["TSIG needs both tsigKeyName and tsigSecretSecretRef", "set both, or neither for an unauthenticated server"],
+} as const satisfies Record<string, readonly [string, string]>;
 
 /** A rule of cert-manager's webhook on DNS-01 solver credentials. */
 export type Dns01Problem = keyof typeof DNS01_PROBLEMS;
@@ -171,9 +171,9 @@ export const say = {
       `issuer \`${issuer}\` is a namespaced Issuer in \`${issuerNamespace}\`: it cannot sign a certificate in \`${namespace}\``,
       `drop \`namespace:\` from issuer ${issuer} (ClusterIssuer), or declare an issuer in namespace ${namespace}`,
     ),
-  /** A DNS-01 solver whose credentials cert-manager's webhook refuses; `problem` names the rule broken. */
-  MS2113: (issuer: string, problem: Dns01Problem) => {
-    const [provider, message, hint] = DNS01_PROBLEMS[problem];
+  /** A DNS-01 solver (`provider`, its key under `dns01`) whose credentials cert-manager's webhook refuses; `problem` names the rule broken. */
+  MS2113: (issuer: string, provider: string, problem: Dns01Problem) => {
+    const [message, hint] = DNS01_PROBLEMS[problem];
     return said("MS2113", `${provider} solver of issuer \`${issuer}\`: ${message}`, hint);
   },
   MS2114: (issuer: string, provider: string) =>
