@@ -117,13 +117,19 @@ export const say = {
       exposure === "passthrough" ? "the pod's certificate (certificate:) is what clients see" : "remove routeCertificate",
     ),
   MS2016: (renewBefore: string, duration: string) => said("MS2016", `renewBefore ${renewBefore} is not shorter than duration ${duration}: cert-manager's webhook refuses such a Certificate`),
-  /** The bootstrap issuer of a CA cert-manager makes is of another type, or namespaced. */
-  MS2017: (authority: string, issuer: string, wrong: { type: string } | { namespace: string }) =>
-    said(
-      "MS2017",
-      `authority \`${authority}\` is bootstrapped by \`${issuer}\`, ${"type" in wrong ? `a ${wrong.type} issuer` : `a namespaced Issuer (in ${wrong.namespace})`}; a CA that cert-manager makes needs a selfSigned ClusterIssuer`,
-      "type" in wrong ? "declare an issuer with `selfSigned: {}` and no namespace, and name it in `certManager.issuer`" : "drop `namespace` from that issuer",
-    ),
+  /** The bootstrap issuer of a CA cert-manager makes is of another type, or an Issuer outside `caNamespace`, where the CA Certificate lives. */
+  MS2017: (authority: string, issuer: string, caNamespace: string, wrong: { type: string } | { namespace: string }) =>
+    "type" in wrong
+      ? said(
+          "MS2017",
+          `authority \`${authority}\` is bootstrapped by \`${issuer}\`, a ${wrong.type} issuer; a CA that cert-manager makes needs a selfSigned issuer`,
+          `declare an issuer with \`selfSigned: {}\` and no namespace (or namespace ${caNamespace}), and name it in \`certManager.issuer\``,
+        )
+      : said(
+          "MS2017",
+          `authority \`${authority}\` is bootstrapped by \`${issuer}\`, a namespaced Issuer (in ${wrong.namespace}); its CA Certificate lives in ${caNamespace}, and an Issuer signs only in its own namespace`,
+          `drop \`namespace\` from that issuer, or set it to ${caNamespace}`,
+        ),
 
   // ---- 21xx cert-manager, routes, reloader ----
   MS2101: (issuer: string, names: readonly string[]) =>
