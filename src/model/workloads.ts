@@ -104,9 +104,13 @@ export function checkWorkloads(services: readonly Service[], report: (f: Finding
       const first = mounts.get(slot);
       if (first === undefined) {
         mounts.set(slot, mount.what);
-      } else if (JSON.stringify(first) !== JSON.stringify(mount.what)) {
+      } else if (!sameMountUse(first, mount.what)) {
         report({ ...say.MS2607(w.container, `${w.kind.toLowerCase()}/${w.name}`, first, mount.what, at, TRUST_MOUNT_PATH), path: [...mount.path] });
       }
     }
   }
+}
+
+function sameMountUse(a: MountUse, b: MountUse): boolean {
+  return typeof a === "string" || typeof b === "string" ? a === b : a.certificateOf === b.certificateOf;
 }
