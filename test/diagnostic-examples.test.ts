@@ -26,9 +26,7 @@ for (const [code, example] of Object.entries(RUNNING_EXAMPLES)) {
     try {
       if (example.policy !== undefined) w.write("mesh-security.yaml", example.policy);
       for (const [path, text] of Object.entries(example.files ?? {})) w.write(path, text);
-      const t0 = Date.now();
       const reported = await (example.run ?? ((ws: Workspace) => ws.compile()))(w);
-      if (process.env["TIME_EXAMPLES"]) console.error(code, Date.now() - t0);
       assert.ok(reported.some((d) => d.code === code), `got ${reported.map((d) => d.code).join(", ") || "nothing"}`);
     } finally {
       w.remove();
