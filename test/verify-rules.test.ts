@@ -9,7 +9,6 @@ import { HOP_TABLES } from "./fixtures/verify-hop-cases.js";
 import { RULE_TABLES } from "./fixtures/verify-rule-cases.js";
 
 const TABLES: Array<[VerifyRule, RuleCase[]]> = [...RULE_TABLES, ...HOP_TABLES];
-TABLES.push(...HOP_TABLES);
 
 for (const [rule, cases] of TABLES) {
   for (const c of cases) {
