@@ -3,6 +3,8 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { readStateFile, syncDirectory, writeNewFile } from "./state-files.js";
 import { Broken } from "./state-files.js";
+import { say } from "../diagnostics/messages.js";
+import type { Said } from "../diagnostics/messages.js";
 
 // The record of a rotation in progress: which phase was last compiled (distributed) and the roots it
 // put into trust bundles. It lives in the public part of the state directory and is committed with
@@ -27,7 +29,7 @@ export interface RotationRecord {
 }
 
 /** What reading the record found. */
-export type RecordRead = { status: "absent" } | { status: "ok"; record: RotationRecord } | { status: "broken"; problem: string; file: string };
+export type RecordRead = { status: "absent" } | { status: "ok"; record: RotationRecord } | { status: "broken"; said: Said<"MS3022">; file: string };
 
 /** The SHA-256 fingerprint of a PEM certificate (the first one in the text). */
 export function fingerprintRoot(pem: string): string {
@@ -41,14 +43,16 @@ export async function readRotationRecord(stateDir: string): Promise<RecordRead> 
   try {
     text = await readStateFile(file, "public");
   } catch (error) {
-    return { status: "broken", problem: error instanceof Broken ? error.message : String(error), file };
+    // A public file is refused only for what MS3003 says of any stored file; anything else keeps its own text.
+    const said = error instanceof Broken && error.fault.code === "MS3003" ? say.MS3022({ file, problem: error.fault.problem }) : say.MS3022({ error: error instanceof Broken ? error.message : String(error) });
+    return { status: "broken", said, file };
   }
   if (text === undefined) return { status: "absent" };
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { status: "broken", problem: `${file} is not JSON (${(error as Error).message})`, file };
+    return { status: "broken", said: say.MS3022({ file, problem: { kind: "not-json", reason: (error as Error).message } }), file };
   }
   const rotation = (data as { rotation?: unknown } | null)?.rotation as Partial<RotationRecord> | undefined;
   const isName = (v: unknown): v is string => typeof v === "string" && v.length > 0;
@@ -62,7 +66,7 @@ export async function readRotationRecord(stateDir: string): Promise<RecordRead> 
     roots === null ||
     Object.values(roots).some((v) => typeof v !== "string")
   ) {
-    return { status: "broken", problem: `${file} does not hold { rotation: { authority, next, phase, roots } } as mesh-security writes it`, file };
+    return { status: "broken", said: say.MS3022({ file, problem: { kind: "not-record" } }), file };
   }
   return { status: "ok", record: { authority: rotation.authority, next: rotation.next, phase: rotation.phase as Phase, roots: { ...roots } } };
 }

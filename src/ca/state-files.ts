@@ -2,6 +2,8 @@ import { constants } from "node:fs";
 import { chmod, lstat, mkdir, mkdtemp, open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { DiagnosticCode } from "../diagnostics/codes.js";
+import { say } from "../diagnostics/messages.js";
+import type { Said } from "../diagnostics/messages.js";
 
 // File-system primitives of the state directory: no symbolic link is followed, files are created
 // with their final mode and fsynced, and every problem found while reading is a `Broken` with its code.
@@ -12,14 +14,20 @@ export type StateProblemCode = Extract<DiagnosticCode, "MS3001" | "MS3002" | "MS
 // A CA certificate or key is a few KiB; anything far larger is not ours.
 const MAX_FILE_BYTES = 1 << 20;
 
-/** A problem with stored material, carrying its diagnostic code and the file concerned. */
+/** A problem with stored material as facts: its code and what that code's entry of `say` words. */
+export type StateFault = { [C in StateProblemCode]: { code: C } & Extract<Parameters<(typeof say)[C]>[1], { file: string }> }[StateProblemCode];
+
+/** What a fault says, in the words of its code: after the authority's name, or the problem alone. */
+export function sayFault(fault: StateFault, authority?: string): Said<StateProblemCode> {
+  // TypeScript cannot call a union of functions with the matching member of a union of arguments
+  // (microsoft/TypeScript#30581); `code` selects the entry, and each entry takes its own code's fault.
+  return (say[fault.code] as (authority: string | undefined, fault: StateFault) => Said<StateProblemCode>)(authority, fault);
+}
+
+/** A problem with stored material, carrying its fault (code and facts); the file concerned is `fault.file`. */
 export class Broken extends Error {
-  constructor(
-    readonly code: StateProblemCode,
-    message: string,
-    readonly file: string,
-  ) {
-    super(message);
+  constructor(readonly fault: StateFault) {
+    super(sayFault(fault).message);
   }
 }
 
@@ -32,18 +40,18 @@ export async function readStateFile(path: string, kind: "public" | "key"): Promi
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
-    if (code === "ELOOP") throw new Broken("MS3003", `${path} is a symbolic link; the state directory must hold regular files`, path);
-    throw new Broken("MS3003", `${path} cannot be read (${code ?? (error as Error).message})`, path);
+    if (code === "ELOOP") throw new Broken({ code: "MS3003", file: path, problem: { kind: "symbolic-link" } });
+    throw new Broken({ code: "MS3003", file: path, problem: { kind: "unreadable", reason: code ?? (error as Error).message } });
   }
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) throw new Broken("MS3003", `${path} is not a regular file`, path);
+    if (!stat.isFile()) throw new Broken({ code: "MS3003", file: path, problem: { kind: "not-regular" } });
     if (kind === "key" && (stat.mode & 0o077) !== 0) {
-      throw new Broken("MS3004", `${path} has mode ${(stat.mode & 0o777).toString(8).padStart(4, "0")}; a CA private key must be 0600`, path);
+      throw new Broken({ code: "MS3004", file: path, mode: stat.mode });
     }
     // Another name for the same inode (in a Git work tree, a shared directory) holds the key too.
-    if (kind === "key" && stat.nlink > 1) throw new Broken("MS3010", `${path} has ${stat.nlink} hard links; a CA private key must have exactly one`, path);
-    if (stat.size > MAX_FILE_BYTES) throw new Broken("MS3003", `${path} is ${stat.size} bytes, too large for CA material`, path);
+    if (kind === "key" && stat.nlink > 1) throw new Broken({ code: "MS3010", file: path, links: stat.nlink });
+    if (stat.size > MAX_FILE_BYTES) throw new Broken({ code: "MS3003", file: path, problem: { kind: "too-large", bytes: stat.size } });
     return await handle.readFile("utf8");
   } finally {
     await handle.close();
@@ -55,7 +63,7 @@ export async function isDirectory(path: string): Promise<boolean> {
   try {
     const stat = await lstat(path);
     if (stat.isDirectory()) return true;
-    throw new Broken("MS3003", `${path} is not a directory${stat.isSymbolicLink() ? " (symbolic links are refused)" : ""}`, path);
+    throw new Broken({ code: "MS3003", file: path, problem: { kind: "not-directory", symbolicLink: stat.isSymbolicLink() } });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
     throw error;
@@ -70,7 +78,7 @@ export async function ensureDirectory(path: string, mode: number): Promise<void>
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const stat = await lstat(path);
-    if (!stat.isDirectory()) throw new Error(`${path} is not a directory${stat.isSymbolicLink() ? " (symbolic links are refused)" : ""}`);
+    if (!stat.isDirectory()) throw new Broken({ code: "MS3003", file: path, problem: { kind: "not-directory", symbolicLink: stat.isSymbolicLink() } });
   }
 }
 

@@ -6,8 +6,9 @@ import type { GeneratedAuthority } from "./generate.js";
 import { formatRecord, GENERATION_RECORD, parseRecord } from "./generation-record.js";
 import type { GenerationRecord } from "./generation-record.js";
 import { keyMatchesCertificate, splitCertificates } from "./pem.js";
-import { Broken, ensureDirectory, isDirectory, readStateFile, stageDirectory, syncDirectory, writeNewFile } from "./state-files.js";
-import type { StateProblemCode } from "./state-files.js";
+import { Broken, sayFault, ensureDirectory, isDirectory, readStateFile, stageDirectory, syncDirectory, writeNewFile } from "./state-files.js";
+import type { StateFault, StateProblemCode } from "./state-files.js";
+import type { Said } from "../diagnostics/messages.js";
 
 export type { StateProblemCode };
 
@@ -42,7 +43,7 @@ export type KeyReading = boolean | "if-present";
 export type StoredAuthorityResult =
   | { status: "missing" }
   | { status: "ok"; material: AuthorityMaterial }
-  | { status: "broken"; code: StateProblemCode; problem: string; file: string };
+  | { status: "broken"; said: Said<StateProblemCode>; file: string };
 
 /** File names, as the mesh plug-in CA Secret `cacerts` names its keys. */
 export const STATE_FILES = { rootCert: "root-cert.pem", caCert: "ca-cert.pem", certChain: "cert-chain.pem", caKey: "ca-key.pem", rootKey: "root-key.pem" } as const;
@@ -73,7 +74,7 @@ export async function readAuthority(stateDir: string, name: string, options: { w
     await checkStateRoots(stateDir, options.withKeys !== false);
     if (!(await isDirectory(paths.publicRoot)) || !(await isDirectory(paths.publicDir))) {
       if ((await isDirectory(paths.privateRoot)) && (await isDirectory(paths.privateDir))) {
-        throw new Broken("MS3003", `${paths.privateDir} holds keys but ${paths.publicDir} has no certificates (an interrupted write?); restore the certificates, or remove ${paths.privateDir} to generate authority ${name} anew`, paths.publicDir);
+        throw new Broken({ code: "MS3003", file: paths.publicDir, problem: { kind: "keys-without-certificates", keys: paths.privateDir, owner: name } });
       }
       return { status: "missing" };
     }
@@ -82,8 +83,8 @@ export async function readAuthority(stateDir: string, name: string, options: { w
     else if (options.withKeys) await readKeys(paths.privateRoot, paths.privateDir, material);
     return { status: "ok", material };
   } catch (error) {
-    if (error instanceof Broken) return { status: "broken", code: error.code, problem: error.message, file: error.file };
-    return { status: "broken", code: "MS3003", problem: `cannot read authority ${name}: ${(error as Error).message}`, file: paths.publicDir };
+    const fault: StateFault = error instanceof Broken ? error.fault : { code: "MS3003", file: paths.publicDir, problem: { kind: "unreadable-authority", owner: name, reason: (error as Error).message } };
+    return { status: "broken", said: sayFault(fault, name), file: fault.file };
   }
 }
 
@@ -91,7 +92,7 @@ async function readPublic(dir: string, name: string): Promise<AuthorityMaterial>
   // One after the other, so that the problem reported is always the first in this order.
   const read = async (file: string): Promise<string> => {
     const text = await readStateFile(join(dir, file), "public");
-    if (text === undefined) throw new Broken("MS3003", `${join(dir, file)} is missing`, join(dir, file));
+    if (text === undefined) throw new Broken({ code: "MS3003", file: join(dir, file), problem: { kind: "missing" } });
     return text;
   };
   const rootCertPem = await read(STATE_FILES.rootCert);
@@ -101,21 +102,21 @@ async function readPublic(dir: string, name: string): Promise<AuthorityMaterial>
   const ca = parseOne(caCertPem, join(dir, STATE_FILES.caCert));
   const chainPath = join(dir, STATE_FILES.certChain);
   const chain = splitCertificates(certChainPem).map((pem) => parseCertificate(pem, chainPath));
-  if (!(root.checkIssued(root) && root.verify(root.publicKey))) throw new Broken("MS3003", `${join(dir, STATE_FILES.rootCert)} is not a self-signed certificate`, join(dir, STATE_FILES.rootCert));
+  if (!(root.checkIssued(root) && root.verify(root.publicKey))) throw new Broken({ code: "MS3003", file: join(dir, STATE_FILES.rootCert), problem: { kind: "not-self-signed" } });
   const intermediate = !ca.raw.equals(root.raw);
   if (intermediate && !(ca.checkIssued(root) && ca.verify(root.publicKey))) {
-    throw new Broken("MS3003", `${join(dir, STATE_FILES.caCert)} is not signed by ${STATE_FILES.rootCert}`, join(dir, STATE_FILES.caCert));
+    throw new Broken({ code: "MS3003", file: join(dir, STATE_FILES.caCert), problem: { kind: "not-signed-by", root: STATE_FILES.rootCert } });
   }
   const want = intermediate ? [ca, root] : [root];
   if (chain.length !== want.length || chain.some((c, i) => !c.raw.equals(want[i]?.raw ?? Buffer.alloc(0)))) {
-    throw new Broken("MS3003", `${chainPath} must hold ${intermediate ? `${STATE_FILES.caCert} then ${STATE_FILES.rootCert}` : `${STATE_FILES.rootCert} alone`}`, chainPath);
+    throw new Broken({ code: "MS3003", file: chainPath, problem: { kind: "chain", want: intermediate ? [STATE_FILES.caCert, STATE_FILES.rootCert] : [STATE_FILES.rootCert] } });
   }
   const material: AuthorityMaterial = { name, intermediate, rootCertPem, caCertPem, certChainPem };
   const recordPath = join(dir, GENERATION_RECORD);
   const recordText = await readStateFile(recordPath, "public");
   if (recordText !== undefined) {
     const record = parseRecord(recordText);
-    if (typeof record === "string") throw new Broken("MS3008", `${recordPath} ${record}`, recordPath);
+    if (typeof record === "string") throw new Broken({ code: "MS3008", file: recordPath, problem: record });
     material.record = record;
   }
   return material;
@@ -128,7 +129,7 @@ async function readPublic(dir: string, name: string): Promise<AuthorityMaterial>
 async function checkStateRoots(stateDir: string, keys: boolean): Promise<void> {
   for (const dir of [stateDir, join(stateDir, "authorities"), join(stateDir, "private")]) {
     const stat = await lstat(dir).catch(() => undefined);
-    if (stat?.isSymbolicLink()) throw new Broken("MS3009", `${dir} is a symbolic link; the CA state directory and its private/ and authorities/ directories must be real directories`, dir);
+    if (stat?.isSymbolicLink()) throw new Broken({ code: "MS3009", file: dir });
   }
   if (keys) await checkPrivateDirectory(join(stateDir, "private"));
 }
@@ -137,7 +138,7 @@ async function checkStateRoots(stateDir: string, keys: boolean): Promise<void> {
 async function checkPrivateDirectory(dir: string): Promise<void> {
   const stat = await lstat(dir).catch(() => undefined);
   if (stat?.isDirectory() && (stat.mode & 0o077) !== 0) {
-    throw new Broken("MS3011", `${dir} has mode ${(stat.mode & 0o777).toString(8).padStart(4, "0")}; a directory holding CA private keys must be 0700`, dir);
+    throw new Broken({ code: "MS3011", file: dir, mode: stat.mode });
   }
 }
 
@@ -150,23 +151,23 @@ async function readKeys(privateRoot: string, dir: string, material: AuthorityMat
     const path = join(dir, file);
     const pem = dirPresent ? await readStateFile(path, "key") : undefined;
     if (pem === undefined) {
-      throw new Broken("MS3001", `authority ${material.name} has a certificate but its private key ${path} is missing; refusing to issue a new CA in its place`, path);
+      throw new Broken({ code: "MS3001", file: path, owner: material.name });
     }
     let matches: boolean;
     try {
       matches = keyMatchesCertificate(certPem, pem);
     } catch {
       // Never echo the file: it may hold key material.
-      throw new Broken("MS3003", `${path} is not a readable unencrypted private key`, path);
+      throw new Broken({ code: "MS3003", file: path, problem: { kind: "invalid-key" } });
     }
-    if (!matches) throw new Broken("MS3002", `${path} does not belong to the certificate in ${file === STATE_FILES.caKey ? STATE_FILES.caCert : STATE_FILES.rootCert} of authority ${material.name}`, path);
+    if (!matches) throw new Broken({ code: "MS3002", file: path, certificate: file === STATE_FILES.caKey ? STATE_FILES.caCert : STATE_FILES.rootCert, owner: material.name });
     set(pem);
   }
 }
 
 function parseOne(pem: string, path: string): X509Certificate {
   const blocks = splitCertificates(pem);
-  if (blocks.length !== 1) throw new Broken("MS3003", `${path} must hold exactly one PEM certificate, found ${blocks.length}`, path);
+  if (blocks.length !== 1) throw new Broken({ code: "MS3003", file: path, problem: { kind: "certificate-count", found: blocks.length } });
   return parseCertificate(blocks[0] ?? "", path);
 }
 
@@ -174,7 +175,7 @@ function parseCertificate(pem: string, path: string): X509Certificate {
   try {
     return new X509Certificate(pem);
   } catch {
-    throw new Broken("MS3003", `${path} holds a PEM block that is not a valid certificate`, path);
+    throw new Broken({ code: "MS3003", file: path, problem: { kind: "invalid-certificate" } });
   }
 }
 
