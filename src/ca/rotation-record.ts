@@ -43,16 +43,14 @@ export async function readRotationRecord(stateDir: string): Promise<RecordRead> 
   try {
     text = await readStateFile(file, "public");
   } catch (error) {
-    // A public file is refused only for what MS3003 says of any stored file; anything else keeps its own text.
-    const said = error instanceof Broken && error.fault.code === "MS3003" ? say.MS3022({ file, problem: error.fault.problem }) : say.MS3022({ error: error instanceof Broken ? error.message : String(error) });
-    return { status: "broken", said, file };
+    return { status: "broken", said: say.MS3022(error instanceof Broken ? { cause: error.said } : { error: String(error) }), file };
   }
   if (text === undefined) return { status: "absent" };
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { status: "broken", said: say.MS3022({ file, problem: { kind: "not-json", reason: (error as Error).message } }), file };
+    return { status: "broken", said: say.MS3022({ file, notJson: (error as Error).message }), file };
   }
   const rotation = (data as { rotation?: unknown } | null)?.rotation as Partial<RotationRecord> | undefined;
   const isName = (v: unknown): v is string => typeof v === "string" && v.length > 0;
@@ -66,7 +64,7 @@ export async function readRotationRecord(stateDir: string): Promise<RecordRead> 
     roots === null ||
     Object.values(roots).some((v) => typeof v !== "string")
   ) {
-    return { status: "broken", said: say.MS3022({ file, problem: { kind: "not-record" } }), file };
+    return { status: "broken", said: say.MS3022({ file, notRecord: true }), file };
   }
   return { status: "ok", record: { authority: rotation.authority, next: rotation.next, phase: rotation.phase as Phase, roots: { ...roots } } };
 }

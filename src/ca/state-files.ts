@@ -6,7 +6,7 @@ import { say } from "../diagnostics/messages.js";
 import type { Said } from "../diagnostics/messages.js";
 
 // File-system primitives of the state directory: no symbolic link is followed, files are created
-// with their final mode and fsynced, and every problem found while reading is a `Broken` with its code.
+// with their final mode and fsynced, and every problem found while reading is a `Broken` saying what is wrong.
 
 /** The codes a stored authority can be broken with (see src/diagnostics/codes.ts). */
 export type StateProblemCode = Extract<DiagnosticCode, "MS3001" | "MS3002" | "MS3003" | "MS3004" | "MS3008" | "MS3009" | "MS3010" | "MS3011">;
@@ -14,25 +14,21 @@ export type StateProblemCode = Extract<DiagnosticCode, "MS3001" | "MS3002" | "MS
 // A CA certificate or key is a few KiB; anything far larger is not ours.
 const MAX_FILE_BYTES = 1 << 20;
 
-/** A problem with stored material as facts: its code and what that code's entry of `say` words. */
-export type StateFault = { [C in StateProblemCode]: { code: C } & Extract<Parameters<(typeof say)[C]>[1], { file: string }> }[StateProblemCode];
-
-/** What a fault says, in the words of its code: after the authority's name, or the problem alone. */
-export function sayFault(fault: StateFault, authority?: string): Said<StateProblemCode> {
-  // TypeScript cannot call a union of functions with the matching member of a union of arguments
-  // (microsoft/TypeScript#30581); `code` selects the entry, and each entry takes its own code's fault.
-  return (say[fault.code] as (authority: string | undefined, fault: StateFault) => Said<StateProblemCode>)(authority, fault);
-}
-
-/** A problem with stored material, carrying its fault (code and facts); the file concerned is `fault.file`. */
+/**
+ * A problem with stored material: what it says (after the authority's name when the reader knows
+ * which authority it reads) and the file concerned.
+ */
 export class Broken extends Error {
-  constructor(readonly fault: StateFault) {
-    super(sayFault(fault).message);
+  constructor(
+    readonly said: Said<StateProblemCode>,
+    readonly file: string,
+  ) {
+    super(said.message);
   }
 }
 
-/** Read a small regular file without following a symbolic link; undefined when absent. */
-export async function readStateFile(path: string, kind: "public" | "key"): Promise<string | undefined> {
+/** Read a small regular file without following a symbolic link; undefined when absent. `authority`: whose file it is, if any. */
+export async function readStateFile(path: string, kind: "public" | "key", authority?: string): Promise<string | undefined> {
   let handle;
   try {
     // O_NONBLOCK so that a FIFO planted in the directory cannot hang the compiler on open.
@@ -40,18 +36,18 @@ export async function readStateFile(path: string, kind: "public" | "key"): Promi
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
-    if (code === "ELOOP") throw new Broken({ code: "MS3003", file: path, problem: { kind: "symbolic-link" } });
-    throw new Broken({ code: "MS3003", file: path, problem: { kind: "unreadable", reason: code ?? (error as Error).message } });
+    if (code === "ELOOP") throw new Broken(say.MS3003(authority, { file: path, problem: { kind: "symbolic-link" } }), path);
+    throw new Broken(say.MS3003(authority, { file: path, problem: { kind: "unreadable", reason: code ?? (error as Error).message } }), path);
   }
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) throw new Broken({ code: "MS3003", file: path, problem: { kind: "not-regular" } });
+    if (!stat.isFile()) throw new Broken(say.MS3003(authority, { file: path, problem: { kind: "not-regular" } }), path);
     if (kind === "key" && (stat.mode & 0o077) !== 0) {
-      throw new Broken({ code: "MS3004", file: path, mode: stat.mode });
+      throw new Broken(say.MS3004(authority, { file: path, mode: stat.mode }), path);
     }
     // Another name for the same inode (in a Git work tree, a shared directory) holds the key too.
-    if (kind === "key" && stat.nlink > 1) throw new Broken({ code: "MS3010", file: path, links: stat.nlink });
-    if (stat.size > MAX_FILE_BYTES) throw new Broken({ code: "MS3003", file: path, problem: { kind: "too-large", bytes: stat.size } });
+    if (kind === "key" && stat.nlink > 1) throw new Broken(say.MS3010(authority, { file: path, links: stat.nlink }), path);
+    if (stat.size > MAX_FILE_BYTES) throw new Broken(say.MS3003(authority, { file: path, problem: { kind: "too-large", bytes: stat.size } }), path);
     return await handle.readFile("utf8");
   } finally {
     await handle.close();
@@ -59,11 +55,11 @@ export async function readStateFile(path: string, kind: "public" | "key"): Promi
 }
 
 /** True for a real directory, false when absent; a symbolic link or other file is refused. */
-export async function isDirectory(path: string): Promise<boolean> {
+export async function isDirectory(path: string, authority?: string): Promise<boolean> {
   try {
     const stat = await lstat(path);
     if (stat.isDirectory()) return true;
-    throw new Broken({ code: "MS3003", file: path, problem: { kind: "not-directory", symbolicLink: stat.isSymbolicLink() } });
+    throw new Broken(say.MS3003(authority, { file: path, problem: { kind: "not-directory", symbolicLink: stat.isSymbolicLink() } }), path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
     throw error;
@@ -78,7 +74,7 @@ export async function ensureDirectory(path: string, mode: number): Promise<void>
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const stat = await lstat(path);
-    if (!stat.isDirectory()) throw new Broken({ code: "MS3003", file: path, problem: { kind: "not-directory", symbolicLink: stat.isSymbolicLink() } });
+    if (!stat.isDirectory()) throw new Broken(say.MS3003(undefined, { file: path, problem: { kind: "not-directory", symbolicLink: stat.isSymbolicLink() } }), path);
   }
 }
 

@@ -221,17 +221,17 @@ export const say = {
       `authority \`${authority}\` has no material in ${stateDir}, yet its root was distributed (${pinned}, ${WITNESS[witness]}); refusing to generate a different one`,
       `restore ${stateDir}/authorities/${authority}/ from Git and private/${authority}/ from your key backup (docs/rotation.md, "When something goes wrong")`,
     ),
-  /** rotation.json cannot be read: a file problem, not JSON (`reason`: the parser's), not the shape written, or another error (`error`: its text). */
-  MS3022: (fault: { file: string; problem: FileProblem | { kind: "not-json"; reason: string } | { kind: "not-record" } } | { error: string }) =>
+  /** rotation.json cannot be read: what reading the file said (`cause`), or not JSON (`notJson`: the parser's reason), or not the shape written, or another error (its text). */
+  MS3022: (fault: { cause: Said } | { file: string; notJson: string } | { file: string; notRecord: true } | { error: string }) =>
     said(
       "MS3022",
-      "error" in fault
-        ? fault.error
-        : fault.problem.kind === "not-json"
-          ? `${fault.file} is not JSON (${fault.problem.reason})`
-          : fault.problem.kind === "not-record"
-            ? `${fault.file} does not hold { rotation: { authority, next, phase, roots } } as mesh-security writes it`
-            : fileProblem(fault.file, fault.problem),
+      "cause" in fault
+        ? fault.cause.message
+        : "error" in fault
+          ? fault.error
+          : "notJson" in fault
+            ? `${fault.file} is not JSON (${fault.notJson})`
+            : `${fault.file} does not hold { rotation: { authority, next, phase, roots } } as mesh-security writes it`,
       "restore rotation.json from Git; delete it only when no rotation is in progress",
     ),
   /** `errno`: Node's error code; `detail`: the error's own text. */
