@@ -15,6 +15,7 @@ export const ROTATION_RECORD_FILE = "rotation.json";
 
 import { PHASES } from "../model/rotation-phases.js";
 import type { Phase } from "../model/rotation-phases.js";
+import { compareText } from "../util/compare.js";
 
 export { PHASES } from "../model/rotation-phases.js";
 export type { Phase } from "../model/rotation-phases.js";
@@ -71,7 +72,7 @@ export async function readRotationRecord(stateDir: string): Promise<RecordRead> 
 
 /** The bytes of the record: keys in a fixed order, roots sorted, LF and a final newline. */
 export function serializeRotationRecord(record: RotationRecord): string {
-  const roots = Object.fromEntries(Object.keys(record.roots).sort().map((name) => [name, record.roots[name]]));
+  const roots = Object.fromEntries(Object.keys(record.roots).sort(compareText).map((name) => [name, record.roots[name]]));
   const data = {
     comment: "Written by mesh-security compile during a CA rotation: the phase last compiled and the roots it distributed. Commit it; see docs/rotation.md.",
     rotation: { authority: record.authority, next: record.next, phase: record.phase, roots },

@@ -10,6 +10,7 @@ import { Broken, ensureDirectory, isDirectory, readStateFile, stageDirectory, sy
 import type { StateProblemCode } from "./state-files.js";
 import { say } from "../diagnostics/messages.js";
 import type { Said } from "../diagnostics/messages.js";
+import { compareText } from "../util/compare.js";
 
 export type { StateProblemCode };
 
@@ -184,7 +185,7 @@ function parseCertificate(pem: string, path: string, authority: string): X509Cer
 export async function listAuthorities(stateDir: string): Promise<string[]> {
   try {
     const entries = await readdir(join(stateDir, "authorities"), { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && DNS1123_LABEL.test(e.name)).map((e) => e.name).sort();
+    return entries.filter((e) => e.isDirectory() && DNS1123_LABEL.test(e.name)).map((e) => e.name).sort(compareText);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;

@@ -9,6 +9,7 @@ import { PHASES, ROTATION_PHASES } from "../model/rotation-phases.js";
 import type { RecordRead, RotationRecord } from "../ca/rotation-record.js";
 import { TRUST_BUNDLE_LABEL } from "../plan/authority-material.js";
 import type { AuthorityMaterialView } from "../plan/authority-material.js";
+import { compareText } from "../util/compare.js";
 
 // A rotation is a line of five states: before it (0), its three phases (1-3), finished (4: the old
 // authority has left the policy). Each compile may move one state forward from the one last compiled,
@@ -120,7 +121,7 @@ export function findRootsInOutput(model: Model, previous: ReadonlyMap<string, Re
   const r = model.rotation;
   const roots: Record<string, string> = {};
   if (!r || !previous) return roots;
-  for (const key of [...previous.keys()].sort()) {
+  for (const key of [...previous.keys()].sort(compareText)) {
     const object = previous.get(key);
     const labels = (object?.["metadata"] as { labels?: Record<string, unknown> } | undefined)?.labels;
     if (!key.startsWith("ConfigMap/") || labels?.[TRUST_BUNDLE_LABEL] !== "true") continue;
