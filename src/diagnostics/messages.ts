@@ -51,7 +51,11 @@ export const say = {
     said("MS2301", `the ${label} certificate of authority \`${authority}\` expires in ${daysLeft} days, inside its rotation window (the last half of ${validityDays} days)`, `start a rotation: mesh-security ca rotate ${authority}`),
   MS2302: (authority: string, keyAlgorithm: string, bits: number) =>
     said("MS2302", `authority \`${authority}\` uses ${keyAlgorithm} (${bits}-bit strength), weaker than the modern TLS profile's 128 bits`, "use ECDSA-P256 or stronger"),
-  /** Sealed Secrets kept without the CA keys: sealed for an older certificate (`current` names the new one), or not written (`kept`: all, some or none keep their previous SealedSecret, or "none" written at all). */
+  /**
+   * Secrets of an authority whose keys are absent: SealedSecrets kept though sealed for another certificate
+   * (`current`: the one named now), or the Secrets of `authority`, `kept` saying whether all, some or none
+   * keep their previous SealedSecret ("unsealed": output.secrets is not sealed, none is written).
+   */
   MS2303: (what: { secrets: readonly string[]; current: string } | { authority: string; secrets: readonly string[]; kept: "all" | "some" | "none" | "unsealed" }) =>
     "current" in what
       ? said(
