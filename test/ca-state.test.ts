@@ -19,7 +19,7 @@ test.before(async () => {
 });
 
 const mode = (path: string): string => (statSync(path).mode & 0o777).toString(8);
-const code = (result: StoredAuthorityResult): string => (result.status === "broken" ? result.code : result.status);
+const code = (result: StoredAuthorityResult): string => (result.status === "broken" ? result.said.code : result.status);
 
 test("write then read: the files of the plug-in CA Secret, keys 0600 under 0700 directories", async () => {
   await withTempDir("ms-state-", async (dir) => {
@@ -131,10 +131,10 @@ test("missing, broken and refused: each problem has its code", async () => {
       const result = await readAuthority(state, "internal", { withKeys: true });
       assert.is(code(result), want, name);
       if (result.status === "broken") {
-        assert.match(result.problem, message, name);
+        assert.match(result.said.message, message, name);
         assert.ok(result.file.startsWith(state), name);
         // A problem message never carries key material.
-        assert.not.match(result.problem, "PRIVATE KEY", name);
+        assert.not.match(`${result.said.message} ${result.said.hint ?? ""}`, "PRIVATE KEY", name);
       }
     });
   }

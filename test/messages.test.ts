@@ -41,10 +41,6 @@ function handBuilt(): Map<string, string[]> {
 
 // Files not yet turned to `say` (issue: messages as data). The list may only shrink.
 const NOT_YET: ReadonlySet<string> = new Set([
-  "src/ca/lifecycle-rules.ts",
-  "src/ca/rotation-plan.ts",
-  "src/ca/state-files.ts",
-  "src/ca/state.ts",
   "src/commands/ca-rotate.ts",
   "src/diagnostics/sarif.ts",
   "src/diagnostics/suppress.ts",
@@ -53,9 +49,6 @@ const NOT_YET: ReadonlySet<string> = new Set([
   "src/load/load-policy.ts",
   "src/load/merge.ts",
   "src/load/syntax-hints.ts",
-  "src/material/load-material.ts",
-  "src/material/rotation-steps.ts",
-  "src/material/seal-secrets.ts",
   "src/render/render.ts",
   "src/render/template-check.ts",
   "src/run/compile-run.ts",

@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import type { Model } from "../model/model.js";
 
 /**
@@ -25,33 +26,17 @@ export function lifecycleFindings(model: Model): Finding[] {
   for (const authority of model.authorities) {
     if (!used.has(authority.name) && !danglingReference) {
       const meshWithoutCa = mesh.flavor !== "none" && !mesh.certificateAuthority;
-      findings.push({
-        code: "MS2305",
-        message: `authority \`${authority.name}\` is not used: no CA issuer, service mesh or trust bundle refers to it`,
-        path: [...authority.path],
-        at: "key",
-        hint: meshWithoutCa ? `did you mean \`platform.serviceMesh.certificateAuthority: ${authority.name}\`?` : `refer to it from an issuer (\`ca: { authority: ${authority.name} }\`), or remove it`,
-      });
+      findings.push({ ...say.MS2305(authority.name, meshWithoutCa), path: [...authority.path], at: "key" });
     }
     if (authority.source.type !== "generate") continue;
     const g = authority.source;
     if (mesh.flavor !== "none" && mesh.certificateAuthority === authority.name && !g.intermediate) {
-      findings.push({
-        code: "MS2306",
-        message: `authority \`${authority.name}\` is the mesh plug-in CA but has no intermediate: its root key would sign workload certificates from the \`cacerts\` Secret in the cluster`,
-        path: [...authority.path, "generate", "intermediate"],
-        hint: "set `intermediate: true` (Istio's plug-in CA guide keeps the root offline and gives istiod an intermediate)",
-      });
+      findings.push({ ...say.MS2306(authority.name), path: [...authority.path, "generate", "intermediate"] });
     }
     // generate.ts caps the intermediate at the root's end; the root is due for rotation at half its validity.
     const intermediateDays = Math.min(g.intermediateValidityDays, g.validityDays);
     if (g.intermediate && g.intermediateValidityDaysSet && intermediateDays <= g.validityDays / 2) {
-      findings.push({
-        code: "MS2307",
-        message: `the intermediate of authority \`${authority.name}\` expires after ${intermediateDays} days, no later than its root enters its rotation window (after ${g.validityDays / 2} of ${g.validityDays} days)`,
-        path: [...authority.path, "generate", "intermediateValidityDays"],
-        hint: `set \`intermediateValidityDays: ${g.validityDays}\` (the intermediate then lives as long as the root and is rotated with it)`,
-      });
+      findings.push({ ...say.MS2307(authority.name, intermediateDays, g.validityDays, false), path: [...authority.path, "generate", "intermediateValidityDays"] });
     }
   }
   return findings;

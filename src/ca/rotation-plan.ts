@@ -2,6 +2,8 @@ import { join } from "node:path";
 import { isMap, isScalar, isSeq } from "yaml";
 import type { Document, Scalar } from "yaml";
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
+import type { Said } from "../diagnostics/messages.js";
 import { deletePair, findPair, insertCopyAfter, replaceScalar } from "../load/text-edits.js";
 import type { TextEdit } from "../load/text-edits.js";
 import type { Model } from "../model/model.js";
@@ -36,54 +38,50 @@ export type RotationPlan = { edits: TextEdit[]; message: string } | { finding: F
  */
 export function planRotation(model: Model, doc: Document, text: string, read: RecordRead, stored: readonly string[], request: RotationRequest, drift: readonly ChangedField[]): RotationPlan {
   const { name } = request;
-  const refuse = (code: Finding["code"], message: string, path: readonly (string | number)[], hint?: string): RotationPlan => ({ finding: { code, message, path: [...path], ...(hint ? { hint } : {}) } });
+  const refuse = (said: Said, path: readonly (string | number)[]): RotationPlan => ({ finding: { ...said, path: [...path] } });
   const authority = model.authorities.find((a) => a.name === name);
   if (!authority) {
     const close = suggest(name, model.authorities.map((a) => a.name));
-    return refuse("MS2315", `authority \`${name}\` is not declared`, ["authorities"], close ? `did you mean \`${close}\`?` : "name an entry of `authorities`");
+    return refuse(say.MS2315({ undeclared: name, nearest: close }), ["authorities"]);
   }
   const rotation = model.rotation;
   const recorded = read.status === "ok" ? read.record : undefined;
   const recordFile = join(request.stateDir, ROTATION_RECORD_FILE);
   if (!rotation) {
     if (authority.source.type !== "generate") {
-      return refuse("MS2315", `only generated authorities can be rotated by the compiler; \`${name}\` is ${authority.source.type}`, authority.path, "rotate that CA where it is made, then declare the new one and write the `rotation` section by hand");
+      return refuse(say.MS2315({ notGenerated: name, type: authority.source.type }), authority.path);
     }
     if (recorded && !request.allowUnsafeRotation) {
-      return refuse("MS2314", `the end of the rotation of \`${recorded.authority}\` to \`${recorded.next}\` has not been compiled yet (${recordFile} still records phase ${recorded.phase})`, authority.path, "run `mesh-security compile -o <dir>` and roll it out before starting another rotation");
+      return refuse(say.MS2314({ unfinished: recorded, file: recordFile }), authority.path);
     }
     const taken = new Set([...model.authorities.map((a) => a.name), ...stored]);
     const subject = authority.source.subject;
     const proposed = request.next !== undefined ? { name: request.next, subject: request.subject ?? proposeSubject(subject, request.next) } : proposeNextAuthority(name, subject, taken, new Date());
     if (request.subject !== undefined) proposed.subject = request.subject;
-    if (!isAuthorityName(proposed.name)) return refuse("MS2315", `--next ${JSON.stringify(proposed.name)} is not a DNS-1123 label`, ["authorities"]);
+    if (!isAuthorityName(proposed.name)) return refuse(say.MS2315({ badNext: proposed.name }), ["authorities"]);
     if (taken.has(proposed.name)) {
-      const where = model.authorities.some((a) => a.name === proposed.name) ? "is declared already" : `still has material in ${request.stateDir}/authorities/`;
-      return refuse("MS2315", `the new authority \`${proposed.name}\` ${where}; a rotation needs a fresh one`, ["authorities"], "choose another name with --next");
+      const declared = model.authorities.some((a) => a.name === proposed.name);
+      return refuse(say.MS2315({ taken: proposed.name, stateDir: declared ? undefined : request.stateDir }), ["authorities"]);
     }
     const dn = parseDistinguishedName(proposed.subject);
-    if ("problem" in dn) return refuse("MS2316", `the subject ${JSON.stringify(proposed.subject)} is not a distinguished name: ${dn.problem}`, [...authority.path, "generate", "subject"]);
+    if ("problem" in dn) return refuse(say.MS2316({ subject: proposed.subject, problem: dn.problem }), [...authority.path, "generate", "subject"]);
     if (proposed.subject.trim().toLowerCase() === subject.trim().toLowerCase()) {
-      return refuse("MS2316", `the new authority would have the subject of \`${name}\` (${subject}); two roots with one subject confuse people and chain builders`, [...authority.path, "generate", "subject"], "choose another with --subject");
+      return refuse(say.MS2316({ sameSubject: subject, authority: name }), [...authority.path, "generate", "subject"]);
     }
     const unset = drift.filter((c) => !isScalar(doc.getIn(["authorities", name, "generate", c.field], true)));
-    if (unset.length > 0) {
-      const wanted = unset.map((c) => `\`${c.field}: ${JSON.stringify(c.stored)}\``).join(", ");
-      return refuse("MS2316", `the stored CA of \`${name}\` was generated with ${wanted}, which the policy no longer writes out; ca rotate can only move an edited value to the new authority`, [...authority.path, "generate"], `write ${wanted} back under authorities.${name}.generate, then run ca rotate again (the new authority keeps the default)`);
-    }
+    if (unset.length > 0) return refuse(say.MS2316({ authority: name, unwritten: unset }), [...authority.path, "generate"]);
     const restore = drift.map((c) => replaceScalar(doc.getIn(["authorities", name, "generate", c.field], true) as Scalar, String(c.stored)));
     return { edits: [...restore, ...startEdits(doc, text, name, proposed.name, proposed.subject)], message: `rotation of ${name} started: new authority ${proposed.name} (${proposed.subject}), phase ${FIRST_PHASE}\n${phaseGuidance(FIRST_PHASE, name, proposed.name)}` };
   }
   if (request.next !== undefined || request.subject !== undefined) {
-    return refuse("MS2315", `--next and --subject only apply when a rotation starts; the rotation of \`${rotation.authority}\` to \`${rotation.next}\` is at phase ${rotation.phase}`, ["rotation"]);
+    return refuse(say.MS2315({ startOnly: rotation }), ["rotation"]);
   }
   if (rotation.authority !== name) {
-    return refuse("MS2315", `a rotation of \`${rotation.authority}\` to \`${rotation.next}\` is in progress; finish it before rotating \`${name}\``, ["rotation", "authority"], `run \`mesh-security ca rotate ${rotation.authority}\``);
+    return refuse(say.MS2315({ busy: rotation, name }), ["rotation", "authority"]);
   }
   const compiled = recorded && recorded.authority === rotation.authority && recorded.next === rotation.next && recorded.phase === rotation.phase;
   if (!compiled && !request.allowUnsafeRotation) {
-    const state = recorded ? `${recordFile} records ${recorded.authority} → ${recorded.next} at phase ${recorded.phase}` : `${recordFile} records no rotation`;
-    return refuse("MS2314", `phase ${rotation.phase} of the rotation of \`${name}\` has not been compiled yet (${state}); moving on now would skip it`, ["rotation", "phase"], `run \`mesh-security compile -o <dir>\` and roll it out: ${phaseGuidance(rotation.phase, name, rotation.next)}`);
+    return refuse(say.MS2314({ rotation, file: recordFile, recorded, guidance: phaseGuidance(rotation.phase, name, rotation.next) }), ["rotation", "phase"]);
   }
   const phaseNode = doc.getIn(["rotation", "phase"], true) as Scalar;
   const phase = nextPhase(rotation.phase);

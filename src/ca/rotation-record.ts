@@ -3,6 +3,8 @@ import { mkdir, rename, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { readStateFile, syncDirectory, writeNewFile } from "./state-files.js";
 import { Broken } from "./state-files.js";
+import { say } from "../diagnostics/messages.js";
+import type { Said } from "../diagnostics/messages.js";
 
 // The record of a rotation in progress: which phase was last compiled (distributed) and the roots it
 // put into trust bundles. It lives in the public part of the state directory and is committed with
@@ -13,6 +15,7 @@ export const ROTATION_RECORD_FILE = "rotation.json";
 
 import { PHASES } from "../model/rotation-phases.js";
 import type { Phase } from "../model/rotation-phases.js";
+import { compareText } from "../util/compare.js";
 
 export { PHASES } from "../model/rotation-phases.js";
 export type { Phase } from "../model/rotation-phases.js";
@@ -27,7 +30,7 @@ export interface RotationRecord {
 }
 
 /** What reading the record found. */
-export type RecordRead = { status: "absent" } | { status: "ok"; record: RotationRecord } | { status: "broken"; problem: string; file: string };
+export type RecordRead = { status: "absent" } | { status: "ok"; record: RotationRecord } | { status: "broken"; said: Said<"MS3022">; file: string };
 
 /** The SHA-256 fingerprint of a PEM certificate (the first one in the text). */
 export function fingerprintRoot(pem: string): string {
@@ -41,14 +44,14 @@ export async function readRotationRecord(stateDir: string): Promise<RecordRead> 
   try {
     text = await readStateFile(file, "public");
   } catch (error) {
-    return { status: "broken", problem: error instanceof Broken ? error.message : String(error), file };
+    return { status: "broken", said: say.MS3022(error instanceof Broken ? { cause: error.said } : { error: String(error) }), file };
   }
   if (text === undefined) return { status: "absent" };
   let data: unknown;
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return { status: "broken", problem: `${file} is not JSON (${(error as Error).message})`, file };
+    return { status: "broken", said: say.MS3022({ file, notJson: (error as Error).message }), file };
   }
   const rotation = (data as { rotation?: unknown } | null)?.rotation as Partial<RotationRecord> | undefined;
   const isName = (v: unknown): v is string => typeof v === "string" && v.length > 0;
@@ -62,14 +65,14 @@ export async function readRotationRecord(stateDir: string): Promise<RecordRead> 
     roots === null ||
     Object.values(roots).some((v) => typeof v !== "string")
   ) {
-    return { status: "broken", problem: `${file} does not hold { rotation: { authority, next, phase, roots } } as mesh-security writes it`, file };
+    return { status: "broken", said: say.MS3022({ file, notRecord: true }), file };
   }
   return { status: "ok", record: { authority: rotation.authority, next: rotation.next, phase: rotation.phase as Phase, roots: { ...roots } } };
 }
 
 /** The bytes of the record: keys in a fixed order, roots sorted, LF and a final newline. */
 export function serializeRotationRecord(record: RotationRecord): string {
-  const roots = Object.fromEntries(Object.keys(record.roots).sort().map((name) => [name, record.roots[name]]));
+  const roots = Object.fromEntries(Object.keys(record.roots).sort(compareText).map((name) => [name, record.roots[name]]));
   const data = {
     comment: "Written by mesh-security compile during a CA rotation: the phase last compiled and the roots it distributed. Commit it; see docs/rotation.md.",
     rotation: { authority: record.authority, next: record.next, phase: record.phase, roots },

@@ -1,6 +1,7 @@
 import { constants, createCipheriv, createHash, createHmac, createPrivateKey, hkdfSync, publicEncrypt, randomBytes, sign, verify, X509Certificate } from "node:crypto";
 import type { KeyObject } from "node:crypto";
 import type { SealedSecretsSettings } from "../model/policy-input.js";
+import { compareText } from "../util/compare.js";
 
 // The sealed-secrets format, as the controller reads it (bitnami-labs/sealed-secrets):
 // - pkg/crypto/crypto.go `HybridEncrypt`: a random 32-byte session key; the session key under
@@ -103,7 +104,7 @@ export interface PlainSecret {
  *   Secrets holding a private key are sealed here (this function refuses others).
  */
 export function sealingDigest(secret: PlainSecret, certificate: SealingCertificate, scope: SealedSecretsSettings["scope"]): string {
-  const keys = Object.keys(secret.data).sort();
+  const keys = Object.keys(secret.data).sort(compareText);
   const values = keys.map((k) => Buffer.from(secret.data[k] ?? "", "base64"));
   const privateKeys = values.filter((v) => /-----BEGIN (?:[A-Z]+ )?PRIVATE KEY-----/.test(v.toString("latin1")));
   if (privateKeys.length === 0) throw new Error(`Secret ${secret.namespace}/${secret.name} holds no private key; only key Secrets are sealed`);
@@ -173,7 +174,7 @@ function bindingPayload(binding: { namespace: string; name: string; sealedFor: s
   const sha = (b: Buffer): Buffer => createHash("sha256").update(b).digest();
   for (const text of ["mesh-security/sealed-signature/v1", binding.namespace, binding.name, binding.sealedFor, binding.sealedFrom, binding.type]) field(Buffer.from(text, "utf8"));
   const secretKeys = new Set(SIGNER_KEYS.map(([key]) => key));
-  for (const key of Object.keys(encryptedData).sort()) {
+  for (const key of Object.keys(encryptedData).sort(compareText)) {
     field(Buffer.from(key, "utf8"));
     field(sha(Buffer.from(encryptedData[key] ?? "", "base64")));
     field(secretKeys.has(key) ? Buffer.alloc(0) : sha(Buffer.from(plainData[key] ?? "", "base64")));
@@ -202,7 +203,7 @@ export function verifySealedSignature(previous: Record<string, unknown>, planned
   const data = (previous["spec"] as { encryptedData?: Record<string, unknown> } | undefined)?.encryptedData;
   if (typeof signature !== "string" || !signature.startsWith("v1:") || typeof sealedForValue !== "string" || typeof sealedFrom !== "string" || !data) return false;
   if (!Object.values(data).every((v) => typeof v === "string")) return false;
-  if (Object.keys(data).sort().join("\n") !== Object.keys(planned.data).sort().join("\n")) return false;
+  if (Object.keys(data).sort(compareText).join("\n") !== Object.keys(planned.data).sort(compareText).join("\n")) return false;
   const payload = bindingPayload({ namespace: planned.namespace, name: planned.name, sealedFor: sealedForValue, sealedFrom, type: planned.type }, data as Record<string, string>, planned.data);
   try {
     return verify("sha256", payload, certificate.publicKey, Buffer.from(signature.slice(3), "base64"));
@@ -259,7 +260,7 @@ export function sealSecret(
   else {
     const label = encryptionLabel(secret.namespace, secret.name, scope);
     encryptedData = {};
-    for (const key of Object.keys(secret.data).sort()) {
+    for (const key of Object.keys(secret.data).sort(compareText)) {
       encryptedData[key] = hybridEncrypt(certificate.publicKey, Buffer.from(secret.data[key] ?? "", "base64"), label).toString("base64");
     }
   }
@@ -276,7 +277,7 @@ function keptCiphertext(previous: Record<string, unknown> | undefined, digest: s
   const metadata = previous?.["metadata"] as { annotations?: Record<string, unknown> } | undefined;
   if (metadata?.annotations?.[DIGEST_ANNOTATION] !== digest) return undefined;
   const data = (previous?.["spec"] as { encryptedData?: Record<string, unknown> } | undefined)?.encryptedData;
-  if (!data || Object.keys(data).sort().join("\n") !== [...keys].sort().join("\n")) return undefined;
+  if (!data || Object.keys(data).sort(compareText).join("\n") !== [...keys].sort(compareText).join("\n")) return undefined;
   if (!Object.values(data).every((v) => typeof v === "string")) return undefined;
   return { ...(data as Record<string, string>) };
 }

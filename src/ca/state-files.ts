@@ -2,9 +2,11 @@ import { constants } from "node:fs";
 import { chmod, lstat, mkdir, mkdtemp, open, rm } from "node:fs/promises";
 import { join } from "node:path";
 import type { DiagnosticCode } from "../diagnostics/codes.js";
+import { say } from "../diagnostics/messages.js";
+import type { Said } from "../diagnostics/messages.js";
 
 // File-system primitives of the state directory: no symbolic link is followed, files are created
-// with their final mode and fsynced, and every problem found while reading is a `Broken` with its code.
+// with their final mode and fsynced, and every problem found while reading is a `Broken` saying what is wrong.
 
 /** The codes a stored authority can be broken with (see src/diagnostics/codes.ts). */
 export type StateProblemCode = Extract<DiagnosticCode, "MS3001" | "MS3002" | "MS3003" | "MS3004" | "MS3008" | "MS3009" | "MS3010" | "MS3011">;
@@ -12,19 +14,21 @@ export type StateProblemCode = Extract<DiagnosticCode, "MS3001" | "MS3002" | "MS
 // A CA certificate or key is a few KiB; anything far larger is not ours.
 const MAX_FILE_BYTES = 1 << 20;
 
-/** A problem with stored material, carrying its diagnostic code and the file concerned. */
+/**
+ * A problem with stored material: what it says (after the authority's name when the reader knows
+ * which authority it reads) and the file concerned.
+ */
 export class Broken extends Error {
   constructor(
-    readonly code: StateProblemCode,
-    message: string,
+    readonly said: Said<StateProblemCode>,
     readonly file: string,
   ) {
-    super(message);
+    super(said.message);
   }
 }
 
-/** Read a small regular file without following a symbolic link; undefined when absent. */
-export async function readStateFile(path: string, kind: "public" | "key"): Promise<string | undefined> {
+/** Read a small regular file without following a symbolic link; undefined when absent. `authority`: whose file it is, if any. */
+export async function readStateFile(path: string, kind: "public" | "key", authority?: string): Promise<string | undefined> {
   let handle;
   try {
     // O_NONBLOCK so that a FIFO planted in the directory cannot hang the compiler on open.
@@ -32,18 +36,18 @@ export async function readStateFile(path: string, kind: "public" | "key"): Promi
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "ENOENT") return undefined;
-    if (code === "ELOOP") throw new Broken("MS3003", `${path} is a symbolic link; the state directory must hold regular files`, path);
-    throw new Broken("MS3003", `${path} cannot be read (${code ?? (error as Error).message})`, path);
+    if (code === "ELOOP") throw new Broken(say.MS3003(authority, { file: path, problem: { kind: "symbolic-link" } }), path);
+    throw new Broken(say.MS3003(authority, { file: path, problem: { kind: "unreadable", reason: code ?? (error as Error).message } }), path);
   }
   try {
     const stat = await handle.stat();
-    if (!stat.isFile()) throw new Broken("MS3003", `${path} is not a regular file`, path);
+    if (!stat.isFile()) throw new Broken(say.MS3003(authority, { file: path, problem: { kind: "not-regular" } }), path);
     if (kind === "key" && (stat.mode & 0o077) !== 0) {
-      throw new Broken("MS3004", `${path} has mode ${(stat.mode & 0o777).toString(8).padStart(4, "0")}; a CA private key must be 0600`, path);
+      throw new Broken(say.MS3004(authority, { file: path, mode: stat.mode }), path);
     }
     // Another name for the same inode (in a Git work tree, a shared directory) holds the key too.
-    if (kind === "key" && stat.nlink > 1) throw new Broken("MS3010", `${path} has ${stat.nlink} hard links; a CA private key must have exactly one`, path);
-    if (stat.size > MAX_FILE_BYTES) throw new Broken("MS3003", `${path} is ${stat.size} bytes, too large for CA material`, path);
+    if (kind === "key" && stat.nlink > 1) throw new Broken(say.MS3010(authority, { file: path, links: stat.nlink }), path);
+    if (stat.size > MAX_FILE_BYTES) throw new Broken(say.MS3003(authority, { file: path, problem: { kind: "too-large", bytes: stat.size } }), path);
     return await handle.readFile("utf8");
   } finally {
     await handle.close();
@@ -51,11 +55,11 @@ export async function readStateFile(path: string, kind: "public" | "key"): Promi
 }
 
 /** True for a real directory, false when absent; a symbolic link or other file is refused. */
-export async function isDirectory(path: string): Promise<boolean> {
+export async function isDirectory(path: string, authority?: string): Promise<boolean> {
   try {
     const stat = await lstat(path);
     if (stat.isDirectory()) return true;
-    throw new Broken("MS3003", `${path} is not a directory${stat.isSymbolicLink() ? " (symbolic links are refused)" : ""}`, path);
+    throw new Broken(say.MS3003(authority, { file: path, problem: { kind: "not-directory", symbolicLink: stat.isSymbolicLink() } }), path);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return false;
     throw error;
@@ -70,7 +74,7 @@ export async function ensureDirectory(path: string, mode: number): Promise<void>
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== "EEXIST") throw error;
     const stat = await lstat(path);
-    if (!stat.isDirectory()) throw new Error(`${path} is not a directory${stat.isSymbolicLink() ? " (symbolic links are refused)" : ""}`);
+    if (!stat.isDirectory()) throw new Broken(say.MS3003(undefined, { file: path, problem: { kind: "not-directory", symbolicLink: stat.isSymbolicLink() } }), path);
   }
 }
 

@@ -8,6 +8,9 @@ import type { GenerationRecord } from "./generation-record.js";
 import { keyMatchesCertificate, splitCertificates } from "./pem.js";
 import { Broken, ensureDirectory, isDirectory, readStateFile, stageDirectory, syncDirectory, writeNewFile } from "./state-files.js";
 import type { StateProblemCode } from "./state-files.js";
+import { say } from "../diagnostics/messages.js";
+import type { Said } from "../diagnostics/messages.js";
+import { compareText } from "../util/compare.js";
 
 export type { StateProblemCode };
 
@@ -42,7 +45,7 @@ export type KeyReading = boolean | "if-present";
 export type StoredAuthorityResult =
   | { status: "missing" }
   | { status: "ok"; material: AuthorityMaterial }
-  | { status: "broken"; code: StateProblemCode; problem: string; file: string };
+  | { status: "broken"; said: Said<StateProblemCode>; file: string };
 
 /** File names, as the mesh plug-in CA Secret `cacerts` names its keys. */
 export const STATE_FILES = { rootCert: "root-cert.pem", caCert: "ca-cert.pem", certChain: "cert-chain.pem", caKey: "ca-key.pem", rootKey: "root-key.pem" } as const;
@@ -70,52 +73,52 @@ export function assertAuthorityName(name: string): void {
 export async function readAuthority(stateDir: string, name: string, options: { withKeys: KeyReading }): Promise<StoredAuthorityResult> {
   const paths = authorityPaths(stateDir, name);
   try {
-    await checkStateRoots(stateDir, options.withKeys !== false);
-    if (!(await isDirectory(paths.publicRoot)) || !(await isDirectory(paths.publicDir))) {
-      if ((await isDirectory(paths.privateRoot)) && (await isDirectory(paths.privateDir))) {
-        throw new Broken("MS3003", `${paths.privateDir} holds keys but ${paths.publicDir} has no certificates (an interrupted write?); restore the certificates, or remove ${paths.privateDir} to generate authority ${name} anew`, paths.publicDir);
+    await checkStateRoots(stateDir, options.withKeys !== false, name);
+    if (!(await isDirectory(paths.publicRoot, name)) || !(await isDirectory(paths.publicDir, name))) {
+      if ((await isDirectory(paths.privateRoot, name)) && (await isDirectory(paths.privateDir, name))) {
+        throw new Broken(say.MS3003(name, { file: paths.publicDir, problem: { kind: "keys-without-certificates", keys: paths.privateDir, owner: name } }), paths.publicDir);
       }
       return { status: "missing" };
     }
     const material = await readPublic(paths.publicDir, name);
-    if (options.withKeys === "if-present" && !((await isDirectory(paths.privateRoot)) && (await isDirectory(paths.privateDir)))) material.keysAbsent = true;
+    if (options.withKeys === "if-present" && !((await isDirectory(paths.privateRoot, name)) && (await isDirectory(paths.privateDir, name)))) material.keysAbsent = true;
     else if (options.withKeys) await readKeys(paths.privateRoot, paths.privateDir, material);
     return { status: "ok", material };
   } catch (error) {
-    if (error instanceof Broken) return { status: "broken", code: error.code, problem: error.message, file: error.file };
-    return { status: "broken", code: "MS3003", problem: `cannot read authority ${name}: ${(error as Error).message}`, file: paths.publicDir };
+    if (error instanceof Broken) return { status: "broken", said: error.said, file: error.file };
+    return { status: "broken", said: say.MS3003(name, { file: paths.publicDir, problem: { kind: "unreadable-authority", owner: name, reason: (error as Error).message } }), file: paths.publicDir };
   }
 }
 
 async function readPublic(dir: string, name: string): Promise<AuthorityMaterial> {
   // One after the other, so that the problem reported is always the first in this order.
   const read = async (file: string): Promise<string> => {
-    const text = await readStateFile(join(dir, file), "public");
-    if (text === undefined) throw new Broken("MS3003", `${join(dir, file)} is missing`, join(dir, file));
+    const text = await readStateFile(join(dir, file), "public", name);
+    if (text === undefined) throw new Broken(say.MS3003(name, { file: join(dir, file), problem: { kind: "missing" } }), join(dir, file));
     return text;
   };
   const rootCertPem = await read(STATE_FILES.rootCert);
   const caCertPem = await read(STATE_FILES.caCert);
   const certChainPem = await read(STATE_FILES.certChain);
-  const root = parseOne(rootCertPem, join(dir, STATE_FILES.rootCert));
-  const ca = parseOne(caCertPem, join(dir, STATE_FILES.caCert));
+  const root = parseOne(rootCertPem, join(dir, STATE_FILES.rootCert), name);
+  const ca = parseOne(caCertPem, join(dir, STATE_FILES.caCert), name);
   const chainPath = join(dir, STATE_FILES.certChain);
-  const chain = splitCertificates(certChainPem).map((pem) => parseCertificate(pem, chainPath));
-  if (!(root.checkIssued(root) && root.verify(root.publicKey))) throw new Broken("MS3003", `${join(dir, STATE_FILES.rootCert)} is not a self-signed certificate`, join(dir, STATE_FILES.rootCert));
+  const chain = splitCertificates(certChainPem).map((pem) => parseCertificate(pem, chainPath, name));
+  if (!(root.checkIssued(root) && root.verify(root.publicKey))) throw new Broken(say.MS3003(name, { file: join(dir, STATE_FILES.rootCert), problem: { kind: "not-self-signed" } }), join(dir, STATE_FILES.rootCert));
   const intermediate = !ca.raw.equals(root.raw);
   if (intermediate && !(ca.checkIssued(root) && ca.verify(root.publicKey))) {
-    throw new Broken("MS3003", `${join(dir, STATE_FILES.caCert)} is not signed by ${STATE_FILES.rootCert}`, join(dir, STATE_FILES.caCert));
+    throw new Broken(say.MS3003(name, { file: join(dir, STATE_FILES.caCert), problem: { kind: "not-signed-by", root: STATE_FILES.rootCert } }), join(dir, STATE_FILES.caCert));
   }
   const want = intermediate ? [ca, root] : [root];
   if (chain.length !== want.length || chain.some((c, i) => !c.raw.equals(want[i]?.raw ?? Buffer.alloc(0)))) {
-    throw new Broken("MS3003", `${chainPath} must hold ${intermediate ? `${STATE_FILES.caCert} then ${STATE_FILES.rootCert}` : `${STATE_FILES.rootCert} alone`}`, chainPath);
+    throw new Broken(say.MS3003(name, { file: chainPath, problem: { kind: "chain", want: intermediate ? [STATE_FILES.caCert, STATE_FILES.rootCert] : [STATE_FILES.rootCert] } }), chainPath);
   }
   const material: AuthorityMaterial = { name, intermediate, rootCertPem, caCertPem, certChainPem };
   const recordPath = join(dir, GENERATION_RECORD);
-  const recordText = await readStateFile(recordPath, "public");
+  const recordText = await readStateFile(recordPath, "public", name);
   if (recordText !== undefined) {
     const record = parseRecord(recordText);
-    if (typeof record === "string") throw new Broken("MS3008", `${recordPath} ${record}`, recordPath);
+    if (typeof record === "string") throw new Broken(say.MS3008(name, { file: recordPath, problem: record }), recordPath);
     material.record = record;
   }
   return material;
@@ -125,56 +128,56 @@ async function readPublic(dir: string, name: string): Promise<AuthorityMaterial>
  * The state directory, `authorities/` and `private/` must be real directories: a symbolic link would
  * send keys wherever it points. `private/` must be closed to group and others.
  */
-async function checkStateRoots(stateDir: string, keys: boolean): Promise<void> {
+async function checkStateRoots(stateDir: string, keys: boolean, authority?: string): Promise<void> {
   for (const dir of [stateDir, join(stateDir, "authorities"), join(stateDir, "private")]) {
     const stat = await lstat(dir).catch(() => undefined);
-    if (stat?.isSymbolicLink()) throw new Broken("MS3009", `${dir} is a symbolic link; the CA state directory and its private/ and authorities/ directories must be real directories`, dir);
+    if (stat?.isSymbolicLink()) throw new Broken(say.MS3009(authority, { file: dir }), dir);
   }
-  if (keys) await checkPrivateDirectory(join(stateDir, "private"));
+  if (keys) await checkPrivateDirectory(join(stateDir, "private"), authority);
 }
 
 /** A directory holding keys: group and others may not even list it (keys are 0600, the directory 0700). */
-async function checkPrivateDirectory(dir: string): Promise<void> {
+async function checkPrivateDirectory(dir: string, authority?: string): Promise<void> {
   const stat = await lstat(dir).catch(() => undefined);
   if (stat?.isDirectory() && (stat.mode & 0o077) !== 0) {
-    throw new Broken("MS3011", `${dir} has mode ${(stat.mode & 0o777).toString(8).padStart(4, "0")}; a directory holding CA private keys must be 0700`, dir);
+    throw new Broken(say.MS3011(authority, { file: dir, mode: stat.mode }), dir);
   }
 }
 
 async function readKeys(privateRoot: string, dir: string, material: AuthorityMaterial): Promise<void> {
   const wanted: Array<[file: string, certPem: string, set: (pem: string) => void]> = [[STATE_FILES.caKey, material.caCertPem, (pem) => (material.caKeyPem = pem)]];
   if (material.intermediate) wanted.push([STATE_FILES.rootKey, material.rootCertPem, (pem) => (material.rootKeyPem = pem)]);
-  const dirPresent = (await isDirectory(privateRoot)) && (await isDirectory(dir));
-  if (dirPresent) await checkPrivateDirectory(dir);
+  const dirPresent = (await isDirectory(privateRoot, material.name)) && (await isDirectory(dir, material.name));
+  if (dirPresent) await checkPrivateDirectory(dir, material.name);
   for (const [file, certPem, set] of wanted) {
     const path = join(dir, file);
-    const pem = dirPresent ? await readStateFile(path, "key") : undefined;
+    const pem = dirPresent ? await readStateFile(path, "key", material.name) : undefined;
     if (pem === undefined) {
-      throw new Broken("MS3001", `authority ${material.name} has a certificate but its private key ${path} is missing; refusing to issue a new CA in its place`, path);
+      throw new Broken(say.MS3001(material.name, { file: path, owner: material.name }), path);
     }
     let matches: boolean;
     try {
       matches = keyMatchesCertificate(certPem, pem);
     } catch {
       // Never echo the file: it may hold key material.
-      throw new Broken("MS3003", `${path} is not a readable unencrypted private key`, path);
+      throw new Broken(say.MS3003(material.name, { file: path, problem: { kind: "invalid-key" } }), path);
     }
-    if (!matches) throw new Broken("MS3002", `${path} does not belong to the certificate in ${file === STATE_FILES.caKey ? STATE_FILES.caCert : STATE_FILES.rootCert} of authority ${material.name}`, path);
+    if (!matches) throw new Broken(say.MS3002(material.name, { file: path, certificate: file === STATE_FILES.caKey ? STATE_FILES.caCert : STATE_FILES.rootCert, owner: material.name }), path);
     set(pem);
   }
 }
 
-function parseOne(pem: string, path: string): X509Certificate {
+function parseOne(pem: string, path: string, authority: string): X509Certificate {
   const blocks = splitCertificates(pem);
-  if (blocks.length !== 1) throw new Broken("MS3003", `${path} must hold exactly one PEM certificate, found ${blocks.length}`, path);
-  return parseCertificate(blocks[0] ?? "", path);
+  if (blocks.length !== 1) throw new Broken(say.MS3003(authority, { file: path, problem: { kind: "certificate-count", found: blocks.length } }), path);
+  return parseCertificate(blocks[0] ?? "", path, authority);
 }
 
-function parseCertificate(pem: string, path: string): X509Certificate {
+function parseCertificate(pem: string, path: string, authority: string): X509Certificate {
   try {
     return new X509Certificate(pem);
   } catch {
-    throw new Broken("MS3003", `${path} holds a PEM block that is not a valid certificate`, path);
+    throw new Broken(say.MS3003(authority, { file: path, problem: { kind: "invalid-certificate" } }), path);
   }
 }
 
@@ -182,7 +185,7 @@ function parseCertificate(pem: string, path: string): X509Certificate {
 export async function listAuthorities(stateDir: string): Promise<string[]> {
   try {
     const entries = await readdir(join(stateDir, "authorities"), { withFileTypes: true });
-    return entries.filter((e) => e.isDirectory() && DNS1123_LABEL.test(e.name)).map((e) => e.name).sort();
+    return entries.filter((e) => e.isDirectory() && DNS1123_LABEL.test(e.name)).map((e) => e.name).sort(compareText);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
     throw error;

@@ -1,4 +1,6 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
+import type { RootWitness } from "../diagnostics/messages.js";
 import type { Authority, Model } from "../model/model.js";
 import type { AuthoritySpec } from "../ca/generate.js";
 import type { CertificateInfo } from "../ca/inspect.js";
@@ -53,13 +55,13 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
   const generated: string[] = [];
   const unrecorded = new Map<string, GenerationRecord>();
   const read = await readRotationRecord(options.stateDir);
-  if (read.status === "broken") findings.push({ code: "MS3022", message: read.problem, path: model.rotation ? ["rotation"] : [], hint: "restore rotation.json from Git; delete it only when no rotation is in progress" });
+  if (read.status === "broken") findings.push({ ...read.said, path: model.rotation ? ["rotation"] : [] });
   const step = read.status === "broken" ? { findings: [], record: undefined } : checkRotationStep(model, read, options.stateDir, options.allowUnsafeRotation === true, options.previous);
   findings.push(...step.findings);
   // Roots a rotation has put into trust bundles: their material must never be replaced.
   const recorded = read.status === "ok" ? read.record.roots : {};
   const pins: Record<string, string> = { ...findRootsInOutput(model, options.previous), ...recorded };
-  const witness = (name: string): string => (name in recorded ? "recorded in rotation.json" : "found in the previous output's trust bundle");
+  const witness = (name: string): RootWitness => (name in recorded ? "recorded" : "output");
   const wanted = model.authorities.filter((a) => a.source.type === "generate");
   const done = (): LoadedMaterial => {
     const previous = read.status === "ok" ? read.record : undefined;
@@ -71,23 +73,13 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
     let stored = await readAuthority(options.stateDir, authority.name, { withKeys: options.withKeys });
     const pinned = pins[authority.name];
     if (stored.status === "missing" && pinned !== undefined) {
-      findings.push({
-        code: "MS3021",
-        message: `authority \`${authority.name}\` has no material in ${options.stateDir}, yet its root was distributed (${pinned}, ${witness(authority.name)}); refusing to generate a different one`,
-        path: [...authority.path],
-        hint: `restore ${options.stateDir}/authorities/${authority.name}/ from Git and private/${authority.name}/ from your key backup (docs/rotation.md, "When something goes wrong")`,
-      });
+      findings.push({ ...say.MS3021(authority.name, options.stateDir, pinned, witness(authority.name)), path: [...authority.path] });
       continue;
     }
     if (stored.status === "missing") {
       if (options.missing === "ignore") continue;
       if (options.missing === "report") {
-        findings.push({
-          code: "MS3006",
-          message: `no CA material for authority \`${authority.name}\` in ${options.stateDir}`,
-          path: [...authority.path],
-          hint: "run `mesh-security ca init` (or compile without --check) to generate it",
-        });
+        findings.push({ ...say.MS3006(authority.name, options.stateDir), path: [...authority.path] });
         continue;
       }
       try {
@@ -104,26 +96,23 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
       } catch (error) {
         const errno = (error as NodeJS.ErrnoException).code;
         // A file-system failure (no space, permissions, read-only) is I/O (exit 4), not a policy problem.
+        // Node's system errors carry an errno name in `code` (E + capitals: ENOSPC, EACCES, EROFS; nodejs
+        // lib/internal/errors.js uvException); its own errors have ERR_* codes, which are not I/O.
         if (typeof errno === "string" && /^E[A-Z]+$/.test(errno)) {
-          findings.push({ code: "MS3023", message: `cannot store authority \`${authority.name}\` in ${options.stateDir}: ${ioReason(errno)} (${error instanceof Error ? error.message : errno})`, path: [...authority.path], hint: "free space or fix the permissions of the state directory, then run again; nothing half-written was kept" });
-        } else findings.push({ code: "MS3005", message: `cannot generate authority \`${authority.name}\`: ${error instanceof Error ? error.message : String(error)}`, path: [...authority.path] });
+          findings.push({ ...say.MS3023(authority.name, options.stateDir, errno, error instanceof Error ? error.message : errno), path: [...authority.path] });
+        } else findings.push({ ...say.MS3005(authority.name, error instanceof Error ? error.message : String(error)), path: [...authority.path] });
         continue;
       }
       stored = await readAuthority(options.stateDir, authority.name, { withKeys: options.withKeys });
     }
     if (stored.status === "broken") {
-      findings.push({ code: stored.code, message: `authority \`${authority.name}\`: ${stored.problem}`, path: [...authority.path], hint: brokenHint(stored.code) });
+      findings.push({ ...stored.said, path: [...authority.path] });
       continue;
     }
     if (stored.status !== "ok") continue;
     const m = stored.material;
     if (pinned !== undefined && fingerprintRoot(m.rootCertPem) !== pinned) {
-      findings.push({
-        code: "MS3020",
-        message: `the root of authority \`${authority.name}\` in ${options.stateDir} (${fingerprintRoot(m.rootCertPem)}) is not the one distributed (${pinned}, ${witness(authority.name)}): clients holding the bundles already rolled out would reject every certificate it signs`,
-        path: [...authority.path],
-        hint: `restore ${options.stateDir}/authorities/${authority.name}/ from Git and its key from your backup; if the key is lost for good, abandon the rotation (docs/rotation.md, "When something goes wrong")`,
-      });
+      findings.push({ ...say.MS3020(authority.name, options.stateDir, fingerprintRoot(m.rootCertPem), pinned, witness(authority.name)), path: [...authority.path] });
       continue;
     }
     // Likewise only when there are stored certificates to describe (validate of a fresh clone has none).
@@ -148,12 +137,6 @@ export async function loadMaterial(model: Model, options: MaterialOptions): Prom
   return done();
 }
 
-function brokenHint(code: string): string {
-  if (code === "MS3008") return "restore generation.json from version control, or delete it to read the parameters from the certificates";
-  if (code === "MS3009" || code === "MS3010" || code === "MS3011") return "the keys are refused until the file system is fixed; consider them exposed if others could reach them";
-  return "restore the file from a backup; the compiler never re-issues a CA on its own";
-}
-
 type Describe = typeof import("../ca/inspect.js").describeCertificate;
 
 /**
@@ -170,18 +153,11 @@ function driftFindings(authority: Authority, m: AuthorityMaterial, describe: Des
   if (record) {
     const conflicts = recordConflicts(record, fromCertificates);
     if (conflicts.length > 0) {
-      return {
-        findings: [{ code: "MS3008", message: `authority \`${authority.name}\`: generation.json disagrees with the stored certificates: ${conflicts.join("; ")}`, path: [...authority.path], hint: brokenHint("MS3008") }],
-      };
+      return { findings: [{ ...say.MS3008(authority.name, { conflicts }), path: [...authority.path] }] };
     }
   } else {
     record = unrecorded = fromCertificates;
-    findings.push({
-      code: "MS2308",
-      message: `authority \`${authority.name}\` has no generation record; its parameters were read from the certificates`,
-      path: [...authority.path],
-      hint: "run `mesh-security ca init` to write authorities/" + authority.name + "/generation.json, and commit it",
-    });
+    findings.push({ ...say.MS2308(authority.name), path: [...authority.path] });
   }
   const spec = specOf(authority);
   const g = authority.source.type === "generate" ? authority.source : undefined;
@@ -190,21 +166,11 @@ function driftFindings(authority: Authority, m: AuthorityMaterial, describe: Des
     if (change.field === "intermediateValidityDays" && g && !g.intermediateValidityDaysSet) {
       const days = Number(change.stored);
       if (days <= record.validityDays / 2) {
-        findings.push({
-          code: "MS2307",
-          message: `the stored intermediate of authority \`${authority.name}\` is valid for ${days} days, no later than its root enters its rotation window (after ${record.validityDays / 2} of ${record.validityDays} days)`,
-          path: [...base, "intermediate"],
-          hint: `rotate it into an authority with \`intermediateValidityDays: ${record.validityDays}\` (the default now): \`mesh-security ca rotate ${authority.name}\``,
-        });
+        findings.push({ ...say.MS2307(authority.name, days, record.validityDays, true), path: [...base, "intermediate"] });
       }
       continue;
     }
-    findings.push({
-      code: "MS3007",
-      message: `authority \`${authority.name}\`: \`${change.field}\` is ${JSON.stringify(change.policy)} in the policy, but the stored CA was generated with ${JSON.stringify(change.stored)}`,
-      path: [...base, change.field],
-      hint: `phase in a new CA with \`mesh-security ca rotate ${authority.name}\` (trust-both → issue-new → drop-old), or, if nothing trusts it yet, replace it with \`mesh-security ca regenerate ${authority.name} --yes\``,
-    });
+    findings.push({ ...say.MS3007(authority.name, change.field, change.policy, change.stored), path: [...base, change.field] });
   }
   return { findings, ...(unrecorded && !findings.some((f) => f.code === "MS3007") ? { unrecorded } : {}) };
 }
@@ -224,14 +190,7 @@ function expiryFindings(authority: Authority, root: Validity, ca: Validity): Fin
   for (const [label, info] of [["root", root], ["signing CA", ca]] as const) {
     const validityDays = (Date.parse(info.notAfter) - Date.parse(info.notBefore)) / 86_400_000;
     if (withinRotationWindow(info, validityDays)) {
-      return [
-        {
-          code: "MS2301",
-          message: `the ${label} certificate of authority \`${authority.name}\` expires in ${info.daysLeft} days, inside its rotation window (the last half of ${Math.round(validityDays)} days)`,
-          path: [...authority.path],
-          hint: `start a rotation: mesh-security ca rotate ${authority.name}`,
-        },
-      ];
+      return [{ ...say.MS2301(authority.name, label, info.daysLeft, Math.round(validityDays)), path: [...authority.path] }];
     }
   }
   return [];
@@ -242,19 +201,5 @@ function strengthFindings(model: Model, authority: Authority): Finding[] {
   if (authority.source.type !== "generate" || model.tls.profile !== "modern") return [];
   const bits = keyStrengthBits(authority.source.keyAlgorithm);
   if (bits >= 128) return [];
-  return [
-    {
-      code: "MS2302",
-      message: `authority \`${authority.name}\` uses ${authority.source.keyAlgorithm} (${bits}-bit strength), weaker than the modern TLS profile's 128 bits`,
-      path: [...authority.path, "generate", "keyAlgorithm"],
-      hint: "use ECDSA-P256 or stronger",
-    },
-  ];
-}
-
-function ioReason(errno: string): string {
-  if (errno === "ENOSPC" || errno === "EDQUOT") return "no space left on device";
-  if (errno === "EACCES" || errno === "EPERM") return "permission denied";
-  if (errno === "EROFS") return "read-only file system";
-  return errno;
+  return [{ ...say.MS2302(authority.name, authority.source.keyAlgorithm, bits), path: [...authority.path, "generate", "keyAlgorithm"] }];
 }

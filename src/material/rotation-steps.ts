@@ -1,5 +1,7 @@
 import { join } from "node:path";
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
+import type { RotationBreakage, RotationMisstep } from "../diagnostics/messages.js";
 import type { Model } from "../model/model.js";
 import { authoritySecret } from "../model/names.js";
 import { ROTATION_RECORD_FILE, fingerprintRoot } from "../ca/rotation-record.js";
@@ -7,6 +9,7 @@ import { PHASES, ROTATION_PHASES } from "../model/rotation-phases.js";
 import type { RecordRead, RotationRecord } from "../ca/rotation-record.js";
 import { TRUST_BUNDLE_LABEL } from "../plan/authority-material.js";
 import type { AuthorityMaterialView } from "../plan/authority-material.js";
+import { compareText } from "../util/compare.js";
 
 // A rotation is a line of five states: before it (0), its three phases (1-3), finished (4: the old
 // authority has left the policy). Each compile may move one state forward from the one last compiled,
@@ -63,50 +66,36 @@ export function checkRotationStep(model: Model, read: RecordRead, stateDir: stri
       : undefined;
   if (!from || !to) return { findings: [], record: null };
 
-  const where = recorded
-    ? `last compiled at ${label(from)} (recorded in ${file})`
-    : shown !== undefined
-      ? `last compiled at ${label(from)} (as the previous output shows; ${file} is missing)`
-      : `never compiled (no rotation recorded in ${file})`;
-  let problem: string | undefined;
-  let hint = "";
+  const history: RotationMisstep["history"] = recorded ? { recorded: label(from), file } : shown !== undefined ? { shown: label(from), file } : { never: true, file };
+  let misstep: RotationMisstep | undefined;
   if (recorded && r && (recorded.authority !== r.authority || recorded.next !== r.next)) {
-    problem = `the policy rotates \`${r.authority}\` to \`${r.next}\`, but the rotation of \`${recorded.authority}\` to \`${recorded.next}\` was ${where}`;
-    hint = `finish the recorded rotation first (\`mesh-security ca rotate ${recorded.authority}\`)`;
+    misstep = { history, replaced: r, recorded };
   } else if (to.step - from.step > 1) {
-    const skipped = STEP_NAMES.slice(from.step + 1, to.step).join(" and ");
-    problem = `the rotation of \`${to.authority}\` to \`${to.next}\` is at ${label(to)} but was ${where}: it skips ${skipped}`;
-    hint = `compile and roll out ${STEP_NAMES[from.step + 1]} first${r ? ` (set \`phase: ${STEP_NAMES[from.step + 1]}\`)` : ""}, then move on with \`mesh-security ca rotate ${to.authority}\``;
+    misstep = { history, skips: STEP_NAMES.slice(from.step + 1, to.step), authority: to.authority, next: to.next, at: label(to), first: STEP_NAMES[from.step + 1] ?? "", setPhase: r !== undefined };
   } else if (to.step < from.step) {
-    problem =
-      to.step === 0
-        ? `the policy drops the rotation of \`${to.authority}\` to \`${to.next}\`, which was ${where}`
-        : `the rotation of \`${to.authority}\` to \`${to.next}\` goes back to ${label(to)}; it was ${where}`;
-    hint = `put back ${label(from)}${from.step >= 1 && from.step <= 3 ? ` (\`rotation: { authority: ${from.authority}, next: ${from.next}, phase: ${STEP_NAMES[from.step]} }\`)` : ""} and go forward one step at a time`;
+    const restore = from.step >= 1 && from.step <= 3 ? { authority: from.authority, next: from.next, phase: STEP_NAMES[from.step] ?? "" } : undefined;
+    misstep = { history, back: to, at: to.step === 0 ? undefined : label(to), putBack: label(from), restore };
   }
   const path = r ? ["rotation", ...(recorded && (recorded.authority !== r.authority || recorded.next !== r.next) ? [] : ["phase"])] : [...(model.authorities.find((a) => a.name === to.authority)?.path ?? [])];
   const findings: Finding[] = [];
-  if (problem) {
-    if (!allowUnsafe) return { findings: [{ code: "MS2312", message: problem, path, hint: `${hint}; or pass --allow-unsafe-rotation to accept what breaks` }], record: undefined };
-    findings.push({ code: "MS2313", message: `${problem}; allowed by --allow-unsafe-rotation: ${describeBreakage(from, to)}`, path, hint });
+  if (misstep) {
+    if (!allowUnsafe) return { findings: [{ ...say.MS2312(misstep), path }], record: undefined };
+    findings.push({ ...say.MS2313(misstep, describeBreakage(from, to)), path });
   }
   return { findings, record: r ? { authority: r.authority, next: r.next, phase: r.phase, roots: {} } : null };
 }
 
 /** Which leaves, signed before or after the step, the trust bundles of either side reject. */
-function describeBreakage(from: Stage, to: Stage): string {
-  const broken: string[] = [];
+function describeBreakage(from: Stage, to: Stage): RotationBreakage {
+  const rejected: Array<RotationBreakage["rejected"][number]> = [];
   for (const signer of new Set([signerOf(from), signerOf(to)])) {
     for (const side of [from, to]) {
       const trusted = trustedIn(side);
-      if (!trusted.includes(signer)) broken.push(`clients still holding the trust bundles of ${label(side)} (only ${trusted.join(" and ")}) reject certificates signed by ${signer}`);
+      if (!trusted.includes(signer)) rejected.push({ side: label(side), trusted, signer });
     }
   }
-  if (broken.length === 0) {
-    const signed = Math.max(from.step, to.step) >= 2 ? `; certificates already signed by ${to.next} stay in use until renewed, so keep its root in the bundles` : "";
-    return `the trust bundles on both sides carry every signing root, so no certificate is rejected by this step alone${signed}`;
-  }
-  return [...new Set(broken)].join("; ");
+  // With nothing rejected, leaves of the new authority signed since issue-new (step 2) stay in use.
+  return { rejected, stillSigned: rejected.length === 0 && Math.max(from.step, to.step) >= 2 ? to.next : undefined };
 }
 
 /**
@@ -132,7 +121,7 @@ export function findRootsInOutput(model: Model, previous: ReadonlyMap<string, Re
   const r = model.rotation;
   const roots: Record<string, string> = {};
   if (!r || !previous) return roots;
-  for (const key of [...previous.keys()].sort()) {
+  for (const key of [...previous.keys()].sort(compareText)) {
     const object = previous.get(key);
     const labels = (object?.["metadata"] as { labels?: Record<string, unknown> } | undefined)?.labels;
     if (!key.startsWith("ConfigMap/") || labels?.[TRUST_BUNDLE_LABEL] !== "true") continue;
