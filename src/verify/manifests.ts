@@ -4,6 +4,7 @@ import { LineCounter, parseAllDocuments } from "yaml";
 import type { Document } from "yaml";
 import type { LinePos } from "../diagnostics/diagnostic.js";
 import { SourceMap } from "../load/source-map.js";
+import { compareText } from "../util/compare.js";
 
 /** Where a manifest file came from: the compiled output, its patches Component, `--with`, or the Secrets directory. */
 export type SourceRole = "resource" | "patch" | "with" | "secrets";
@@ -77,7 +78,7 @@ export function classifyFiles(tree: ReadonlyMap<string, string>, role: "output" 
     }
   }
   return [...tree.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([file, text]) => ({ file, text, role: role === "output" ? (patchFiles.has(file) ? "patch" : "resource") : role }));
 }
 

@@ -74,20 +74,3 @@ function dedupePaths(paths: readonly VerifyPath[]): VerifyPath[] {
 export function hasBrokenPaths(result: VerifyResult): boolean {
   return result.paths.some((p) => p.result === "broken") || result.diagnostics.some((d) => d.severity === "error");
 }
-
-/** The path table as text: one row per path, aligned columns, reasons under broken and unchecked rows. */
-export function formatPathTable(paths: readonly VerifyPath[]): string {
-  if (paths.length === 0) return "no paths to verify in what was read\n";
-  const header = { from: "from", to: "to", port: "port", client: "client sends / trusts", server: "server accepts / presents", result: "result" };
-  const rows = [header, ...paths];
-  const width = (k: keyof typeof header): number => Math.max(...rows.map((r) => r[k].length));
-  const w = { from: width("from"), to: width("to"), port: width("port"), client: width("client"), server: width("server") };
-  let out = "";
-  for (const r of rows) {
-    out += `${r.from.padEnd(w.from)}  ${r.to.padEnd(w.to)}  ${r.port.padEnd(w.port)}  ${r.client.padEnd(w.client)}  ${r.server.padEnd(w.server)}  ${r.result}\n`;
-    if ("reason" in r && r.reason) out += `    ${r.reason}\n`;
-  }
-  const count = (result: VerifyPath["result"]): number => paths.filter((p) => p.result === result).length;
-  out += `${paths.length} paths: ${count("ok")} ok, ${count("broken")} broken, ${count("not checked")} not checked\n`;
-  return out;
-}
