@@ -1,9 +1,9 @@
-import { CODES } from "../diagnostics/codes.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { sortDiagnostics } from "../diagnostics/format.js";
+import { diagnostic } from "../diagnostics/messages.js";
 import { buildMeshModel } from "./mesh-model.js";
 import { classifyFiles, parseManifests, readManifestDir } from "./manifests.js";
-import type { LoadProblem, ManifestFile } from "./manifests.js";
+import type { ManifestFile } from "./manifests.js";
 import { ObjectIndex, locate } from "./object-index.js";
 import { VERIFY_RULES } from "./registry.js";
 import type { VerifyPath, VerifyRule } from "./rule.js";
@@ -34,12 +34,10 @@ export function verifyTree(tree: ReadonlyMap<string, string>, extra: readonly Ma
   return verifyFiles([...classifyFiles(tree, "output"), ...extra], []);
 }
 
-/** Model the consumers of a set of manifest files. */
-export function verifyFiles(files: readonly ManifestFile[], problems: readonly LoadProblem[] = [], rules: readonly VerifyRule[] = VERIFY_RULES): VerifyResult {
+/** Model the consumers of a set of manifest files; `problems` are those of reading them (MS5001), which stop verify. */
+export function verifyFiles(files: readonly ManifestFile[], problems: readonly Diagnostic[] = [], rules: readonly VerifyRule[] = VERIFY_RULES): VerifyResult {
   const parsed = parseManifests(files);
-  const loadProblems = [...problems, ...parsed.problems].map(
-    (p): Diagnostic => ({ code: p.code, severity: "error", message: p.message, file: p.file, path: [], ...(p.range ? { range: p.range } : {}) }),
-  );
+  const loadProblems = [...problems, ...parsed.problems];
   if (loadProblems.length > 0) return { paths: [], diagnostics: sortDiagnostics(loadProblems), unreadable: true };
   const index = new ObjectIndex(parsed.documents);
   const mesh = buildMeshModel(index);
@@ -49,12 +47,12 @@ export function verifyFiles(files: readonly ManifestFile[], problems: readonly L
   for (const rule of rules) {
     const out = rule.run({ index, mesh });
     paths.push(...out.paths);
-    for (const f of out.findings) {
-      const where = locate(f.object, f.path);
-      const key = `${f.code}|${where.file}|${where.path.join(".")}|${f.message}`;
+    for (const { object, path, ...said } of out.findings) {
+      const where = locate(object, path);
+      const key = `${said.code}|${where.file}|${where.path.join(".")}|${said.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      diagnostics.push({ code: f.code, severity: CODES[f.code].severity, message: f.message, file: where.file, path: where.path, ...(where.range ? { range: where.range } : {}), ...(f.hint ? { hint: f.hint } : {}) });
+      diagnostics.push(diagnostic(said, where));
     }
   }
   return { paths: dedupePaths(paths), diagnostics: sortDiagnostics(diagnostics), unreadable: false };

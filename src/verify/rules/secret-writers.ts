@@ -2,6 +2,7 @@ import { annotations, describe, str } from "../object-index.js";
 import type { KubeObject } from "../object-index.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { compareText } from "../../util/compare.js";
+import { say } from "../../diagnostics/messages.js";
 
 interface Writer {
   object: KubeObject;
@@ -84,13 +85,10 @@ export const secretWritersRule: VerifyRule = {
         paths.push({ ...row, result: "ok" });
         continue;
       }
-      const reason =
-        full.length > 1
-          ? `Secret ${key} has ${full.length} writers: ${full.map((w) => w.who).join(", ")}; each overwrites the other's certificate`
-          : `Secret ${key} gets keystores from cert-utils-operator, but ${full.find((w) => w.ownsAllKeys)?.who ?? "its writer"} keeps only tls.crt and tls.key: the two rewrite it in turn`;
-      paths.push({ ...row, result: "broken", reason });
+      const said = say.MS5035(key, full.length > 1 ? { writers: full.map((w) => w.who) } : { keepsOnlyItsKeys: full.find((w) => w.ownsAllKeys)?.who ?? "its writer" });
+      paths.push({ ...row, result: "broken", reason: said.message });
       const first = full.length > 1 ? full[0] : sorted.find((w) => w.addsKeys);
-      if (first) findings.push({ code: "MS5035", message: reason, hint: "give each certificate its own Secret name", object: first.object, path: first.path });
+      if (first) findings.push({ ...said, object: first.object, path: first.path });
     }
     return { paths, findings };
   },
