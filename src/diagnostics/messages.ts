@@ -657,6 +657,186 @@ export const say = {
   // ---- 4xxx output ----
 
   // ---- 5xxx verify: behaviour on the cluster ----
+  MS5001: (dir: string) => said("MS5001", `${dir} is not a directory`),
+  /** `reason`: the first line of the yaml library's error message. */
+  MS5002: (reason: string) => said("MS5002", `not valid YAML: ${reason}`),
+  /** `fix`: the named Service port whose number the targetPort gives (and its pod port), else the Service's port names. */
+  MS5010: (route: string, target: string, service: string, fix: { portName: string; podPort: string } | { portNames: string[] }) =>
+    said(
+      "MS5010",
+      `${route} targets port ${target}, which no endpoint of Service ${service} has: the router answers 503`,
+      "portName" in fix ? `use targetPort: ${fix.portName} (the Service port's name) or the pod port ${fix.podPort}` : `use a Service port name (${fix.portNames.join(", ") || "none"}) or a pod port`,
+    ),
+  /** `accepts`: what decided the server's mode; `host`: the Service host the clients' DestinationRule names. */
+  MS5020: (client: string, server: string, accepts: string, host: string) =>
+    said("MS5020", `${client} sends mTLS to ${server}, whose sidecar accepts plaintext only (${accepts}): the connection fails`, `give the clients a DestinationRule with tls.mode: DISABLE for ${host}, or accept mTLS on the server (PERMISSIVE)`),
+  MS5021: (client: string, server: string, accepts: string) =>
+    said("MS5021", `${client} sends no mTLS to ${server}, whose sidecar accepts mTLS only (${accepts}): the connection fails`, "make the port PERMISSIVE for callers outside the mesh (a port-level exception keyed on the pod port), or bring the caller into the mesh"),
+  MS5022: (policy: string, rootNamespace: string) =>
+    said(
+      "MS5022",
+      `${policy} applies only to workloads in ${rootNamespace}, not to the mesh: mesh-wide authentication is the ServiceMeshPolicy default the operator renders from the control plane`,
+      "set the mesh-wide mode through the control plane (spec.istio.global.mtls.enabled / spec.security.dataPlane.mtls), and per-namespace modes with a Policy named default in each namespace",
+    ),
+  MS5030: (emitted: string, controlPlane: string) =>
+    said("MS5030", `${emitted} is also rendered by the mesh operator from ${controlPlane}: the operator and Argo CD overwrite each other`, "do not emit it: express the mesh-wide mode through the control plane resource, and per-namespace modes with objects of another name or namespace"),
+  /** Several writers of one Secret, or keystores added to a Secret whose writer keeps only tls.crt and tls.key. */
+  MS5035: (secret: string, conflict: { writers: string[] } | { keepsOnlyItsKeys: string }) =>
+    said(
+      "MS5035",
+      "writers" in conflict
+        ? `Secret ${secret} has ${conflict.writers.length} writers: ${conflict.writers.join(", ")}; each overwrites the other's certificate`
+        : `Secret ${secret} gets keystores from cert-utils-operator, but ${conflict.keepsOnlyItsKeys} keeps only tls.crt and tls.key: the two rewrite it in turn`,
+      "give each certificate its own Secret name",
+    ),
+  MS5040: (trusted: string, route: string, presented: string[]) =>
+    said(
+      "MS5040",
+      `the router trusts ${trusted} for ${route}, but the pods present a certificate from ${presented.join(" or ")}: the TLS handshake to the pod fails (503)`,
+      "set spec.tls.destinationCACertificate (or the cert-utils-operator.redhat-cop.io/destinationCA-from-secret annotation) to the pods' CA, or serve a Service CA certificate",
+    ),
+  MS5041: (flag: string, authority: string, namespace: string, caSecret: string) =>
+    said(
+      "MS5041",
+      `Knative ${flag} certificates are signed by ${authority}, but no trust bundle selecting ${namespace} holds that CA: Knative components reject each other's certificates`,
+      `add Secret ${caSecret} (key ca.crt) to the Bundle's sources and select namespace ${namespace}`,
+    ),
+  /** `files`: where the caller's own manifests were read (none when only its patch was). */
+  MS5045: (caller: string, principal: string, policies: string[], files: string[]) =>
+    said(
+      "MS5045",
+      `${caller} runs as ${principal}, which no rule of ${policies.join(", ")} allows: the callee's sidecar denies every request (RBAC: access denied) (${caller} is read from ${files.join(", ") || "its patch"})`,
+      "set the caller's `workload.serviceAccount` in the policy to the service account its pods run as (or run them as the one the policy names), and compile again",
+    ),
+  MS5046: (caller: string, callee: string, trusted: string[], configMap: string, presented: string[]) =>
+    said(
+      "MS5046",
+      `${caller} verifies ${callee} against ${trusted.join(" and ")} (ConfigMap ${configMap}), but its pods present a certificate from ${presented.join(" or ")}: the TLS handshake fails`,
+      "mount the trust of the callee's issuer (compile the call from the policy's `callers`), or issue the callee's certificate from the CA the caller trusts",
+    ),
+  /** `supply`: how to pass the Secrets written outside the output (verify's INPUTS sentence). */
+  MS5050: (workload: string, kind: "Secret" | "ConfigMap", mounted: string, supply: string) =>
+    said(
+      "MS5050",
+      `${workload} mounts ${kind} ${mounted}, which nothing in the output (or --with / --secrets-dir) writes: the pod never starts (ContainerCreating, "${kind.toLowerCase()} not found")`,
+      `mount the ${kind} the policy's certificate or trust is written to, or if it is written outside the output: ${supply}`,
+    ),
+  /** `written`: the keys the writers do write, sorted. */
+  MS5051: (workload: string, keys: string[], kind: "Secret" | "ConfigMap", projected: string, writers: string[], written: string[]) =>
+    said(
+      "MS5051",
+      `${workload} projects key ${keys.join(", ")} of ${kind} ${projected}, which its writer (${writers.join(", ")}) never writes (it writes ${written.join(", ")}): the volume cannot be built and the pod never starts`,
+      `use one of the keys the writer writes: ${written.join(", ")}`,
+    ),
+  /** `files`: where the workload was read; `containers`: the containers it has. */
+  MS5052: (workload: string, container: string, files: string[], containers: string[]) =>
+    said(
+      "MS5052",
+      `the patch of ${workload} names container ${container}, which ${workload} (${files.join(", ")}) does not have (${containers.join(", ") || "none"}): the merge adds a container without an image and the API server rejects the workload`,
+      `set the service's \`workload.container\` in the policy to one of ${containers.join(", ")}`,
+    ),
+  MS5053: (container: string, workload: string, wrong: { volume: string } | { volumes: [string, string]; mountPath: string }) =>
+    said(
+      "MS5053",
+      `container ${container} of ${workload} ${"volume" in wrong ? `mounts volume ${wrong.volume}, which the pod does not have` : `mounts ${wrong.volumes[0]} and ${wrong.volumes[1]} on the same path ${wrong.mountPath}`}: the API server rejects the pod template`,
+      "mount each volume on its own path, and name only volumes the pod has",
+    ),
+  /** `how`: which controller reads it; `unwritten`: nothing writes the Secret, or the keys its writers lack. */
+  MS5055: (route: string, secret: string, how: string, unwritten: "secret" | { keys: string[]; writers: string[] }) =>
+    unwritten === "secret"
+      ? said("MS5055", `${route} reads Secret ${secret} (${how}), which nothing in the output writes: the Route ${how.startsWith("the router") ? "is rejected" : "never gets its certificate"}`, "name the Secret the route (or pod) certificate is written to")
+      : said("MS5055", `${route} reads ${unwritten.keys.join(", ")} of Secret ${secret} (${how}), which ${unwritten.writers.join(", ")} does not write`, "name a Secret whose writer writes that key"),
+  /** `verbs`: the verbs the router's service account lacks. */
+  MS5056: (verbs: string[], secret: string, route: string) =>
+    said(
+      "MS5056",
+      `the router's service account may not ${verbs.join(", ")} Secret ${secret} (no Role and RoleBinding read grant it): the API server rejects ${route} (externalCertificate)`,
+      "emit a Role granting get, list, watch on the Secret and a RoleBinding to openshift-ingress/router",
+    ),
+  /** The annotation names an object the pods do not mount (`watched`), or omits one the compiler's patch mounts (`unwatched`). */
+  MS5057: (workload: string, kind: "Secret" | "ConfigMap", namespace: string, wrong: { watched: string; mounted: string[] } | { unwatched: string; annotation: string }) =>
+    "watched" in wrong
+      ? said(
+          "MS5057",
+          `${workload} asks Reloader to restart it when ${kind} ${namespace}/${wrong.watched} changes, but its pods do not mount it (they mount ${wrong.mounted.join(", ") || "none"}): a renewed certificate is never picked up`,
+          `name the ${kind}s the pod mounts: ${wrong.mounted.join(", ")}`,
+        )
+      : said("MS5057", `${workload} mounts ${kind} ${namespace}/${wrong.unwatched} (the compiler's patch), but its Reloader annotation (${wrong.annotation}) does not name it: when it is renewed the pods keep the old one`, `add ${wrong.unwatched} to the annotation`),
+  /** `sealedFor`: the namespace/name of the template, `?` where it records none. */
+  MS5058: (sealed: string, scope: string, sealedFor: string, named: string) =>
+    said("MS5058", `${sealed} was sealed (scope ${scope}) for ${sealedFor}, but is named ${named}: the controller decrypts with another label and never writes the Secret`, "seal the Secret again for its real namespace and name"),
+  /** `written`: the keys the writers do write, sorted. */
+  MS5059: (certificate: string, format: string, key: string, secret: string, writers: string[], written: string[]) =>
+    said(
+      "MS5059",
+      `${certificate} reads the ${format} keystore password from key ${key} of Secret ${secret}, which ${writers.join(", ")} writes without it (${written.join(", ") || "no keys"}): the keystore is never written`,
+      `point passwordSecretRef.key at one of ${written.join(", ")}`,
+    ),
+  /** How the issuerRef fails: a cert-manager issuer named with an external group, a kind cert-manager does not serve, or an issuer written with another kind or namespace than `ref` says. */
+  MS5060: (certificate: string, wrong: { group: string; name: string; written: string[] } | { kind: string } | { ref: string; written: string[] }) =>
+    said(
+      "MS5060",
+      `${certificate}: ${
+        "group" in wrong
+          ? `issuerRef group ${wrong.group} names an external issuer, but ${wrong.name} is ${wrong.written.join(", ")} of group cert-manager.io: no controller signs the CertificateRequest`
+          : "kind" in wrong
+            ? `issuerRef kind ${wrong.kind} is neither Issuer nor ClusterIssuer of group cert-manager.io`
+            : `issuerRef names ${wrong.ref}, which is not written, but the output writes ${wrong.written.join(", ")}: the CertificateRequest waits forever for an issuer that does not exist`
+      }`,
+      "name the issuer the output writes, with its kind and group cert-manager.io",
+    ),
+  /** `key`: the key asked for, e.g. `Ed25519`, `ECDSA P-521`, `RSA 1024`. */
+  MS5061: (certificate: string, acme: string, key: string) =>
+    said("MS5061", `${certificate} asks the ACME server ${acme} for an ${key} key, which it refuses (RSA 2048–4096 and ECDSA P-256/P-384 only): the certificate is never issued`, "use ECDSA P-256 (or RSA 2048+) for ACME certificates"),
+  MS5062: (certificate: string, acme: string, names: string[]) =>
+    said("MS5062", `${certificate} asks the ACME server ${acme} for ${names.join(", ")}, which it cannot validate (no public DNS name): the order fails`, "issue cluster-internal names from a CA issuer or the Service CA"),
+  /** `dnsNames`: the names the certificate does carry. */
+  MS5063: (client: string, name: string, certificate: string, dnsNames: string[]) =>
+    said("MS5063", `${client} verifies the name ${name}, which ${certificate} does not carry (${dnsNames.join(", ") || "no dnsNames"}): the TLS handshake fails`, `add ${name} to the Certificate's dnsNames`),
+  /** `controlPlanes`: the emitted ones, described; `refs`: the same as `namespace/name`. */
+  MS5065: (member: string, ref: string, controlPlanes: string[], namespace: string, refs: string[]) =>
+    said(
+      "MS5065",
+      `${member} joins control plane ${ref}, but the output's is ${controlPlanes.join(", ")}: namespace ${namespace} is not a member of it and its pods get no sidecar from it`,
+      `set spec.controlPlaneRef to ${refs.join(" or ")}`,
+    ),
+  /** An istio.io/rev label hidden by an istio-injection label, or an injection label that selects no revision (`asked`). */
+  MS5066: (namespace: string, wrong: { revision: string; injection: string } | { asked: string }, revisions: string[]) =>
+    said(
+      "MS5066",
+      "injection" in wrong
+        ? `Namespace ${namespace} asks for injection with istio.io/rev: ${wrong.revision}, but its istio-injection: ${wrong.injection} label takes precedence (the revision webhook requires istio-injection to be absent): its pods get no sidecar`
+        : `Namespace ${namespace} asks for injection with ${wrong.asked}, which selects no revision of the Istio read (${revisions.join(", ")}): its pods get no sidecar`,
+      `label the namespace istio.io/rev: ${revisions[0] ?? "<revision>"}`,
+    ),
+  /** `why`: the namespace is not a member (membership's reason), or the pod template (read from `files`) does not ask for injection. */
+  MS5067: (promise: string, object: string, workload: string, why: { notMember: string } | { files: string[] }) =>
+    said(
+      "MS5067",
+      `${promise} of ${object} applies to the pods of ${workload}, which get no sidecar: ${"notMember" in why ? why.notMember : `the pod template of ${workload} (${why.files.join(", ")}) does not ask for injection (sidecar.istio.io/inject: "true"), and Maistra's autoInject is off`}; nothing enforces it`,
+      'make the namespace a member of the control plane and annotate the pod template with sidecar.istio.io/inject: "true"',
+    ),
+  /** `operatorPolicies`: whether a policy the Maistra operator renders is among those selecting the pods. */
+  MS5070: (service: string, policies: string[], routerNamespace: string, port: string, route: string, operatorPolicies: boolean) =>
+    said(
+      "MS5070",
+      `the NetworkPolicies selecting the pods of Service ${service} (${policies.join(", ")}) admit nothing from the router's namespace ${routerNamespace} on port ${port}: ${route} answers 503`,
+      operatorPolicies ? 'label the routed pods maistra.io/expose-route: "true" (the workload patch), or add a NetworkPolicy admitting the router' : "add a NetworkPolicy admitting the router's namespace (network.openshift.io/policy-group: ingress) on the pod port",
+    ),
+  MS5071: (service: string, policies: string[], caller: string, port: string) =>
+    said("MS5071", `the NetworkPolicies selecting the pods of Service ${service} (${policies.join(", ")}) admit nothing from ${caller} on port ${port}: the declared call times out`, "add a NetworkPolicy admitting the caller's namespace (or make it a mesh member)"),
+  /** `pods`: each workload read in the namespace, with its pod labels. */
+  MS5075: (policy: string, namespace: string, pods: string[]) =>
+    said("MS5075", `${policy} selects none of the pods of ${namespace} read (${pods.join(", ")}): the pods it was meant for are not protected by it`, "use the pods' labels (the Service selector) in spec.selector.matchLabels"),
+  MS5076: (deny: string, caller: string, principal: string) =>
+    said("MS5076", `${deny} (DENY, evaluated before ALLOW) matches ${caller}'s identity ${principal}: every request of the declared call is refused`, "narrow the DENY rule so that it does not match the declared caller"),
+  /** `bundle`: where both roots were found; `partner`: the other CA Secret; `fromSecret`: the Secret the Route's destination CA comes from. */
+  MS5080: (bundle: string, authority: string, partner: string, route: string, fromSecret: string) =>
+    said(
+      "MS5080",
+      `a CA rotation is under way (${bundle} carries the roots of ${authority} and of Secret ${partner}), but ${route} takes its destination CA from ca.crt of Secret ${fromSecret} (cert-utils), which holds one root and is replaced the moment cert-manager re-issues: pods still presenting the other root's certificate get 503`,
+      "during trust-both and issue-new, point the destination CA at a bundle carrying both roots, or set destinationCACertificate inline with both",
+    ),
 } satisfies Partial<Constructors>;
 
 /** Where a diagnostic points: the file, the path into its document, and the range when known. */

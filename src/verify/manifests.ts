@@ -2,8 +2,10 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { LineCounter, parseAllDocuments } from "yaml";
 import type { Document } from "yaml";
-import type { LinePos } from "../diagnostics/diagnostic.js";
+import type { Diagnostic, LinePos } from "../diagnostics/diagnostic.js";
+import { diagnostic, say } from "../diagnostics/messages.js";
 import { SourceMap } from "../load/source-map.js";
+import { compareText } from "../util/compare.js";
 
 /** Where a manifest file came from: the compiled output, its patches Component, `--with`, or the Secrets directory. */
 export type SourceRole = "resource" | "patch" | "with" | "secrets";
@@ -23,22 +25,13 @@ export interface ManifestDocument {
   locate: (path: readonly (string | number)[]) => { start: LinePos; end: LinePos };
 }
 
-/** A file that cannot be read or parsed: verify cannot model it, so this is a usage-level problem. */
-export interface LoadProblem {
-  code: "MS5001" | "MS5002";
-  file: string;
-  message: string;
-  range?: { start: LinePos; end: LinePos };
-}
-
 /**
- * Read every YAML file below a directory, sorted by path. Files listed as `patches` of a kustomize Component
+ * Read every YAML file below a directory, sorted by path. A directory that cannot be read is a problem (MS5001):
+ * verify cannot model it, so the problems are usage-level. Files listed as `patches` of a kustomize Component
  * are partial objects (role `patch`); the rest of a compiled output directory are whole resources.
  */
-export function readManifestDir(dir: string, role: "output" | "with" | "secrets"): { files: ManifestFile[]; problems: LoadProblem[] } {
-  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
-    return { files: [], problems: [{ code: "MS5001", file: dir, message: `${dir} is not a directory` }] };
-  }
+export function readManifestDir(dir: string, role: "output" | "with" | "secrets"): { files: ManifestFile[]; problems: Diagnostic[] } {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) return { files: [], problems: [diagnostic(say.MS5001(dir), { file: dir })] };
   const paths: string[] = [];
   const walk = (current: string): void => {
     for (const entry of readdirSync(current, { withFileTypes: true })) {
@@ -77,14 +70,14 @@ export function classifyFiles(tree: ReadonlyMap<string, string>, role: "output" 
     }
   }
   return [...tree.entries()]
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+    .sort(([a], [b]) => compareText(a, b))
     .map(([file, text]) => ({ file, text, role: role === "output" ? (patchFiles.has(file) ? "patch" : "resource") : role }));
 }
 
-/** Parse the files into documents; kustomizations and YAML that is not a Kubernetes object are skipped. */
-export function parseManifests(files: readonly ManifestFile[]): { documents: ManifestDocument[]; problems: LoadProblem[] } {
+/** Parse the files into documents; kustomizations and YAML that is not a Kubernetes object are skipped; YAML that does not parse is a problem (MS5002). */
+export function parseManifests(files: readonly ManifestFile[]): { documents: ManifestDocument[]; problems: Diagnostic[] } {
   const documents: ManifestDocument[] = [];
-  const problems: LoadProblem[] = [];
+  const problems: Diagnostic[] = [];
   for (const f of files) {
     const lineCounter = new LineCounter();
     const docs = parseAllDocuments(f.text, { lineCounter });
@@ -93,7 +86,7 @@ export function parseManifests(files: readonly ManifestFile[]): { documents: Man
     for (const doc of docs) {
       const error = doc.errors[0];
       if (error) {
-        problems.push({ code: "MS5002", file: f.file, message: `not valid YAML: ${error.message.split("\n")[0] ?? ""}`, range: source.rangeOf(error.pos[0], error.pos[1]) });
+        problems.push(diagnostic(say.MS5002(error.message.split("\n")[0] ?? ""), { file: f.file, range: source.rangeOf(error.pos[0], error.pos[1]) }));
         continue;
       }
       const object = doc.toJS({ maxAliasCount: 100 }) as unknown;

@@ -1,4 +1,5 @@
 import type { LinePos } from "../diagnostics/diagnostic.js";
+import { compareText } from "../util/compare.js";
 import { isObject } from "./manifests.js";
 import type { ManifestDocument } from "./manifests.js";
 
@@ -83,7 +84,7 @@ export class ObjectIndex {
     if (!all) {
       if (this.#byGroup.size === 0) {
         for (const o of this.#objects.values()) this.#byGroup.set(o.group, [...(this.#byGroup.get(o.group) ?? []), o]);
-        for (const list of this.#byGroup.values()) list.sort((a, b) => compare(a.namespace ?? "", b.namespace ?? "") || compare(a.name, b.name));
+        for (const list of this.#byGroup.values()) list.sort((a, b) => compareText(a.namespace ?? "", b.namespace ?? "") || compareText(a.name, b.name));
       }
       all = this.#byGroup.get(group) ?? [];
       this.#byGroup.set(group, all);
@@ -93,13 +94,8 @@ export class ObjectIndex {
 
   /** Every object, sorted. */
   all(): KubeObject[] {
-    return [...this.#objects.values()].sort((a, b) => compare(a.group, b.group) || compare(a.namespace ?? "", b.namespace ?? "") || compare(a.name, b.name));
+    return [...this.#objects.values()].sort((a, b) => compareText(a.group, b.group) || compareText(a.namespace ?? "", b.namespace ?? "") || compareText(a.name, b.name));
   }
-}
-
-/** Code-unit order: the same in every locale. */
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `Kind ns/name` for messages. */

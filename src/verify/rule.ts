@@ -1,4 +1,5 @@
 import type { DiagnosticCode } from "../diagnostics/codes.js";
+import type { Said } from "../diagnostics/messages.js";
 import type { KubeObject, ObjectIndex } from "./object-index.js";
 import type { MeshModel } from "./mesh-model.js";
 
@@ -22,10 +23,7 @@ export interface VerifyPath {
 }
 
 /** A broken path's diagnostic, before it is placed in a file. */
-export interface VerifyFinding {
-  code: DiagnosticCode;
-  message: string;
-  hint?: string;
+export interface VerifyFinding extends Said {
   /** The object and field the diagnostic points at. */
   object: KubeObject;
   path: (string | number)[];

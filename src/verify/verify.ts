@@ -1,9 +1,9 @@
-import { CODES } from "../diagnostics/codes.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
 import { sortDiagnostics } from "../diagnostics/format.js";
+import { diagnostic } from "../diagnostics/messages.js";
 import { buildMeshModel } from "./mesh-model.js";
 import { classifyFiles, parseManifests, readManifestDir } from "./manifests.js";
-import type { LoadProblem, ManifestFile } from "./manifests.js";
+import type { ManifestFile } from "./manifests.js";
 import { ObjectIndex, locate } from "./object-index.js";
 import { VERIFY_RULES } from "./registry.js";
 import type { VerifyPath, VerifyRule } from "./rule.js";
@@ -34,12 +34,10 @@ export function verifyTree(tree: ReadonlyMap<string, string>, extra: readonly Ma
   return verifyFiles([...classifyFiles(tree, "output"), ...extra], []);
 }
 
-/** Model the consumers of a set of manifest files. */
-export function verifyFiles(files: readonly ManifestFile[], problems: readonly LoadProblem[] = [], rules: readonly VerifyRule[] = VERIFY_RULES): VerifyResult {
+/** Model the consumers of a set of manifest files; `problems` are those of reading them (MS5001), which stop verify. */
+export function verifyFiles(files: readonly ManifestFile[], problems: readonly Diagnostic[] = [], rules: readonly VerifyRule[] = VERIFY_RULES): VerifyResult {
   const parsed = parseManifests(files);
-  const loadProblems = [...problems, ...parsed.problems].map(
-    (p): Diagnostic => ({ code: p.code, severity: "error", message: p.message, file: p.file, path: [], ...(p.range ? { range: p.range } : {}) }),
-  );
+  const loadProblems = [...problems, ...parsed.problems];
   if (loadProblems.length > 0) return { paths: [], diagnostics: sortDiagnostics(loadProblems), unreadable: true };
   const index = new ObjectIndex(parsed.documents);
   const mesh = buildMeshModel(index);
@@ -49,12 +47,12 @@ export function verifyFiles(files: readonly ManifestFile[], problems: readonly L
   for (const rule of rules) {
     const out = rule.run({ index, mesh });
     paths.push(...out.paths);
-    for (const f of out.findings) {
-      const where = locate(f.object, f.path);
-      const key = `${f.code}|${where.file}|${where.path.join(".")}|${f.message}`;
+    for (const { object, path, ...said } of out.findings) {
+      const where = locate(object, path);
+      const key = `${said.code}|${where.file}|${where.path.join(".")}|${said.message}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      diagnostics.push({ code: f.code, severity: CODES[f.code].severity, message: f.message, file: where.file, path: where.path, ...(where.range ? { range: where.range } : {}), ...(f.hint ? { hint: f.hint } : {}) });
+      diagnostics.push(diagnostic(said, where));
     }
   }
   return { paths: dedupePaths(paths), diagnostics: sortDiagnostics(diagnostics), unreadable: false };
@@ -73,21 +71,4 @@ function dedupePaths(paths: readonly VerifyPath[]): VerifyPath[] {
 /** True when some path is broken (exit 1). */
 export function hasBrokenPaths(result: VerifyResult): boolean {
   return result.paths.some((p) => p.result === "broken") || result.diagnostics.some((d) => d.severity === "error");
-}
-
-/** The path table as text: one row per path, aligned columns, reasons under broken and unchecked rows. */
-export function formatPathTable(paths: readonly VerifyPath[]): string {
-  if (paths.length === 0) return "no paths to verify in what was read\n";
-  const header = { from: "from", to: "to", port: "port", client: "client sends / trusts", server: "server accepts / presents", result: "result" };
-  const rows = [header, ...paths];
-  const width = (k: keyof typeof header): number => Math.max(...rows.map((r) => r[k].length));
-  const w = { from: width("from"), to: width("to"), port: width("port"), client: width("client"), server: width("server") };
-  let out = "";
-  for (const r of rows) {
-    out += `${r.from.padEnd(w.from)}  ${r.to.padEnd(w.to)}  ${r.port.padEnd(w.port)}  ${r.client.padEnd(w.client)}  ${r.server.padEnd(w.server)}  ${r.result}\n`;
-    if ("reason" in r && r.reason) out += `    ${r.reason}\n`;
-  }
-  const count = (result: VerifyPath["result"]): number => paths.filter((p) => p.result === result).length;
-  out += `${paths.length} paths: ${count("ok")} ok, ${count("broken")} broken, ${count("not checked")} not checked\n`;
-  return out;
 }

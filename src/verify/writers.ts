@@ -2,12 +2,20 @@ import { isObject } from "./manifests.js";
 import { annotations, describe, field, labels, str } from "./object-index.js";
 import type { KubeObject, ObjectIndex } from "./object-index.js";
 import { selectorMatches } from "./selectors.js";
+import { compareText } from "../util/compare.js";
 
 /** Something that writes a Secret or ConfigMap, and the keys it writes. */
 export interface DataWriter {
+  /** The controller and the object it writes from, e.g. `cert-manager (Certificate demo/web)`. */
   who: string;
   object?: KubeObject;
+  /** The field of `object` that declares the write: where a finding about this writer points. */
+  path?: (string | number)[];
   keys: Set<string>;
+  /** Adds keys to a Secret another writer writes (cert-utils-operator keystores), rather than writing it. */
+  addsKeys?: boolean;
+  /** Keeps only its own keys (the Service CA keeps tls.crt and tls.key and removes the rest). */
+  ownsAllKeys?: boolean;
 }
 
 const SERVING_CERT = ["service.beta.openshift.io/serving-cert-secret-name", "service.alpha.openshift.io/serving-cert-secret-name"];
@@ -33,7 +41,6 @@ export function certificateKeys(cert: KubeObject, acme = false): Set<string> {
     if (field(f, "type") === "CombinedPEM") keys.add("tls-combined.pem");
     if (field(f, "type") === "DER") keys.add("key.der");
   }
-  if (str(cert.body, "spec", "secretTemplate", "annotations", JAVA_KEYSTORES) === "true") ["keystore.jks", "truststore.jks"].forEach((k) => keys.add(k));
   return keys;
 }
 
@@ -57,36 +64,57 @@ export function namespaceLabels(index: ObjectIndex, namespace: string): { labels
   return { labels: { ...(ns ? labels(ns) : {}), "kubernetes.io/metadata.name": namespace }, known: ns !== undefined && !ns.partial };
 }
 
-/** Writers of Secret `namespace/name`, with the keys each writes. */
+/**
+ * Writers of Secret `namespace/name`, with the keys each writes and the field that declares each write. Every
+ * writer is named by its controller:
+ * - the Service CA, for a Service annotated `service.beta.openshift.io/serving-cert-secret-name` (or alpha); it
+ *   keeps only its own keys;
+ * - cert-manager, for a Certificate's `spec.secretName`;
+ * - cert-manager openshift-routes, for a Route annotated `cert-manager.io/issuer-name` (or `cert-manager.io/issuer`);
+ * - Argo CD, for a Secret emitted whole;
+ * - trust-manager, for a Bundle's `target.secret` in the namespaces it selects;
+ * - the sealed-secrets controller, for a SealedSecret of that namespace and name;
+ * - cert-utils-operator, which adds keystore.jks and truststore.jks to a Secret annotated
+ *   `generate-java-keystores: "true"`, directly or through a Certificate's secretTemplate (redhat-cop/cert-utils-operator
+ *   README, "Creating java keystore and truststore"); it adds keys to a Secret another writer writes.
+ */
 export function secretWriters(index: ObjectIndex, namespace: string, name: string): DataWriter[] {
   const out: DataWriter[] = [];
+  const keystores = (object: KubeObject, path: (string | number)[], who: string): void => {
+    if (str(object.body, ...path) === "true") out.push({ who: `cert-utils-operator keystores (${who})`, object, path, keys: new Set(["keystore.jks", "truststore.jks"]), addsKeys: true });
+  };
   for (const service of index.list("/Service", namespace)) {
     const a = annotations(service);
     // openshift/service-ca-operator pkg/controller/servingcert/controller/serving_cert_issuer.go toRequiredSecret: the
     // Secret's data is set to exactly tls.crt and tls.key (secret_updating_controller.go keeps only those two).
-    if (SERVING_CERT.some((k) => a[k] === name)) out.push({ who: `the Service CA (${describe(service)})`, object: service, keys: new Set(["tls.crt", "tls.key"]) });
+    const key = SERVING_CERT.find((k) => a[k] === name);
+    if (key) out.push({ who: `the Service CA (${describe(service)})`, object: service, path: ["metadata", "annotations", key], keys: new Set(["tls.crt", "tls.key"]), ownsAllKeys: true });
   }
   for (const cert of index.list("cert-manager.io/Certificate", namespace)) {
-    if (str(cert.body, "spec", "secretName") === name) out.push({ who: `cert-manager (${describe(cert)})`, object: cert, keys: certificateKeys(cert, issuedByAcme(index, cert)) });
+    if (str(cert.body, "spec", "secretName") !== name) continue;
+    out.push({ who: `cert-manager (${describe(cert)})`, object: cert, path: ["spec", "secretName"], keys: certificateKeys(cert, issuedByAcme(index, cert)) });
+    keystores(cert, ["spec", "secretTemplate", "annotations", JAVA_KEYSTORES], `${describe(cert)} secretTemplate`);
   }
   for (const route of index.list("route.openshift.io/Route", namespace)) {
     const a = annotations(route);
-    // cert-manager/openshift-routes internal/controller/sync.go buildNextCert: Certificate <route>-cert, Secret <route>-tls.
-    if ((a["cert-manager.io/issuer-name"] || a["cert-manager.io/issuer"]) && `${route.name}-tls` === name) out.push({ who: `cert-manager openshift-routes (${describe(route)})`, object: route, keys: new Set(["tls.crt", "tls.key", "ca.crt"]) });
+    // cert-manager/openshift-routes internal/controller/sync.go buildNextCert: since v0.7.0 it creates its own
+    // Certificate <route>-cert with secretName <route>-tls (`safeKubernetesNameAppend(route.Name, "tls")`).
+    const key = ["cert-manager.io/issuer-name", "cert-manager.io/issuer"].find((k) => a[k]);
+    if (key && `${route.name}-tls` === name) out.push({ who: `cert-manager openshift-routes (${describe(route)}, through Certificate ${route.name}-cert)`, object: route, path: ["metadata", "annotations", key], keys: new Set(["tls.crt", "tls.key", "ca.crt"]) });
   }
   const secret = index.get("/Secret", namespace, name);
   if (secret && !secret.partial) {
     const keys = new Set([...Object.keys(isObject(secret.body["data"]) ? secret.body["data"] : {}), ...Object.keys(isObject(secret.body["stringData"]) ? secret.body["stringData"] : {})]);
-    if (annotations(secret)[JAVA_KEYSTORES] === "true") ["keystore.jks", "truststore.jks"].forEach((k) => keys.add(k));
-    out.push({ who: `${describe(secret)} (emitted whole)`, object: secret, keys });
+    out.push({ who: `Argo CD (${describe(secret)} emitted whole)`, object: secret, path: ["metadata", "name"], keys });
   }
+  if (secret) keystores(secret, ["metadata", "annotations", JAVA_KEYSTORES], describe(secret));
   // cert-manager/trust-manager pkg/bundle/bundle.go reconcileBundle names each target after the Bundle
   // (types.NamespacedName{Name: bundle.Name, Namespace: <each selected namespace>}); pkg/bundle/internal/target/target.go
   // applySecret writes target.secret.key (the PEM bundle) and, through binaryData, target.additionalFormats.jks.key and
   // .pkcs12.key (user-chosen keys; pkcs12 since v0.7.0, types_bundle.go).
   const bundle = index.get("trust.cert-manager.io/Bundle", undefined, name);
   const secretKey = str(bundle?.body, "spec", "target", "secret", "key");
-  if (bundle && secretKey && bundleSelects(index, bundle, namespace)) out.push({ who: `trust-manager (${describe(bundle)})`, object: bundle, keys: new Set([secretKey, ...bundleFormatKeys(bundle)]) });
+  if (bundle && secretKey && bundleSelects(index, bundle, namespace)) out.push({ who: `trust-manager (${describe(bundle)})`, object: bundle, path: ["spec", "target", "secret", "key"], keys: new Set([secretKey, ...bundleFormatKeys(bundle)]) });
   // bitnami-labs/sealed-secrets pkg/apis/sealedsecrets/v1alpha1/sealedsecret_expansion.go Unseal (read at 86671a8): the
   // Secret takes the SealedSecret's own namespace and name (SetNamespace/SetName after decoding); its keys are
   // spec.encryptedData's and spec.template.data's (each rendered as a Go template over the decrypted values).
@@ -94,7 +122,7 @@ export function secretWriters(index: ObjectIndex, namespace: string, name: strin
   if (sealed) {
     const enc = field(sealed.body, "spec", "encryptedData");
     const tpl = field(sealed.body, "spec", "template", "data");
-    out.push({ who: `sealed-secrets (${describe(sealed)})`, object: sealed, keys: new Set([...Object.keys(isObject(enc) ? enc : {}), ...Object.keys(isObject(tpl) ? tpl : {})]) });
+    out.push({ who: `sealed-secrets (${describe(sealed)})`, object: sealed, path: ["metadata", "name"], keys: new Set([...Object.keys(isObject(enc) ? enc : {}), ...Object.keys(isObject(tpl) ? tpl : {})]) });
   }
   return out;
 }
@@ -129,9 +157,31 @@ export function configMapWriters(index: ObjectIndex, namespace: string, name: st
   return out;
 }
 
-/** Keys written by any writer; undefined when nothing read writes it. */
+/**
+ * The Secrets that something read writes, `namespace/name` → its writers, in name order. A Secret written only by
+ * a trust-manager Bundle has one writer and is left out (which namespaces a Bundle selects is asked per Secret).
+ */
+export function allSecretWriters(index: ObjectIndex): Map<string, DataWriter[]> {
+  const names = new Set<string>();
+  const add = (namespace: string | undefined, name: string | undefined): void => {
+    if (name) names.add(`${namespace ?? "default"}/${name}`);
+  };
+  for (const service of index.list("/Service")) for (const k of SERVING_CERT) add(service.namespace, annotations(service)[k]);
+  for (const cert of index.list("cert-manager.io/Certificate")) add(cert.namespace, str(cert.body, "spec", "secretName"));
+  for (const route of index.list("route.openshift.io/Route")) add(route.namespace, `${route.name}-tls`);
+  for (const object of [...index.list("/Secret"), ...index.list("bitnami.com/SealedSecret")]) add(object.namespace, object.name);
+  const out = new Map<string, DataWriter[]>();
+  for (const key of [...names].sort(compareText)) {
+    const [namespace = "", name = ""] = key.split("/");
+    const writers = secretWriters(index, namespace, name);
+    if (writers.length > 0) out.set(key, writers);
+  }
+  return out;
+}
+
+/** Keys written by any writer; undefined when nothing read writes it (keys added to a Secret nobody writes do not make it). */
 export function writtenKeys(writers: readonly DataWriter[]): Set<string> | undefined {
-  return writers.length === 0 ? undefined : new Set(writers.flatMap((w) => [...w.keys]));
+  return writers.every((w) => w.addsKeys) ? undefined : new Set(writers.flatMap((w) => [...w.keys]));
 }
 
 /** Whether a Bundle's target.namespaceSelector selects a namespace; a selector on labels other than the name is taken to select when the Namespace was not read. */

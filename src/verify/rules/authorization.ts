@@ -6,6 +6,7 @@ import type { PodTemplate } from "../pods.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { missing } from "../rule.js";
 import { selectorMatches } from "../selectors.js";
+import { say } from "../../diagnostics/messages.js";
 
 const AUTHZ = "security.istio.io/AuthorizationPolicy";
 const NP = "networking.k8s.io/NetworkPolicy";
@@ -47,9 +48,9 @@ export const authorizationRule: VerifyRule = {
         else if (selected.length > 0) paths.push({ ...row, server: `selects ${selected.map((p) => describe(p.workload)).join(", ")}`, result: "ok" });
         else if (!meantFor(index, ap, whole)) paths.push({ ...row, server: "selects no pod read", result: "not checked", reason: missing(`the pods ${describe(ap)} selects were not read`, "workloads") });
         else {
-          const reason = `${describe(ap)} selects none of the pods of ${ns} read (${whole.map((p) => `${describe(p.workload)} ${JSON.stringify(p.labels)}`).join(", ")}): the pods it was meant for are not protected by it`;
-          paths.push({ ...row, server: "selects no pod", result: "broken", reason });
-          findings.push({ code: "MS5075", message: reason, hint: "use the pods' labels (the Service selector) in spec.selector.matchLabels", object: ap, path: ["spec", "selector", "matchLabels"] });
+          const said = say.MS5075(describe(ap), ns, whole.map((p) => `${describe(p.workload)} ${JSON.stringify(p.labels)}`));
+          paths.push({ ...row, server: "selects no pod", result: "broken", reason: said.message });
+          findings.push({ ...said, object: ap, path: ["spec", "selector", "matchLabels"] });
         }
       }
       // The router rule: what else it admits.

@@ -9,6 +9,7 @@ import { pemFingerprints } from "../pem.js";
 import { missing } from "../rule.js";
 import type { Authority } from "../authority.js";
 import { annotations } from "../object-index.js";
+import { say } from "../../diagnostics/messages.js";
 
 const WORKLOAD_KINDS = ["apps/Deployment", "apps/StatefulSet", "apps/DaemonSet"];
 /** The projected volume the compiler mounts callers' trust from (targets/workloads.ts), one file `<callee>.<ns>.pem` per call. */
@@ -58,9 +59,9 @@ export const callAuthorizationRule: VerifyRule = {
           const podPorts = (servicePorts(index, service) ?? []).flatMap((p) => (p.podPort !== undefined ? [String(p.podPort)] : []));
           const deny = denies.find((p) => allows(p, principal, caller.namespace ?? "default", podPorts, domains));
           if (deny) {
-            const reason = `${describe(deny)} (DENY, evaluated before ALLOW) matches ${describe(caller)}'s identity ${principal}: every request of the declared call is refused`;
-            paths.push({ ...base, client: `principal ${principal}`, server: `DENY ${describe(deny)}`, result: "broken", reason });
-            findings.push({ code: "MS5076", message: reason, hint: "narrow the DENY rule so that it does not match the declared caller", object: deny, path: ["spec", "rules"] });
+            const said = say.MS5076(describe(deny), describe(caller), principal);
+            paths.push({ ...base, client: `principal ${principal}`, server: `DENY ${describe(deny)}`, result: "broken", reason: said.message });
+            findings.push({ ...said, object: deny, path: ["spec", "rules"] });
             continue;
           }
         }
@@ -87,9 +88,7 @@ export const callAuthorizationRule: VerifyRule = {
         // an output object and an application manifest is reported at the output object).
         const target = policies[0] as KubeObject;
         findings.push({
-          code: "MS5045",
-          message: `${reason} (${describe(caller)} is read from ${caller.sources.filter((d) => d.role !== "patch").map((d) => d.file).join(", ") || "its patch"})`,
-          hint: "set the caller's `workload.serviceAccount` in the policy to the service account its pods run as (or run them as the one the policy names), and compile again",
+          ...say.MS5045(describe(caller), principal, policies.map(describe), caller.sources.filter((d) => d.role !== "patch").map((d) => d.file)),
           object: target,
           path: ["spec", "rules"],
         });
@@ -127,9 +126,9 @@ function checkTrust(index: ObjectIndex, caller: KubeObject, callee: Callee, path
     paths.push({ ...base, client, server, result: "ok" });
     return;
   }
-  const reason = `${describe(caller)} verifies ${callee.namespace}/${callee.name} against ${trusted.map((t) => t.label).join(" and ")} (ConfigMap ${callee.configMap}), but its pods present a certificate from ${absent.map((p) => p.label).join(" or ")}: the TLS handshake fails`;
-  paths.push({ ...base, client, server, result: "broken", reason });
-  findings.push({ code: "MS5046", message: reason, hint: "mount the trust of the callee's issuer (compile the call from the policy's `callers`), or issue the callee's certificate from the CA the caller trusts", object: caller, path: ["metadata", "name"] });
+  const said = say.MS5046(describe(caller), `${callee.namespace}/${callee.name}`, trusted.map((t) => t.label), callee.configMap, absent.map((p) => p.label));
+  paths.push({ ...base, client, server, result: "broken", reason: said.message });
+  findings.push({ ...said, object: caller, path: ["metadata", "name"] });
 }
 
 function trustOf(index: ObjectIndex, namespace: string | undefined, name: string, key: string): Authority[] | undefined {

@@ -9,6 +9,7 @@ import type { PodTemplate } from "../pods.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { missing } from "../rule.js";
 import { selectorMatches } from "../selectors.js";
+import { say } from "../../diagnostics/messages.js";
 
 const SMCP = "maistra.io/ServiceMeshControlPlane";
 const AUTHZ = "security.istio.io/AuthorizationPolicy";
@@ -44,9 +45,9 @@ export const injectionRule: VerifyRule = {
         continue;
       }
       const wrongNs = !smcps.some((cp) => cp.namespace === str(smm.body, "spec", "controlPlaneRef", "namespace"));
-      const reason = `${describe(smm)} joins control plane ${ref}, but the output's is ${smcps.map(describe).join(", ")}: namespace ${smm.namespace ?? ""} is not a member of it and its pods get no sidecar from it`;
-      paths.push({ ...row, result: "broken", reason });
-      findings.push({ code: "MS5065", message: reason, hint: `set spec.controlPlaneRef to ${smcps.map((cp) => `${cp.namespace ?? ""}/${cp.name}`).join(" or ")}`, object: smm, path: ["spec", "controlPlaneRef", wrongNs ? "namespace" : "name"] });
+      const said = say.MS5065(describe(smm), ref, smcps.map(describe), smm.namespace ?? "", smcps.map((cp) => `${cp.namespace ?? ""}/${cp.name}`));
+      paths.push({ ...row, result: "broken", reason: said.message });
+      findings.push({ ...said, object: smm, path: ["spec", "controlPlaneRef", wrongNs ? "namespace" : "name"] });
     }
     if (index.list("sailoperator.io/Istio").length > 0) {
       const revisions = sailRevisions(index);
@@ -67,9 +68,9 @@ export const injectionRule: VerifyRule = {
           paths.push({ ...row, result: "ok" });
           continue;
         }
-        const reason = hidden ? `Namespace ${ns.name} asks for injection with istio.io/rev: ${rev ?? ""}, but its istio-injection: ${injection} label takes precedence (the revision webhook requires istio-injection to be absent): its pods get no sidecar` : `Namespace ${ns.name} asks for injection with ${asked}, which selects no revision of the Istio read (${[...revisions].join(", ")}): its pods get no sidecar`;
-        paths.push({ ...row, result: "broken", reason });
-        findings.push({ code: "MS5066", message: reason, hint: `label the namespace istio.io/rev: ${[...revisions][0] ?? "<revision>"}`, object: ns, path: ["metadata", "labels", injection !== undefined ? "istio-injection" : "istio.io/rev"] });
+        const said = say.MS5066(ns.name, hidden ? { revision: rev ?? "", injection: injection ?? "" } : { asked }, [...revisions]);
+        paths.push({ ...row, result: "broken", reason: said.message });
+        findings.push({ ...said, object: ns, path: ["metadata", "labels", injection !== undefined ? "istio-injection" : "istio.io/rev"] });
       }
     }
     if (!mesh.present) return { paths, findings };
@@ -129,10 +130,10 @@ function checkPod(index: ObjectIndex, mesh: MeshModel, pod: PodTemplate, members
     paths.push({ ...row, client: `sidecar (${membership.member === true ? membership.by : ""})`, result: "ok" });
     return;
   }
-  const why = membership.member === false ? membership.why : `the pod template of ${describe(pod.workload)} (${pod.wholes.map((d) => d.file).join(", ")}) does not ask for injection (sidecar.istio.io/inject: "true"), and Maistra's autoInject is off`;
+  const why = membership.member === false ? { notMember: membership.why } : { files: pod.wholes.map((d) => d.file) };
   for (const p of promises) {
-    const reason = `${p.what} of ${describe(p.object)} applies to the pods of ${describe(pod.workload)}, which get no sidecar: ${why}; nothing enforces it`;
-    paths.push({ ...row, to: describe(p.object), server: p.what, client: "no sidecar", result: "broken", reason });
-    findings.push({ code: "MS5067", message: reason, hint: 'make the namespace a member of the control plane and annotate the pod template with sidecar.istio.io/inject: "true"', object: p.object, path: p.path });
+    const said = say.MS5067(p.what, describe(p.object), describe(pod.workload), why);
+    paths.push({ ...row, to: describe(p.object), server: p.what, client: "no sidecar", result: "broken", reason: said.message });
+    findings.push({ ...said, object: p.object, path: p.path });
   }
 }

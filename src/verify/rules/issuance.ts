@@ -3,6 +3,7 @@ import { annotations, describe, field, str } from "../object-index.js";
 import type { KubeObject, ObjectIndex } from "../object-index.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { missing } from "../rule.js";
+import { say } from "../../diagnostics/messages.js";
 import { calleesOfWorkload } from "./call-authorization.js";
 import { WORKLOAD_KINDS } from "../pods.js";
 
@@ -46,7 +47,7 @@ export const issuanceRule: VerifyRule = {
       const row = { rule: this.id, from: `cert-manager (${describe(cert)})`, to: ref.label, port: "-", client: `issuerRef ${ref.label}` };
       if (ref.result === "broken") {
         paths.push({ ...row, server: ref.server, result: "broken", reason: ref.reason });
-        findings.push({ code: "MS5060", message: `${describe(cert)}: ${ref.reason}`, hint: "name the issuer the output writes, with its kind and group cert-manager.io", ...placed(cert, ref.path) });
+        findings.push({ ...say.MS5060(describe(cert), ref.wrong), ...placed(cert, ref.path) });
         continue;
       }
       if (ref.result === "not checked") {
@@ -66,14 +67,14 @@ export const issuanceRule: VerifyRule = {
         continue;
       }
       if (keyProblem) {
-        const reason = `${describe(cert)} asks the ACME server ${acme} for ${keyProblem}, which it refuses (RSA 2048–4096 and ECDSA P-256/P-384 only): the certificate is never issued`;
-        paths.push({ ...row, server: `ACME ${acme}`, result: "broken", reason });
-        findings.push({ code: "MS5061", message: reason, hint: "use ECDSA P-256 (or RSA 2048+) for ACME certificates", ...placed(cert, ["spec", "privateKey", "algorithm"]) });
+        const said = say.MS5061(describe(cert), acme, keyProblem);
+        paths.push({ ...row, server: `ACME ${acme}`, result: "broken", reason: said.message });
+        findings.push({ ...said, ...placed(cert, ["spec", "privateKey", "algorithm"]) });
       }
       if (badNames.length > 0) {
-        const reason = `${describe(cert)} asks the ACME server ${acme} for ${badNames.join(", ")}, which it cannot validate (no public DNS name): the order fails`;
-        paths.push({ ...row, server: `ACME ${acme}`, result: "broken", reason });
-        findings.push({ code: "MS5062", message: reason, hint: "issue cluster-internal names from a CA issuer or the Service CA", ...placed(cert, ["spec", "dnsNames"]) });
+        const said = say.MS5062(describe(cert), acme, badNames);
+        paths.push({ ...row, server: `ACME ${acme}`, result: "broken", reason: said.message });
+        findings.push({ ...said, ...placed(cert, ["spec", "dnsNames"]) });
       }
     }
     checkDialledNames(index, paths, findings, this.id);
@@ -133,7 +134,8 @@ function placed(cert: KubeObject, path: (string | number)[]): { object: KubeObje
 
 type Resolved =
   | { result: "ok"; label: string; issuer?: KubeObject }
-  | { result: "broken" | "not checked"; label: string; server: string; reason: string; path: (string | number)[]; issuer?: undefined };
+  | { result: "broken"; label: string; server: string; reason: string; wrong: Parameters<typeof say.MS5060>[1]; path: (string | number)[]; issuer?: undefined }
+  | { result: "not checked"; label: string; server: string; reason: string; path: (string | number)[]; issuer?: undefined };
 
 function resolveIssuer(index: ObjectIndex, cert: KubeObject): Resolved {
   const kind = str(cert.body, "spec", "issuerRef", "kind") ?? "Issuer";
@@ -147,25 +149,32 @@ function resolveIssuer(index: ObjectIndex, cert: KubeObject): Resolved {
     // that name and no object of the group is read, the group is a slip.
     const external = index.all().some((o) => o.group.startsWith(`${group}/`));
     if (external) return { result: "ok", label };
-    if (sameName.length > 0) return { result: "broken", label, server: sameName.map(describe).join(", "), reason: `issuerRef group ${group} names an external issuer, but ${name} is ${sameName.map(describe).join(", ")} of group ${CM_GROUP}: no controller signs the CertificateRequest`, path: ["spec", "issuerRef", "group"] };
+    if (sameName.length > 0) return broken(label, sameName, { group, name, written: sameName.map(describe) }, ["spec", "issuerRef", "group"]);
     return { result: "not checked", label, server: "?", reason: `the external issuer ${label} is not in what was read`, path: [] };
   }
-  if (kind !== "Issuer" && kind !== "ClusterIssuer") return { result: "broken", label, server: "?", reason: `issuerRef kind ${kind} is neither Issuer nor ClusterIssuer of group ${CM_GROUP}`, path: ["spec", "issuerRef", "kind"] };
+  if (kind !== "Issuer" && kind !== "ClusterIssuer") return broken(label, [], { kind }, ["spec", "issuerRef", "kind"]);
   const issuer = kind === "ClusterIssuer" ? index.get("cert-manager.io/ClusterIssuer", undefined, name) : index.get("cert-manager.io/Issuer", ns, name);
   if (issuer) return { result: "ok", label, issuer };
-  if (sameName.length > 0) {
-    const reason = `issuerRef names ${label}, which is not written, but the output writes ${sameName.map(describe).join(", ")}: the CertificateRequest waits forever for an issuer that does not exist`;
-    return { result: "broken", label, server: sameName.map(describe).join(", "), reason, path: ["spec", "issuerRef", kind === sameName[0]?.kind ? "name" : "kind"] };
-  }
+  if (sameName.length > 0) return broken(label, sameName, { ref: label, written: sameName.map(describe) }, ["spec", "issuerRef", kind === sameName[0]?.kind ? "name" : "kind"]);
   return { result: "not checked", label, server: "?", reason: `${label} is not in what was read`, path: [] };
 }
 
+/**
+ * A broken issuerRef: the issuers of that name it may have meant (the path's server), and the path's reason, which
+ * is the message without the Certificate it begins with (the path row names the Certificate already).
+ */
+function broken(label: string, sameName: readonly KubeObject[], wrong: Parameters<typeof say.MS5060>[1], path: (string | number)[]): Resolved {
+  const reason = say.MS5060("", wrong).message.slice(": ".length);
+  return { result: "broken", label, server: sameName.length > 0 ? sameName.map(describe).join(", ") : "?", reason, wrong, path };
+}
+
+/** The key an ACME server refuses (`Ed25519`, `ECDSA P-521`, `RSA 1024`), or undefined. */
 function acmeKeyProblem(cert: KubeObject): string | undefined {
   const algorithm = str(cert.body, "spec", "privateKey", "algorithm") ?? "RSA";
   const size = Number(field(cert.body, "spec", "privateKey", "size") ?? (algorithm === "ECDSA" ? 256 : 2048));
-  if (algorithm === "Ed25519") return "an Ed25519 key";
-  if (algorithm === "ECDSA" && size !== 256 && size !== 384) return `an ECDSA P-${size} key`;
-  if (algorithm === "RSA" && size !== 2048 && size !== 3072 && size !== 4096) return `an RSA ${size} key`;
+  if (algorithm === "Ed25519") return "Ed25519";
+  if (algorithm === "ECDSA" && size !== 256 && size !== 384) return `ECDSA P-${size}`;
+  if (algorithm === "RSA" && size !== 2048 && size !== 3072 && size !== 4096) return `RSA ${size}`;
   return undefined;
 }
 
@@ -191,9 +200,9 @@ function checkDialledNames(index: ObjectIndex, paths: VerifyPath[], findings: Ve
       paths.push({ ...row, result: "ok" });
       return;
     }
-    const reason = `${client} verifies the name ${name}, which ${describe(cert)} does not carry (${sans.join(", ") || "no dnsNames"}): the TLS handshake fails`;
-    paths.push({ ...row, result: "broken", reason });
-    findings.push({ code: "MS5063", message: reason, hint: `add ${name} to the Certificate's dnsNames`, object: cert, path: ["spec", "dnsNames"] });
+    const said = say.MS5063(client, name, describe(cert), sans);
+    paths.push({ ...row, result: "broken", reason: said.message });
+    findings.push({ ...said, object: cert, path: ["spec", "dnsNames"] });
   };
   const servingCerts = (ns: string, service: string): KubeObject[] => {
     const names = new Set([service, `${service}.${ns}`, `${service}.${ns}.svc`, `${service}.${ns}.svc.cluster.local`]);

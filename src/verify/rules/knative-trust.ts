@@ -5,6 +5,7 @@ import { describe, field, labels, str } from "../object-index.js";
 import type { KubeObject } from "../object-index.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { missing } from "../rule.js";
+import { say } from "../../diagnostics/messages.js";
 
 const TRUST_LABEL = "networking.knative.dev/trust-bundle";
 const FEATURES = [
@@ -60,10 +61,10 @@ export const knativeTrustRule: VerifyRule = {
           paths.push({ ...base, client, server: `signed by ${authority.label}`, result: "not checked", reason: configMaps.length > 0 ? "trust-bundle ConfigMaps hold PEM that verify does not compare" : "no trust bundle in what was read" });
           continue;
         }
-        const reason = `Knative ${feature.flag} certificates are signed by ${authority.label}, but no trust bundle selecting ${ns} holds that CA: Knative components reject each other's certificates`;
-        paths.push({ ...base, client, server: `signed by ${authority.label}`, result: "broken", reason });
+        const said = say.MS5041(feature.flag, authority.label, ns, secretName);
+        paths.push({ ...base, client, server: `signed by ${authority.label}`, result: "broken", reason: said.message });
         const [bundle] = bundles;
-        if (bundle) findings.push({ code: "MS5041", message: reason, hint: `add Secret ${secretName} (key ca.crt) to the Bundle's sources and select namespace ${ns}`, object: bundle, path: ["spec", "sources"] });
+        if (bundle) findings.push({ ...said, object: bundle, path: ["spec", "sources"] });
       }
     }
     return { paths, findings };

@@ -1,8 +1,9 @@
 import { describe, field, str } from "../object-index.js";
 import { inDocument, itemsAt, podTemplates } from "../pods.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
-import { missing } from "../rule.js";
+import { INPUTS, missing } from "../rule.js";
 import { configMapWriters, secretWriters, writtenKeys } from "../writers.js";
+import { say } from "../../diagnostics/messages.js";
 
 /**
  * The kubelet starts a pod only when every volume it mounts can be built:
@@ -57,9 +58,9 @@ export const kubeletRule: VerifyRule = {
                 paths.push({ ...row, server: "not written (optional)", result: "ok" });
                 continue;
               }
-              const reason = `${describe(w)} mounts ${s.kind} ${pod.namespace}/${s.name}, which nothing in the output (or --with / --secrets-dir) writes: the pod never starts (ContainerCreating, "${s.kind.toLowerCase()} not found")`;
-              paths.push({ ...row, server: "no writer", result: "broken", reason });
-              findings.push({ code: "MS5050", message: reason, hint: `mount the ${s.kind} the policy's certificate or trust is written to, or ${missing("if it is written outside the output", "secrets")}`, object: at, path: [...s.path, s.kind === "Secret" && !s.path.includes("projected") ? "secretName" : "name"] });
+              const said = say.MS5050(describe(w), s.kind, `${pod.namespace}/${s.name}`, INPUTS.secrets);
+              paths.push({ ...row, server: "no writer", result: "broken", reason: said.message });
+              findings.push({ ...said, object: at, path: [...s.path, s.kind === "Secret" && !s.path.includes("projected") ? "secretName" : "name"] });
               continue;
             }
             const server = `written by ${writers.map((x) => x.who).join(", ")} with ${[...keys].sort().join(", ") || "no keys"}`;
@@ -69,9 +70,9 @@ export const kubeletRule: VerifyRule = {
               paths.push({ ...row, client: `${row.client}${wanted.length ? ` (keys ${wanted.map((k) => k.key).join(", ")})` : ""}`, server, result: "ok" });
               continue;
             }
-            const reason = `${describe(w)} projects key ${absent.map((k) => k.key).join(", ")} of ${s.kind} ${pod.namespace}/${s.name}, which its writer (${writers.map((x) => x.who).join(", ")}) never writes (it writes ${[...keys].sort().join(", ")}): the volume cannot be built and the pod never starts`;
-            paths.push({ ...row, server, result: "broken", reason });
-            findings.push({ code: "MS5051", message: reason, hint: `use one of the keys the writer writes: ${[...keys].sort().join(", ")}`, object: at, path: [...s.path, "items", absent[0]?.ii ?? 0, "key"] });
+            const said = say.MS5051(describe(w), absent.map((k) => k.key), s.kind, `${pod.namespace}/${s.name}`, writers.map((x) => x.who), [...keys].sort());
+            paths.push({ ...row, server, result: "broken", reason: said.message });
+            findings.push({ ...said, object: at, path: [...s.path, "items", absent[0]?.ii ?? 0, "key"] });
           }
         }
         // Containers the patch names must exist in the workload (known only with its own manifest).
@@ -89,9 +90,9 @@ export const kubeletRule: VerifyRule = {
             paths.push({ ...row, result: "ok" });
             continue;
           }
-          const reason = `the patch of ${describe(w)} names container ${name}, which ${describe(w)} (${pod.wholes.map((d) => d.file).join(", ")}) does not have (${[...real].join(", ") || "none"}): the merge adds a container without an image and the API server rejects the workload`;
-          paths.push({ ...row, result: "broken", reason });
-          findings.push({ code: "MS5052", message: reason, hint: `set the service's \`workload.container\` in the policy to one of ${[...real].join(", ")}`, object: inDocument(w, doc), path: ["spec", "template", "spec", "containers", ci, "name"] });
+          const said = say.MS5052(describe(w), name, pod.wholes.map((d) => d.file), [...real]);
+          paths.push({ ...row, result: "broken", reason: said.message });
+          findings.push({ ...said, object: inDocument(w, doc), path: ["spec", "template", "spec", "containers", ci, "name"] });
         }
       }
       if (pod.patches.length === 0) continue;
@@ -103,15 +104,16 @@ export const kubeletRule: VerifyRule = {
           const mountPath = String(m["mountPath"] ?? "");
           const volume = String(m["name"] ?? "");
           const patchDoc = pod.patches.find((d) => itemsAt(d, "spec", "template", "spec", "containers").some((pc) => pc.item["name"] === c["name"] && itemsAt(pc.item, "volumeMounts").some((pm) => pm.item["mountPath"] === mountPath)));
-          const problem = pod.whole && !volumeNames.has(volume) ? `mounts volume ${volume}, which the pod does not have` : seen.has(mountPath) && seen.get(mountPath) !== volume ? `mounts ${volume} and ${seen.get(mountPath) ?? "?"} on the same path ${mountPath}` : undefined;
+          const other = seen.get(mountPath);
+          const problem: Parameters<typeof say.MS5053>[2] | undefined = pod.whole && !volumeNames.has(volume) ? { volume } : other !== undefined && other !== volume ? { volumes: [volume, other], mountPath } : undefined;
           seen.set(mountPath, volume);
           if (!problem || !patchDoc) continue;
-          const reason = `container ${String(c["name"])} of ${describe(w)} ${problem}: the API server rejects the pod template`;
-          paths.push({ rule: this.id, from: `kubelet (${describe(w)})`, to: `container ${String(c["name"])}`, port: "-", client: `mount ${mountPath}`, server: "pod spec", result: "broken", reason });
+          const said = say.MS5053(String(c["name"]), describe(w), problem);
+          paths.push({ rule: this.id, from: `kubelet (${describe(w)})`, to: `container ${String(c["name"])}`, port: "-", client: `mount ${mountPath}`, server: "pod spec", result: "broken", reason: said.message });
           const ci = itemsAt(patchDoc, "spec", "template", "spec", "containers").find((pc) => pc.item["name"] === c["name"])?.index ?? 0;
           const mounts = itemsAt(itemsAt(patchDoc, "spec", "template", "spec", "containers")[ci]?.item ?? {}, "volumeMounts");
           const mi = (mounts.find((pm) => pm.item["mountPath"] === mountPath && pm.item["name"] === volume) ?? mounts.find((pm) => pm.item["mountPath"] === mountPath))?.index ?? 0;
-          findings.push({ code: "MS5053", message: reason, hint: "mount each volume on its own path, and name only volumes the pod has", object: inDocument(w, patchDoc), path: ["spec", "template", "spec", "containers", ci, "volumeMounts", mi, "mountPath"] });
+          findings.push({ ...said, object: inDocument(w, patchDoc), path: ["spec", "template", "spec", "containers", ci, "volumeMounts", mi, "mountPath"] });
         }
       }
     }

@@ -5,6 +5,7 @@ import type { ClientSends, Decided, ServerMode } from "../mesh-model.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { missing } from "../rule.js";
 import { podLabelsOf, servicePorts } from "../workloads.js";
+import { say } from "../../diagnostics/messages.js";
 
 const POLICY_KINDS = ["security.istio.io/PeerAuthentication", "authentication.istio.io/Policy", "networking.istio.io/DestinationRule"];
 
@@ -34,9 +35,7 @@ export const meshMtlsRule: VerifyRule = {
       for (const policy of index.list("authentication.istio.io/Policy", mesh.rootNamespace)) {
         if (policy.renderedBy || (field(policy.body, "spec", "targets") as unknown[] | undefined)?.length) continue;
         findings.push({
-          code: "MS5022",
-          message: `${describe(policy)} applies only to workloads in ${mesh.rootNamespace}, not to the mesh: mesh-wide authentication is the ServiceMeshPolicy default the operator renders from the control plane`,
-          hint: "set the mesh-wide mode through the control plane (spec.istio.global.mtls.enabled / spec.security.dataPlane.mtls), and per-namespace modes with a Policy named default in each namespace",
+          ...say.MS5022(describe(policy), mesh.rootNamespace),
           object: policy,
           path: ["metadata", "name"],
         });
@@ -108,9 +107,7 @@ function compare(
       const second = code === "MS5020" ? accepts : sends;
       const decided = first.by ? first : second.by ? second : undefined;
       return {
-        code,
-        message: `${reason}: the connection fails`,
-        hint: code === "MS5020" ? `give the clients a DestinationRule with tls.mode: DISABLE for ${to.replace("Service ", "")}, or accept mTLS on the server (PERMISSIVE)` : "make the port PERMISSIVE for callers outside the mesh (a port-level exception keyed on the pod port), or bring the caller into the mesh",
+        ...(code === "MS5020" ? say.MS5020(from, to, accepts.note, to.replace("Service ", "")) : say.MS5021(from, to, accepts.note)),
         object: decided?.by ?? service,
         path: decided?.path ?? ["metadata", "name"],
       };

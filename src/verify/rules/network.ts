@@ -8,6 +8,7 @@ import { missing } from "../rule.js";
 import { labelMap, selectorMatches } from "../selectors.js";
 import { podLabelsOf, servicePorts, workloadsOf } from "../workloads.js";
 import { calleesOfWorkload } from "./call-authorization.js";
+import { say } from "../../diagnostics/messages.js";
 
 const NP = "networking.k8s.io/NetworkPolicy";
 const SMCP = "maistra.io/ServiceMeshControlPlane";
@@ -80,9 +81,9 @@ export const networkRule: VerifyRule = {
       const verdict = admits(policies(ns), { namespace: ns, podLabels: pod.labels, exact: pod.exact, ...target }, routerNs);
       const row = { ...base, port: String(target.port ?? target.portName ?? "?"), server: verdict.server };
       if (verdict.result === "broken") {
-        const reason = `the NetworkPolicies selecting the pods of Service ${ns}/${serviceName} (${verdict.selecting.map(describePolicy).join(", ")}) admit nothing from the router's namespace ${routerNs.namespace} on port ${row.port}: ${describe(route)} answers 503`;
-        paths.push({ ...row, result: "broken", reason });
-        findings.push({ code: "MS5070", message: reason, hint: verdict.selecting.some((p) => p.renderedBy) ? 'label the routed pods maistra.io/expose-route: "true" (the workload patch), or add a NetworkPolicy admitting the router' : "add a NetworkPolicy admitting the router's namespace (network.openshift.io/policy-group: ingress) on the pod port", object: route, path: ["spec", "to", "name"] });
+        const said = say.MS5070(`${ns}/${serviceName}`, verdict.selecting.map(describePolicy), routerNs.namespace, row.port, describe(route), verdict.selecting.some((p) => p.renderedBy));
+        paths.push({ ...row, result: "broken", reason: said.message });
+        findings.push({ ...said, object: route, path: ["spec", "to", "name"] });
       } else paths.push({ ...row, result: verdict.result, ...(verdict.reason ? { reason: verdict.reason } : {}) });
     }
     for (const caller of WORKLOAD_KINDS.flatMap((gk) => index.list(gk))) {
@@ -102,9 +103,9 @@ export const networkRule: VerifyRule = {
         const verdict = admits(policies(callee.namespace), { namespace: callee.namespace, podLabels: pod.labels, exact: pod.exact, ...target }, source);
         const row = { ...base, port: String(port?.podPort ?? "?"), server: verdict.server };
         if (verdict.result === "broken") {
-          const reason = `the NetworkPolicies selecting the pods of Service ${callee.namespace}/${callee.name} (${verdict.selecting.map(describePolicy).join(", ")}) admit nothing from ${describe(caller)} on port ${row.port}: the declared call times out`;
-          paths.push({ ...row, result: "broken", reason });
-          findings.push({ code: "MS5071", message: reason, hint: "add a NetworkPolicy admitting the caller's namespace (or make it a mesh member)", object: caller, path: ["metadata", "name"] });
+          const said = say.MS5071(`${callee.namespace}/${callee.name}`, verdict.selecting.map(describePolicy), describe(caller), row.port);
+          paths.push({ ...row, result: "broken", reason: said.message });
+          findings.push({ ...said, object: caller, path: ["metadata", "name"] });
         } else paths.push({ ...row, result: verdict.result, ...(verdict.reason ? { reason: verdict.reason } : {}) });
       }
     }

@@ -1,5 +1,6 @@
 import { describe, filesOf } from "../object-index.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
+import { say } from "../../diagnostics/messages.js";
 
 /**
  * Objects the mesh operator renders itself must not also come from Git: the operator reconciles them back to
@@ -23,12 +24,10 @@ export const operatorOwnedRule: VerifyRule = {
     for (const rendered of mesh.rendered) {
       const emitted = index.get(rendered.group, rendered.namespace, rendered.name);
       if (!emitted || emitted === rendered || emitted.renderedBy) continue;
-      const reason = `${describe(emitted)} is also rendered by the mesh operator from ${describe(mesh.controlPlane ?? rendered)}: the operator and Argo CD overwrite each other`;
-      paths.push({ rule: this.id, from: `Argo CD (${filesOf(emitted)})`, to: describe(emitted), port: "-", client: "applies the manifest", server: "the operator renders and reconciles it", result: "broken", reason });
+      const said = say.MS5030(describe(emitted), describe(mesh.controlPlane ?? rendered));
+      paths.push({ rule: this.id, from: `Argo CD (${filesOf(emitted)})`, to: describe(emitted), port: "-", client: "applies the manifest", server: "the operator renders and reconciles it", result: "broken", reason: said.message });
       findings.push({
-        code: "MS5030",
-        message: reason,
-        hint: "do not emit it: express the mesh-wide mode through the control plane resource, and per-namespace modes with objects of another name or namespace",
+        ...said,
         object: emitted,
         path: ["metadata", "name"],
       });

@@ -2,6 +2,7 @@ import { describe, field, str } from "../object-index.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { missing } from "../rule.js";
 import { selectorOf, servicePorts } from "../workloads.js";
+import { say } from "../../diagnostics/messages.js";
 
 /**
  * OpenShift router: Route → Service → endpoints.
@@ -68,9 +69,7 @@ export const routeBackendRule: VerifyRule = {
         (servicePortHit ? ` (${target} is the Service port; its pods listen on ${servicePortHit.podPort ?? String(servicePortHit.targetPort)})` : "");
       paths.push({ ...base, server, result: "broken", reason });
       findings.push({
-        code: "MS5010",
-        message: `${describe(route)} targets port ${target}, which no endpoint of Service ${route.namespace}/${serviceName} has: the router answers 503`,
-        hint: servicePortHit?.name ? `use targetPort: ${servicePortHit.name} (the Service port's name) or the pod port ${servicePortHit.podPort ?? String(servicePortHit.targetPort)}` : `use a Service port name (${ports.map((p) => p.name).filter(Boolean).join(", ") || "none"}) or a pod port`,
+        ...say.MS5010(describe(route), target, `${route.namespace}/${serviceName}`, servicePortHit?.name ? { portName: servicePortHit.name, podPort: String(servicePortHit.podPort ?? servicePortHit.targetPort) } : { portNames: ports.flatMap((p) => (p.name ? [p.name] : [])) }),
         object: route,
         path: rawTarget === undefined ? ["spec", "port"] : ["spec", "port", "targetPort"],
       });

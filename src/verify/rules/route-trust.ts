@@ -6,6 +6,7 @@ import type { Authority } from "../authority.js";
 import { annotations, describe, field, str } from "../object-index.js";
 import type { KubeObject, ObjectIndex } from "../object-index.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
+import { say } from "../../diagnostics/messages.js";
 
 const DEST_CA_FROM_SECRET = "cert-utils-operator.redhat-cop.io/destinationCA-from-secret";
 
@@ -51,12 +52,10 @@ export const routeTrustRule: VerifyRule = {
       if (covered.length === presented.length) paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "ok" });
       else if (covered.length > 0) paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "not checked", reason: missing("the Service has more than one serving certificate; which one the pod mounts is not known", "workloads") });
       else {
-        const reason = `the router trusts ${trusted.label} for ${describe(route)}, but the pods present a certificate from ${presented.map((p) => p.label).join(" or ")}: the TLS handshake to the pod fails (503)`;
-        paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "broken", reason });
+        const said = say.MS5040(trusted.label, describe(route), presented.map((p) => p.label));
+        paths.push({ ...base, client: `trusts ${trusted.label}`, server, result: "broken", reason: said.message });
         findings.push({
-          code: "MS5040",
-          message: reason,
-          hint: `set spec.tls.destinationCACertificate (or the ${DEST_CA_FROM_SECRET} annotation) to the pods' CA, or serve a Service CA certificate`,
+          ...said,
           object: route,
           path: annotations(route)[DEST_CA_FROM_SECRET] ? ["metadata", "annotations", DEST_CA_FROM_SECRET] : ["spec", "tls"],
         });
@@ -92,9 +91,9 @@ function checkRotation(index: ObjectIndex, paths: VerifyPath[], findings: Verify
     const partner = caSecrets.find((c) => !c.fps.some((f) => own.includes(f)) && bundles.some((b) => b.fps.some((f) => own.includes(f)) && b.fps.some((f) => c.fps.includes(f))));
     if (!partner) continue;
     const both = bundles.find((b) => b.fps.some((f) => own.includes(f)) && b.fps.some((f) => partner.fps.includes(f)));
-    const reason = `a CA rotation is under way (${both?.where ?? "a bundle"} carries the roots of ${authority.label} and of Secret ${partner.secret.namespace ?? "default"}/${partner.secret.name}), but ${describe(route)} takes its destination CA from ca.crt of Secret ${route.namespace}/${fromSecret} (cert-utils), which holds one root and is replaced the moment cert-manager re-issues: pods still presenting the other root's certificate get 503`;
-    paths.push({ rule, from: `router (${describe(route)})`, to: `pods of Service ${route.namespace}/${str(route.body, "spec", "to", "name") ?? ""}`, port: "-", client: `trusts ca.crt of Secret ${route.namespace}/${fromSecret} (one root)`, server: "pods presenting either root during the rotation", result: "broken", reason });
-    findings.push({ code: "MS5080", message: reason, hint: "during trust-both and issue-new, point the destination CA at a bundle carrying both roots, or set destinationCACertificate inline with both", object: route, path: ["metadata", "annotations", DEST_CA_FROM_SECRET] });
+    const said = say.MS5080(both?.where ?? "a bundle", authority.label, `${partner.secret.namespace ?? "default"}/${partner.secret.name}`, describe(route), `${route.namespace}/${fromSecret}`);
+    paths.push({ rule, from: `router (${describe(route)})`, to: `pods of Service ${route.namespace}/${str(route.body, "spec", "to", "name") ?? ""}`, port: "-", client: `trusts ca.crt of Secret ${route.namespace}/${fromSecret} (one root)`, server: "pods presenting either root during the rotation", result: "broken", reason: said.message });
+    findings.push({ ...said, object: route, path: ["metadata", "annotations", DEST_CA_FROM_SECRET] });
   }
 }
 

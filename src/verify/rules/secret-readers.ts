@@ -6,6 +6,7 @@ import type { PodTemplate } from "../pods.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { missing } from "../rule.js";
 import { secretWriters, writtenKeys } from "../writers.js";
+import { say } from "../../diagnostics/messages.js";
 
 const CERTS_FROM = "cert-utils-operator.redhat-cop.io/certs-from-secret";
 const DEST_CA_FROM = "cert-utils-operator.redhat-cop.io/destinationCA-from-secret";
@@ -57,16 +58,16 @@ export const secretReadersRule: VerifyRule = {
         if (!keys) {
           const reason = `${describe(route)} reads Secret ${ns}/${r.secret} (${r.how}), which nothing in the output writes`;
           paths.push({ ...row, server: "no writer", result: "broken", reason: `${reason}; ${missing("if it is written elsewhere", "secrets")}` });
-          findings.push({ code: "MS5055", message: `${reason}: the Route ${r.how.startsWith("the router") ? "is rejected" : "never gets its certificate"}`, hint: "name the Secret the route (or pod) certificate is written to", object: route, path: r.path });
+          findings.push({ ...say.MS5055(describe(route), `${ns}/${r.secret}`, r.how, "secret"), object: route, path: r.path });
           continue;
         }
         const absent = r.keys.filter((k) => !keys.has(k));
         const server = `written by ${writers.map((w) => w.who).join(", ")}`;
         if (absent.length === 0) paths.push({ ...row, server, result: "ok" });
         else {
-          const reason = `${describe(route)} reads ${absent.join(", ")} of Secret ${ns}/${r.secret} (${r.how}), which ${writers.map((w) => w.who).join(", ")} does not write`;
-          paths.push({ ...row, server, result: "broken", reason });
-          findings.push({ code: "MS5055", message: reason, hint: "name a Secret whose writer writes that key", object: route, path: r.path });
+          const said = say.MS5055(describe(route), `${ns}/${r.secret}`, r.how, { keys: absent, writers: writers.map((w) => w.who) });
+          paths.push({ ...row, server, result: "broken", reason: said.message });
+          findings.push({ ...said, object: route, path: r.path });
         }
       }
       if (external) checkExternalRbac(index, route, external, paths, findings, this.id);
@@ -85,9 +86,9 @@ export const secretReadersRule: VerifyRule = {
         paths.push({ ...row, result: tplName === undefined && scope === "strict" ? "not checked" : "ok", ...(tplName === undefined && scope === "strict" ? { reason: "the template does not record the name it was sealed for" } : {}) });
         continue;
       }
-      const reason = `${describe(sealed)} was sealed (scope ${scope}) for ${tplNs ?? "?"}/${tplName ?? "?"}, but is named ${sealed.namespace ?? "default"}/${sealed.name}: the controller decrypts with another label and never writes the Secret`;
-      paths.push({ ...row, result: "broken", reason });
-      findings.push({ code: "MS5058", message: reason, hint: "seal the Secret again for its real namespace and name", object: sealed, path: wrongNs ? ["metadata", "namespace"] : ["metadata", "name"] });
+      const said = say.MS5058(describe(sealed), scope, `${tplNs ?? "?"}/${tplName ?? "?"}`, `${sealed.namespace ?? "default"}/${sealed.name}`);
+      paths.push({ ...row, result: "broken", reason: said.message });
+      findings.push({ ...said, object: sealed, path: wrongNs ? ["metadata", "namespace"] : ["metadata", "name"] });
     }
     return { paths, findings };
   },
@@ -127,11 +128,11 @@ function checkExternalRbac(index: ObjectIndex, route: KubeObject, secret: string
     paths.push({ ...row, result: "ok" });
     return;
   }
-  const reason = `the router's service account may not ${need.join(", ")} Secret ${ns}/${secret} (no Role and RoleBinding read grant it): the API server rejects ${describe(route)} (externalCertificate)`;
-  paths.push({ ...row, result: "broken", reason });
+  const said = say.MS5056(need, `${ns}/${secret}`, describe(route));
+  paths.push({ ...row, result: "broken", reason: said.message });
   // A Role naming the Secret that the router is bound to lacks verbs → the Role; one the router is not bound to → its RoleBinding's subjects.
   const at = grantingRole && granted.size > 0 ? { object: grantingRole, path: ["rules"] } : bindingOfRole ? { object: bindingOfRole, path: ["subjects"] } : grantingRole ? { object: grantingRole, path: ["metadata", "name"] } : { object: route, path: ["spec", "tls", "externalCertificate", "name"] };
-  findings.push({ code: "MS5056", message: reason, hint: "emit a Role granting get, list, watch on the Secret and a RoleBinding to openshift-ingress/router", ...at });
+  findings.push({ ...said, ...at });
 }
 
 /**
@@ -159,9 +160,9 @@ function checkKeystorePassword(index: ObjectIndex, cert: KubeObject, paths: Veri
       paths.push({ ...row, server: `written by ${writers.map((w) => w.who).join(", ")}`, result: "ok" });
       continue;
     }
-    const reason = `${describe(cert)} reads the ${format} keystore password from key ${key} of Secret ${ns}/${name}, which ${writers.map((w) => w.who).join(", ")} writes without it (${[...keys].sort().join(", ") || "no keys"}): the keystore is never written`;
-    paths.push({ ...row, server: `written by ${writers.map((w) => w.who).join(", ")}`, result: "broken", reason });
-    findings.push({ code: "MS5059", message: reason, hint: `point passwordSecretRef.key at one of ${[...keys].sort().join(", ")}`, object: cert, path: ["spec", "keystores", format, "passwordSecretRef", "key"] });
+    const said = say.MS5059(describe(cert), format, key, `${ns}/${name}`, writers.map((w) => w.who), [...keys].sort());
+    paths.push({ ...row, server: `written by ${writers.map((w) => w.who).join(", ")}`, result: "broken", reason: said.message });
+    findings.push({ ...said, object: cert, path: ["spec", "keystores", format, "passwordSecretRef", "key"] });
   }
 }
 
@@ -236,15 +237,15 @@ function checkReloader(pod: PodTemplate, paths: VerifyPath[], findings: VerifyFi
         paths.push({ ...row, result: "not checked", reason: missing(`only the patch of ${describe(w)} was read; its own manifest may mount or read ${name}`, "workloads") });
         continue;
       }
-      const reason = `${describe(w)} asks Reloader to restart it when ${kind} ${pod.namespace}/${name} changes, but its pods do not mount it (they mount ${[...reads[kind]].sort().join(", ") || "none"}): a renewed certificate is never picked up`;
-      paths.push({ ...row, result: "broken", reason });
-      findings.push({ code: "MS5057", message: reason, hint: `name the ${kind}s the pod mounts: ${[...reads[kind]].sort().join(", ")}`, object: at, path });
+      const said = say.MS5057(describe(w), kind, pod.namespace, { watched: name, mounted: [...reads[kind]].sort() });
+      paths.push({ ...row, result: "broken", reason: said.message });
+      findings.push({ ...said, object: at, path });
     }
     for (const name of [...patchMounts[kind]].sort()) {
       if (named.some((n) => matches(n, name))) continue;
-      const reason = `${describe(w)} mounts ${kind} ${pod.namespace}/${name} (the compiler's patch), but its Reloader annotation (${value}) does not name it: when it is renewed the pods keep the old one`;
-      paths.push({ rule, from: `Reloader (${describe(w)})`, to: `${kind} ${pod.namespace}/${name}`, port: "-", client: `watches ${value}`, server: mounted, result: "broken", reason });
-      findings.push({ code: "MS5057", message: reason, hint: `add ${name} to the annotation`, object: at, path });
+      const said = say.MS5057(describe(w), kind, pod.namespace, { unwatched: name, annotation: value });
+      paths.push({ rule, from: `Reloader (${describe(w)})`, to: `${kind} ${pod.namespace}/${name}`, port: "-", client: `watches ${value}`, server: mounted, result: "broken", reason: said.message });
+      findings.push({ ...said, object: at, path });
     }
   }
 }
