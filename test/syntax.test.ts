@@ -205,7 +205,7 @@ test("flow depth scan ignores brackets in quoted scalars and comments", () => {
 });
 
 test("a stack overflow inside yaml's composer never reaches the user as such", () => {
-  const problem = explainSyntaxError("RESOURCE_EXHAUSTION", "Maximum call stack size exceeded", 0, 1, new Lines("a: b\n"));
+  const problem = explainSyntaxError({ code: "RESOURCE_EXHAUSTION", message: "Maximum call stack size exceeded", pos: [0, 1] }, new Lines("a: b\n"));
   assert.is(problem.message, "the document nests too deeply to be read");
   assert.match(problem.hint ?? "", /never closed/);
 });

@@ -9,6 +9,13 @@ export interface SyntaxProblem {
   hint?: string;
 }
 
+/** One error as the yaml library reports it; matched by `code`, never by its wording (but BAD_INDENT, below). */
+export interface YamlError {
+  code: string;
+  message: string;
+  pos: [number, number];
+}
+
 /** yaml's Lexer control tokens (document start, scalar, flow error): markers the text does not hold. */
 export const CONTROL = new Set(["\u0002", "\u0018", "\u001f"]);
 
@@ -79,8 +86,10 @@ export function isBlank(line: string): boolean {
  * A user-facing message and hint for the yaml library's error codes that new users hit most:
  * a tab, a key indented deeper than its siblings, a key between two indentation levels.
  */
-export function explainSyntaxError(code: string, message: string, offset: number, end: number, lines: Lines): SyntaxProblem {
-  const plain: SyntaxProblem = { offset, end, message };
+export function explainSyntaxError(error: YamlError, lines: Lines): SyntaxProblem {
+  const { code, pos } = error;
+  const [offset, end] = pos;
+  const plain: SyntaxProblem = { offset, end, message: error.message };
   // Should the composer still run out of stack on some other shape, say what it means, not how it failed.
   // yaml dist/compose/compose-node.js composeNode: the only source of RESOURCE_EXHAUSTION, and the only
   // place a stack overflow is caught and reported; the code alone says it.
@@ -111,7 +120,7 @@ export function explainSyntaxError(code: string, message: string, offset: number
   // generated documents a position-and-line test differed from this one on 3,480 of 40,272 BAD_INDENT
   // errors, all flow collections. yaml is pinned exactly (package.json), and test/syntax.test.ts ("a key
   // between two indentation levels") fails if the wording moves.
-  if (code === "BAD_INDENT" && /same column/.test(message)) {
+  if (code === "BAD_INDENT" && /same column/.test(error.message)) {
     const here = keyOf(lines.line(index));
     if (!here) return plain;
     let inner: { key: string; column: number } | undefined;

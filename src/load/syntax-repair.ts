@@ -1,14 +1,7 @@
 import { Lexer } from "yaml";
 import { Lines } from "../util/lines.js";
 import { CONTROL, explainSyntaxError, isBlank, keyOf } from "./syntax-hints.js";
-import type { SyntaxProblem } from "./syntax-hints.js";
-
-/** One error as the yaml library reports it; matched by `code`, never by its wording. */
-export interface YamlError {
-  code: string;
-  message: string;
-  pos: [number, number];
-}
+import type { SyntaxProblem, YamlError } from "./syntax-hints.js";
 
 /** A text edit made to assume a fix: `removed` characters at `at` replaced by `inserted` ones. */
 interface Edit {
@@ -68,7 +61,7 @@ export function explainSyntaxErrors(text: string, errors: readonly YamlError[], 
     }
     batchEdits.length = 0;
     if (repaired === 0) {
-      problems.push(...current.map((e) => place(explainSyntaxError(e.code, e.message, e.pos[0], e.pos[1], lines))));
+      problems.push(...current.map((e) => place(explainSyntaxError(e, lines))));
       break;
     }
     current = sortErrors(reparse(working));
