@@ -117,8 +117,11 @@ export const say = {
     ),
   /** A bound (minimum, maxLength, uniqueItems, …): Ajv's own message ("must be >= 1") states the bound, and is the only fact. */
   MS1007: (at: string, ajv: string | undefined) => said("MS1007", `${where(at)} ${ajv ?? "is out of range"}`),
-  /** A value a `not` refuses; a choice of keys (`names`, each `a + b`) of which `present` are set; or no branch of a choice fits. */
-  MS1008: (at: string, wrong: "not allowed" | "no form" | { names: readonly string[]; present: readonly string[]; exactly: boolean }) =>
+  /**
+   * A value a `not` refuses; a choice of keys (`names`, each `a + b`) of which `present` are set; or no branch
+   * of a choice fits (`suggestion`: the closest value one of its branches allows).
+   */
+  MS1008: (at: string, wrong: "not allowed" | "no form" | { names: readonly string[]; present: readonly string[]; exactly: boolean }, suggestion?: string) =>
     said(
       "MS1008",
       wrong === "not allowed"
@@ -128,6 +131,7 @@ export const say = {
           : wrong.present.length > 1
             ? `${where(at)} sets ${wrong.present.map((p) => `\`${p}\``).join(" and ")}; set ${wrong.exactly ? "exactly" : "at least"} one of ${wrong.names.map((n) => `\`${n}\``).join(", ")}`
             : `${where(at)} must set ${wrong.exactly ? "exactly" : "at least"} one of ${wrong.names.map((n) => `\`${n}\``).join(", ")}`,
+      closest(suggestion),
     ),
   MS1009: (size: number, limit: number) => said("MS1009", `policy file is ${size} bytes; the limit is ${limit} bytes`),
   MS1010: (problem: { expandsBeyond: number } | "recursive") =>
