@@ -56,8 +56,6 @@ const NOT_YET: ReadonlySet<string> = new Set([
   "src/model/secret-name-rules.ts",
   "src/model/service-rules.ts",
   "src/model/workloads.ts",
-  "src/render/render.ts",
-  "src/render/template-check.ts",
   "src/run/compile-run.ts",
   "src/targets/cert-manager-issuers.ts",
   "src/targets/cert-manager.ts",
