@@ -46,6 +46,11 @@ test("load: an alias before its anchor names the alias", () => {
   assert.equal(result.diagnostics.map((d) => [d.message, d.hint]), [["alias *x is used before its anchor &x is set", "set `&x` on a node above this line, or write the value out"]]);
 });
 
+test("load: a custom tag is named as written, not as yaml expands it", () => {
+  const result = parsePolicyText("tags.yaml", "a: !vault x\nb: !!foo y\n");
+  assert.equal(result.diagnostics.map((d) => d.message), ["custom YAML tag !vault is not supported", "custom YAML tag !!foo is not supported"]);
+});
+
 test("load: a recursive alias is refused", () => {
   const result = parsePolicyText("loop.yaml", "a: &a\n  b: *a\n");
   assert.equal(result.diagnostics.map((d) => d.code), ["MS1010"]);

@@ -136,8 +136,11 @@ export function parsePolicyText(file: string, text: string): LoadResult {
   }
   if (doc) {
     for (const warning of doc.warnings) {
-      // The core schema resolves every standard tag; anything else is a custom tag we cannot honour.
-      const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1];
+      // The core schema resolves every standard tag; anything else is a custom tag we cannot honour. yaml
+      // 2.9.1 dist/compose/compose-scalar.js findScalarTagByName and compose-collection.js composeCollection
+      // warn TAG_RESOLVE_FAILED at the tag token: the tag is named as written there (`!e!foo`, not its expansion).
+      // (compose-scalar.js's other TAG_RESOLVE_FAILED warning needs the `compat` option, not set here.)
+      const tag = warning.code === "TAG_RESOLVE_FAILED" ? text.slice(warning.pos[0], warning.pos[1]) : undefined;
       placed.push({
         said: tag ? say.MS1011({ tag }) : say.MS1001(firstLine(warning.message)),
         offset: warning.pos[0],
