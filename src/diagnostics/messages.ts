@@ -26,6 +26,64 @@ function closest(name: string | undefined): string | undefined {
   return name === undefined ? undefined : `did you mean \`${name}\`?`;
 }
 
+/**
+ * A YAML syntax error, as loading reads it. `yaml`: yaml's first line, as is (`tab`: it is a TAB_AS_INDENT).
+ * Keys are given with their 0-based `column`; `line` numbers are 1-based.
+ */
+export type YamlSyntax =
+  | { yaml: string; tab?: true }
+  | "nests too deeply"
+  | "tab after dash"
+  | { unresolvedAlias: string }
+  | { indentedDeeper: string; above: { key: string; column: number } }
+  | { between: { key: string; column: number }; inner?: { key: string; column: number } | undefined; outer?: { key: string; column: number } | undefined }
+  | {
+      /** The line's own key, if any; `column`: where it most likely belongs; `like`: what it aligns with there. */
+      tabs: number;
+      key: string | undefined;
+      column: number;
+      like: "item above" | "line above" | { key: string; column: number; opens: boolean } | undefined;
+    }
+  | { unclosed: "{" | "["; line: number; closeOnLine: number; afterEntries: boolean };
+
+/** The message and hint of a YAML syntax error. */
+function syntaxWords(p: YamlSyntax): [string, string?] {
+  if (p === "nests too deeply") return ["the document nests too deeply to be read", "look for a `{` or `[` that is never closed"];
+  if (p === "tab after dash") return ["a tab follows the list item's `-`; YAML indents with spaces only", "replace the tab after `-` with a space"];
+  if ("yaml" in p) return p.tab ? [p.yaml, "indent with spaces: YAML does not allow tabs in indentation"] : [p.yaml];
+  if ("unresolvedAlias" in p) return [`alias *${p.unresolvedAlias} is used before its anchor &${p.unresolvedAlias} is set`, `set \`&${p.unresolvedAlias}\` on a node above this line, or write the value out`];
+  if ("indentedDeeper" in p) {
+    return [`\`${p.indentedDeeper}\` is indented deeper than \`${p.above.key}\` above it, whose value is already set`, `align \`${p.indentedDeeper}\` with \`${p.above.key}\` (column ${p.above.column + 1})`];
+  }
+  if ("between" in p) {
+    const choices = [
+      ...(p.inner ? [`with \`${p.inner.key}\` (column ${p.inner.column + 1}) to keep it in that map`] : []),
+      ...(p.outer ? [`with \`${p.outer.key}\` (column ${p.outer.column + 1}) to end the map`] : []),
+    ];
+    const message = `\`${p.between.key}\` starts at column ${p.between.column + 1}, between two indentation levels`;
+    return choices.length > 0 ? [message, `align it ${choices.join(", or ")}`] : [message];
+  }
+  if ("tabs" in p) {
+    const what = p.key !== undefined ? `\`${p.key}\`` : "this line";
+    const like = p.like;
+    const relation =
+      like === "item above"
+        ? ", level with the `-` of the list item above it"
+        : like === "line above"
+          ? ", level with the line above"
+          : like === undefined
+            ? ""
+            : like.opens
+              ? `, two deeper than \`${like.key}\` (column ${like.column + 1}) above it`
+              : `, level with \`${like.key}\` above it`;
+    return [
+      `the indentation of ${what} holds ${p.tabs === 1 ? "a tab" : `${p.tabs} tabs`}; YAML indents with spaces only`,
+      `replace the indentation with ${p.column} space${p.column === 1 ? "" : "s"} (${what} at column ${p.column + 1}${relation})`,
+    ];
+  }
+  return [`the \`${p.unclosed}\` on line ${p.line} is never closed`, `add \`${p.unclosed === "{" ? "}" : "]"}\` ${p.afterEntries ? "after the last entry, " : ""}at the end of line ${p.closeOnLine}`];
+}
+
 /** The map at a formatted path ("" for the top level), as a message names it. */
 function where(at: string): string {
   return at === "" ? "the policy" : `\`${at}\``;
@@ -61,14 +119,8 @@ function quoteHint(key: string | number | undefined, value: unknown): string | u
 /** The message table. Entries are in code order; arguments are facts, the words are here. */
 export const say = {
   // ---- 1xxx load and schema (10xx), fleets (102x) ----
-  /**
-   * `detail`: yaml's own first line, or syntax-hints' reading of it (src/load/syntax-hints.ts); the hint says
-   * what to do. `unresolvedAlias`: an alias used before its anchor is set (yaml says so only in toJS, unplaced).
-   */
-  MS1001: (detail: string | { unresolvedAlias: string }, hint?: string) =>
-    typeof detail === "string"
-      ? said("MS1001", detail, hint)
-      : said("MS1001", `alias *${detail.unresolvedAlias} is used before its anchor &${detail.unresolvedAlias} is set`, `set \`&${detail.unresolvedAlias}\` on a node above this line, or write the value out`),
+  /** A YAML syntax error: yaml's own words (`yaml`), or what src/load/syntax-hints.ts and syntax-repair.ts read in it. */
+  MS1001: (problem: YamlSyntax) => said("MS1001", ...syntaxWords(problem)),
   /**
    * An unknown key in the map at `at` (a formatted path, "" for the top level). `fix`: the enclosing map
    * takes the key (`above`, "" for the top level; `parent` is the key it was written under), a close

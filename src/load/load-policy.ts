@@ -123,7 +123,7 @@ export function parsePolicyText(file: string, text: string): LoadResult {
     if (syntaxLines.has(line)) continue;
     syntaxLines.add(line);
     placed.push({
-      said: say.MS1001(problem.message, problem.hint),
+      said: say.MS1001(problem.syntax),
       offset: problem.offset,
       end: problem.end,
     });
@@ -142,7 +142,7 @@ export function parsePolicyText(file: string, text: string): LoadResult {
       // (compose-scalar.js's other TAG_RESOLVE_FAILED warning needs the `compat` option, not set here.)
       const tag = warning.code === "TAG_RESOLVE_FAILED" ? text.slice(warning.pos[0], warning.pos[1]) : undefined;
       placed.push({
-        said: tag ? say.MS1011({ tag }) : say.MS1001(firstLine(warning.message)),
+        said: tag ? say.MS1011({ tag }) : say.MS1001({ yaml: firstLine(warning.message) }),
         offset: warning.pos[0],
         end: warning.pos[1],
       });
@@ -171,7 +171,7 @@ export function parsePolicyText(file: string, text: string): LoadResult {
     return {
       text,
       diagnostics: [
-        diagnostic(error instanceof ReferenceError ? say.MS1010({ expandsBeyond: MAX_ALIAS_COUNT }) : say.MS1001(firstLine(error instanceof Error ? error.message : String(error))), {
+        diagnostic(error instanceof ReferenceError ? say.MS1010({ expandsBeyond: MAX_ALIAS_COUNT }) : say.MS1001({ yaml: firstLine(error instanceof Error ? error.message : String(error)) }), {
           file,
           range: source.rangeOf(0, 0),
         }),
