@@ -26,96 +26,6 @@ function closest(name: string | undefined): string | undefined {
   return name === undefined ? undefined : `did you mean \`${name}\`?`;
 }
 
-/**
- * A YAML syntax error, as loading reads it. `yaml`: yaml's first line, as is (`tab`: it is a TAB_AS_INDENT).
- * Keys are given with their 0-based `column`; `line` numbers are 1-based.
- */
-export type YamlSyntax =
-  | { yaml: string; tab?: true }
-  | "nests too deeply"
-  | "tab after dash"
-  | { unresolvedAlias: string }
-  | { indentedDeeper: string; above: { key: string; column: number } }
-  | { between: { key: string; column: number }; inner?: { key: string; column: number } | undefined; outer?: { key: string; column: number } | undefined }
-  | {
-      /** The line's own key, if any; `column`: where it most likely belongs; `like`: what it aligns with there. */
-      tabs: number;
-      key: string | undefined;
-      column: number;
-      like: "item above" | "line above" | { key: string; column: number; opens: boolean } | undefined;
-    }
-  | { unclosed: "{" | "["; line: number; closeOnLine: number; afterEntries: boolean };
-
-/** The message and hint of a YAML syntax error. */
-function syntaxWords(p: YamlSyntax): [string, string?] {
-  if (p === "nests too deeply") return ["the document nests too deeply to be read", "look for a `{` or `[` that is never closed"];
-  if (p === "tab after dash") return ["a tab follows the list item's `-`; YAML indents with spaces only", "replace the tab after `-` with a space"];
-  if ("yaml" in p) return p.tab ? [p.yaml, "indent with spaces: YAML does not allow tabs in indentation"] : [p.yaml];
-  if ("unresolvedAlias" in p) return [`alias *${p.unresolvedAlias} is used before its anchor &${p.unresolvedAlias} is set`, `set \`&${p.unresolvedAlias}\` on a node above this line, or write the value out`];
-  if ("indentedDeeper" in p) {
-    return [`\`${p.indentedDeeper}\` is indented deeper than \`${p.above.key}\` above it, whose value is already set`, `align \`${p.indentedDeeper}\` with \`${p.above.key}\` (column ${p.above.column + 1})`];
-  }
-  if ("between" in p) {
-    const choices = [
-      ...(p.inner ? [`with \`${p.inner.key}\` (column ${p.inner.column + 1}) to keep it in that map`] : []),
-      ...(p.outer ? [`with \`${p.outer.key}\` (column ${p.outer.column + 1}) to end the map`] : []),
-    ];
-    const message = `\`${p.between.key}\` starts at column ${p.between.column + 1}, between two indentation levels`;
-    return choices.length > 0 ? [message, `align it ${choices.join(", or ")}`] : [message];
-  }
-  if ("tabs" in p) {
-    const what = p.key !== undefined ? `\`${p.key}\`` : "this line";
-    const like = p.like;
-    const relation =
-      like === "item above"
-        ? ", level with the `-` of the list item above it"
-        : like === "line above"
-          ? ", level with the line above"
-          : like === undefined
-            ? ""
-            : like.opens
-              ? `, two deeper than \`${like.key}\` (column ${like.column + 1}) above it`
-              : `, level with \`${like.key}\` above it`;
-    return [
-      `the indentation of ${what} holds ${p.tabs === 1 ? "a tab" : `${p.tabs} tabs`}; YAML indents with spaces only`,
-      `replace the indentation with ${p.column} space${p.column === 1 ? "" : "s"} (${what} at column ${p.column + 1}${relation})`,
-    ];
-  }
-  return [`the \`${p.unclosed}\` on line ${p.line} is never closed`, `add \`${p.unclosed === "{" ? "}" : "]"}\` ${p.afterEntries ? "after the last entry, " : ""}at the end of line ${p.closeOnLine}`];
-}
-
-/** The map at a formatted path ("" for the top level), as a message names it. */
-function where(at: string): string {
-  return at === "" ? "the policy" : `\`${at}\``;
-}
-
-/** Ajv's JSON type names, as a message says them. */
-const TYPE_NAMES: Readonly<Record<string, string>> = { object: "a map", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
-
-/** A value as a message describes what was found. */
-function describeValue(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a map";
-  return `${typeof value === "string" ? "a string" : typeof value === "number" ? "a number" : typeof value === "boolean" ? "a boolean" : typeof value} (${JSON.stringify(value)})`;
-}
-
-/**
- * A number or boolean where a string is wanted: YAML read the unquoted text as one, so the hint is to quote
- * it. A decimal has lost its trailing zeros on the way (4.20 is the number 4.2), so the hint says so rather
- * than suggest the value as read.
- */
-function quoteHint(key: string | number | undefined, value: unknown): string | undefined {
-  if (typeof value !== "number" && typeof value !== "boolean") return undefined;
-  if (typeof value === "number" && !Number.isInteger(value)) {
-    // What was written is 4.2, 4.20 or 4.200...; the likeliest mistake is a version whose zero was lost.
-    const example = typeof key === "string" ? `\`${key}: "${String(value)}0"\`` : `\`"${String(value)}0"\``;
-    return `quote it exactly as you mean it, e.g. ${example}: unquoted, YAML reads it as the number ${String(value)} and drops trailing zeros (4.20 reads as 4.2)`;
-  }
-  const written = typeof key === "string" ? `\`${key}: "${String(value)}"\`` : `\`"${String(value)}"\``;
-  return `quote it: ${written} (unquoted, YAML reads it as ${typeof value === "number" ? "a number" : "true or false"})`;
-}
-
 /** The message table. Entries are in code order; arguments are facts, the words are here. */
 export const say = {
   // ---- 1xxx load and schema (10xx), fleets (102x) ----
@@ -482,4 +392,96 @@ export interface Place {
 /** A placed diagnostic: what was said, where, and the severity of its code from the code table. */
 export function diagnostic(what: Said, where: Place): Diagnostic {
   return { ...what, severity: CODES[what.code].severity, file: where.file, path: where.path ?? [], ...(where.range ? { range: where.range } : {}) };
+}
+
+// ---- words the load and schema entries (1xxx) share ----
+
+/**
+ * A YAML syntax error, as loading reads it. `yaml`: yaml's first line, as is (`tab`: it is a TAB_AS_INDENT).
+ * Keys are given with their 0-based `column`; `line` numbers are 1-based.
+ */
+export type YamlSyntax =
+  | { yaml: string; tab?: true }
+  | "nests too deeply"
+  | "tab after dash"
+  | { unresolvedAlias: string }
+  | { indentedDeeper: string; above: { key: string; column: number } }
+  | { between: { key: string; column: number }; inner?: { key: string; column: number } | undefined; outer?: { key: string; column: number } | undefined }
+  | {
+      /** The line's own key, if any; `column`: where it most likely belongs; `like`: what it aligns with there. */
+      tabs: number;
+      key: string | undefined;
+      column: number;
+      like: "item above" | "line above" | { key: string; column: number; opens: boolean } | undefined;
+    }
+  | { unclosed: "{" | "["; line: number; closeOnLine: number; afterEntries: boolean };
+
+/** The message and hint of a YAML syntax error. */
+function syntaxWords(p: YamlSyntax): [string, string?] {
+  if (p === "nests too deeply") return ["the document nests too deeply to be read", "look for a `{` or `[` that is never closed"];
+  if (p === "tab after dash") return ["a tab follows the list item's `-`; YAML indents with spaces only", "replace the tab after `-` with a space"];
+  if ("yaml" in p) return p.tab ? [p.yaml, "indent with spaces: YAML does not allow tabs in indentation"] : [p.yaml];
+  if ("unresolvedAlias" in p) return [`alias *${p.unresolvedAlias} is used before its anchor &${p.unresolvedAlias} is set`, `set \`&${p.unresolvedAlias}\` on a node above this line, or write the value out`];
+  if ("indentedDeeper" in p) {
+    return [`\`${p.indentedDeeper}\` is indented deeper than \`${p.above.key}\` above it, whose value is already set`, `align \`${p.indentedDeeper}\` with \`${p.above.key}\` (column ${p.above.column + 1})`];
+  }
+  if ("between" in p) {
+    const choices = [
+      ...(p.inner ? [`with \`${p.inner.key}\` (column ${p.inner.column + 1}) to keep it in that map`] : []),
+      ...(p.outer ? [`with \`${p.outer.key}\` (column ${p.outer.column + 1}) to end the map`] : []),
+    ];
+    const message = `\`${p.between.key}\` starts at column ${p.between.column + 1}, between two indentation levels`;
+    return choices.length > 0 ? [message, `align it ${choices.join(", or ")}`] : [message];
+  }
+  if ("tabs" in p) {
+    const what = p.key !== undefined ? `\`${p.key}\`` : "this line";
+    const like = p.like;
+    const relation =
+      like === "item above"
+        ? ", level with the `-` of the list item above it"
+        : like === "line above"
+          ? ", level with the line above"
+          : like === undefined
+            ? ""
+            : like.opens
+              ? `, two deeper than \`${like.key}\` (column ${like.column + 1}) above it`
+              : `, level with \`${like.key}\` above it`;
+    return [
+      `the indentation of ${what} holds ${p.tabs === 1 ? "a tab" : `${p.tabs} tabs`}; YAML indents with spaces only`,
+      `replace the indentation with ${p.column} space${p.column === 1 ? "" : "s"} (${what} at column ${p.column + 1}${relation})`,
+    ];
+  }
+  return [`the \`${p.unclosed}\` on line ${p.line} is never closed`, `add \`${p.unclosed === "{" ? "}" : "]"}\` ${p.afterEntries ? "after the last entry, " : ""}at the end of line ${p.closeOnLine}`];
+}
+
+/** The map at a formatted path ("" for the top level), as a message names it. */
+function where(at: string): string {
+  return at === "" ? "the policy" : `\`${at}\``;
+}
+
+/** Ajv's JSON type names, as a message says them. */
+const TYPE_NAMES: Readonly<Record<string, string>> = { object: "a map", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
+
+/** A value as a message describes what was found. */
+function describeValue(value: unknown): string {
+  if (value === null) return "null";
+  if (Array.isArray(value)) return "a list";
+  if (typeof value === "object") return "a map";
+  return `${typeof value === "string" ? "a string" : typeof value === "number" ? "a number" : typeof value === "boolean" ? "a boolean" : typeof value} (${JSON.stringify(value)})`;
+}
+
+/**
+ * A number or boolean where a string is wanted: YAML read the unquoted text as one, so the hint is to quote
+ * it. A decimal has lost its trailing zeros on the way (4.20 is the number 4.2), so the hint says so rather
+ * than suggest the value as read.
+ */
+function quoteHint(key: string | number | undefined, value: unknown): string | undefined {
+  if (typeof value !== "number" && typeof value !== "boolean") return undefined;
+  if (typeof value === "number" && !Number.isInteger(value)) {
+    // What was written is 4.2, 4.20 or 4.200...; the likeliest mistake is a version whose zero was lost.
+    const example = typeof key === "string" ? `\`${key}: "${String(value)}0"\`` : `\`"${String(value)}0"\``;
+    return `quote it exactly as you mean it, e.g. ${example}: unquoted, YAML reads it as the number ${String(value)} and drops trailing zeros (4.20 reads as 4.2)`;
+  }
+  const written = typeof key === "string" ? `\`${key}: "${String(value)}"\`` : `\`"${String(value)}"\``;
+  return `quote it: ${written} (unquoted, YAML reads it as ${typeof value === "number" ? "a number" : "true or false"})`;
 }
