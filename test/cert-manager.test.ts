@@ -144,6 +144,18 @@ test("a CA issuer signs with the next authority from rotation phase issue-new on
   assert.equal(await secretOf("drop-old"), { secretName: "new-ca" });
 });
 
+test("a CA cert-manager makes, bootstrapped by a selfSigned Issuer in cert-manager's namespace, refers to it as kind Issuer", async () => {
+  const policy = (namespace: string): string =>
+    `${HEADER}authorities:\n  root: { certManager: { issuer: boot } }\nissuers:\n  boot: { namespace: ${namespace}, selfSigned: {} }\n  internal: { ca: { authority: root } }\nmtls: {}\n`;
+  const made = await compileText(policy("cert-manager"));
+  assert.equal(codesAt(made), []);
+  const out = objects(made);
+  // cert-manager looks an Issuer up in the Certificate's namespace (pkg/issuer/helper.go GetGenericIssuer).
+  assert.equal(spec(out.get("cert-manager/certificate-root-ca.yaml"))["issuerRef"], { group: "cert-manager.io", kind: "Issuer", name: "boot" });
+  assert.ok(out.get("cert-manager/issuer-boot.yaml"));
+  assert.equal(codesAt(await compileText(policy("team"))), [["MS2017", 6, 34]]);
+});
+
 test("router certificates get a Certificate only where the router terminates TLS", async () => {
   const result = await compileText(
     `${HEADER}issuers:\n  i: { selfSigned: {} }\nservices:\n  - { name: a, namespace: b, exposure: external, host: a.example.com, routeCertificate: { issuer: i }, route: { name: web } }\n  - { name: c, namespace: b, exposure: passthrough, host: c.example.com, certificate: { issuer: i }, routeCertificate: { issuer: i } }\n`,

@@ -26,7 +26,9 @@ const svc = (extra: Partial<ServiceInput>): ServiceInput => ({ name: "api", name
 const selfSigned: Issuer = { name: "boot", path: ["issuers", "boot"], ref: { name: "boot", kind: "ClusterIssuer", group: "cert-manager.io" }, spec: { type: "selfSigned" } };
 const ca: Issuer = { name: "corp", path: ["issuers", "corp"], ref: { name: "corp", kind: "ClusterIssuer", group: "cert-manager.io" }, spec: { type: "ca", authority: "root" } };
 const namespacedBoot: Issuer = { ...selfSigned, name: "nsboot", namespace: "shop", ref: { name: "nsboot", kind: "Issuer", group: "cert-manager.io" } };
-const byName = new Map([selfSigned, ca, namespacedBoot].map((i) => [i.name, i]));
+const cmBoot: Issuer = { ...selfSigned, name: "cmboot", namespace: "cert-manager", ref: { name: "cmboot", kind: "Issuer", group: "cert-manager.io" } };
+const namespacedCa: Issuer = { ...ca, name: "nsca", namespace: "cert-manager", ref: { name: "nsca", kind: "Issuer", group: "cert-manager.io" } };
+const byName = new Map([selfSigned, ca, namespacedBoot, cmBoot, namespacedCa].map((i) => [i.name, i]));
 const cmAuthority = (issuer: string): Authority => ({ name: "root", path: ["authorities", "root"], source: { type: "certManager", issuer, commonName: "root", keyAlgorithm: "ECDSA-P256", duration: "18960h0m0s" } as Authority["source"] });
 
 // The last column: what the call returns (an issuer by its name).
@@ -58,20 +60,31 @@ test("reference-rules: the Service CA is a candidate for a service's issuer, not
   const { findings, report } = collect();
   references([], byName, nothingPruned(), report).resolveIssuer("service-cb", ["y"]);
   assert.is(findings[0]?.hint, "did you mean `service-ca`?");
-  const [bootstrap] = bootstrapIssuerFindings([cmAuthority("service-cb")], byName, nothingPruned());
+  const [bootstrap] = bootstrapIssuerFindings([cmAuthority("service-cb")], byName, nothingPruned(), "cert-manager");
   assert.is(bootstrap?.message, findings[0]?.message);
   assert.is(bootstrap?.hint, undefined);
 });
 
-const bootstrapCases: Array<[string, string, Want]> = [
+// The CA Certificate lives in cert-manager's namespace ("cert-manager" here): a selfSigned Issuer there
+// signs it (cert-manager looks an Issuer up in the Certificate's namespace), one elsewhere cannot.
+const bootstrapCases: Array<[string, string, Want, string?]> = [
   ["a selfSigned ClusterIssuer", "boot", []],
+  ["a selfSigned Issuer in the CA Certificate's namespace", "cmboot", []],
   ["an undeclared issuer", "nope", [["MS2003", ["authorities", "root", "certManager", "issuer"]]]],
-  ["a CA issuer", "corp", [["MS2017", ["authorities", "root", "certManager", "issuer"]]]],
-  ["a namespaced selfSigned Issuer", "nsboot", [["MS2017", ["authorities", "root", "certManager", "issuer"]]]],
+  ["a CA issuer", "corp", [["MS2017", ["authorities", "root", "certManager", "issuer"]]], "authority `root` is bootstrapped by `corp`, a ca issuer; a CA that cert-manager makes needs a selfSigned issuer"],
+  ["a namespaced CA issuer in the CA Certificate's namespace", "nsca", [["MS2017", ["authorities", "root", "certManager", "issuer"]]]],
+  [
+    "a selfSigned Issuer in another namespace",
+    "nsboot",
+    [["MS2017", ["authorities", "root", "certManager", "issuer"]]],
+    "authority `root` is bootstrapped by `nsboot`, a namespaced Issuer (in shop); its CA Certificate lives in cert-manager, and an Issuer signs only in its own namespace",
+  ],
 ];
-for (const [name, issuer, want] of bootstrapCases) {
+for (const [name, issuer, want, message] of bootstrapCases) {
   test(`reference-rules bootstrap: ${name}`, () => {
-    assert.equal(got(bootstrapIssuerFindings([cmAuthority(issuer)], byName, nothingPruned())), want);
+    const findings = bootstrapIssuerFindings([cmAuthority(issuer)], byName, nothingPruned(), "cert-manager");
+    assert.equal(got(findings), want);
+    if (message !== undefined) assert.is(findings[0]?.message, message);
   });
 }
 

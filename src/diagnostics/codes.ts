@@ -1,4 +1,5 @@
-import type { Severity } from "./diagnostic.js";
+/** The three severities; only errors fail a run (and warnings under --warnings-as-errors). */
+export type Severity = "error" | "warning" | "notice";
 
 /**
  * The closed set of diagnostic codes. A code is never reused or renumbered; each has one severity.
@@ -56,7 +57,7 @@ export const CODES = {
   MS2014: { severity: "error", title: "keystores from the Service CA", summary: "Keystores were asked of a service-ca certificate; the Service CA controller keeps only tls.crt and tls.key in its Secret and removes every other key.", fix: "Issue the certificate from a cert-manager issuer, which writes keystores through `spec.keystores`." },
   MS2015: { severity: "warning", title: "route certificate without effect", summary: "`routeCertificate` is set on an exposure whose router presents no certificate (internal, passthrough).", fix: "Remove `routeCertificate`; for passthrough the pod's certificate is what clients see." },
   MS2016: { severity: "error", title: "renewBefore not shorter than duration", summary: "A certificate's renewBefore is equal to or longer than its duration. cert-manager's admission webhook refuses such a Certificate (\"certificate duration ... must be greater than renewBefore ...\"), so it is never issued.", fix: "Make renewBefore shorter than duration (cert-manager's default is a third of it)." },
-  MS2017: { severity: "error", title: "CA bootstrap issuer is not a self-signed ClusterIssuer", summary: "An authority made by cert-manager (`certManager:`) names an issuer that is not a `selfSigned` ClusterIssuer.", fix: "Point `certManager.issuer` at an issuer declared with `selfSigned: {}` and no namespace." },
+  MS2017: { severity: "error", title: "CA bootstrap issuer cannot sign the CA certificate", summary: "An authority made by cert-manager (`certManager:`) names an issuer that is not `selfSigned`, or a namespaced Issuer outside the namespace of the CA Certificate (`platform.certManager.namespace`): cert-manager looks an Issuer up in the Certificate's own namespace.", fix: "Point `certManager.issuer` at an issuer declared with `selfSigned: {}` and no namespace, or with the namespace of cert-manager." },
   MS2013: { severity: "error", title: "namespace on a cluster-scoped object", summary: "A `caBundles` entry for a cluster-scoped kind carries a namespace, or a ConfigMap entry lacks one.", fix: "Give ConfigMaps a namespace; drop it from APIService, CRD and webhook configurations." },
 
   // ---- suppression comments: `# mesh-security: ignore MS2209 -- reason` ----

@@ -1,4 +1,4 @@
-import type { DiagnosticCode } from "./codes.js";
+import type { DiagnosticCode, Severity } from "./codes.js";
 
 /** A 1-based line/column position in the policy file. */
 export interface LinePos {
@@ -21,9 +21,6 @@ export interface Diagnostic {
   /** Silenced by a `# mesh-security: ignore CODE -- reason` comment (warnings only): kept for json and sarif. */
   suppressed?: Suppressed;
 }
-
-/** The three severities; only errors fail a run (and warnings under --warnings-as-errors). */
-export type Severity = "error" | "warning" | "notice";
 
 /** Where and why a finding was silenced. */
 export interface Suppressed {

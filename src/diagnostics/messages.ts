@@ -26,6 +26,26 @@ function closest(name: string | undefined): string | undefined {
   return name === undefined ? undefined : `did you mean \`${name}\`?`;
 }
 
+/** The DNS-01 solver credential rules of cert-manager's webhook (MS2113): what is wrong, the fix. */
+const DNS01_PROBLEMS = {
+  "route53 key pair": ["only one of accessKeyIDSecretRef and secretAccessKeySecretRef is set", "set both, or neither to use ambient credentials (IRSA, instance role)"],
+  "cloudflare email": ["a global API key needs the account `email`", "add `email:`, or use an API token (apiTokenSecretRef) instead"],
+  "azureDNS service principal": ["a service principal needs clientID, tenantID and clientSecretSecretRef together", "set all three, or none to use a managed identity"],
+  "azureDNS both identities": ["managedIdentity cannot be combined with a service principal", "keep either managedIdentity or clientID/tenantID/clientSecretSecretRef"],
+  "azureDNS managed identity": ["managedIdentity takes clientID or resourceID, not both", "keep one of them"],
+  "rfc2136 TSIG": ["TSIG needs both tsigKeyName and tsigSecretSecretRef", "set both, or neither for an unauthenticated server"],
+} as const satisfies Record<string, readonly [string, string]>;
+
+/** A rule of cert-manager's webhook on DNS-01 solver credentials. */
+export type Dns01Problem = keyof typeof DNS01_PROBLEMS;
+
+/** What a container mounts at a path (MS2607): the certificate of a service, or the trust of the services it calls. */
+export type MountUse = { certificateOf: string } | "callers' trust";
+
+function mountUse(use: MountUse): string {
+  return use === "callers' trust" ? "the trust of the services it calls" : `the certificate of \`${use.certificateOf}\``;
+}
+
 /** The message table. Entries are in code order; arguments are facts, the words are here. */
 export const say = {
   // ---- 1xxx load and schema (10xx), fleets (102x) ----
@@ -168,8 +188,48 @@ export const say = {
 
 
   // ---- 20xx core semantic rules, suppression comments (2018-2020) ----
+
+  MS2001: (service: string, first: string) => said("MS2001", `service \`${service}\` is declared twice (first at ${first})`),
+  /**
+   * Two writers of one object. `object` is `Kind/namespace/name`; `first` and `second` name the writers
+   * (`second` a certificate of `service` when cert-manager would overwrite an issuer's Secret); `fix` the field to change.
+   */
+  MS2002: (
+    object: string,
+    first: string,
+    second: string | { role: string; service: string },
+    fix: "certificate.secretName" | "services" | "openshift-routes secret" | "openshift-routes certificate" | "routeCertificate.secretName" | "secretName",
+  ) =>
+    said(
+      "MS2002",
+      typeof second === "string"
+        ? `${object.replace(/^(\w+)\//, "$1 `")}\` is written by both ${first} and ${second}`
+        : `${object.replace(/^(\w+)\//, "$1 `")}\` is both ${first} and the ${second.role} certificate of ${second.service}: cert-manager would overwrite it`,
+      {
+        "certificate.secretName": "set a distinct certificate.secretName",
+        services: "rename one of the services",
+        "openshift-routes secret": "set certificate.secretName (or route.name) so that the Secrets differ",
+        "openshift-routes certificate": "rename the Route (route.name) or the service",
+        "routeCertificate.secretName": "set a distinct routeCertificate.secretName",
+        secretName: "set a distinct secretName",
+      }[fix],
+    ),
   MS2003: (issuer: string, nearest?: string) => said("MS2003", `issuer \`${issuer}\` is not declared under \`issuers\``, closest(nearest)),
   MS2004: (authority: string, nearest?: string) => said("MS2004", `authority \`${authority}\` is not declared under \`authorities\``, closest(nearest)),
+  MS2005: (service: string, exposure: string) => said("MS2005", `service \`${service}\` has exposure ${exposure}, which publishes a Route and needs \`host\``),
+  /** A name the Service CA cannot sign: the route host of a passthrough service, additionalDNSNames, or the host of a router certificate. */
+  MS2006: (service: string, host: string | undefined, wants: "passthrough" | "additionalDNSNames" | "routeCertificate") =>
+    wants === "passthrough"
+      ? said("MS2006", `service \`${service}\` is exposed passthrough, so its serving certificate must carry \`${host ?? "the route host"}\`, which the Service CA cannot sign`, "set certificate.issuer to a cert-manager `ca` issuer")
+      : wants === "additionalDNSNames"
+        ? said("MS2006", "the Service CA signs only the service's own names; it cannot add `additionalDNSNames`", "use a cert-manager `ca` issuer")
+        : said("MS2006", `the router certificate of \`${service}\` is for \`${host ?? "the route host"}\`, which the Service CA cannot sign`, "use an ACME or `ca` issuer for routeCertificate"),
+  MS2007: (service: string, namespace: string) =>
+    said(
+      "MS2007",
+      `headless service \`${service}\` on the Service CA gets the wildcard SAN *.${service}.${namespace}.svc: any pod of it can impersonate another`,
+      "issue per-pod certificates from a cert-manager issuer if clients must tell pods apart",
+    ),
   /**
    * Secret material in the policy: a PEM private key, or a literal under the credential key `key`. `refs`:
    * the `…SecretRef` keys the map `map` ("" for the top level) takes instead, when it takes no `<key>SecretRef`.
@@ -186,13 +246,43 @@ export const say = {
               ? `remove it and store the value in a Secret; ${found.refs.map === "" ? "the policy" : `\`${found.refs.map}\``} references Secrets with ${found.refs.keys.map((r) => `\`${r}\``).join(", ")}`
               : `remove it: ${found.refs.map === "" ? "the policy" : `\`${found.refs.map}\``} takes no credential (keep credentials in Secrets, outside the policy)`,
         ),
-  /** The bootstrap issuer of a CA cert-manager makes is of another type, or namespaced. */
-  MS2017: (authority: string, issuer: string, wrong: { type: string } | { namespace: string }) =>
+  MS2009: (service: string) => said("MS2009", `service \`${service}\` sets \`host\` but exposure internal publishes no Route`, "remove host, or set exposure to passthrough, reencrypt or external"),
+  MS2010: (kind: string, name: string) => said("MS2010", `${kind} \`${name}\` is listed twice`),
+  MS2011: (namespace: string | undefined, name: string) =>
+    said("MS2011", `annotating the existing ConfigMap \`${namespace ?? ""}/${name}\` makes the Service CA injector delete all its other keys`, "drop `existing: true` so the compiler emits a dedicated ConfigMap for the bundle"),
+  /** A `caBundles[]` entry of `kind` with a namespace it cannot take, without one it needs, or with `existing` it cannot use. */
+  MS2013: (kind: string, wrong: "namespace" | "no namespace" | "existing") =>
+    wrong === "namespace"
+      ? said("MS2013", `${kind} is cluster-scoped and takes no namespace`)
+      : wrong === "no namespace"
+        ? said("MS2013", `a ${kind} needs a namespace`, "add `namespace:`")
+        : said("MS2013", `\`existing\` only applies to ConfigMaps: ${kind} entries are always patched`),
+  MS2014: (service: string) =>
     said(
-      "MS2017",
-      `authority \`${authority}\` is bootstrapped by \`${issuer}\`, ${"type" in wrong ? `a ${wrong.type} issuer` : `a namespaced Issuer (in ${wrong.namespace})`}; a CA that cert-manager makes needs a selfSigned ClusterIssuer`,
-      "type" in wrong ? "declare an issuer with `selfSigned: {}` and no namespace, and name it in `certManager.issuer`" : "drop `namespace` from that issuer",
+      "MS2014",
+      `the Service CA cannot provide keystores for \`${service}\`: its controller keeps only tls.crt and tls.key in the Secret`,
+      "set certificate.issuer to a cert-manager issuer; cert-manager writes keystores through spec.keystores",
     ),
+  MS2015: (service: string, exposure: "internal" | "passthrough") =>
+    said(
+      "MS2015",
+      `service \`${service}\` has exposure ${exposure}: the router presents no certificate of its own, so \`routeCertificate\` has no effect`,
+      exposure === "passthrough" ? "the pod's certificate (certificate:) is what clients see" : "remove routeCertificate",
+    ),
+  MS2016: (renewBefore: string, duration: string) => said("MS2016", `renewBefore ${renewBefore} is not shorter than duration ${duration}: cert-manager's webhook refuses such a Certificate`),
+  /** The bootstrap issuer of a CA cert-manager makes is of another type, or an Issuer outside `caNamespace`, where the CA Certificate lives. */
+  MS2017: (authority: string, issuer: string, caNamespace: string, wrong: { type: string } | { namespace: string }) =>
+    "type" in wrong
+      ? said(
+          "MS2017",
+          `authority \`${authority}\` is bootstrapped by \`${issuer}\`, a ${wrong.type} issuer; a CA that cert-manager makes needs a selfSigned issuer`,
+          `declare an issuer with \`selfSigned: {}\` and no namespace (or namespace ${caNamespace}), and name it in \`certManager.issuer\``,
+        )
+      : said(
+          "MS2017",
+          `authority \`${authority}\` is bootstrapped by \`${issuer}\`, a namespaced Issuer (in ${wrong.namespace}); its CA Certificate lives in ${caNamespace}, and an Issuer signs only in its own namespace`,
+          `drop \`namespace\` from that issuer, or set it to ${caNamespace}`,
+        ),
   MS2018: (codes: readonly string[]) =>
     said("MS2018", `the suppression of ${codes.join(", ")} gives no reason`, `say why after two dashes: # mesh-security: ignore ${codes.join(", ")} -- <why it is safe>`),
   /** `line`: the line the ignore comment applies to. */
@@ -211,16 +301,321 @@ export const say = {
           ),
 
   // ---- 21xx cert-manager, routes, reloader ----
+  MS2101: (issuer: string, names: readonly string[]) =>
+    said(
+      "MS2101",
+      `ACME issuer \`${issuer}\` cannot certify ${names.join(", ")}: the ACME server validates names from the internet and cannot reach cluster-internal ones`,
+      "issue the serving certificate from a `ca` issuer (or the Service CA) and use the ACME issuer for `routeCertificate` (exposure reencrypt or external)",
+    ),
+  MS2102: (issuer: string, wildcards: readonly string[]) =>
+    said("MS2102", `ACME issuer \`${issuer}\` solves HTTP-01, which cannot validate the wildcard ${wildcards.join(", ")}`, `give issuer ${issuer} a dns01 solver, or use a host without \`*.\``),
+  MS2103: (issuer: string) => said("MS2103", `ACME issuer \`${issuer}\` uses the Let's Encrypt staging server: its certificates are not trusted by any client`, "use `server: production` once issuance works"),
+  MS2104: (keystores: readonly string[]) =>
+    said("MS2104", `keystores ${keystores.join(", ")} need a password, and the compiler only takes it from a Secret`, "add `keystorePasswordSecretRef: { name: <secret>, key: <key> }` next to keystores"),
+  MS2105: () => said("MS2105", "keystorePasswordSecretRef is set but no keystores are requested: the password is never used", "add `keystores: [pkcs12]`, or remove the password reference"),
+  /** `readsFrom` is the namespace cert-manager reads the issuer's CA Secret from; `namespaced` whether the issuer is an Issuer. */
+  MS2106: (kind: string, issuer: string, secret: { namespace: string; name: string }, readsFrom: string, namespaced: boolean) =>
+    said(
+      "MS2106",
+      `${kind} \`${issuer}\` would read CA Secret ${secret.namespace}/${secret.name}, but cert-manager only reads it from namespace \`${readsFrom}\``,
+      namespaced ? `put the CA Secret into namespace ${readsFrom}` : `put the CA Secret into ${readsFrom} (platform.certManager.namespace), or declare the issuer with \`namespace: ${secret.namespace}\``,
+    ),
+  MS2107: (route: string) =>
+    said(
+      "MS2107",
+      `passthrough Route \`${route}\` cannot take spec.tls.externalCertificate: the router does not terminate its TLS`,
+      "remove routeCertificate (the pod's certificate is what clients see), or use exposure reencrypt",
+    ),
+  MS2108: (openshift: { major: number; minor: number }, routes: readonly string[]) =>
+    said(
+      "MS2108",
+      `routeCertificates: external-certificate needs OpenShift 4.19 or later (platform.openshift is ${openshift.major}.${openshift.minor}); used by Route ${routes.join(", ")}`,
+      openshift.minor >= 16 ? "on 4.16-4.18 the field is Technology Preview only; use routeCertificates: cert-utils" : "use routeCertificates: cert-utils",
+    ),
+  MS2109: (route: string) => said("MS2109", `passthrough Route \`${route}\` cannot allow plain HTTP: the Route API accepts only None or Redirect with passthrough`, "use Redirect (the default) or None"),
+  MS2110: (service: string, issuer: string) =>
+    said(
+      "MS2110",
+      `reencrypt Route of \`${service}\` has no destination CA for the pod's certificate from issuer \`${issuer}\`: the router trusts only the Service CA by default and would answer 503`,
+      "use routeCertificates: cert-utils (destinationCA-from-secret), the Service CA for the serving certificate, or set spec.tls.destinationCACertificate in an overlay",
+    ),
+  MS2111: (service: string) => said("MS2111", `reloadOnRotation of \`${service}\` has no effect: platform.reloader is false`, "set platform.reloader: true once Stakater Reloader runs on the cluster"),
+  MS2112: (issuer: string, issuerNamespace: string, namespace: string) =>
+    said(
+      "MS2112",
+      `issuer \`${issuer}\` is a namespaced Issuer in \`${issuerNamespace}\`: it cannot sign a certificate in \`${namespace}\``,
+      `drop \`namespace:\` from issuer ${issuer} (ClusterIssuer), or declare an issuer in namespace ${namespace}`,
+    ),
+  /** A DNS-01 solver (`provider`, its key under `dns01`) whose credentials cert-manager's webhook refuses; `problem` names the rule broken. */
+  MS2113: (issuer: string, provider: string, problem: Dns01Problem) => {
+    const [message, hint] = DNS01_PROBLEMS[problem];
+    return said("MS2113", `${provider} solver of issuer \`${issuer}\`: ${message}`, hint);
+  },
+  MS2114: (issuer: string, provider: string) =>
+    said(
+      "MS2114",
+      `namespaced Issuer \`${issuer}\` has no ${provider} credentials: it relies on ambient credentials, which cert-manager grants only to ClusterIssuers by default`,
+      "reference the credentials Secret, drop `namespace:` to make a ClusterIssuer, or run cert-manager with --issuer-ambient-credentials",
+    ),
+  MS2115: (route: string) => said("MS2115", `passthrough Route \`${route}\` cannot route by path: the router does not decrypt the request`, "remove route.path, or use exposure reencrypt"),
+  MS2117: (service: string) =>
+    said(
+      "MS2117",
+      `reloadOnRotation of \`${service}\` has no effect: the service has no serving certificate (its edge Route sends plain HTTP to the pods)`,
+      "remove reloadOnRotation, or add `certificate:` if the pods serve TLS to other callers",
+    ),
+  MS2118: (service: string, targetPort: string) =>
+    said(
+      "MS2118",
+      `the Route of \`${service}\` cannot target container port \`${targetPort}\` by name: the router matches the Service port's name or the pods' port number`,
+      "set targetPort to the pods' port number, or set portName to the name of the Service port",
+    ),
+  MS2119: (issuer: string, refused: "Ed25519" | "ECDSA P-521", letsEncrypt: boolean) =>
+    said(
+      "MS2119",
+      `ACME issuer \`${issuer}\` is asked for an ${refused} key, which ${letsEncrypt ? "Let's Encrypt refuses (it issues for RSA and ECDSA P-256/P-384 keys only)" : "ACME servers do not issue for"}: the order fails and the certificate is never issued`,
+      "use `privateKey: { algorithm: ECDSA }` (P-256, the default) or RSA; keep Ed25519 for certificates from `ca` or `selfSigned` issuers",
+    ),
 
   // ---- 22xx service mesh and TLS ----
+  MS2201: (name: string, nearest: string | undefined) => said("MS2201", `unknown cipher suite ${name}`, nearest === undefined ? undefined : `did you mean ${nearest}?`),
+  MS2202: (name: string, iana: string) => said("MS2202", `${name} is an OpenSSL name; the policy takes IANA names and writes each target's own`, `write ${iana}`),
+  /** `closest` is the nearest suite the flavor supports, `listed` whether the policy lists it already. */
+  MS2203: (flavor: string, name: string, closest: string | undefined, listed: boolean) =>
+    said(
+      "MS2203",
+      `${flavor} does not support ${name}`,
+      closest !== undefined && listed ? `remove it: the closest suite ${flavor} supports, ${closest}, is already listed` : `the closest suite ${flavor} supports is ${closest ?? "none"}`,
+    ),
+  MS2204: (name: string) => said("MS2204", `${name} is a TLS 1.3 suite: no target lets it be configured (TLS 1.3 suites are always on)`, "list only TLS 1.2 suites"),
+  /** `flavor` undefined: the policy has no mesh, so the curve is unknown to every target. */
+  MS2205: (flavor: string | undefined, curve: string, nearest: string | undefined) =>
+    said("MS2205", `${flavor ?? "the policy"} does not support the curve ${curve}`, nearest === undefined ? undefined : `did you mean ${nearest}?`),
+  /** `http2` are the suites HTTP/2 needs one of; `from` the profile and flavor when the list is the profile's. */
+  MS2206: (http2: readonly string[], from?: { profile: string; flavor: string }) =>
+    from === undefined
+      ? said(
+          "MS2206",
+          `the cipher list has neither ${http2.join(" nor ")}: HTTP/2 needs one of them`,
+          "add TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (RSA certificates) or TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 (ECDSA certificates)",
+        )
+      : said("MS2206", `profile ${from.profile} on ${from.flavor} leaves neither ${http2.join(" nor ")}: HTTP/2 needs one of them`, "list `cipherSuites` explicitly"),
+  MS2207: () =>
+    said(
+      "MS2207",
+      "cipher suites are set but only TLS 1.3 is allowed: they have no effect (TLS 1.3 suites are always on and not configurable)",
+      "remove `cipherSuites`, or allow TLS 1.2 with `minVersion: TLSv1_2`",
+    ),
+  MS2208: (minVersion: string, maxVersion: string) => said("MS2208", `minVersion ${minVersion} is above maxVersion ${maxVersion}`),
+  MS2209: (minVersion: string) => said("MS2209", `${minVersion} is allowed: TLS 1.0 and 1.1 are deprecated (RFC 8996)`, "use minVersion TLSv1_2 unless a client really needs an older version"),
+  MS2210: (suites: readonly string[], tripleDes: boolean) => {
+    const kind = tripleDes ? "CBC and 3DES" : "CBC";
+    return said("MS2210", suites.length === 1 ? `the ${kind} suite ${suites[0]} is enabled` : `${kind} suites are enabled: ${suites.join(", ")}`, "prefer AEAD suites (AES-GCM, ChaCha20-Poly1305)");
+  },
+  /**
+   * A TLS version the flavor cannot set: the minimum (`lowest` it can set at or above, if any) or the
+   * maximum (`settable`: whether the flavor has a maximum at all). `profile` when the version comes from it.
+   */
+  MS2211: (flavor: string, version: string, accepts: readonly string[], bound: { min: true; lowest: string | undefined } | { max: true; settable: boolean }, profile: string | undefined) => {
+    const from = profile === undefined ? "" : ` (from profile ${profile})`;
+    if ("min" in bound) {
+      return said("MS2211", `${flavor} cannot set the minimum TLS version ${version}${from}; it accepts ${accepts.join(", ")}`, bound.lowest === undefined ? undefined : `set minVersion: ${bound.lowest}`);
+    }
+    return bound.settable
+      ? said("MS2211", `${flavor} cannot set the maximum TLS version ${version}${from}; it accepts ${accepts.join(", ")}`, `set maxVersion to one of ${accepts.join(", ")}`)
+      : said("MS2211", `${flavor} has no maximum TLS version setting (it always allows up to ${accepts.join(", ")}); maxVersion ${version} cannot be enforced`, "remove `maxVersion`");
+  },
+  /** Profile custom without `minVersion` or without `cipherSuites`, or a profile without TLS 1.2 suites whose `minVersion` allows TLS 1.2. */
+  MS2212: (wrong: { customWithout: "minVersion" | "cipherSuites" } | { profile: string; minVersion: string }) =>
+    "profile" in wrong
+      ? said("MS2212", `profile ${wrong.profile} has no TLS 1.2 suites, but minVersion ${wrong.minVersion} allows TLS 1.2`, "list `cipherSuites`, or use profile intermediate")
+      : wrong.customWithout === "minVersion"
+        ? said("MS2212", "profile custom needs `minVersion`", "add `minVersion: TLSv1_2` (or the lowest version your clients need)")
+        : said("MS2212", "profile custom allows TLS 1.2 but lists no `cipherSuites`", "list the TLS 1.2 suites, or set `minVersion: TLSv1_3`"),
+  MS2250: () => said("MS2250", "`mtls` is set but `platform.serviceMesh.flavor` is none: nothing enforces it", "set platform.serviceMesh.flavor"),
+  MS2251: (service: string) =>
+    said("MS2251", `per-workload mTLS for \`${service}\` needs the pods' labels: the service has no \`selector\``, "add `selector:` to the service, or set the mode for the whole namespace under mtls.namespaces"),
+  /** `source` is where STRICT comes from; `selector` whether the service has one (per-workload mTLS needs it, MS2251). */
+  MS2252: (service: string, source: string, selector: boolean) =>
+    said(
+      "MS2252",
+      `\`${service}\` is called from outside the mesh, but its pods accept only mTLS (STRICT from ${source})`,
+      selector
+        ? "set `mtls: PERMISSIVE` on this service (a port-level exception) until its callers join the mesh"
+        : "add `selector:` (the pods' labels) and `mtls: PERMISSIVE` to this service (a port-level exception) until its callers join the mesh",
+    ),
+  MS2253: (service: string, source: string, selector: boolean) =>
+    said(
+      "MS2253",
+      `the Route of \`${service}\` sends traffic from the OpenShift router, which is outside the mesh, to pods that accept only mTLS (STRICT from ${source})`,
+      selector
+        ? "set `mtls: PERMISSIVE` on this service: the compiler then excepts its port from STRICT"
+        : "add `selector:` (the pods' labels) and `mtls: PERMISSIVE` to this service: the compiler then excepts its port from STRICT",
+    ),
+  MS2254: (namespace: string) =>
+    said("MS2254", `namespace ${namespace} goes from DISABLE straight to STRICT (compared with the previous output); traffic breaks while proxies pick up the change`, "compile and roll out PERMISSIVE first, then STRICT"),
+  MS2255: (namespace: string) => said("MS2255", `${namespace} is the control plane namespace: its policy is the mesh-wide one`, "set mtls.mode instead"),
+  MS2256: (maistraV1: boolean) =>
+    said(
+      "MS2256",
+      `the ${maistraV1 ? "ServiceMeshControlPlane v1" : "ServiceMeshControlPlane"} cannot make the whole mesh DISABLE: with mTLS off the operator renders a mesh-wide PERMISSIVE ${maistraV1 ? "ServiceMeshPolicy default" : "PeerAuthentication default"}; the compiler makes each namespace of this policy DISABLE, every other namespace stays PERMISSIVE`,
+      "list every namespace that must be DISABLE (a service or `mtls.namespaces`), or accept PERMISSIVE elsewhere",
+    ),
+  MS2257: () =>
+    said(
+      "MS2257",
+      "`maistra-v1` (Service Mesh 1.1, end of life) needs the Service Mesh 1.x operator: 2.x operators default a maistra.io/v1 control plane to v1.1 and refuse versions below v2.2, and only 1.1 ships the v1alpha1 Policy API",
+      "run the Service Mesh 1.x operator, or move to `flavor: maistra-v2`",
+    ),
+  MS2258: (version: string) =>
+    said(
+      "MS2258",
+      `version ${version} is not a Service Mesh 1.x control plane: \`maistra-v1\` compiles Policy objects that only v1.1 serves`,
+      version.startsWith("v1.") ? "set `version: v1.1`" : "use `flavor: maistra-v2` for a 2.x control plane",
+    ),
+  /** `label` is the pod label Maistra's istio-expose-route NetworkPolicy admits the router to. */
+  MS2259: (route: string, service: string, namespace: string, label: string) =>
+    said(
+      "MS2259",
+      `Route ${route} sends the router to \`${service}\` in ${namespace}, where Maistra's istio-expose-route NetworkPolicy admits the router only to pods labelled ${label}: "true"; the service has no \`workload\` to label, so the Route would answer 503`,
+      `add \`workload: { kind: Deployment, name: <name> }\` to the service (the compiler then labels its pod template), or label the pods ${label}: "true" yourself`,
+    ),
+  /** `selector` is the service's pod selector, if any; `port` its target port. */
+  MS2260: (service: string, namespace: string, meshNamespace: string, selector: Readonly<Record<string, string>> | undefined, port: string | number) =>
+    said(
+      "MS2260",
+      `\`${service}\` is called from outside the mesh, but Maistra's istio-mesh NetworkPolicy in ${namespace} admits only member namespaces of ${meshNamespace}; ${selector ? "membership is left to the installation (platform.serviceMesh.membership: false), so the compiler cannot tell whether a NetworkPolicy would be the first to isolate the pods" : "the service has no `selector`, so no NetworkPolicy can select its pods"}`,
+      selector
+        ? `add a NetworkPolicy in ${namespace} selecting the pods (${Object.entries(selector).map(([k, v]) => `${k}: ${v}`).join(", ")}) with an ingress rule for port ${String(port)} once the namespace is a member`
+        : "add `selector:` (the pods' labels): the compiler then emits a NetworkPolicy admitting those callers to the service's port",
+    ),
 
   // ---- 23xx CA material, rotation, team and GitOps rules ----
+  MS2310: (next: string, authority: string) =>
+    said(
+      "MS2310",
+      `rotation.next is \`${next}\`, the authority being rotated; a rotation needs a second authority`,
+      `declare a new authority, or run \`mesh-security ca rotate ${authority}\` without a rotation section to have one made`,
+    ),
+  /**
+   * During `rotation.phase` a trust channel carries one root only. `oneRoot` says which Secrets' ca.crt
+   * (the rotation note says it too); `both` are the channels that carry both roots; `routes` whether a
+   * Route reads the one-root ca.crt.
+   */
+  MS2311: (rotation: { phase: string; authority: string; next: string }, oneRoot: string, both: readonly string[], routes: boolean) =>
+    said(
+      "MS2311",
+      `during ${rotation.phase} the ${oneRoot}; clients that trust another workload's ca.crt will reject ${rotation.phase === "trust-both" ? `certificates of ${rotation.next} once issue-new starts` : `certificates of whichever of ${rotation.authority} and ${rotation.next} did not sign that Secret`}`,
+      `${both.length > 0 ? `have such clients mount ${both.join(" or ")} instead` : `list ${rotation.authority} in knative.trustBundle.authorities so that a bundle carries both roots, and have such clients mount it`}${routes ? "; for the Routes, make the roots' certificates available to the compiler (a generated authority, `ca init`) so it writes a Secret with both for destinationCA-from-secret, or set spec.tls.destinationCACertificate with both roots in an overlay until drop-old" : ""}`,
+    ),
   /** ca rotate's edit of `file` for the authority `authority` fails validation, so the file is left as it was. */
   MS2316: (authority: string, file: string) => said("MS2316", `ca rotate ${authority} would write a policy that fails validation; ${file} is unchanged`),
 
   // ---- 24xx Knative ----
+  /** `feature` is the Knative TLS feature by the words the docs use ("cluster-local domain TLS", ...). */
+  MS2401: (feature: string, issuer: string) =>
+    said("MS2401", `${feature} cannot use the ACME issuer \`${issuer}\`: cluster-local and internal names cannot pass an ACME challenge`, "use a `ca` issuer backed by an authority"),
+  MS2402: (meshFlavor: string) =>
+    said(
+      "MS2402",
+      `Knative transport encryption is enabled together with Service Mesh (${meshFlavor}); Serving encryption works with Kourier only`,
+      "with Service Mesh, rely on the mesh's mTLS and leave the Knative TLS flags off",
+    ),
+  MS2403: (issuer: string) =>
+    said(
+      "MS2403",
+      `system-internal TLS needs an issuer backed by a CA that components can trust; \`${issuer}\` is selfSigned (every certificate signs itself)`,
+      "use a `ca` issuer whose authority is listed in knative.trustBundle",
+    ),
+  /** `feature` as for MS2401; `key` its key under `knative.issuers`. */
+  MS2404: (feature: string, key: string) => said("MS2404", `${feature} is enabled but \`knative.issuers.${key}\` names no issuer`),
+  MS2405: () =>
+    said(
+      "MS2405",
+      "system-internal TLS is enabled but no trust bundle is declared: Knative components will not trust the issuing CA",
+      "add `knative.trustBundle.authorities` with the authority behind the system-internal issuer",
+    ),
+  MS2406: (issuer: string, namespace: string | undefined) =>
+    said("MS2406", `Knative requests certificates in many namespaces; the namespaced Issuer \`${issuer}\` can only sign in ${namespace ?? "its own"}`, "use a ClusterIssuer (drop `namespace` from the issuer)"),
+  /** `gives` is what the bundle does with the CA ("read", "give callers"). */
+  MS2407: (gives: string, authority: string, trustNamespace: string, secretNamespace: string) =>
+    said("MS2407", `trust-manager can only ${gives} the CA of \`${authority}\` from its trust namespace ${trustNamespace}, but the Secret is in ${secretNamespace}`, `keep the CA Secret in ${trustNamespace}`),
 
   // ---- 26xx workloads and callers ----
+  MS2601: (service: string) =>
+    said(
+      "MS2601",
+      `\`certificate.mountPath\` of \`${service}\` needs the pods to mount it into: the service has no \`workload\``,
+      "add `workload: { kind: Deployment, name: <name>, container: <container> }` to the service",
+    ),
+  /** No `workload.container`: for the certificate mount of `service`, or for the trust `caller` needs to call `callee`. */
+  MS2602: (needs: { mount: string } | { caller: string; callee: string }) =>
+    said(
+      "MS2602",
+      "mount" in needs
+        ? `\`certificate.mountPath\` of \`${needs.mount}\` needs \`workload.container\`: only the container that terminates TLS gets the key`
+        : `caller \`${needs.caller}\` of \`${needs.callee}\` needs \`workload.container\`: the CA trust goes into the container that calls`,
+      "name the container with `workload.container`",
+    ),
+  /** `key` is the `namespace/name` looked for; `nearest` the closest declared service, as the user would write it. */
+  MS2603: (entry: string, callee: string, key: string, nearest: string | undefined) =>
+    said("MS2603", `caller \`${entry}\` of \`${callee}\` is not a service of this policy (looked for ${key})`, closest(nearest) ?? "declare the calling service under `services`, with its `workload`"),
+  MS2604: (caller: string, callee: string) =>
+    said("MS2604", `caller \`${caller}\` of \`${callee}\` has no \`workload.serviceAccount\`: the AuthorizationPolicy allows callers by service account`, `set \`workload.serviceAccount\` of service \`${caller}\``),
+  /** `mount`: the CA trust would be mounted into the caller's pods; `mesh`: a mesh needs its identity. */
+  MS2605: (caller: string, callee: string, mount: boolean, mesh: boolean) =>
+    said(
+      "MS2605",
+      `caller \`${caller}\` of \`${callee}\` has no \`workload\`: ${mount ? "the CA trust cannot be mounted into its pods" : "its mesh identity is unknown"}`,
+      `add \`workload\` (kind, name, container${mesh ? ", serviceAccount" : ""}) to service \`${caller}\``,
+    ),
+  /** One workload (`kind/name`) given two service accounts by two services. */
+  MS2606: (workload: string, first: { account: string; service: string }, second: { account: string; service: string }) =>
+    said(
+      "MS2606",
+      `${workload} runs as service account \`${first.account}\` for \`${first.service}\` but \`${second.account}\` for \`${second.service}\`: a pod has one`,
+      `use \`${first.account}\` in both services`,
+    ),
+  /** Two mounts at one path `at` of a container; a mount is the certificate of a service, or the trust of the services it calls. */
+  MS2607: (container: string, workload: string, first: MountUse, second: MountUse, at: string, trustPath: string) =>
+    said(
+      "MS2607",
+      `container \`${container}\` of ${workload} would mount both ${mountUse(first)} and ${mountUse(second)} at ${at}`,
+      `choose another mountPath (${trustPath} is where callers get their trust)`,
+    ),
+  MS2608: (callee: string, callers: readonly string[], issuer: string) =>
+    said(
+      "MS2608",
+      `\`${callee}\` is called by ${callers.join(", ")}, but its certificate comes from the selfSigned issuer \`${issuer}\`: there is no CA its callers could trust`,
+      "issue the certificate from the Service CA or a `ca` issuer backed by an authority",
+    ),
+  /** `why` says why calls to the service are plain text. */
+  MS2609: (callee: string, why: string) =>
+    said(
+      "MS2609",
+      `calls to \`${callee}\` are plain text (${why}), so its AuthorizationPolicy cannot see who calls: every declared call would be denied`,
+      "set the service's mTLS (or its namespace's) to PERMISSIVE or STRICT",
+    ),
+  MS2610: (callee: string) =>
+    said(
+      "MS2610",
+      `\`${callee}\` has callers, so the mesh gets an AuthorizationPolicy for its pods, but the service has no \`selector\` to find them by`,
+      "add `selector:` with the labels of the service's pods",
+    ),
+  /** `who` says which clients without a mesh identity reach the service; `port` the one port opened, if not all. */
+  MS2611: (who: string, service: string, port: string | number | undefined) =>
+    said(
+      "MS2611",
+      `Maistra 1.x has no \`notPrincipals\`: to let ${who} reach \`${service}\`, ${port ? `port ${port}` : "every port"} is opened to every client, undeclared mesh workloads included`,
+      "move to Maistra 2.x or Sail to keep undeclared mesh clients out",
+    ),
+  MS2612: (service: string, who: string, targetPort: string) =>
+    said(
+      "MS2612",
+      `\`${service}\` is reached by ${who} on a PERMISSIVE port, but its targetPort \`${targetPort}\` is a name: clients without a mesh identity are allowed on every port of its pods`,
+      "write targetPort as a number",
+    ),
+  MS2613: (entry: string, callee: string, key: string) => said("MS2613", `caller \`${entry}\` of \`${callee}\` is listed twice (as ${key})`, "remove one of the entries"),
 
   // ---- 3xxx CA material ----
 

@@ -1,8 +1,8 @@
 import { Parser } from "yaml";
 import { Lines } from "../util/lines.js";
 import { CODES } from "./codes.js";
-import type { DiagnosticCode } from "./codes.js";
-import type { Diagnostic, Severity } from "./diagnostic.js";
+import type { DiagnosticCode, Severity } from "./codes.js";
+import type { Diagnostic } from "./diagnostic.js";
 import { diagnostic, say } from "./messages.js";
 import type { Said } from "./messages.js";
 

@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import { compareText } from "../util/compare.js";
 import type { CaBundle, PolicyPath } from "./model.js";
 import type { PolicyInput } from "./policy-input.js";
@@ -19,20 +20,20 @@ export function normalizeCaBundles(input: PolicyInput, originalIndex: (section: 
     const path: PolicyPath = ["caBundles", originalIndex("caBundles", index)];
     const key = `${raw.kind}/${raw.namespace ?? ""}/${raw.name}`;
     if (seen.has(key)) {
-      report({ code: "MS2010", message: `${raw.kind} \`${raw.name}\` is listed twice`, path: [...path, "name"] });
+      report({ ...say.MS2010(raw.kind, raw.name), path: [...path, "name"] });
       continue;
     }
     seen.add(key);
     if (CLUSTER_SCOPED.has(raw.kind) && raw.namespace) {
-      report({ code: "MS2013", message: `${raw.kind} is cluster-scoped and takes no namespace`, path: [...path, "namespace"], at: "key" });
+      report({ ...say.MS2013(raw.kind, "namespace"), path: [...path, "namespace"], at: "key" });
       continue;
     }
     if (raw.kind === "ConfigMap" && !raw.namespace) {
-      report({ code: "MS2013", message: "a ConfigMap needs a namespace", path: [...path], hint: "add `namespace:`" });
+      report({ ...say.MS2013(raw.kind, "no namespace"), path: [...path] });
       continue;
     }
     if (raw.existing && raw.kind !== "ConfigMap") {
-      report({ code: "MS2013", message: `\`existing\` only applies to ConfigMaps: ${raw.kind} entries are always patched`, path: [...path, "existing"], at: "key" });
+      report({ ...say.MS2013(raw.kind, "existing"), path: [...path, "existing"], at: "key" });
     }
     bundles.push({ kind: raw.kind, name: raw.name, ...(raw.namespace ? { namespace: raw.namespace } : {}), existing: raw.kind === "ConfigMap" && raw.existing, path });
   }

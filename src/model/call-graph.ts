@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import { isManaged } from "./model.js";
 import type { Model, PolicyPath, Service, ServingCertificate } from "./model.js";
 import type { MtlsMode } from "./policy-input.js";
@@ -82,33 +83,15 @@ export function buildCallGraph(model: Model): CallGraph {
     const trust = trustOf(model, callee);
     const calleeEdges: CallEdge[] = [];
     if (trust.type === "untrusted") {
-      findings.push({
-        code: "MS2608",
-        message: `\`${callee.name}\` is called by ${callee.callers.map((c) => c.name).join(", ")}, but its certificate comes from the selfSigned issuer \`${trust.issuer}\`: there is no CA its callers could trust`,
-        path: [...callee.path, "callers"],
-        at: "key",
-        hint: "issue the certificate from the Service CA or a `ca` issuer backed by an authority",
-      });
+      findings.push({ ...say.MS2608(callee.name, callee.callers.map((c) => c.name), trust.issuer), path: [...callee.path, "callers"], at: "key" });
     }
     const mtls = mesh ? serviceMtls(model, callee) : undefined;
     const identity = mesh ? peerIdentity(model, callee) : undefined;
     if (identity && !identity.carried) {
-      findings.push({
-        code: "MS2609",
-        message: `calls to \`${callee.name}\` are plain text (${identity.why}), so its AuthorizationPolicy cannot see who calls: every declared call would be denied`,
-        path: [...callee.path, "callers"],
-        at: "key",
-        hint: "set the service's mTLS (or its namespace's) to PERMISSIVE or STRICT",
-      });
+      findings.push({ ...say.MS2609(callee.name, identity.why), path: [...callee.path, "callers"], at: "key" });
     }
     if (mesh && !callee.selector) {
-      findings.push({
-        code: "MS2610",
-        message: `\`${callee.name}\` has callers, so the mesh gets an AuthorizationPolicy for its pods, but the service has no \`selector\` to find them by`,
-        path: [...callee.path, "callers"],
-        at: "key",
-        hint: "add `selector:` with the labels of the service's pods",
-      });
+      findings.push({ ...say.MS2610(callee.name), path: [...callee.path, "callers"], at: "key" });
     }
     const principals: string[] = [];
     for (const ref of callee.callers) {
@@ -118,30 +101,14 @@ export function buildCallGraph(model: Model): CallGraph {
       const needsMount = trust.type === "authority" || trust.type === "trust-manager" || trust.type === "service-ca";
       if (!caller.workload) {
         if (needsMount || mesh) {
-          problems.push({
-            code: "MS2605",
-            message: `caller \`${caller.name}\` of \`${callee.name}\` has no \`workload\`: ${needsMount ? "the CA trust cannot be mounted into its pods" : "its mesh identity is unknown"}`,
-            path: [...ref.path],
-            hint: `add \`workload\` (kind, name, container${mesh ? ", serviceAccount" : ""}) to service \`${caller.name}\``,
-          });
+          problems.push({ ...say.MS2605(caller.name, callee.name, needsMount, mesh), path: [...ref.path] });
         }
       } else {
         if (needsMount && !caller.workload.container) {
-          problems.push({
-            code: "MS2602",
-            message: `caller \`${caller.name}\` of \`${callee.name}\` needs \`workload.container\`: the CA trust goes into the container that calls`,
-            path: [...caller.workload.path],
-            at: "key",
-            hint: "name the container with `workload.container`",
-          });
+          problems.push({ ...say.MS2602({ caller: caller.name, callee: callee.name }), path: [...caller.workload.path], at: "key" });
         }
         if (mesh && !caller.workload.serviceAccount) {
-          problems.push({
-            code: "MS2604",
-            message: `caller \`${caller.name}\` of \`${callee.name}\` has no \`workload.serviceAccount\`: the AuthorizationPolicy allows callers by service account`,
-            path: [...ref.path],
-            hint: `set \`workload.serviceAccount\` of service \`${caller.name}\``,
-          });
+          problems.push({ ...say.MS2604(caller.name, callee.name), path: [...ref.path] });
         }
       }
       const principal = mesh && caller.workload?.serviceAccount ? `${model.platform.mesh.trustDomain}/ns/${caller.namespace}/sa/${caller.workload.serviceAccount}` : undefined;

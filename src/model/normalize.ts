@@ -45,7 +45,7 @@ export function normalize(input: PolicyInput, file: string, pruned: Pruned): { v
   const issuerByName = new Map(issuers.map((i) => [i.name, i]));
   const refs = references(authorities, issuerByName, pruned, report);
   for (const issuer of issuers) if (issuer.spec.type === "ca") refs.checkAuthority(issuer.spec.authority, [...issuer.path, "ca", "authority"]);
-  findings.push(...bootstrapIssuerFindings(authorities, issuerByName, pruned));
+  findings.push(...bootstrapIssuerFindings(authorities, issuerByName, pruned, input.platform.certManager.namespace));
   const services: Service[] = [];
   const seenServices = new Map<string, PolicyPath>();
   for (const [index, raw] of (input.services ?? []).entries()) {

@@ -10,7 +10,7 @@ import type { Pruned } from "./pruned.js";
  * issuer must be declared (or have been pruned by validation, which reported it already).
  * Reads: authorities, issuers, and the names validation pruned.
  * Raises: MS2003 (undeclared issuer), MS2004 (undeclared authority), MS2017 (an authority's
- * bootstrap issuer is not a selfSigned ClusterIssuer).
+ * bootstrap issuer is not selfSigned, or a namespaced Issuer outside the CA Certificate's namespace).
  */
 export interface References {
   /** True when `name` is a declared (or pruned) authority; otherwise reports MS2004 at `path`. */
@@ -40,10 +40,17 @@ export function references(authorities: readonly Authority[], issuerByName: Read
 }
 
 /**
- * An authority that cert-manager signs (`certManager.issuer`) is bootstrapped by a selfSigned issuer
- * that can reach cert-manager's namespace, so a ClusterIssuer.
+ * An authority that cert-manager makes (`certManager.issuer`) is bootstrapped by a selfSigned issuer
+ * that can sign in `caNamespace`, where its CA Certificate lives (platform.certManager.namespace,
+ * model/names.ts `authoritySecret`): a ClusterIssuer, or an Issuer in that namespace. cert-manager
+ * looks an issuerRef of kind Issuer up in the CertificateRequest's own namespace, the Certificate's
+ * (cert-manager/cert-manager pkg/controller/certificaterequests/sync.go `Sync` calls
+ * pkg/issuer/helper.go `GetGenericIssuer(cr.Spec.IssuerRef, cr.Namespace)`, which reads
+ * `issuerLister.Issuers(ns)`), and the selfSigned signer reads the key from that namespace too and
+ * signs the request's template, isCA included (pkg/controller/certificaterequests/selfsigned/selfsigned.go
+ * `Sign`: `kube.SecretTLSKey(..., cr.Namespace, ...)`, `pki.CertificateTemplateFromCertificateRequest`).
  */
-export function bootstrapIssuerFindings(authorities: readonly Authority[], issuerByName: ReadonlyMap<string, Issuer>, pruned: Pruned): Finding[] {
+export function bootstrapIssuerFindings(authorities: readonly Authority[], issuerByName: ReadonlyMap<string, Issuer>, pruned: Pruned, caNamespace: string): Finding[] {
   const findings: Finding[] = [];
   for (const authority of authorities) {
     if (authority.source.type !== "certManager") continue;
@@ -53,9 +60,9 @@ export function bootstrapIssuerFindings(authorities: readonly Authority[], issue
       // The Service CA cannot bootstrap an authority, so it is no candidate for "did you mean".
       findings.push(undeclaredIssuer(authority.source.issuer, path, issuerByName.keys()));
     } else if (issuer && issuer.spec.type !== "selfSigned") {
-      findings.push({ ...say.MS2017(authority.name, issuer.name, { type: issuer.spec.type }), path });
-    } else if (issuer?.namespace) {
-      findings.push({ ...say.MS2017(authority.name, issuer.name, { namespace: issuer.namespace }), path });
+      findings.push({ ...say.MS2017(authority.name, issuer.name, caNamespace, { type: issuer.spec.type }), path });
+    } else if (issuer?.namespace !== undefined && issuer.namespace !== caNamespace) {
+      findings.push({ ...say.MS2017(authority.name, issuer.name, caNamespace, { namespace: issuer.namespace }), path });
     }
   }
   return findings;

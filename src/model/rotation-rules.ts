@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import type { PolicyInput } from "./policy-input.js";
 import type { References } from "./reference-rules.js";
 
@@ -12,6 +13,6 @@ export function checkRotation(rotation: NonNullable<PolicyInput["rotation"]>, re
   refs.checkAuthority(rotation.next, ["rotation", "next"]);
   if (rotation.next === rotation.authority) {
     // Finishing such a rotation would delete the only authority and leave references dangling.
-    report({ code: "MS2310", message: `rotation.next is \`${rotation.next}\`, the authority being rotated; a rotation needs a second authority`, path: ["rotation", "next"], hint: `declare a new authority, or run \`mesh-security ca rotate ${rotation.authority}\` without a rotation section to have one made` });
+    report({ ...say.MS2310(rotation.next, rotation.authority), path: ["rotation", "next"] });
   }
 }

@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import { isManaged } from "./model.js";
 import type { PolicyPath, Service } from "./model.js";
 
@@ -11,9 +12,9 @@ import type { PolicyPath, Service } from "./model.js";
 export function secretNameFindings(services: readonly Service[], openshiftRoutes: boolean): Finding[] {
   const findings: Finding[] = [];
   const seen = new Map<string, string>();
-  const claim = (key: string, here: string, path: PolicyPath, hint: string): void => {
+  const claim = (key: string, here: string, path: PolicyPath, fix: Parameters<typeof say.MS2002>[3]): void => {
     const owner = seen.get(key);
-    if (owner) findings.push({ code: "MS2002", message: `${key.replace(/^(\w+)\//, "$1 `")}\` is written by both ${owner} and ${here}`, path: [...path], hint });
+    if (owner) findings.push({ ...say.MS2002(key, owner, here, fix), path: [...path] });
     else seen.set(key, here);
   };
   for (const service of services) {
@@ -21,8 +22,8 @@ export function secretNameFindings(services: readonly Service[], openshiftRoutes
     const { certificate, routeCertificate, route } = service;
     if (certificate) {
       const writer = isManaged(certificate) ? `the serving Certificate of ${service.name}` : `the Service CA (serving certificate of ${service.name})`;
-      claim(`Secret/${service.namespace}/${certificate.secretName}`, writer, [...certificate.path, "secretName"], "set a distinct certificate.secretName");
-      if (isManaged(certificate)) claim(`Certificate/${service.namespace}/${service.name}`, `the serving Certificate of ${service.name}`, [...service.path, "name"], "rename one of the services");
+      claim(`Secret/${service.namespace}/${certificate.secretName}`, writer, [...certificate.path, "secretName"], "certificate.secretName");
+      if (isManaged(certificate)) claim(`Certificate/${service.namespace}/${service.name}`, `the serving Certificate of ${service.name}`, [...service.path, "name"], "services");
     }
     if (!routeCertificate || !route || !terminates) continue;
     if (openshiftRoutes) {
@@ -31,10 +32,10 @@ export function secretNameFindings(services: readonly Service[], openshiftRoutes
       // annotated Route; the policy's routeCertificate.secretName is not used.
       const here = `cert-manager openshift-routes (router certificate of Route ${route.name})`;
       const path = [...service.path, "routeCertificate"];
-      claim(`Secret/${service.namespace}/${route.name}-tls`, here, path, "set certificate.secretName (or route.name) so that the Secrets differ");
-      claim(`Certificate/${service.namespace}/${route.name}-cert`, here, path, "rename the Route (route.name) or the service");
+      claim(`Secret/${service.namespace}/${route.name}-tls`, here, path, "openshift-routes secret");
+      claim(`Certificate/${service.namespace}/${route.name}-cert`, here, path, "openshift-routes certificate");
     } else {
-      claim(`Secret/${service.namespace}/${routeCertificate.secretName}`, `the router Certificate of ${service.name}`, [...routeCertificate.path, "secretName"], "set a distinct routeCertificate.secretName");
+      claim(`Secret/${service.namespace}/${routeCertificate.secretName}`, `the router Certificate of ${service.name}`, [...routeCertificate.path, "secretName"], "routeCertificate.secretName");
     }
   }
   return findings;

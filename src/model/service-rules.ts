@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import { parseGoDuration } from "../util/go-duration.js";
 import { formatPath } from "../util/path.js";
 import type { PolicyPath } from "./model.js";
@@ -16,18 +17,18 @@ import type { CertificateInput, ServiceInput } from "./policy-input.js";
 
 /** The second declaration of `namespace/name` (the first, at `first`, is the one that goes into the model). */
 export function duplicateServiceFinding(key: string, first: PolicyPath, path: PolicyPath): Finding {
-  return { code: "MS2001", message: `service \`${key}\` is declared twice (first at ${formatPath(first)})`, path: [...path, "name"] };
+  return { ...say.MS2001(key, formatPath(first)), path: [...path, "name"] };
 }
 
 /** A Route needs a host; a host without a Route is a mistake of its own (a warning). */
 export function checkExposure(raw: ServiceInput, path: PolicyPath, report: (f: Finding) => void): boolean {
   const { name, exposure } = raw;
   if (exposure !== "internal" && !raw.host) {
-    report({ code: "MS2005", message: `service \`${name}\` has exposure ${exposure}, which publishes a Route and needs \`host\``, path: [...path, "exposure"] });
+    report({ ...say.MS2005(name, exposure), path: [...path, "exposure"] });
     return false;
   }
   if (exposure === "internal" && raw.host) {
-    report({ code: "MS2009", message: `service \`${name}\` sets \`host\` but exposure internal publishes no Route`, path: [...path, "host"], hint: "remove host, or set exposure to passthrough, reencrypt or external" });
+    report({ ...say.MS2009(name), path: [...path, "host"] });
   }
   return true;
 }
@@ -37,33 +38,18 @@ export function checkServiceCaCertificate(raw: ServiceInput, path: PolicyPath, c
   const { name, namespace, exposure } = raw;
   let ok = true;
   if (exposure === "passthrough") {
-    report({
-      code: "MS2006",
-      message: `service \`${name}\` is exposed passthrough, so its serving certificate must carry \`${raw.host ?? "the route host"}\`, which the Service CA cannot sign`,
-      path: raw.certificate?.issuer ? [...path, "certificate", "issuer"] : [...path, "exposure"],
-      hint: "set certificate.issuer to a cert-manager `ca` issuer",
-    });
+    report({ ...say.MS2006(name, raw.host, "passthrough"), path: raw.certificate?.issuer ? [...path, "certificate", "issuer"] : [...path, "exposure"] });
     ok = false;
   }
   if ((certInput.keystores ?? []).length > 0) {
-    report({
-      code: "MS2014",
-      message: `the Service CA cannot provide keystores for \`${name}\`: its controller keeps only tls.crt and tls.key in the Secret`,
-      path: [...path, "certificate", "keystores"],
-      hint: "set certificate.issuer to a cert-manager issuer; cert-manager writes keystores through spec.keystores",
-    });
+    report({ ...say.MS2014(name), path: [...path, "certificate", "keystores"] });
     ok = false;
   }
   if (raw.headless) {
-    report({
-      code: "MS2007",
-      message: `headless service \`${name}\` on the Service CA gets the wildcard SAN *.${name}.${namespace}.svc: any pod of it can impersonate another`,
-      path: [...path, "headless"],
-      hint: "issue per-pod certificates from a cert-manager issuer if clients must tell pods apart",
-    });
+    report({ ...say.MS2007(name, namespace), path: [...path, "headless"] });
   }
   if ((certInput.additionalDNSNames ?? []).length > 0) {
-    report({ code: "MS2006", message: "the Service CA signs only the service's own names; it cannot add `additionalDNSNames`", path: [...path, "certificate", "additionalDNSNames"], hint: "use a cert-manager `ca` issuer" });
+    report({ ...say.MS2006(name, raw.host, "additionalDNSNames"), path: [...path, "certificate", "additionalDNSNames"] });
     ok = false;
   }
   return ok;
@@ -73,13 +59,13 @@ export function checkServiceCaCertificate(raw: ServiceInput, path: PolicyPath, c
 export function checkRouteCertificateEffect(raw: ServiceInput, path: PolicyPath, report: (f: Finding) => void): void {
   const { name, exposure } = raw;
   if (exposure !== "internal" && exposure !== "passthrough") return;
-  report({ code: "MS2015", message: `service \`${name}\` has exposure ${exposure}: the router presents no certificate of its own, so \`routeCertificate\` has no effect`, path: [...path, "routeCertificate"], hint: exposure === "passthrough" ? "the pod's certificate (certificate:) is what clients see" : "remove routeCertificate" });
+  report({ ...say.MS2015(name, exposure), path: [...path, "routeCertificate"] });
 }
 
 /** The router certificate is for the route host, which the Service CA cannot sign. */
 export function serviceCaRouteCertificateFinding(raw: ServiceInput, path: PolicyPath): Finding {
   const rcPath: PolicyPath = [...path, "routeCertificate"];
-  return { code: "MS2006", message: `the router certificate of \`${raw.name}\` is for \`${raw.host ?? "the route host"}\`, which the Service CA cannot sign`, path: raw.routeCertificate?.issuer ? [...rcPath, "issuer"] : [...rcPath], hint: "use an ACME or `ca` issuer for routeCertificate" };
+  return { ...say.MS2006(raw.name, raw.host, "routeCertificate"), path: raw.routeCertificate?.issuer ? [...rcPath, "issuer"] : [...rcPath] };
 }
 
 /**
@@ -91,5 +77,5 @@ export function serviceCaRouteCertificateFinding(raw: ServiceInput, path: Policy
  */
 export function checkRenewal(raw: CertificateInput, path: PolicyPath, duration: string, renewBefore: string, report: (f: Finding) => void): void {
   if ((parseGoDuration(renewBefore) ?? 0) < (parseGoDuration(duration) ?? 0)) return;
-  report({ code: "MS2016", message: `renewBefore ${renewBefore} is not shorter than duration ${duration}: cert-manager's webhook refuses such a Certificate`, path: [...path, raw.renewBefore ? "renewBefore" : "duration"] });
+  report({ ...say.MS2016(renewBefore, duration), path: [...path, raw.renewBefore ? "renewBefore" : "duration"] });
 }

@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say, type MountUse } from "../diagnostics/messages.js";
 import { suggest } from "../util/suggest.js";
 import type { CallerRef, PolicyPath, Service, Workload } from "./model.js";
 import type { ServiceInput } from "./policy-input.js";
@@ -28,21 +29,9 @@ export function normalizeWorkload(raw: ServiceInput, path: PolicyPath): Workload
 /** A certificate mount needs a workload to patch and the one container that terminates TLS. */
 export function checkCertificateMount(service: string, mount: { path: PolicyPath }, workload: Workload | undefined, path: PolicyPath, report: (f: Finding) => void): void {
   if (!workload) {
-    report({
-      code: "MS2601",
-      message: `\`certificate.mountPath\` of \`${service}\` needs the pods to mount it into: the service has no \`workload\``,
-      path: [...mount.path],
-      at: "key",
-      hint: "add `workload: { kind: Deployment, name: <name>, container: <container> }` to the service",
-    });
+    report({ ...say.MS2601(service), path: [...mount.path], at: "key" });
   } else if (!workload.container) {
-    report({
-      code: "MS2602",
-      message: `\`certificate.mountPath\` of \`${service}\` needs \`workload.container\`: only the container that terminates TLS gets the key`,
-      path: [...path, "workload"],
-      at: "key",
-      hint: "name the container with `workload.container`",
-    });
+    report({ ...say.MS2602({ mount: service }), path: [...path, "workload"], at: "key" });
   }
 }
 
@@ -73,16 +62,11 @@ export function resolveCallers(
         // Suggest in the form the user wrote: a bare name for the callee's namespace, else namespace/name.
         const shown = [...declared].map((k) => (k.startsWith(`${callee.namespace}/`) && !entry.includes("/") ? k.slice(callee.namespace.length + 1) : k));
         const hint = suggest(entry, shown);
-        report({
-          code: "MS2603",
-          message: `caller \`${entry}\` of \`${callee.name}\` is not a service of this policy (looked for ${key})`,
-          path,
-          hint: hint ? `did you mean \`${hint}\`?` : "declare the calling service under `services`, with its `workload`",
-        });
+        report({ ...say.MS2603(entry, callee.name, key, hint), path });
         continue;
       }
       if (seen.has(key)) {
-        report({ code: "MS2613", message: `caller \`${entry}\` of \`${callee.name}\` is listed twice (as ${key})`, path, hint: "remove one of the entries" });
+        report({ ...say.MS2613(entry, callee.name, key), path });
         continue;
       }
       seen.add(key);
@@ -99,7 +83,7 @@ export function resolveCallers(
 export function checkWorkloads(services: readonly Service[], report: (f: Finding) => void): void {
   const callers = new Set(services.flatMap((s) => s.callers.map((c) => `${c.namespace}/${c.name}`)));
   const accounts = new Map<string, { account: string; service: string }>();
-  const mounts = new Map<string, string>();
+  const mounts = new Map<string, MountUse>();
   for (const service of services) {
     const w = service.workload;
     if (!w) continue;
@@ -107,32 +91,26 @@ export function checkWorkloads(services: readonly Service[], report: (f: Finding
     if (w.serviceAccount) {
       const first = accounts.get(key);
       if (first && first.account !== w.serviceAccount) {
-        report({
-          code: "MS2606",
-          message: `${w.kind.toLowerCase()}/${w.name} runs as service account \`${first.account}\` for \`${first.service}\` but \`${w.serviceAccount}\` for \`${service.name}\`: a pod has one`,
-          path: [...w.path, "serviceAccount"],
-          hint: `use \`${first.account}\` in both services`,
-        });
+        report({ ...say.MS2606(`${w.kind.toLowerCase()}/${w.name}`, first, { account: w.serviceAccount, service: service.name }), path: [...w.path, "serviceAccount"] });
       } else if (!first) accounts.set(key, { account: w.serviceAccount, service: service.name });
     }
     if (!w.container) continue;
-    const wanted: Array<{ at: string; what: string; path: PolicyPath }> = [];
-    if (service.certificateMount) wanted.push({ at: service.certificateMount.mountPath, what: `the certificate of \`${service.name}\``, path: service.certificateMount.path });
-    if (callers.has(`${service.namespace}/${service.name}`)) wanted.push({ at: TRUST_MOUNT_PATH, what: "the trust of the services it calls", path: [...w.path, "container"] });
+    const wanted: Array<{ at: string; what: MountUse; path: PolicyPath }> = [];
+    if (service.certificateMount) wanted.push({ at: service.certificateMount.mountPath, what: { certificateOf: service.name }, path: service.certificateMount.path });
+    if (callers.has(`${service.namespace}/${service.name}`)) wanted.push({ at: TRUST_MOUNT_PATH, what: "callers' trust", path: [...w.path, "container"] });
     for (const mount of wanted) {
       const at = mount.at.replace(/\/+$/, "");
       const slot = `${key}/${w.container}:${at}`;
       const first = mounts.get(slot);
       if (first === undefined) {
         mounts.set(slot, mount.what);
-      } else if (first !== mount.what) {
-        report({
-          code: "MS2607",
-          message: `container \`${w.container}\` of ${w.kind.toLowerCase()}/${w.name} would mount both ${first} and ${mount.what} at ${at}`,
-          path: [...mount.path],
-          hint: `choose another mountPath (${TRUST_MOUNT_PATH} is where callers get their trust)`,
-        });
+      } else if (!sameMountUse(first, mount.what)) {
+        report({ ...say.MS2607(w.container, `${w.kind.toLowerCase()}/${w.name}`, first, mount.what, at, TRUST_MOUNT_PATH), path: [...mount.path] });
       }
     }
   }
+}
+
+function sameMountUse(a: MountUse, b: MountUse): boolean {
+  return typeof a === "string" || typeof b === "string" ? a === b : a.certificateOf === b.certificateOf;
 }

@@ -124,8 +124,12 @@ function planMeshCacerts(context: PlanContext, plan: TargetPlan): void {
 }
 
 function planCertManagerCa(model: Model, authority: Authority, plan: TargetPlan): void {
-  if (authority.source.type !== "certManager") return;
+  const source = authority.source;
+  if (source.type !== "certManager") return;
   const secret = authoritySecret(model, authority);
+  // A selfSigned Issuer in the Certificate's namespace bootstraps it as well as a ClusterIssuer
+  // (model/reference-rules.ts bootstrapIssuerFindings; MS2017 refuses one in another namespace).
+  const bootstrap = model.issuers.find((i) => i.name === source.issuer)?.ref.kind ?? "ClusterIssuer";
   plan.objects.push({
     target: "ca-material",
     template: "authorities/ca-certificate",
@@ -133,10 +137,10 @@ function planCertManagerCa(model: Model, authority: Authority, plan: TargetPlan)
       name: secret.name,
       namespace: secret.namespace,
       secretName: secret.name,
-      commonName: authority.source.commonName,
-      duration: authority.source.duration,
-      privateKey: { ...certManagerKey(authority.source.keyAlgorithm), rotationPolicy: "Always" },
-      issuerRef: { name: authority.source.issuer, kind: "ClusterIssuer", group: "cert-manager.io" },
+      commonName: source.commonName,
+      duration: source.duration,
+      privateKey: { ...certManagerKey(source.keyAlgorithm), rotationPolicy: "Always" },
+      issuerRef: { name: source.issuer, kind: bootstrap, group: "cert-manager.io" },
     },
     apiVersion: "cert-manager.io/v1",
     kind: "Certificate",
@@ -144,8 +148,8 @@ function planCertManagerCa(model: Model, authority: Authority, plan: TargetPlan)
     namespace: secret.namespace,
     role: "resource",
     wave: -10,
-    reason: `authority ${authority.name} is a CA cert-manager makes: a self-signed CA certificate issued by ${authority.source.issuer}, stored in Secret ${secret.namespace}/${secret.name}`,
+    reason: `authority ${authority.name} is a CA cert-manager makes: a self-signed CA certificate issued by ${source.issuer}, stored in Secret ${secret.namespace}/${secret.name}`,
     source: [...authority.path],
   });
-  plan.notes.push({ subject: `authority ${authority.name}`, text: `CA certificate made by cert-manager (issuer ${authority.source.issuer}); its key stays in Secret ${secret.namespace}/${secret.name}` });
+  plan.notes.push({ subject: `authority ${authority.name}`, text: `CA certificate made by cert-manager (issuer ${source.issuer}); its key stays in Secret ${secret.namespace}/${secret.name}` });
 }

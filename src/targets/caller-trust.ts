@@ -5,6 +5,7 @@ import { trustFileName } from "../model/workloads.js";
 import { INJECT_CABUNDLE_ANNOTATION } from "./service-ca.js";
 import type { PlanContext, TargetPlan } from "./target.js";
 import { bundleSecretSource, TRUST_MANAGER_SELECTOR_MINIMUM } from "./trust-manager.js";
+import { compareText } from "../util/compare.js";
 
 /** One file of a caller's trust directory: `key` of ConfigMap `configMap`, written as `path`. */
 export interface TrustItem {
@@ -52,11 +53,11 @@ export function planCallerTrust(context: PlanContext, edges: readonly CallEdge[]
       if (!configMaps.has(key)) configMaps.set(key, { trust, namespace: caller.namespace, source: edge.path });
     }
   }
-  for (const [, { trust, namespace, source }] of [...configMaps.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [, { trust, namespace, source }] of [...configMaps.entries()].sort(([a], [b]) => compareText(a, b))) {
     if (trust.type === "service-ca") planServiceCaTrust(namespace, trust.configMap, source, plan);
     else if (trust.type === "authority") planAuthorityTrust(context, namespace, trust, plan);
   }
-  for (const [name, { trust, namespaces }] of [...bundles.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) planBundle(model, name, trust, [...namespaces].sort(), plan);
+  for (const [name, { trust, namespaces }] of [...bundles.entries()].sort(([a], [b]) => compareText(a, b))) planBundle(model, name, trust, [...namespaces].sort(), plan);
   return items;
 }
 

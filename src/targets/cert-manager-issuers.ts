@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { type Dns01Problem, say } from "../diagnostics/messages.js";
 import type { AcmeSolver, Issuer, Model, PolicyPath } from "../model/model.js";
 import { authoritySecret, findAuthority, signingAuthorityName } from "../model/names.js";
 import type { TargetPlan } from "./target.js";
@@ -66,14 +67,7 @@ function issuerSpec(model: Model, issuer: Issuer, findings: Finding[], secrets: 
     // cert-manager reads a ClusterIssuer's CA Secret from its cluster resource namespace only, and an
     // Issuer's from the Issuer's namespace (cert-manager docs, "CA" issuer and "Cluster Resource Namespace").
     if (secret.namespace !== readsFrom) {
-      findings.push({
-        code: "MS2106",
-        message: `${issuer.ref.kind} \`${issuer.name}\` would read CA Secret ${secret.namespace}/${secret.name}, but cert-manager only reads it from namespace \`${readsFrom}\``,
-        path: [...issuer.path, "ca", "authority"],
-        hint: issuer.namespace
-          ? `put the CA Secret into namespace ${readsFrom}`
-          : `put the CA Secret into ${readsFrom} (platform.certManager.namespace), or declare the issuer with \`namespace: ${secret.namespace}\``,
-      });
+      findings.push({ ...say.MS2106(issuer.ref.kind, issuer.name, secret, readsFrom, issuer.namespace !== undefined), path: [...issuer.path, "ca", "authority"] });
     }
     secrets.push({ key: `${secret.namespace}/${secret.name}`, owner: `the CA Secret of issuer ${issuer.name}`, path: [...issuer.path, "ca", "authority"] });
     const rotating = signing !== spec.authority ? ` (rotation: signing with ${signing} instead of ${spec.authority})` : "";
@@ -81,12 +75,7 @@ function issuerSpec(model: Model, issuer: Issuer, findings: Finding[], secrets: 
   }
   const acmePath: PolicyPath = [...issuer.path, "acme"];
   if (spec.serverName === "staging") {
-    findings.push({
-      code: "MS2103",
-      message: `ACME issuer \`${issuer.name}\` uses the Let's Encrypt staging server: its certificates are not trusted by any client`,
-      path: [...acmePath, "server"],
-      hint: "use `server: production` once issuance works",
-    });
+    findings.push({ ...say.MS2103(issuer.name), path: [...acmePath, "server"] });
   }
   secrets.push({ key: `${readsFrom}/${spec.accountKeySecretName}`, owner: `the ACME account key of issuer ${issuer.name}`, path: [...acmePath, "privateKeySecretRef", "name"] });
   const dns01 = spec.solver.dns01 ? dns01Solver(issuer, spec.solver.dns01, [...acmePath, "solver", "dns01"], findings) : null;
@@ -108,17 +97,12 @@ type Dns01 = NonNullable<AcmeSolver["dns01"]>;
  * The credential rules mirror cert-manager's webhook (pkg/internal/apis/certmanager/validation/issuer.go).
  */
 function dns01Solver(issuer: Issuer, dns01: Dns01, path: PolicyPath, findings: Finding[]): Record<string, unknown> {
-  const incomplete = (provider: string, message: string, hint: string): void => {
-    findings.push({ code: "MS2113", message: `${provider} solver of issuer \`${issuer.name}\`: ${message}`, path: [...path, provider], hint });
+  const incomplete = (provider: string, problem: Dns01Problem): void => {
+    findings.push({ ...say.MS2113(issuer.name, provider, problem), path: [...path, provider] });
   };
   const ambient = (provider: string): void => {
     if (!issuer.namespace) return;
-    findings.push({
-      code: "MS2114",
-      message: `namespaced Issuer \`${issuer.name}\` has no ${provider} credentials: it relies on ambient credentials, which cert-manager grants only to ClusterIssuers by default`,
-      path: [...path, provider],
-      hint: "reference the credentials Secret, drop `namespace:` to make a ClusterIssuer, or run cert-manager with --issuer-ambient-credentials",
-    });
+    findings.push({ ...say.MS2114(issuer.name, provider), path: [...path, provider] });
   };
   const pick = <T extends object>(source: T, keys: readonly (keyof T)[]): Record<string, unknown> =>
     Object.fromEntries(keys.filter((k) => source[k] !== undefined).map((k) => [k, source[k]]));
@@ -126,24 +110,24 @@ function dns01Solver(issuer: Issuer, dns01: Dns01, path: PolicyPath, findings: F
   if (dns01.route53) {
     const r = dns01.route53;
     if (Boolean(r.accessKeyIDSecretRef) !== Boolean(r.secretAccessKeySecretRef)) {
-      incomplete("route53", "only one of accessKeyIDSecretRef and secretAccessKeySecretRef is set", "set both, or neither to use ambient credentials (IRSA, instance role)");
+      incomplete("route53", "route53 key pair");
     }
     if (!r.secretAccessKeySecretRef) ambient("route53");
     return { route53: pick(r, ["region", "hostedZoneID", "role", "accessKeyIDSecretRef", "secretAccessKeySecretRef"]) };
   }
   if (dns01.cloudflare) {
     const c = dns01.cloudflare;
-    if (c.apiKeySecretRef && !c.email) incomplete("cloudflare", "a global API key needs the account `email`", "add `email:`, or use an API token (apiTokenSecretRef) instead");
+    if (c.apiKeySecretRef && !c.email) incomplete("cloudflare", "cloudflare email");
     return { cloudflare: pick(c, ["email", "apiTokenSecretRef", "apiKeySecretRef"]) };
   }
   if (dns01.azureDNS) {
     const a = dns01.azureDNS;
     const principal = [a.clientID, a.tenantID, a.clientSecretSecretRef];
     if (principal.some(Boolean)) {
-      if (!principal.every(Boolean)) incomplete("azureDNS", "a service principal needs clientID, tenantID and clientSecretSecretRef together", "set all three, or none to use a managed identity");
-      if (a.managedIdentity) incomplete("azureDNS", "managedIdentity cannot be combined with a service principal", "keep either managedIdentity or clientID/tenantID/clientSecretSecretRef");
+      if (!principal.every(Boolean)) incomplete("azureDNS", "azureDNS service principal");
+      if (a.managedIdentity) incomplete("azureDNS", "azureDNS both identities");
     } else {
-      if (a.managedIdentity?.clientID && a.managedIdentity.resourceID) incomplete("azureDNS", "managedIdentity takes clientID or resourceID, not both", "keep one of them");
+      if (a.managedIdentity?.clientID && a.managedIdentity.resourceID) incomplete("azureDNS", "azureDNS managed identity");
       ambient("azureDNS");
     }
     const azure = pick(a, ["subscriptionID", "resourceGroupName", "hostedZoneName", "environment", "tenantID", "clientID", "clientSecretSecretRef"]);
@@ -153,7 +137,7 @@ function dns01Solver(issuer: Issuer, dns01: Dns01, path: PolicyPath, findings: F
   if (dns01.rfc2136) {
     const r = dns01.rfc2136;
     if (Boolean(r.tsigKeyName) !== Boolean(r.tsigSecretSecretRef)) {
-      incomplete("rfc2136", "TSIG needs both tsigKeyName and tsigSecretSecretRef", "set both, or neither for an unauthenticated server");
+      incomplete("rfc2136", "rfc2136 TSIG");
     }
     return { rfc2136: pick(r, ["nameserver", "tsigKeyName", "tsigAlgorithm", "tsigSecretSecretRef"]) };
   }

@@ -1,4 +1,5 @@
 import type { Issuer, ManagedCertificate, Model, Service } from "../model/model.js";
+import { say } from "../diagnostics/messages.js";
 import { isManaged } from "../model/model.js";
 import { MANAGED_BY } from "../write/output-tree.js";
 import { planIssuers } from "./cert-manager-issuers.js";
@@ -59,12 +60,7 @@ function planCertificate(
   if (issuer) checkIssuerFits(service, cert, issuer, plan);
   const collision = issuerSecrets.find((s) => s.key === `${service.namespace}/${cert.secretName}`);
   if (collision) {
-    plan.findings.push({
-      code: "MS2002",
-      message: `Secret \`${collision.key}\` is both ${collision.owner} and the ${role} certificate of ${service.name}: cert-manager would overwrite it`,
-      path: [...cert.path, "secretName"],
-      hint: "set a distinct secretName",
-    });
+    plan.findings.push({ ...say.MS2002(`Secret/${collision.key}`, collision.owner, { role, service: service.name }, "secretName"), path: [...cert.path, "secretName"] });
   }
   const keystores = planKeystores(cert, plan);
   const subject = `service ${service.namespace}/${service.name}`;
@@ -111,17 +107,12 @@ function planKeystores(cert: ManagedCertificate, plan: TargetPlan): { pkcs12: { 
   const ref = cert.keystorePasswordSecretRef;
   if (cert.keystores.length === 0) {
     if (ref) {
-      plan.findings.push({ code: "MS2105", message: "keystorePasswordSecretRef is set but no keystores are requested: the password is never used", path: [...cert.path, "keystorePasswordSecretRef"], hint: "add `keystores: [pkcs12]`, or remove the password reference" });
+      plan.findings.push({ ...say.MS2105(), path: [...cert.path, "keystorePasswordSecretRef"] });
     }
     return null;
   }
   if (!ref) {
-    plan.findings.push({
-      code: "MS2104",
-      message: `keystores ${cert.keystores.join(", ")} need a password, and the compiler only takes it from a Secret`,
-      path: [...cert.path, "keystores"],
-      hint: "add `keystorePasswordSecretRef: { name: <secret>, key: <key> }` next to keystores",
-    });
+    plan.findings.push({ ...say.MS2104(cert.keystores), path: [...cert.path, "keystores"] });
     return null;
   }
   const passwordSecretRef = { name: ref.name, key: ref.key };
@@ -140,34 +131,19 @@ function isClusterInternal(name: string, service: Service): boolean {
 function checkIssuerFits(service: Service, cert: ManagedCertificate, issuer: Issuer, plan: TargetPlan): void {
   const issuerPath = [...cert.path, "issuer"];
   if (issuer.namespace && issuer.namespace !== service.namespace) {
-    plan.findings.push({
-      code: "MS2112",
-      message: `issuer \`${issuer.name}\` is a namespaced Issuer in \`${issuer.namespace}\`: it cannot sign a certificate in \`${service.namespace}\``,
-      path: issuerPath,
-      hint: `drop \`namespace:\` from issuer ${issuer.name} (ClusterIssuer), or declare an issuer in namespace ${service.namespace}`,
-    });
+    plan.findings.push({ ...say.MS2112(issuer.name, issuer.namespace, service.namespace), path: issuerPath });
   }
   if (issuer.spec.type !== "acme") return;
   checkAcmeKey(cert, issuer, plan);
   // The ACME server validates every name from the internet (RFC 8555 §8): cluster names never pass.
   const internal = cert.dnsNames.filter((n) => isClusterInternal(n, service));
   if (internal.length > 0) {
-    plan.findings.push({
-      code: "MS2101",
-      message: `ACME issuer \`${issuer.name}\` cannot certify ${internal.join(", ")}: the ACME server validates names from the internet and cannot reach cluster-internal ones`,
-      path: issuerPath,
-      hint: "issue the serving certificate from a `ca` issuer (or the Service CA) and use the ACME issuer for `routeCertificate` (exposure reencrypt or external)",
-    });
+    plan.findings.push({ ...say.MS2101(issuer.name, internal), path: issuerPath });
   }
   // Let's Encrypt issues wildcards only through DNS-01 (https://letsencrypt.org/docs/faq/).
   const wildcards = cert.dnsNames.filter((n) => n.startsWith("*.") && !isClusterInternal(n, service));
   if (wildcards.length > 0 && issuer.spec.solver.http01) {
-    plan.findings.push({
-      code: "MS2102",
-      message: `ACME issuer \`${issuer.name}\` solves HTTP-01, which cannot validate the wildcard ${wildcards.join(", ")}`,
-      path: service.host && wildcards.includes(service.host) ? [...service.path, "host"] : issuerPath,
-      hint: `give issuer ${issuer.name} a dns01 solver, or use a host without \`*.\``,
-    });
+    plan.findings.push({ ...say.MS2102(issuer.name, wildcards), path: service.host && wildcards.includes(service.host) ? [...service.path, "host"] : issuerPath });
   }
 }
 
@@ -185,10 +161,5 @@ function checkAcmeKey(cert: ManagedCertificate, issuer: Issuer, plan: TargetPlan
   const letsEncrypt = issuer.spec.serverName !== "custom";
   const refused = algorithm === "Ed25519" ? "Ed25519" : algorithm === "ECDSA" && size === 521 && letsEncrypt ? "ECDSA P-521" : undefined;
   if (!refused) return;
-  plan.findings.push({
-    code: "MS2119",
-    message: `ACME issuer \`${issuer.name}\` is asked for an ${refused} key, which ${letsEncrypt ? "Let's Encrypt refuses (it issues for RSA and ECDSA P-256/P-384 keys only)" : "ACME servers do not issue for"}: the order fails and the certificate is never issued`,
-    path: [...cert.path, "privateKey", algorithm === "Ed25519" ? "algorithm" : "size"],
-    hint: "use `privateKey: { algorithm: ECDSA }` (P-256, the default) or RSA; keep Ed25519 for certificates from `ca` or `selfSigned` issuers",
-  });
+  plan.findings.push({ ...say.MS2119(issuer.name, refused, letsEncrypt), path: [...cert.path, "privateKey", algorithm === "Ed25519" ? "algorithm" : "size"] });
 }

@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import type { Issuer, Knative, PolicyPath } from "../model/model.js";
 import { trustedAuthorityNames } from "../model/names.js";
 import { TRUST_BUNDLE_LABEL } from "../plan/authority-material.js";
@@ -34,7 +35,7 @@ export const knativeTarget: Target = {
       const issuerPath: PolicyPath = [...knative.path, "issuers", f.feature];
       if (!enabled) continue;
       if (!issuerName) {
-        plan.findings.push({ code: "MS2404", message: `${f.label} is enabled but \`knative.issuers.${f.feature}\` names no issuer`, path: [...knative.path, f.flag] });
+        plan.findings.push({ ...say.MS2404(f.label, f.feature), path: [...knative.path, f.flag] });
         continue;
       }
       const issuer = issuers.get(issuerName);
@@ -45,20 +46,10 @@ export const knativeTarget: Target = {
     }
 
     if (model.platform.mesh.flavor !== "none" && FEATURES.some((f) => knative[f.flag] === true)) {
-      plan.findings.push({
-        code: "MS2402",
-        message: `Knative transport encryption is enabled together with Service Mesh (${model.platform.mesh.flavor}); Serving encryption works with Kourier only`,
-        path: [...knative.path],
-        hint: "with Service Mesh, rely on the mesh's mTLS and leave the Knative TLS flags off",
-      });
+      plan.findings.push({ ...say.MS2402(model.platform.mesh.flavor), path: [...knative.path] });
     }
     if (knative.systemInternalTLS && !knative.trustBundle) {
-      plan.findings.push({
-        code: "MS2405",
-        message: "system-internal TLS is enabled but no trust bundle is declared: Knative components will not trust the issuing CA",
-        path: [...knative.path, "systemInternalTLS"],
-        hint: "add `knative.trustBundle.authorities` with the authority behind the system-internal issuer",
-      });
+      plan.findings.push({ ...say.MS2405(), path: [...knative.path, "systemInternalTLS"] });
     }
 
     plan.objects.push({
@@ -91,28 +82,13 @@ export const knativeTarget: Target = {
 function checkIssuer(feature: Feature, label: string, issuer: Issuer, path: PolicyPath): Finding[] {
   const findings: Finding[] = [];
   if (issuer.spec.type === "acme" && feature !== "external") {
-    findings.push({
-      code: "MS2401",
-      message: `${label} cannot use the ACME issuer \`${issuer.name}\`: cluster-local and internal names cannot pass an ACME challenge`,
-      path: [...path],
-      hint: "use a `ca` issuer backed by an authority",
-    });
+    findings.push({ ...say.MS2401(label, issuer.name), path: [...path] });
   }
   if (feature === "systemInternal" && issuer.spec.type === "selfSigned") {
-    findings.push({
-      code: "MS2403",
-      message: `system-internal TLS needs an issuer backed by a CA that components can trust; \`${issuer.name}\` is selfSigned (every certificate signs itself)`,
-      path: [...path],
-      hint: "use a `ca` issuer whose authority is listed in knative.trustBundle",
-    });
+    findings.push({ ...say.MS2403(issuer.name), path: [...path] });
   }
   if (issuer.ref.kind === "Issuer") {
-    findings.push({
-      code: "MS2406",
-      message: `Knative requests certificates in many namespaces; the namespaced Issuer \`${issuer.name}\` can only sign in ${issuer.namespace ?? "its own"}`,
-      path: [...path],
-      hint: "use a ClusterIssuer (drop `namespace` from the issuer)",
-    });
+    findings.push({ ...say.MS2406(issuer.name, issuer.namespace), path: [...path] });
   }
   return findings;
 }

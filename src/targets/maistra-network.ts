@@ -1,4 +1,5 @@
 import type { Model, Service } from "../model/model.js";
+import { say } from "../diagnostics/messages.js";
 import type { TargetPlan } from "./target.js";
 
 // Maistra (Service Mesh 1.1 and 2.x) membership is also a network decision. With `manageNetworkPolicy` (the
@@ -80,12 +81,7 @@ export function planMaistraNetwork(model: Model, plan: TargetPlan): void {
   for (const service of model.services) {
     const subject = `service ${service.namespace}/${service.name}`;
     if (service.route && !service.workload) {
-      plan.findings.push({
-        code: "MS2259",
-        message: `Route ${service.route.name} sends the router to \`${service.name}\` in ${service.namespace}, where Maistra's istio-expose-route NetworkPolicy admits the router only to pods labelled ${EXPOSE_ROUTE_LABEL}: "true"; the service has no \`workload\` to label, so the Route would answer 503`,
-        path: [...service.path, "exposure"],
-        hint: `add \`workload: { kind: Deployment, name: <name> }\` to the service (the compiler then labels its pod template), or label the pods ${EXPOSE_ROUTE_LABEL}: "true" yourself`,
-      });
+      plan.findings.push({ ...say.MS2259(service.route.name, service.name, service.namespace, EXPOSE_ROUTE_LABEL), path: [...service.path, "exposure"] });
     }
     if (!service.calledFromOutsideMesh) continue;
     const port = service.targetPort;
@@ -116,13 +112,6 @@ export function planMaistraNetwork(model: Model, plan: TargetPlan): void {
       plan.notes.push({ subject, text: `NetworkPolicy ${name} admits every client to port ${String(port)} of its pods: callers outside the mesh are in no member namespace, so Maistra's istio-mesh policy would drop them` });
       continue;
     }
-    plan.findings.push({
-      code: "MS2260",
-      message: `\`${service.name}\` is called from outside the mesh, but Maistra's istio-mesh NetworkPolicy in ${service.namespace} admits only member namespaces of ${mesh.namespace}; ${service.selector ? "membership is left to the installation (platform.serviceMesh.membership: false), so the compiler cannot tell whether a NetworkPolicy would be the first to isolate the pods" : "the service has no `selector`, so no NetworkPolicy can select its pods"}`,
-      path: [...service.path, "calledFromOutsideMesh"],
-      hint: service.selector
-        ? `add a NetworkPolicy in ${service.namespace} selecting the pods (${Object.entries(service.selector).map(([k, v]) => `${k}: ${v}`).join(", ")}) with an ingress rule for port ${String(port)} once the namespace is a member`
-        : "add `selector:` (the pods' labels): the compiler then emits a NetworkPolicy admitting those callers to the service's port",
-    });
+    plan.findings.push({ ...say.MS2260(service.name, service.namespace, mesh.namespace, service.selector, port), path: [...service.path, "calledFromOutsideMesh"] });
   }
 }

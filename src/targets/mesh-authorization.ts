@@ -1,4 +1,5 @@
 import { buildCallGraph } from "../model/call-graph.js";
+import { say } from "../diagnostics/messages.js";
 import type { Callee } from "../model/call-graph.js";
 import type { Model, Service } from "../model/model.js";
 import { EXPOSE_ROUTE_LABEL, isMaistraManaged } from "./maistra-network.js";
@@ -72,21 +73,10 @@ function rulesOf(model: Model, callee: Callee, plan: TargetPlan): Array<Record<s
   const open = callee.unauthenticated;
   if (!open) return rules;
   if (open.port === "all") {
-    plan.findings.push({
-      code: "MS2612",
-      message: `\`${service.name}\` is reached by ${open.why} on a PERMISSIVE port, but its targetPort \`${String(service.targetPort)}\` is a name: clients without a mesh identity are allowed on every port of its pods`,
-      path: [...service.path, "targetPort"],
-      hint: "write targetPort as a number",
-    });
+    plan.findings.push({ ...say.MS2612(service.name, open.why, String(service.targetPort)), path: [...service.path, "targetPort"] });
   }
   if (model.platform.mesh.flavor === "maistra-v1") {
-    plan.findings.push({
-      code: "MS2611",
-      message: `Maistra 1.x has no \`notPrincipals\`: to let ${open.why} reach \`${service.name}\`, ${port ? `port ${port}` : "every port"} is opened to every client, undeclared mesh workloads included`,
-      path: [...service.path, "callers"],
-      at: "key",
-      hint: "move to Maistra 2.x or Sail to keep undeclared mesh clients out",
-    });
+    plan.findings.push({ ...say.MS2611(open.why, service.name, port), path: [...service.path, "callers"], at: "key" });
     rules.push(port ? { to: [{ operation: { ports: [port] } }] } : {});
     return rules;
   }

@@ -1,4 +1,5 @@
 import { findAuthority } from "../model/names.js";
+import { say } from "../diagnostics/messages.js";
 import type { Model } from "../model/model.js";
 import { meshTlsSettings } from "./mesh-tls.js";
 import type { PlanContext, TargetPlan } from "./target.js";
@@ -120,19 +121,9 @@ export function planControlPlane(context: PlanContext, plan: TargetPlan): void {
  */
 function checkMaistraV1Version(model: Model, plan: TargetPlan): void {
   const mesh = model.platform.mesh;
-  plan.findings.push({
-    code: "MS2257",
-    message: "`maistra-v1` (Service Mesh 1.1, end of life) needs the Service Mesh 1.x operator: 2.x operators default a maistra.io/v1 control plane to v1.1 and refuse versions below v2.2, and only 1.1 ships the v1alpha1 Policy API",
-    path: [...mesh.path, "flavor"],
-    hint: "run the Service Mesh 1.x operator, or move to `flavor: maistra-v2`",
-  });
+  plan.findings.push({ ...say.MS2257(), path: [...mesh.path, "flavor"] });
   if (mesh.version !== undefined && mesh.version !== "v1.1") {
-    plan.findings.push({
-      code: "MS2258",
-      message: `version ${mesh.version} is not a Service Mesh 1.x control plane: \`maistra-v1\` compiles Policy objects that only v1.1 serves`,
-      path: [...mesh.path, "version"],
-      hint: mesh.version.startsWith("v1.") ? "set `version: v1.1`" : "use `flavor: maistra-v2` for a 2.x control plane",
-    });
+    plan.findings.push({ ...say.MS2258(mesh.version), path: [...mesh.path, "version"] });
   }
 }
 

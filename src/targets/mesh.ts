@@ -1,4 +1,5 @@
 import type { Model, Service } from "../model/model.js";
+import { say } from "../diagnostics/messages.js";
 import { namespaceMtls, serviceMtls } from "../model/mtls.js";
 import type { MtlsMode } from "../model/policy-input.js";
 import type { PlannedObject } from "../plan/planned-object.js";
@@ -30,7 +31,7 @@ export const meshTarget: Target = {
     if (flavor === "none") {
       // PERMISSIVE with no overrides asks for nothing a missing mesh would not already give.
       if (model.mtls && (model.mtls.mode !== "PERMISSIVE" || model.mtls.namespaces.length > 0)) {
-        plan.findings.push({ code: "MS2250", message: "`mtls` is set but `platform.serviceMesh.flavor` is none: nothing enforces it", path: [...model.mtls.path], hint: "set platform.serviceMesh.flavor" });
+        plan.findings.push({ ...say.MS2250(), path: [...model.mtls.path] });
       }
       for (const service of model.services.filter((s) => s.callers.length > 0)) {
         plan.notes.push({ subject: `service ${service.namespace}/${service.name}`, text: "authorization is not enforced: without a mesh, any client that reaches the port may call (callers only get the CA trust)" });
@@ -61,18 +62,13 @@ export const meshTarget: Target = {
         text: `mesh-wide mTLS ${meshMode} (from ${meshSource}) through the control plane: the operator renders ${rendered} in ${meshNamespace} ${meshMode === "STRICT" ? "STRICT, and DestinationRule default ISTIO_MUTUAL for every host" : "PERMISSIVE"}`,
       });
       if (meshMode === "DISABLE") {
-        plan.findings.push({
-          code: "MS2256",
-          message: `the ${flavor === "maistra-v1" ? "ServiceMeshControlPlane v1" : "ServiceMeshControlPlane"} cannot make the whole mesh DISABLE: with mTLS off the operator renders a mesh-wide PERMISSIVE ${rendered}; the compiler makes each namespace of this policy DISABLE, every other namespace stays PERMISSIVE`,
-          path: [...(model.mtls?.path ?? ["mtls"]), "mode"],
-          hint: "list every namespace that must be DISABLE (a service or `mtls.namespaces`), or accept PERMISSIVE elsewhere",
-        });
+        plan.findings.push({ ...say.MS2256(flavor === "maistra-v1"), path: [...(model.mtls?.path ?? ["mtls"]), "mode"] });
       }
     }
     for (const ns of namespaces) {
       if (ns.namespace === meshNamespace) {
         if (ns.source === "namespace") {
-          plan.findings.push({ code: "MS2255", message: `${meshNamespace} is the control plane namespace: its policy is the mesh-wide one`, path: [...ns.path], at: "key", hint: "set mtls.mode instead" });
+          plan.findings.push({ ...say.MS2255(meshNamespace), path: [...ns.path], at: "key" });
         }
         continue;
       }
@@ -139,12 +135,7 @@ function planWorkload(model: Model, service: Service, plan: TargetPlan): void {
   const flavor = model.platform.mesh.flavor;
   // Maistra 1.x Policy targets name the Service, not its pods: no selector needed there.
   if (!service.selector && flavor !== "maistra-v1") {
-    plan.findings.push({
-      code: "MS2251",
-      message: `per-workload mTLS for \`${service.name}\` needs the pods' labels: the service has no \`selector\``,
-      path: [...override.path],
-      hint: "add `selector:` to the service, or set the mode for the whole namespace under mtls.namespaces",
-    });
+    plan.findings.push({ ...say.MS2251(service.name), path: [...override.path] });
     return;
   }
   const namespaceMode = namespaceMtls(model).find((n) => n.namespace === service.namespace)?.mode ?? "PERMISSIVE";
@@ -197,25 +188,11 @@ function checkService(model: Model, service: Service, plan: TargetPlan): void {
   const effective = serviceMtls(model, service);
   if (effective.mode !== "STRICT") return;
   if (service.calledFromOutsideMesh) {
-    plan.findings.push({
-      code: "MS2252",
-      message: `\`${service.name}\` is called from outside the mesh, but its pods accept only mTLS (STRICT from ${effective.source})`,
-      path: [...service.path, "calledFromOutsideMesh"],
-      // Per-workload mTLS needs the pods' labels (MS2251): without a selector, the hint must say to add one.
-      hint: service.selector
-        ? "set `mtls: PERMISSIVE` on this service (a port-level exception) until its callers join the mesh"
-        : "add `selector:` (the pods' labels) and `mtls: PERMISSIVE` to this service (a port-level exception) until its callers join the mesh",
-    });
+    // Per-workload mTLS needs the pods' labels (MS2251): without a selector, the hint says to add one.
+    plan.findings.push({ ...say.MS2252(service.name, effective.source, service.selector !== undefined), path: [...service.path, "calledFromOutsideMesh"] });
   }
   if (service.route && effective.source !== "service") {
-    plan.findings.push({
-      code: "MS2253",
-      message: `the Route of \`${service.name}\` sends traffic from the OpenShift router, which is outside the mesh, to pods that accept only mTLS (STRICT from ${effective.source})`,
-      path: [...service.path, "exposure"],
-      hint: service.selector
-        ? "set `mtls: PERMISSIVE` on this service: the compiler then excepts its port from STRICT"
-        : "add `selector:` (the pods' labels) and `mtls: PERMISSIVE` to this service: the compiler then excepts its port from STRICT",
-    });
+    plan.findings.push({ ...say.MS2253(service.name, effective.source, service.selector !== undefined), path: [...service.path, "exposure"] });
   }
 }
 
@@ -226,12 +203,7 @@ function checkMigration(context: PlanContext, plan: TargetPlan): void {
     if (ns.mode !== "STRICT") continue;
     const before = previousMode(context, ns.namespace) ?? (ns.source === "mesh" ? previousMode(context, model.platform.mesh.namespace) : undefined);
     if (before === "DISABLE") {
-      plan.findings.push({
-        code: "MS2254",
-        message: `namespace ${ns.namespace} goes from DISABLE straight to STRICT (compared with the previous output); traffic breaks while proxies pick up the change`,
-        path: [...ns.path],
-        hint: "compile and roll out PERMISSIVE first, then STRICT",
-      });
+      plan.findings.push({ ...say.MS2254(ns.namespace), path: [...ns.path] });
     }
   }
 }

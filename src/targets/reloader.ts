@@ -1,4 +1,5 @@
 import type { Model, WorkloadRef } from "../model/model.js";
+import { say } from "../diagnostics/messages.js";
 import type { TargetPlan } from "./target.js";
 
 // Stakater Reloader rolls a workload when a Secret (or ConfigMap) named in these annotations on the
@@ -27,22 +28,12 @@ export function planReloadAnnotations(model: Model, plan: TargetPlan): Map<strin
   for (const service of model.services) {
     if (service.reloadOnRotation.length === 0) continue;
     if (!model.platform.reloader) {
-      plan.findings.push({
-        code: "MS2111",
-        message: `reloadOnRotation of \`${service.name}\` has no effect: platform.reloader is false`,
-        path: [...service.path, "reloadOnRotation"],
-        hint: "set platform.reloader: true once Stakater Reloader runs on the cluster",
-      });
+      plan.findings.push({ ...say.MS2111(service.name), path: [...service.path, "reloadOnRotation"] });
       continue;
     }
     const cert = service.certificate;
     if (!cert) {
-      plan.findings.push({
-        code: "MS2117",
-        message: `reloadOnRotation of \`${service.name}\` has no effect: the service has no serving certificate (its edge Route sends plain HTTP to the pods)`,
-        path: [...service.path, "reloadOnRotation"],
-        hint: "remove reloadOnRotation, or add `certificate:` if the pods serve TLS to other callers",
-      });
+      plan.findings.push({ ...say.MS2117(service.name), path: [...service.path, "reloadOnRotation"] });
       continue;
     }
     for (const ref of service.reloadOnRotation) {

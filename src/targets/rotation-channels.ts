@@ -1,4 +1,5 @@
 import { isManaged } from "../model/model.js";
+import { say } from "../diagnostics/messages.js";
 import type { Model } from "../model/model.js";
 import type { PlanContext, TargetPlan } from "./target.js";
 import { trustedAuthorityNames } from "../model/names.js";
@@ -65,10 +66,5 @@ export function planRotationChannels(model: Model, authorities: PlanContext["aut
     text: `trust channels during ${r.phase}: both roots are carried by ${carriers}. ${oneRoot}: a client that trusts it rejects the other authority's certificates, so clients should mount a bundle that carries both`,
   });
   if (single.length === 0 && !knativeIssuers && routes.length === 0) return;
-  plan.findings.push({
-    code: "MS2311",
-    message: `during ${r.phase} the ${oneRoot}; clients that trust another workload's ca.crt will reject ${r.phase === "trust-both" ? `certificates of ${r.next} once issue-new starts` : `certificates of whichever of ${r.authority} and ${r.next} did not sign that Secret`}`,
-    path: ["rotation"],
-    hint: `${both.length > 0 ? `have such clients mount ${both.join(" or ")} instead` : `list ${r.authority} in knative.trustBundle.authorities so that a bundle carries both roots, and have such clients mount it`}${routes.length > 0 ? `; for the Routes, make the roots' certificates available to the compiler (a generated authority, \`ca init\`) so it writes a Secret with both for destinationCA-from-secret, or set spec.tls.destinationCACertificate with both roots in an overlay until drop-old` : ""}`,
-  });
+  plan.findings.push({ ...say.MS2311(r, oneRoot, both, routes.length > 0), path: ["rotation"] });
 }

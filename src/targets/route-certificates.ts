@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import type { ManagedCertificate, Model, Service } from "../model/model.js";
 import type { PlannedObject } from "../plan/planned-object.js";
 import { isManaged } from "../model/model.js";
@@ -204,11 +205,6 @@ export function destinationTrust(context: PlanContext, service: Service): Destin
       return trust;
     }
   }
-  trust.findings.push({
-    code: "MS2110",
-    message: `reencrypt Route of \`${service.name}\` has no destination CA for the pod's certificate from issuer \`${cert.issuer}\`: the router trusts only the Service CA by default and would answer 503`,
-    path: [...cert.path, "issuer"],
-    hint: "use routeCertificates: cert-utils (destinationCA-from-secret), the Service CA for the serving certificate, or set spec.tls.destinationCACertificate in an overlay",
-  });
+  trust.findings.push({ ...say.MS2110(service.name, cert.issuer), path: [...cert.path, "issuer"] });
   return trust;
 }

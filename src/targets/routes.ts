@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import type { Model, Service } from "../model/model.js";
 import { isManaged } from "../model/model.js";
 import { destinationTrust, planExternalCertificateRbac, routerCertificateWiring } from "./route-certificates.js";
@@ -116,12 +117,7 @@ function planRoute(context: PlanContext, service: Service, plan: TargetPlan): bo
 function routeTargetPort(service: Service, findings: Finding[]): string | number | undefined {
   if (service.selector || service.portNameChosen) return service.portName;
   if (typeof service.targetPort === "number") return service.targetPort;
-  findings.push({
-    code: "MS2118",
-    message: `the Route of \`${service.name}\` cannot target container port \`${service.targetPort}\` by name: the router matches the Service port's name or the pods' port number`,
-    path: [...service.path, "targetPort"],
-    hint: "set targetPort to the pods' port number, or set portName to the name of the Service port",
-  });
+  findings.push({ ...say.MS2118(service.name, String(service.targetPort)), path: [...service.path, "targetPort"] });
   return undefined;
 }
 
@@ -129,30 +125,15 @@ function routeTargetPort(service: Service, findings: Finding[]): string | number
 function checkPassthrough(model: Model, service: Service, findings: Finding[]): void {
   if (service.exposure !== "passthrough" || !service.route) return;
   if (service.route.insecureEdgeTerminationPolicy === "Allow") {
-    findings.push({
-      code: "MS2109",
-      message: `passthrough Route \`${service.route.name}\` cannot allow plain HTTP: the Route API accepts only None or Redirect with passthrough`,
-      path: [...service.path, "route", "insecureEdgeTerminationPolicy"],
-      hint: "use Redirect (the default) or None",
-    });
+    findings.push({ ...say.MS2109(service.route.name), path: [...service.path, "route", "insecureEdgeTerminationPolicy"] });
   }
   if (service.route.path) {
-    findings.push({
-      code: "MS2115",
-      message: `passthrough Route \`${service.route.name}\` cannot route by path: the router does not decrypt the request`,
-      path: [...service.path, "route", "path"],
-      hint: "remove route.path, or use exposure reencrypt",
-    });
+    findings.push({ ...say.MS2115(service.route.name), path: [...service.path, "route", "path"] });
   }
   // Only a deliberate choice is an error: with the version default the passthrough Route simply gets no
   // externalCertificate, and MS2015 already says that routeCertificate has no effect.
   if (service.routeCertificate && model.platform.routeCertificates === "external-certificate" && model.platform.routeCertificatesChosen) {
-    findings.push({
-      code: "MS2107",
-      message: `passthrough Route \`${service.route.name}\` cannot take spec.tls.externalCertificate: the router does not terminate its TLS`,
-      path: [...service.path, "routeCertificate"],
-      hint: "remove routeCertificate (the pod's certificate is what clients see), or use exposure reencrypt",
-    });
+    findings.push({ ...say.MS2107(service.route.name), path: [...service.path, "routeCertificate"] });
   }
 }
 
@@ -160,10 +141,5 @@ function checkPassthrough(model: Model, service: Service, findings: Finding[]): 
 function checkExternalCertificateVersion(model: Model, routes: readonly string[], findings: Finding[]): void {
   const { major, minor } = model.platform.openshift;
   if (routes.length === 0 || major > 4 || (major === 4 && minor >= 19)) return;
-  findings.push({
-    code: "MS2108",
-    message: `routeCertificates: external-certificate needs OpenShift 4.19 or later (platform.openshift is ${major}.${minor}); used by Route ${routes.join(", ")}`,
-    path: ["platform", "routeCertificates"],
-    hint: minor >= 16 ? "on 4.16-4.18 the field is Technology Preview only; use routeCertificates: cert-utils" : "use routeCertificates: cert-utils",
-  });
+  findings.push({ ...say.MS2108({ major, minor }, routes), path: ["platform", "routeCertificates"] });
 }

@@ -1,4 +1,5 @@
 import type { CaBundle, Service } from "../model/model.js";
+import { say } from "../diagnostics/messages.js";
 import { isManaged } from "../model/model.js";
 import { emptyPlan } from "./target.js";
 import type { PlanContext, Target, TargetPlan } from "./target.js";
@@ -81,12 +82,7 @@ function planCaBundle(bundle: CaBundle, plan: TargetPlan): void {
   const subject = `caBundle ${bundle.kind} ${bundle.namespace ? `${bundle.namespace}/` : ""}${bundle.name}`;
   const owned = bundle.kind === "ConfigMap" && !bundle.existing;
   if (bundle.kind === "ConfigMap" && bundle.existing) {
-    plan.findings.push({
-      code: "MS2011",
-      message: `annotating the existing ConfigMap \`${bundle.namespace ?? ""}/${bundle.name}\` makes the Service CA injector delete all its other keys`,
-      path: [...bundle.path, "existing"],
-      hint: "drop `existing: true` so the compiler emits a dedicated ConfigMap for the bundle",
-    });
+    plan.findings.push({ ...say.MS2011(bundle.namespace, bundle.name), path: [...bundle.path, "existing"] });
   }
   plan.objects.push({
     target: "service-ca",

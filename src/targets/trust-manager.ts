@@ -1,4 +1,5 @@
 import type { Model } from "../model/model.js";
+import { say } from "../diagnostics/messages.js";
 import { authoritySecret, findAuthority } from "../model/names.js";
 import type { TargetPlan } from "./target.js";
 
@@ -24,12 +25,7 @@ export function bundleSecretSource(model: Model, name: string, gives: string, pl
   const trustNamespace = model.platform.certManagerNamespace;
   const secret = authoritySecret(model, authority);
   if (secret.namespace !== trustNamespace) {
-    plan.findings.push({
-      code: "MS2407",
-      message: `trust-manager can only ${gives} the CA of \`${name}\` from its trust namespace ${trustNamespace}, but the Secret is in ${secret.namespace}`,
-      path: [...authority.path],
-      hint: `keep the CA Secret in ${trustNamespace}`,
-    });
+    plan.findings.push({ ...say.MS2407(gives, name, trustNamespace, secret.namespace), path: [...authority.path] });
     return undefined;
   }
   return { secret: { name: secret.name, key: "ca.crt" } };

@@ -9,6 +9,7 @@ import type { TrustItem } from "./caller-trust.js";
 import { planReloadAnnotations, RELOAD_CONFIGMAPS_ANNOTATION, RELOAD_SECRETS_ANNOTATION, workloadKey } from "./reloader.js";
 import { emptyPlan } from "./target.js";
 import type { PlanContext, Target, TargetPlan } from "./target.js";
+import { compareText } from "../util/compare.js";
 
 const API_VERSION: Record<WorkloadRef["kind"], string> = { Deployment: "apps/v1", StatefulSet: "apps/v1", DaemonSet: "apps/v1" };
 
@@ -78,11 +79,11 @@ export const workloadsTarget: Target = {
     }
     for (const edge of graph.edges) plan.notes.push({ subject: "calls", text: describeCall(edge, model.platform.mesh.flavor) });
 
-    for (const [, patch] of [...patches.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
+    for (const [, patch] of [...patches.entries()].sort(([a], [b]) => compareText(a, b))) {
       const containers = [...patch.containers.entries()]
-        .sort(([a], [b]) => (a < b ? -1 : 1))
-        .map(([name, mounts]) => ({ name, volumeMounts: [...mounts].sort((a, b) => (a.mountPath < b.mountPath ? -1 : 1)) }));
-      const volumes = [...patch.volumes.entries()].sort(([a], [b]) => (a < b ? -1 : 1)).map(([, v]) => v);
+        .sort(([a], [b]) => compareText(a, b))
+        .map(([name, mounts]) => ({ name, volumeMounts: [...mounts].sort((a, b) => compareText(a.mountPath, b.mountPath)) }));
+      const volumes = [...patch.volumes.entries()].sort(([a], [b]) => compareText(a, b)).map(([, v]) => v);
       const podMetadata = {
         ...(Object.keys(patch.podLabels).length > 0 ? { labels: patch.podLabels } : {}),
         ...(Object.keys(patch.podAnnotations).length > 0 ? { annotations: patch.podAnnotations } : {}),
@@ -176,7 +177,7 @@ function planTrustMount(service: Service, container: string, items: readonly Tru
   patch.volumes.set(TRUST_VOLUME, {
     name: TRUST_VOLUME,
     projected: {
-      sources: names.map((name) => ({ configMap: { name, items: [...(byConfigMap.get(name)?.values() ?? [])].sort((a, b) => (a.path < b.path ? -1 : 1)) } })),
+      sources: names.map((name) => ({ configMap: { name, items: [...(byConfigMap.get(name)?.values() ?? [])].sort((a, b) => compareText(a.path, b.path)) } })),
     },
   });
   const mounts = patch.containers.get(container) ?? [];

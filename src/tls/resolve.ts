@@ -1,5 +1,6 @@
 import { CODES } from "../diagnostics/codes.js";
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import { CURVES, TLS_VERSIONS } from "./policy-input.js";
 import type { Curve, TlsPolicyInput, TlsVersion } from "./policy-input.js";
 import { editDistance, suggest } from "../util/suggest.js";
@@ -63,17 +64,17 @@ export function resolveTls(input: TlsInput, flavor: TargetFlavor | "none", path:
 
   // Versions.
   if (!profile && input.minVersion === undefined) {
-    findings.push({ code: "MS2212", message: "profile custom needs `minVersion`", path: at("profile"), hint: "add `minVersion: TLSv1_2` (or the lowest version your clients need)" });
+    findings.push({ ...say.MS2212({ customWithout: "minVersion" }), path: at("profile") });
   }
   const minVersion = input.minVersion ?? profile?.minVersion ?? "TLSv1_2";
   const maxVersion = input.maxVersion ?? profile?.maxVersion ?? "TLSv1_3";
   const minPath = input.minVersion !== undefined ? at("minVersion") : at("profile");
   const maxPath = input.maxVersion !== undefined ? at("maxVersion") : at("profile");
   if (rank(minVersion) > rank(maxVersion)) {
-    findings.push({ code: "MS2208", message: `minVersion ${minVersion} is above maxVersion ${maxVersion}`, path: input.minVersion !== undefined ? minPath : maxPath });
+    findings.push({ ...say.MS2208(minVersion, maxVersion), path: input.minVersion !== undefined ? minPath : maxPath });
   }
   if (rank(minVersion) < rank("TLSv1_2")) {
-    findings.push({ code: "MS2209", message: `${minVersion} is allowed: TLS 1.0 and 1.1 are deprecated (RFC 8996)`, path: minPath, hint: "use minVersion TLSv1_2 unless a client really needs an older version" });
+    findings.push({ ...say.MS2209(minVersion), path: minPath });
   }
   if (target) findings.push(...checkVersions(target, minVersion, maxVersion, minPath, maxPath, input.profile));
 
@@ -117,7 +118,7 @@ function resolveSuites(input: TlsInput, profile: Profile | undefined, target: Ta
   const flavor = target?.flavor ?? "none";
   if (input.cipherSuites) {
     if (!tls12Allowed) {
-      findings.push({ code: "MS2207", message: "cipher suites are set but only TLS 1.3 is allowed: they have no effect (TLS 1.3 suites are always on and not configurable)", path: at("cipherSuites"), hint: "remove `cipherSuites`, or allow TLS 1.2 with `minVersion: TLSv1_2`" });
+      findings.push({ ...say.MS2207(), path: at("cipherSuites") });
     }
     let http2Named = false;
     input.cipherSuites.forEach((name, index) => {
@@ -127,24 +128,23 @@ function resolveSuites(input: TlsInput, profile: Profile | undefined, target: Ta
         const viaOpenssl = BY_OPENSSL.get(name);
         if (viaOpenssl) {
           http2Named ||= viaOpenssl.http2Capable;
-          findings.push({ code: "MS2202", message: `${name} is an OpenSSL name; the policy takes IANA names and writes each target's own`, path: itemPath, hint: `write ${viaOpenssl.iana}` });
+          findings.push({ ...say.MS2202(name, viaOpenssl.iana), path: itemPath });
         } else {
           const hint = suggest(name, BY_IANA.keys());
           // A misspelt HTTP/2 suite is reported once, as the misspelling, not again as MS2206.
           http2Named ||= hint !== undefined && BY_IANA.get(hint)?.http2Capable === true;
-          findings.push({ code: "MS2201", message: `unknown cipher suite ${name}`, path: itemPath, ...(hint ? { hint: `did you mean ${hint}?` } : {}) });
+          findings.push({ ...say.MS2201(name, hint), path: itemPath });
         }
         return;
       }
       if (suite.tls13) {
-        findings.push({ code: "MS2204", message: `${name} is a TLS 1.3 suite: no target lets it be configured (TLS 1.3 suites are always on)`, path: itemPath, hint: "list only TLS 1.2 suites" });
+        findings.push({ ...say.MS2204(name), path: itemPath });
         return;
       }
       http2Named ||= suite.http2Capable;
       if (target && !target.cipherSuites.has(name)) {
         const closest = nearest(name, target.cipherSuites);
-        const hint = closest && input.cipherSuites?.includes(closest) ? `remove it: the closest suite ${flavor} supports, ${closest}, is already listed` : `the closest suite ${flavor} supports is ${closest ?? "none"}`;
-        findings.push({ code: "MS2203", message: `${flavor} does not support ${name}`, path: itemPath, hint });
+        findings.push({ ...say.MS2203(flavor, name, closest, closest !== undefined && input.cipherSuites?.includes(closest) === true), path: itemPath });
         return;
       }
       if (cipherSuites.includes(name)) return;
@@ -152,13 +152,13 @@ function resolveSuites(input: TlsInput, profile: Profile | undefined, target: Ta
       if (tls12Allowed && suite.cbc) findings.push(weakFinding([suite], itemPath));
     });
     if (tls12Allowed && !http2Named) {
-      findings.push({ code: "MS2206", message: `the cipher list has neither ${HTTP2_SUITES.join(" nor ")}: HTTP/2 needs one of them`, path: at("cipherSuites"), hint: "add TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256 (RSA certificates) or TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 (ECDSA certificates)" });
+      findings.push({ ...say.MS2206(HTTP2_SUITES), path: at("cipherSuites") });
     }
   } else if (tls12Allowed) {
     if (!profile) {
-      findings.push({ code: "MS2212", message: "profile custom allows TLS 1.2 but lists no `cipherSuites`", path: at("profile"), hint: "list the TLS 1.2 suites, or set `minVersion: TLSv1_3`" });
+      findings.push({ ...say.MS2212({ customWithout: "cipherSuites" }), path: at("profile") });
     } else if (profile.cipherSuites.length === 0) {
-      findings.push({ code: "MS2212", message: `profile ${input.profile} has no TLS 1.2 suites, but minVersion ${input.minVersion ?? profile.minVersion} allows TLS 1.2`, path: minPath, hint: "list `cipherSuites`, or use profile intermediate" });
+      findings.push({ ...say.MS2212({ profile: input.profile, minVersion: input.minVersion ?? profile.minVersion }), path: minPath });
     } else {
       for (const name of profile.cipherSuites) {
         if (target && !target.cipherSuites.has(name)) dropped.push(name);
@@ -168,7 +168,7 @@ function resolveSuites(input: TlsInput, profile: Profile | undefined, target: Ta
       if (weak.length > 0) findings.push(weakFinding(weak, at("profile")));
       // Every Mozilla profile has both; this guards the intersection with the flavor.
       if (!cipherSuites.some((s) => BY_IANA.get(s)?.http2Capable)) {
-        findings.push({ code: "MS2206", message: `profile ${input.profile} on ${flavor} leaves neither ${HTTP2_SUITES.join(" nor ")}: HTTP/2 needs one of them`, path: at("profile"), hint: "list `cipherSuites` explicitly" });
+        findings.push({ ...say.MS2206(HTTP2_SUITES, { profile: input.profile, flavor }), path: at("profile") });
       }
     }
   }
@@ -185,7 +185,7 @@ function resolveCurves(input: TlsInput, profile: Profile | undefined, target: Ta
     input.ecdhCurves.forEach((curve, index) => {
       if (!supported.has(curve)) {
         const closest = nearest(curve, supported);
-        findings.push({ code: "MS2205", message: `${target ? target.flavor : "the policy"} does not support the curve ${curve}`, path: at("ecdhCurves", index), ...(closest ? { hint: `did you mean ${closest}?` } : {}) });
+        findings.push({ ...say.MS2205(target?.flavor, curve, closest), path: at("ecdhCurves", index) });
       } else if (!ecdhCurves.includes(curve)) ecdhCurves.push(curve);
     });
   } else {
@@ -200,33 +200,20 @@ function resolveCurves(input: TlsInput, profile: Profile | undefined, target: Ta
 
 function checkVersions(target: TargetTls, minVersion: TlsVersion, maxVersion: TlsVersion, minPath: (string | number)[], maxPath: (string | number)[], profile: TlsInput["profile"]): Finding[] {
   const findings: Finding[] = [];
-  const fromProfile = (p: (string | number)[]): string => (p.at(-1) === "profile" ? ` (from profile ${profile})` : "");
+  // The profile when the version comes from it (its path is the profile key), for the message.
+  const fromProfile = (p: (string | number)[]): string | undefined => (p.at(-1) === "profile" ? profile : undefined);
   if (!target.minVersions.includes(minVersion)) {
     const lowest = target.minVersions.find((v) => rank(v) >= rank(minVersion));
-    findings.push({
-      code: "MS2211",
-      message: `${target.flavor} cannot set the minimum TLS version ${minVersion}${fromProfile(minPath)}; it accepts ${target.minVersions.join(", ")}`,
-      path: minPath,
-      ...(lowest ? { hint: `set minVersion: ${lowest}` } : {}),
-    });
+    findings.push({ ...say.MS2211(target.flavor, minVersion, target.minVersions, { min: true, lowest }, fromProfile(minPath)), path: minPath });
   }
   if (!target.maxVersions.includes(maxVersion)) {
-    findings.push({
-      code: "MS2211",
-      message: target.maxVersionSettable
-        ? `${target.flavor} cannot set the maximum TLS version ${maxVersion}${fromProfile(maxPath)}; it accepts ${target.maxVersions.join(", ")}`
-        : `${target.flavor} has no maximum TLS version setting (it always allows up to ${target.maxVersions.join(", ")}); maxVersion ${maxVersion} cannot be enforced`,
-      path: maxPath,
-      hint: target.maxVersionSettable ? `set maxVersion to one of ${target.maxVersions.join(", ")}` : "remove `maxVersion`",
-    });
+    findings.push({ ...say.MS2211(target.flavor, maxVersion, target.maxVersions, { max: true, settable: target.maxVersionSettable }, fromProfile(maxPath)), path: maxPath });
   }
   return findings;
 }
 
 function weakFinding(suites: readonly CipherSuite[], path: (string | number)[]): Finding {
-  const kind = suites.some((s) => s.tripleDes) ? "CBC and 3DES" : "CBC";
-  const what = suites.length === 1 ? `the ${kind} suite ${suites[0]?.iana} is enabled` : `${kind} suites are enabled: ${suites.map((s) => s.iana).join(", ")}`;
-  return { code: "MS2210", message: what, path, hint: "prefer AEAD suites (AES-GCM, ChaCha20-Poly1305)" };
+  return { ...say.MS2210(suites.map((s) => s.iana), suites.some((s) => s.tripleDes)), path };
 }
 
 /**
