@@ -123,8 +123,8 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
       const key = String(error.params["additionalProperty"]);
       const known = Object.keys(((error.parentSchema as Record<string, unknown> | undefined)?.["properties"] as object | undefined) ?? {});
       const above = enclosingOwner(data, path, key);
-      const hint = above ? undefined : suggest(key, known);
-      const home = hint || above ? undefined : mapThatOwns(key, error.parentSchema as Record<string, unknown> | undefined, value);
+      const hint = above !== undefined ? undefined : suggest(key, known);
+      const home = hint || above !== undefined ? undefined : mapThatOwns(key, error.parentSchema as Record<string, unknown> | undefined, value);
       const fix = above !== undefined ? { above, parent: String(path[path.length - 1]) } : hint ? { suggestion: hint } : home ? { owner: home } : { known };
       return { ...say.MS1002(key, where, fix), path: [...path, key], at: "key" };
     }
