@@ -1,5 +1,5 @@
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { CODES } from "./diagnostics/codes.js";
+import { diagnostic } from "./diagnostics/messages.js";
 import type { Diagnostic, Finding } from "./diagnostics/diagnostic.js";
 import { hasErrors } from "./diagnostics/diagnostic.js";
 import { sortDiagnostics } from "./diagnostics/format.js";
@@ -172,9 +172,9 @@ export function placeFinding(finding: Finding, file: string, source: SourceMap):
 
 /** Severity from the code table; file and range from the file of the chain that supplied the value at the path. */
 export function placeAt(finding: Finding, locate: Locate): Diagnostic {
-  const { at, ...rest } = finding;
-  const where = locate(finding.path, at === "key" ? { key: true } : {});
-  return { ...rest, severity: CODES[finding.code].severity, file: where.file, range: where.range };
+  const { at, path, ...said } = finding;
+  const where = locate(path, at === "key" ? { key: true } : {});
+  return diagnostic(said, { file: where.file, path, range: where.range });
 }
 
 /** How headers name the policy: relative to the output directory, so the bytes do not depend on the cwd. */

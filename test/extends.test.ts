@@ -50,7 +50,7 @@ for (const [name, { base, overlay, want, problems = [] }] of MERGES) {
     const frozen = JSON.stringify(base);
     const result = mergeLayer(wholeFile(base, "base.yaml"), overlay, "overlay.yaml");
     assert.equal(result.value.data, want);
-    assert.equal(result.problems.map((p) => `${p.code} ${p.path.join(",")}`), problems);
+    assert.equal(result.problems.map((p) => `${p.said.code} ${p.path.join(",")}`), problems);
     assert.is(JSON.stringify(base), frozen, "the base is not changed");
   });
 }

@@ -17,6 +17,8 @@ const cases: Case[] = [
   ["two documents", { given: "a: 1\n---\nb: 2\n", want: [["MS1011", 2, 1]] }],
   ["custom tag", { given: "a: !vault secret/x\n", want: [["MS1011", 1, 4]] }],
   ["non-string key", { given: "a:\n  ? [x]\n  : 1\n", want: [["MS1011", 2, 5]] }],
+  // yaml composes this without error and throws only in toJS, unplaced: said at the alias, not as an alias bomb.
+  ["alias before its anchor", { given: "a: *x\nb: &x 1\n", want: [["MS1001", 1, 4]] }],
 ];
 
 for (const [name, { given, want }] of cases) {
@@ -37,6 +39,16 @@ test("load: an alias bomb is refused, quickly", () => {
   const result = parsePolicyText("bomb.yaml", lines.join("\n") + "\n");
   assert.equal(result.diagnostics.map((d) => d.code), ["MS1010"]);
   assert.ok(Date.now() - started < 2000);
+});
+
+test("load: an alias before its anchor names the alias", () => {
+  const result = parsePolicyText("forward.yaml", "a: *x\nb: &x 1\n");
+  assert.equal(result.diagnostics.map((d) => [d.message, d.hint]), [["alias *x is used before its anchor &x is set", "set `&x` on a node above this line, or write the value out"]]);
+});
+
+test("load: a custom tag is named as written, not as yaml expands it", () => {
+  const result = parsePolicyText("tags.yaml", "a: !vault x\nb: !!foo y\n");
+  assert.equal(result.diagnostics.map((d) => d.message), ["custom YAML tag !vault is not supported", "custom YAML tag !!foo is not supported"]);
 });
 
 test("load: a recursive alias is refused", () => {

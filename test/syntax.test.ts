@@ -1,5 +1,6 @@
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { say } from "../src/diagnostics/messages.js";
 import { explainSyntaxError, findFlowTooDeep } from "../src/load/syntax-hints.js";
 import { Lines } from "../src/util/lines.js";
 import { compileText, HEADER } from "./helpers/policy.js";
@@ -205,9 +206,10 @@ test("flow depth scan ignores brackets in quoted scalars and comments", () => {
 });
 
 test("a stack overflow inside yaml's composer never reaches the user as such", () => {
-  const problem = explainSyntaxError("RESOURCE_EXHAUSTION", "Maximum call stack size exceeded", 0, 1, new Lines("a: b\n"));
-  assert.is(problem.message, "the document nests too deeply to be read");
-  assert.match(problem.hint ?? "", /never closed/);
+  const problem = explainSyntaxError({ code: "RESOURCE_EXHAUSTION", message: "Maximum call stack size exceeded", pos: [0, 1] }, new Lines("a: b\n"));
+  const said = say.MS1001(problem.syntax);
+  assert.is(said.message, "the document nests too deeply to be read");
+  assert.match(said.hint ?? "", /never closed/);
 });
 
 test("line index by binary search", () => {

@@ -7,7 +7,7 @@ import type { RotationRequest } from "../ca/rotation-plan.js";
 import { listAuthorities } from "../ca/state.js";
 import { storedChanges } from "../material/stored-changes.js";
 import { compilePolicy, placeFinding } from "../compile.js";
-import { CODES } from "../diagnostics/codes.js";
+import { diagnostic, say } from "../diagnostics/messages.js";
 import type { Diagnostic, Finding } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import type { DiagnosticFormat } from "../diagnostics/format.js";
@@ -51,7 +51,7 @@ async function rotateSteps(request: RotateRequest, report: (diagnostics: Diagnos
   const source = loaded.value.source;
   if (compiled.changes !== undefined) {
     // The edits below are planned on this file's text alone; with `extends`, what they touch may be in a shared base.
-    const finding: Finding = { code: "MS1024", message: `${policyFile} extends another policy: ca rotate edits one file in place and cannot move an authority declared across an \`extends\` chain`, path: ["extends"], hint: "edit each phase by hand (docs/rotation.md), or declare the authority, its issuers and `rotation` in this file without a shared base" };
+    const finding: Finding = { ...say.MS1024(policyFile), path: ["extends"] };
     report([placeFinding(finding, policyFile, source)], before.text);
     return EXIT.policyErrors;
   }
@@ -73,7 +73,7 @@ async function rotateSteps(request: RotateRequest, report: (diagnostics: Diagnos
   if (hasErrors(check.diagnostics)) {
     await rm(temp, { force: true });
     const label = `${policyFile} (as ca rotate would write it)`;
-    const refused: Diagnostic = { code: "MS2316", severity: CODES.MS2316.severity, message: `ca rotate ${request.name} would write a policy that fails validation; ${policyFile} is unchanged`, file: policyFile, path: [] };
+    const refused = diagnostic(say.MS2316({ authority: request.name, invalidPolicy: policyFile }), { file: policyFile });
     report([refused, ...check.diagnostics.filter((d) => d.severity === "error").map((d) => ({ ...d, file: label }))], edited);
     return EXIT.policyErrors;
   }

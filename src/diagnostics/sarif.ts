@@ -50,11 +50,13 @@ function sarifResult(d: Diagnostic, ruleIndex: number, uri: string): Record<stri
   const region = d.range
     ? { startLine: d.range.start.line, startColumn: d.range.start.column, endLine: d.range.end.line, endColumn: Math.max(d.range.end.column, d.range.end.line === d.range.start.line ? d.range.start.column + 1 : 1) }
     : undefined;
+  // A result's text is the diagnostic's message, with its hint: passed through, never written here.
+  const message = { text: d.hint ? `${d.message} (${d.hint})` : d.message };
   return {
     ruleId: d.code,
     ruleIndex,
     level: LEVEL[d.severity],
-    message: { text: d.hint ? `${d.message} (${d.hint})` : d.message },
+    message,
     // A file outside the repository (an output directory elsewhere) keeps an absolute file: URI.
     locations: [{ physicalLocation: { artifactLocation: uri.startsWith("/") ? { uri: `file://${uri}` } : { uri, uriBaseId: "%SRCROOT%" }, ...(region ? { region } : {}) } }],
     ...(d.suppressed ? { suppressions: [{ kind: "inSource", status: "accepted", justification: d.suppressed.reason }] } : {}),

@@ -1,8 +1,10 @@
 import { Parser } from "yaml";
 import { Lines } from "../util/lines.js";
 import { CODES } from "./codes.js";
-import type { DiagnosticCode } from "./codes.js";
+import type { DiagnosticCode, Severity } from "./codes.js";
 import type { Diagnostic } from "./diagnostic.js";
+import { diagnostic, say } from "./messages.js";
+import type { Said } from "./messages.js";
 
 /**
  * Suppression comments: `# mesh-security: ignore MS2209 -- ...` on the
@@ -90,25 +92,18 @@ export function applySuppressions(diagnostics: readonly Diagnostic[], sources: R
         out[i] = { ...d, suppressed: { reason: s.reason, line: s.line } };
         used.add(d.code);
       }
-      const at = (code: "MS2018" | "MS2019" | "MS2020", message: string, hint?: string): Diagnostic => ({
-        code,
-        severity: CODES[code].severity,
-        message,
-        file,
-        path: [],
-        range: { start: { line: s.line, column: s.column }, end: { line: s.line, column: s.endColumn } },
-        ...(hint ? { hint } : {}),
-      });
+      const at = (said: Said<"MS2018" | "MS2019" | "MS2020">): Diagnostic =>
+        diagnostic(said, { file, range: { start: { line: s.line, column: s.column }, end: { line: s.line, column: s.endColumn } } });
       if (s.codes.length === 0) {
-        out.push(at("MS2020", "this ignore comment names no diagnostic code", "write it as `# mesh-security: ignore MS2209 -- why it is safe`"));
+        out.push(at(say.MS2020("no code")));
         continue;
       }
-      if (s.reason === "") out.push(at("MS2018", `the suppression of ${s.codes.join(", ")} gives no reason`, `say why after two dashes: # mesh-security: ignore ${s.codes.join(", ")} -- <why it is safe>`));
+      if (s.reason === "") out.push(at(say.MS2018(s.codes)));
       for (const code of s.codes) {
-        const info = (CODES as Record<string, { severity: string } | undefined>)[code];
-        if (!info) out.push(at("MS2020", `${code} is not a mesh-security diagnostic code`, "the codes are listed in docs/diagnostics.md"));
-        else if (info.severity !== "warning") out.push(at("MS2020", `${code} is ${info.severity === "error" ? "an error" : "a notice"}, and only warnings can be silenced`, info.severity === "error" ? "fix the error instead (its hint says how)" : "a notice never fails a run; remove the comment"));
-        else if (!used.has(code)) out.push(at("MS2019", `nothing to silence: no ${code} on line ${s.target}`, `remove the comment, or move it onto the line of the ${code} finding (or the line above it)`));
+        const info = (CODES as Record<string, { severity: Severity } | undefined>)[code];
+        if (!info) out.push(at(say.MS2020({ unknown: code })));
+        else if (info.severity !== "warning") out.push(at(say.MS2020({ code, severity: info.severity })));
+        else if (!used.has(code)) out.push(at(say.MS2019(code, s.target)));
       }
     }
   }

@@ -4,6 +4,7 @@ import { CA_SWAP, DISRUPTIVE, directionOf, fillWhy, ruleFor } from "./classify.j
 import type { ChangeClass, Property } from "./classify.js";
 import { entityLabel } from "./facts.js";
 import type { Entity, Fact, PathKind, WireModel } from "./facts.js";
+import { compareText } from "../util/compare.js";
 
 /** One change on the wire (DESIGN.md "diff": `{ subject, path, property, before, after, class, why }`). */
 export interface Change {
@@ -33,7 +34,7 @@ const SET_VALUED: ReadonlySet<Property> = new Set(["certificateName", "cipherSui
 export function compareWire(base: WireModel, head: WireModel): { changes: Change[]; edges: GraphEdge[] } {
   const changes: Change[] = [];
   const edges: GraphEdge[] = [];
-  const keys = [...new Set([...base.entities.keys(), ...head.entities.keys()])].sort(byCodeUnits);
+  const keys = [...new Set([...base.entities.keys(), ...head.entities.keys()])].sort(compareText);
   for (const key of keys) {
     const before = base.entities.get(key);
     const after = head.entities.get(key);
@@ -45,7 +46,7 @@ export function compareWire(base: WireModel, head: WireModel): { changes: Change
       const rule = ruleFor(property, direction);
       found.push(change(entity, property, undefined, before?.summary, after?.summary, [...rule.classes], fillWhy(rule.why, { before: before?.summary, after: after?.summary })));
     } else {
-      const factKeys = [...new Set([...before.facts.keys(), ...after.facts.keys()])].sort(byCodeUnits);
+      const factKeys = [...new Set([...before.facts.keys(), ...after.facts.keys()])].sort(compareText);
       for (const fk of factKeys) found.push(...compareFact(entity, before.facts.get(fk), after.facts.get(fk), before, after, base, head));
     }
     changes.push(...found);
@@ -111,7 +112,7 @@ export function compareVerified(base: readonly VerifyPath[], head: readonly Veri
   const before = new Map(base.map((p) => [keyOf(p), p]));
   const after = new Map(head.map((p) => [keyOf(p), p]));
   const changes: Change[] = [];
-  for (const key of [...new Set([...before.keys(), ...after.keys()])].sort(byCodeUnits)) {
+  for (const key of [...new Set([...before.keys(), ...after.keys()])].sort(compareText)) {
     const b = before.get(key);
     const a = after.get(key);
     const wasBroken = b?.result === "broken";
@@ -133,7 +134,3 @@ function unique<T>(values: readonly T[]): T[] {
   return [...new Set(values)];
 }
 
-/** Sort by UTF-16 code units, never by locale (output must not depend on the user's locale). */
-export function byCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

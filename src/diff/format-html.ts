@@ -1,7 +1,7 @@
 import { redactKeyLike } from "../diagnostics/redact.js";
 import type { ChangeClass } from "./classify.js";
 import type { Change, GraphEdge } from "./compare.js";
-import { byCodeUnits } from "./compare.js";
+import { compareText } from "../util/compare.js";
 import { beforeAfter, orderedChanges, summaryLine } from "./format-text.js";
 import { countClasses } from "./report.js";
 import type { DiffReport } from "./report.js";
@@ -95,7 +95,7 @@ function graphSvg(edges: readonly GraphEdge[], changes: readonly Change[]): stri
       if (s) touched.add(s);
     }
   }
-  const all = [...touched].sort(byCodeUnits);
+  const all = [...touched].sort(compareText);
   const services = all.slice(0, MAX_GRAPH_SERVICES);
   if (services.length === 0) return "<p>No service is affected: nothing to draw.</p>\n";
   const rowH = 52;

@@ -1,6 +1,6 @@
 import type { RenderedObject } from "../render/render.js";
 import type { OutputTree } from "../write/output-tree.js";
-import { byCodeUnits } from "./compare.js";
+import { compareText } from "../util/compare.js";
 
 /** An object of the output that a change adds, removes or changes (DESIGN.md "diff", objects). */
 export interface ObjectChange {
@@ -27,7 +27,7 @@ export function compareObjects(base: OutputTree | undefined, head: OutputTree | 
   const before = placed(base);
   const after = placed(head);
   const changes: ObjectChange[] = [];
-  for (const file of [...new Set([...before.keys(), ...after.keys()])].sort(byCodeUnits)) {
+  for (const file of [...new Set([...before.keys(), ...after.keys()])].sort(compareText)) {
     const b = before.get(file);
     const a = after.get(file);
     const any = (a ?? b) as Placed;
@@ -39,7 +39,7 @@ export function compareObjects(base: OutputTree | undefined, head: OutputTree | 
       const fields: string[] = [];
       diffFields(b.rendered.object, a.rendered.object, "", fields);
       if (fields.length === 0) continue;
-      const shown = fields.sort(byCodeUnits).slice(0, MAX_FIELDS);
+      const shown = fields.sort(compareText).slice(0, MAX_FIELDS);
       if (fields.length > MAX_FIELDS) shown.push(`… and ${fields.length - MAX_FIELDS} more`);
       changes.push({ ...identity, change: "changed", fields: shown });
     }

@@ -2,6 +2,8 @@ import { execFile } from "node:child_process";
 import { readFile } from "node:fs/promises";
 import { dirname, join, posix } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, say } from "../diagnostics/messages.js";
+import type { Said } from "../diagnostics/messages.js";
 import { DISK_FILES } from "../load/extends.js";
 import type { PolicyFiles } from "../load/extends.js";
 import { MAX_POLICY_BYTES, PolicyReadError, readPolicyFile } from "../load/load-policy.js";
@@ -39,7 +41,7 @@ export async function readSide(spec: string, cwd: string, fileExists: (path: str
       return { value: { spec, file: parsed.path, text, files: DISK_FILES, readRelative: (rel) => readFile(join(dir, rel), "utf8").catch(() => undefined) }, diagnostics: [] };
     } catch (error) {
       const reason = error instanceof PolicyReadError ? error.reason : (error as Error).message;
-      return failure("MS1012", spec, `cannot read ${spec}: ${reason}`);
+      return failure(say.MS1012(spec, reason), spec);
     }
   }
   const files = gitFiles(cwd, parsed.rev);
@@ -47,7 +49,7 @@ export async function readSide(spec: string, cwd: string, fileExists: (path: str
   try {
     text = await files.read(spec);
   } catch (error) {
-    return failure("MS4020", spec, `cannot read ${parsed.path} at ${parsed.rev}: ${(error as Error).message}`, "check the revision (`git rev-parse REV`) and the path; a path with `./` is taken relative to the working directory, otherwise to the repository root");
+    return failure(say.MS4020(parsed.path, parsed.rev, (error as Error).message), spec);
   }
   return { value: { spec, file: spec, text, files, readRelative: (rel) => files.read(files.resolve(spec, rel)).catch(() => undefined) }, diagnostics: [] };
 }
@@ -87,6 +89,6 @@ function gitShow(cwd: string, rev: string, path: string): Promise<{ ok: true; te
   });
 }
 
-function failure(code: "MS1012" | "MS4020", file: string, message: string, hint?: string): { diagnostics: Diagnostic[] } {
-  return { diagnostics: [{ code, severity: "error", message, file, path: [], ...(hint ? { hint } : {}) }] };
+function failure(said: Said<"MS1012" | "MS4020">, file: string): { diagnostics: Diagnostic[] } {
+  return { diagnostics: [diagnostic(said, { file })] };
 }

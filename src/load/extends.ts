@@ -1,7 +1,8 @@
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { CODES } from "../diagnostics/codes.js";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
-import { parsePolicyText, PolicyReadError, readPolicyFile } from "./load-policy.js";
+import { diagnostic, say } from "../diagnostics/messages.js";
+import type { Said } from "../diagnostics/messages.js";
+import { parsePolicyText, PolicyReadError, readPolicyFile, unreadablePolicy } from "./load-policy.js";
 import { mergeLayer, strayRemovals, wholeFile, withoutKeys } from "./merge.js";
 import type { Layered, MergeProblem, OverlayChange } from "./merge.js";
 import { originLocator, singleFileLocator } from "./provenance.js";
@@ -72,23 +73,14 @@ export async function loadPolicyChain(file: string, files: PolicyFiles = DISK_FI
   let current = file;
   for (;;) {
     const from = layers[layers.length - 1];
-    const atExtends = (code: Diagnostic["code"], message: string, hint?: string): Diagnostic => ({
-      code,
-      severity: CODES[code].severity,
-      message,
-      file: from?.file ?? current,
-      path: ["extends"],
-      range: from ? from.source.locate(["extends"]) : UNPLACED,
-      ...(hint ? { hint } : {}),
-    });
+    const atExtends = (said: Said): Diagnostic => diagnostic(said, { file: from?.file ?? current, path: ["extends"], range: from ? from.source.locate(["extends"]) : UNPLACED });
     let text: string;
     try {
       text = await files.read(current);
     } catch (error) {
       const reason = error instanceof PolicyReadError ? error.reason : error instanceof Error ? error.message : String(error);
-      if (from) return fail([atExtends("MS1021", `cannot read ${current}, which ${from.file} extends: ${reason}`, "the path is relative to the file that holds `extends`")]);
-      const tooLarge = error instanceof PolicyReadError && error.code === "MS1009";
-      return fail([{ code: tooLarge ? "MS1009" : "MS1012", severity: "error", message: tooLarge ? reason : `cannot read ${current}: ${reason}`, file: current, path: [], ...(tooLarge ? { range: UNPLACED } : {}) }]);
+      if (from) return fail([atExtends(say.MS1021(current, from.file, reason))]);
+      return fail([unreadablePolicy(current, error instanceof PolicyReadError ? error : new PolicyReadError(reason))]);
     }
     sources.set(current, text);
     const parsed = parsePolicyText(current, text);
@@ -96,7 +88,7 @@ export async function loadPolicyChain(file: string, files: PolicyFiles = DISK_FI
     const data = parsed.value.data;
     if (typeof data !== "object" || data === null || Array.isArray(data)) {
       // The schema says what a policy is; a base that is not even a map cannot be merged into.
-      if (from) return fail([atExtends("MS1021", `${current}, which ${from.file} extends, is not a policy (its document is not a map)`)]);
+      if (from) return fail([atExtends(say.MS1021(current, from.file))]);
       return { diagnostics: [], sources, value: { file, data, locate: singleFileLocator(current, parsed.value.source), files: [current], changes: [] } };
     }
     const layer: Layer = { file: current, data: data as Record<string, unknown>, source: parsed.value.source };
@@ -104,14 +96,13 @@ export async function loadPolicyChain(file: string, files: PolicyFiles = DISK_FI
     if (!("extends" in layer.data)) break;
     const ref = layer.data["extends"];
     if (typeof ref !== "string" || ref.trim() === "" || isAbsolute(ref)) {
-      const shown = typeof ref === "string" ? JSON.stringify(ref) : ref === null ? "null" : `a ${Array.isArray(ref) ? "list" : typeof ref}`;
-      return fail([atExtendsOf(layer, "MS1023", `\`extends\` must be a relative path to the base policy, not ${shown}`, "e.g. `extends: ../../base/mesh-security.yaml` (relative to this file)")]);
+      return fail([atExtendsOf(layer, say.MS1023(ref))]);
     }
     const next = files.resolve(current, ref);
     const loop = layers.findIndex((l) => identify(l.file) === identify(next));
     if (loop !== -1) {
-      const chain = [...layers.slice(loop).map((l) => l.file), next].join(" → ");
-      return fail([atExtendsOf(layer, "MS1020", `${current} extends ${next}, which is already in its chain: ${chain}`, `remove the \`extends\` that closes the loop (in ${current} or ${layers[loop]?.file ?? next})`)]);
+      const chain = [...layers.slice(loop).map((l) => l.file), next];
+      return fail([atExtendsOf(layer, say.MS1020(current, next, chain, layers[loop]?.file ?? next))]);
     }
     current = next;
   }
@@ -120,8 +111,8 @@ export async function loadPolicyChain(file: string, files: PolicyFiles = DISK_FI
 }
 
 /** A diagnostic at the `extends` value of a layer. */
-function atExtendsOf(layer: Layer, code: "MS1020" | "MS1023", message: string, hint: string): Diagnostic {
-  return { code, severity: CODES[code].severity, message, file: layer.file, path: ["extends"], range: layer.source.locate(["extends"]), hint };
+function atExtendsOf(layer: Layer, said: Said<"MS1020" | "MS1023">): Diagnostic {
+  return diagnostic(said, { file: layer.file, path: ["extends"], range: layer.source.locate(["extends"]) });
 }
 
 /** Merge the chain from its last base up to the policy named; report `$remove` that removes nothing. */
@@ -146,19 +137,11 @@ function mergeChain(file: string, layers: readonly Layer[]): { value: LoadedChai
     }
   }
   const locate = layers.length === 1 ? singleFileLocator(last.file, last.source) : originLocator(merged.origin, sourceMaps);
-  const placed = problems.map(({ key, ...p }): Diagnostic => ({ ...p, severity: CODES[p.code].severity, range: (sourceMaps.get(p.file) as SourceMap).locate(p.path, { key: key === true }) }));
+  const placed = problems.map((p): Diagnostic => diagnostic(p.said, { file: p.file, path: p.path, range: (sourceMaps.get(p.file) as SourceMap).locate(p.path, { key: p.key === true }) }));
   const strays = strayRemovals(merged.data);
   const stray = strays.map((path): Diagnostic => {
     const where = locate(path, { key: true });
-    return {
-      code: "MS1022",
-      severity: CODES.MS1022.severity,
-      message: `\`$remove\` removes nothing here: only an entry of \`services\` or \`caBundles\` in a file with \`extends\` drops the matching entry of its base`,
-      file: where.file,
-      path,
-      range: where.range,
-      hint: "delete the entry (or the key); to remove a map key in an overlay, set it to `null`",
-    };
+    return diagnostic(say.MS1022("removes nothing"), { file: where.file, path, range: where.range });
   });
   return {
     value: { file, data: withoutKeys(merged.data, strays), locate, files: layers.map((l) => l.file), changes: [...changes.values()].map((c) => ({ ...c, range: (sourceMaps.get(c.file) as SourceMap).locate(c.path, { key: c.action === "removed" }) })) },

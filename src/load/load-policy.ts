@@ -1,13 +1,15 @@
 import { readFile, stat } from "node:fs/promises";
-import { isCollection, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from "yaml";
+import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from "yaml";
 import type { Document } from "yaml";
-import type { Diagnostic, Finding, StageResult } from "../diagnostics/diagnostic.js";
+import type { Diagnostic, StageResult } from "../diagnostics/diagnostic.js";
+import { diagnostic, say } from "../diagnostics/messages.js";
+import type { Said } from "../diagnostics/messages.js";
 import { parseFast } from "./fast-parse.js";
 import { SourceMap } from "./source-map.js";
 import { Lines } from "../util/lines.js";
 import { findFlowTooDeep } from "./syntax-hints.js";
 import { explainSyntaxErrors } from "./syntax-repair.js";
-import type { YamlError } from "./syntax-repair.js";
+import type { YamlError } from "./syntax-hints.js";
 
 /** The policy as read from disk: its text, where each node is (a source map; the parsed document is not kept), and plain data. */
 export interface LoadedPolicy {
@@ -35,20 +37,25 @@ export async function loadPolicy(file: string): Promise<LoadResult> {
     return parsePolicyText(file, await readPolicyFile(file));
   } catch (error) {
     if (!(error instanceof PolicyReadError)) throw error;
-    return {
-      diagnostics: [{ code: error.code, severity: "error", message: error.code === "MS1009" ? error.reason : `cannot read ${file}: ${error.reason}`, file, path: [], ...(error.code === "MS1009" ? { range: { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } } } : {}) }],
-    };
+    return { diagnostics: [unreadablePolicy(file, error)] };
   }
 }
 
-/** Why a policy file could not be read: MS1012 (missing, unreadable) or MS1009 (too large). */
+/** Why a policy file could not be read: `reason` (missing, unreadable: MS1012), or `tooLarge` (MS1009). */
 export class PolicyReadError extends Error {
   constructor(
     readonly reason: string,
-    readonly code: "MS1009" | "MS1012" = "MS1012",
+    readonly tooLarge?: Said<"MS1009">,
   ) {
     super(reason);
   }
+}
+
+const UNPLACED = { start: { line: 1, column: 1 }, end: { line: 1, column: 1 } };
+
+/** The diagnostic for a policy `file` that cannot be read: MS1009 on its first line, or MS1012. */
+export function unreadablePolicy(file: string, error: PolicyReadError): Diagnostic {
+  return error.tooLarge ? diagnostic(error.tooLarge, { file, range: UNPLACED }) : diagnostic(say.MS1012(file, error.reason), { file });
 }
 
 /** The text of a policy file from disk; rejects with a PolicyReadError saying why it cannot be read. */
@@ -62,7 +69,10 @@ export async function readPolicyFile(file: string): Promise<string> {
     if (error instanceof PolicyReadError) throw error;
     throw new PolicyReadError(describeFsError(error));
   }
-  if (size > MAX_POLICY_BYTES) throw new PolicyReadError(`policy file is ${size} bytes; the limit is ${MAX_POLICY_BYTES} bytes`, "MS1009");
+  if (size > MAX_POLICY_BYTES) {
+    const tooLarge = say.MS1009(size, MAX_POLICY_BYTES);
+    throw new PolicyReadError(tooLarge.message, tooLarge);
+  }
   try {
     return await readFile(file, "utf8");
   } catch (error) {
@@ -82,17 +92,7 @@ export function parsePolicyText(file: string, text: string): LoadResult {
     const source = new SourceMap(text, lineCounter);
     return {
       text,
-      diagnostics: [
-        {
-          code: "MS1014",
-          severity: "error",
-          message: `brackets nest deeper than ${MAX_DEPTH} levels`,
-          file,
-          path: [],
-          range: source.rangeOf(tooDeep.offset, tooDeep.offset + 1),
-          hint: `the \`${text[tooDeep.opener] ?? "{"}\` on line ${opener + 1} is probably never closed`,
-        },
-      ],
+      diagnostics: [diagnostic(say.MS1014(MAX_DEPTH, { bracket: text[tooDeep.opener] ?? "{", line: opener + 1 }), { file, range: source.rangeOf(tooDeep.offset, tooDeep.offset + 1) })],
     };
   }
   const fast = parseFast(text);
@@ -106,13 +106,13 @@ export function parsePolicyText(file: string, text: string): LoadResult {
   const options = { lineCounter, prettyErrors: false, uniqueKeys: true, strict: true, version: "1.2", schema: "core", keepSourceTokens: false } as const;
   const docs = parseAllDocuments(text, options);
   const source = new SourceMap(text, lineCounter);
-  const placed: Array<{ finding: Finding; offset: number; end: number }> = [];
+  const placed: Placed[] = [];
   const list = Array.isArray(docs) ? docs : [docs];
   const doc = list[0] as Document.Parsed | undefined;
 
   // One problem per structural mistake (syntax-hints.ts repairs a copy and parses it again); the yaml
   // library also reports cascades of its own (one broken line yields several errors): keep the first per line.
-  const errorsOf = (parsed: typeof list): YamlError[] => parsed.flatMap((d) => d.errors.map((e) => ({ code: e.code, message: firstLine(e.message), pos: e.pos })));
+  const errorsOf = (parsed: typeof list): YamlError[] => parsed.flatMap((d) => d.errors.map((e) => ({ ...e, message: firstLine(e.message) })));
   const reparse = (repaired: string): YamlError[] => {
     const again = parseAllDocuments(repaired, { ...options, lineCounter: new LineCounter() });
     return errorsOf(Array.isArray(again) ? again : [again]);
@@ -123,7 +123,7 @@ export function parsePolicyText(file: string, text: string): LoadResult {
     if (syntaxLines.has(line)) continue;
     syntaxLines.add(line);
     placed.push({
-      finding: { code: "MS1001", message: problem.message, path: [], ...(problem.hint ? { hint: problem.hint } : {}) },
+      said: say.MS1001(problem.syntax),
       offset: problem.offset,
       end: problem.end,
     });
@@ -131,15 +131,18 @@ export function parsePolicyText(file: string, text: string): LoadResult {
   for (const [index, extra] of list.entries()) {
     if (index > 0) {
       const start = extra.range[0];
-      placed.push({ finding: { code: "MS1011", message: "the policy file must hold exactly one YAML document", path: [] }, offset: start, end: start + 1 });
+      placed.push({ said: say.MS1011("more documents"), offset: start, end: start + 1 });
     }
   }
   if (doc) {
     for (const warning of doc.warnings) {
-      // The core schema resolves every standard tag; anything else is a custom tag we cannot honour.
-      const tag = /Unresolved tag: (\S+)/.exec(warning.message)?.[1];
+      // The core schema resolves every standard tag; anything else is a custom tag we cannot honour. yaml
+      // 2.9.1 dist/compose/compose-scalar.js findScalarTagByName and compose-collection.js composeCollection
+      // warn TAG_RESOLVE_FAILED at the tag token: the tag is named as written there (`!e!foo`, not its expansion).
+      // (compose-scalar.js's other TAG_RESOLVE_FAILED warning needs the `compat` option, not set here.)
+      const tag = warning.code === "TAG_RESOLVE_FAILED" ? text.slice(warning.pos[0], warning.pos[1]) : undefined;
       placed.push({
-        finding: tag ? { code: "MS1011", message: `custom YAML tag ${tag} is not supported`, path: [] } : { code: "MS1001", message: firstLine(warning.message), path: [] },
+        said: tag ? say.MS1011({ tag }) : say.MS1001({ yaml: firstLine(warning.message) }),
         offset: warning.pos[0],
         end: warning.pos[1],
       });
@@ -147,58 +150,82 @@ export function parsePolicyText(file: string, text: string): LoadResult {
     if (doc.errors.length === 0) placed.push(...checkStructure(doc));
   }
 
-  const diagnostics = placed.map(({ finding, offset, end }) => ({
-    ...finding,
-    severity: "error" as const,
-    file,
-    range: source.rangeOf(offset, end),
-  }));
+  const diagnostics = placed.map(({ said, offset, end }) => diagnostic(said, { file, range: source.rangeOf(offset, end) }));
   if (diagnostics.length > 0) return { text, diagnostics };
   if (!doc || doc.contents === null || (isScalar(doc.contents) && doc.contents.value === null)) {
     // Every command reads the policy through here, so each says the same.
     return { text, diagnostics: [emptyPolicy(file, source)] };
   }
 
+  const forward = forwardAlias(doc);
+  if (forward) return { text, diagnostics: [diagnostic(say.MS1001({ unresolvedAlias: forward.alias }), { file, range: source.rangeOf(forward.offset, forward.end) })] };
   let data: unknown;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
   } catch (error) {
-    // yaml throws a ReferenceError when alias expansion exceeds maxAliasCount (an alias bomb).
-    const message = error instanceof Error ? error.message : String(error);
+    // yaml 2.9.1 dist/nodes/Alias.js Alias.resolve throws a ReferenceError when alias expansion exceeds
+    // maxAliasCount (an alias bomb); its other ReferenceErrors are an alias with no anchor before it
+    // (Alias.toJSON, ruled out by forwardAlias above), alias resolution disabled (maxAliasCount 0, not
+    // ours) and an "impossible" unresolved anchor. yaml gives these errors no code, so the class is the
+    // fact matched; anything else thrown is reported with yaml's own first line.
     return {
       text,
       diagnostics: [
-        {
-          code: /alias/i.test(message) ? "MS1010" : "MS1001",
-          severity: "error",
-          message: /alias/i.test(message) ? `anchors and aliases expand beyond ${MAX_ALIAS_COUNT} nodes` : firstLine(message),
+        diagnostic(error instanceof ReferenceError ? say.MS1010({ expandsBeyond: MAX_ALIAS_COUNT }) : say.MS1001({ yaml: firstLine(error instanceof Error ? error.message : String(error)) }), {
           file,
-          path: [],
           range: source.rangeOf(0, 0),
-        },
+        }),
       ],
     };
   }
   if (isCyclic(data)) {
-    return {
-      text,
-      diagnostics: [{ code: "MS1010", severity: "error", message: "an alias refers to the node that contains it (a recursive structure)", file, path: [], range: source.rangeOf(0, 0) }],
-    };
+    return { text, diagnostics: [diagnostic(say.MS1010("recursive"), { file, range: source.rangeOf(0, 0) })] };
   }
   source.attach(doc);
   return { text, value: { file, text, source, data }, diagnostics: [] };
 }
 
+/** What loading says, placed by offset in the text. */
+interface Placed {
+  said: Said;
+  offset: number;
+  end: number;
+}
+
+/**
+ * The first alias whose anchor is not set before it. yaml composes such a document without error and
+ * throws only in toJS (yaml 2.9.1 dist/nodes/Alias.js Alias.toJSON: "Unresolved alias (the anchor must
+ * be set before the alias)"), with no position; this finds it by the same rule Alias.resolve uses (the
+ * last node with that anchor before the alias, in `visit` order) and says it there.
+ */
+function forwardAlias(doc: Document.Parsed): { alias: string; offset: number; end: number } | undefined {
+  const anchors = new Set<string>();
+  let found: { alias: string; offset: number; end: number } | undefined;
+  visit(doc, {
+    Node(_key, node) {
+      if (isAlias(node)) {
+        if (anchors.has(node.source)) return undefined;
+        const range = node.range ?? [0, 0, 0];
+        found = { alias: node.source, offset: range[0], end: range[1] };
+        return visit.BREAK;
+      }
+      if (node.anchor) anchors.add(node.anchor);
+      return undefined;
+    },
+  });
+  return found;
+}
+
 /** Tags, non-string keys and nesting depth: the data model has none of them. */
-function checkStructure(doc: Document.Parsed): Array<{ finding: Finding; offset: number; end: number }> {
-  const found: Array<{ finding: Finding; offset: number; end: number }> = [];
+function checkStructure(doc: Document.Parsed): Placed[] {
+  const found: Placed[] = [];
   visit(doc, {
     Node(_key, node, path) {
       const range = node.range ?? [0, 0, 0];
       if (isCollection(node)) {
         const depth = path.filter((p) => isCollection(p)).length + 1;
         if (depth > MAX_DEPTH) {
-          found.push({ finding: { code: "MS1014", message: `collections nest deeper than ${MAX_DEPTH} levels`, path: [] }, offset: range[0], end: range[0] + 1 });
+          found.push({ said: say.MS1014(MAX_DEPTH), offset: range[0], end: range[0] + 1 });
           return visit.BREAK;
         }
       }
@@ -208,7 +235,7 @@ function checkStructure(doc: Document.Parsed): Array<{ finding: Finding; offset:
       const key = pair.key;
       if (isScalar(key) && typeof key.value === "string") return undefined;
       const range = (isScalar(key) || isMap(key) || isSeq(key) ? key.range : undefined) ?? [0, 1, 1];
-      found.push({ finding: { code: "MS1011", message: "map keys must be plain strings", path: [] }, offset: range[0], end: range[1] });
+      found.push({ said: say.MS1011("key not a string"), offset: range[0], end: range[1] });
       return undefined;
     },
   });
@@ -232,15 +259,7 @@ function isCyclic(root: unknown): boolean {
 
 /** The one diagnostic for a file with nothing in it but comments or blank lines. */
 function emptyPolicy(file: string, source: SourceMap): Diagnostic {
-  return {
-    code: "MS1015",
-    severity: "error",
-    message: "the policy file is empty: it holds no YAML document, only comments or blank lines",
-    file,
-    path: [],
-    range: source.rangeOf(0, 0),
-    hint: "run `mesh-security init` for a commented starter policy",
-  };
+  return diagnostic(say.MS1015(), { file, range: source.rangeOf(0, 0) });
 }
 
 function describeFsError(error: unknown): string {

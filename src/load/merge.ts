@@ -1,4 +1,5 @@
-import type { DiagnosticCode } from "../diagnostics/codes.js";
+import { say } from "../diagnostics/messages.js";
+import type { Said } from "../diagnostics/messages.js";
 
 /** A path into a policy document, e.g. ["services", 0, "host"]. */
 export type PolicyPath = (string | number)[];
@@ -29,11 +30,9 @@ export interface OverlayChange {
 
 /** A problem found while merging, placed in the file that holds it. */
 export interface MergeProblem {
-  code: DiagnosticCode;
-  message: string;
+  said: Said<"MS1022">;
   file: string;
   path: PolicyPath;
-  hint?: string;
   /** Point at the key of the last segment rather than its value. */
   key?: boolean;
 }
@@ -151,16 +150,16 @@ function mergeKeyed(base: unknown[], baseOrigin: Origin, overlay: unknown[], ide
     if (REMOVE_KEY in entry) {
       const flag = entry[REMOVE_KEY];
       if (flag !== true) {
-        sink.problems.push({ code: "MS1022", message: `\`${REMOVE_KEY}\` takes only \`true\` (drop the matching entry of the base)`, file, path: [...at, REMOVE_KEY], hint: `to keep the entry, delete the \`${REMOVE_KEY}\` key` });
+        sink.problems.push({ said: say.MS1022("not true"), file, path: [...at, REMOVE_KEY] });
         continue;
       }
       const extra = Object.keys(entry).filter((k) => k !== REMOVE_KEY && !identity.includes(k));
       if (extra.length > 0) {
-        sink.problems.push({ code: "MS1022", message: `an entry with \`${REMOVE_KEY}: true\` is dropped, so its ${extra.map((k) => `\`${k}\``).join(", ")} would be ignored`, file, path: [...at, REMOVE_KEY], key: true, hint: `keep only ${identity.map((k) => `\`${k}\``).join(", ")} and \`${REMOVE_KEY}\`` });
+        sink.problems.push({ said: say.MS1022({ ignored: extra, identity }), file, path: [...at, REMOVE_KEY], key: true });
         continue;
       }
       if (index === -1) {
-        sink.problems.push({ code: "MS1022", message: `\`${REMOVE_KEY}: true\` matches no entry of the base's \`${String(path[path.length - 1])}\` (by ${identity.join(", ")}): ${identityOf(entry, identity) || "(no identity)"}`, file, path: [...at, REMOVE_KEY], key: true, hint: "correct the name or namespace, or delete this entry" });
+        sink.problems.push({ said: say.MS1022({ list: String(path[path.length - 1]), identity, entry: identityOf(entry, identity) ?? "" }), file, path: [...at, REMOVE_KEY], key: true });
         continue;
       }
       entries.splice(index, 1);

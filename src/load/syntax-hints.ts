@@ -1,12 +1,19 @@
 import { Lexer } from "yaml";
+import type { YamlSyntax } from "../diagnostics/messages.js";
 import type { Lines } from "../util/lines.js";
 
-/** A YAML syntax problem as shown to the user: where, what, and what to do. */
+/** A YAML syntax problem: where, and what (worded by MS1001's constructor). */
 export interface SyntaxProblem {
   offset: number;
   end: number;
+  syntax: YamlSyntax;
+}
+
+/** One error as the yaml library reports it; matched by `code`, never by its wording (but BAD_INDENT, below). */
+export interface YamlError {
+  code: string;
   message: string;
-  hint?: string;
+  pos: [number, number];
 }
 
 /** yaml's Lexer control tokens (document start, scalar, flow error): markers the text does not hold. */
@@ -79,13 +86,15 @@ export function isBlank(line: string): boolean {
  * A user-facing message and hint for the yaml library's error codes that new users hit most:
  * a tab, a key indented deeper than its siblings, a key between two indentation levels.
  */
-export function explainSyntaxError(code: string, message: string, offset: number, end: number, lines: Lines): SyntaxProblem {
-  const plain: SyntaxProblem = { offset, end, message };
+export function explainSyntaxError(error: YamlError, lines: Lines): SyntaxProblem {
+  const { code, pos } = error;
+  const [offset, end] = pos;
+  const plain: SyntaxProblem = { offset, end, syntax: { yaml: error.message } };
   // Should the composer still run out of stack on some other shape, say what it means, not how it failed.
   // yaml dist/compose/compose-node.js composeNode: the only source of RESOURCE_EXHAUSTION, and the only
   // place a stack overflow is caught and reported; the code alone says it.
-  if (code === "RESOURCE_EXHAUSTION") return { ...plain, message: "the document nests too deeply to be read", hint: "look for a `{` or `[` that is never closed" };
-  if (code === "TAB_AS_INDENT") return { ...plain, hint: "indent with spaces: YAML does not allow tabs in indentation" };
+  if (code === "RESOURCE_EXHAUSTION") return { ...plain, syntax: "nests too deeply" };
+  if (code === "TAB_AS_INDENT") return { ...plain, syntax: { yaml: error.message, tab: true } };
   const index = lines.indexOf(offset);
   if (code === "BLOCK_AS_IMPLICIT_KEY" || code === "MULTILINE_IMPLICIT_KEY") {
     // `namespace: b` followed by a line indented deeper: YAML reads it as part of the value.
@@ -95,12 +104,7 @@ export function explainSyntaxError(code: string, message: string, offset: number
     const below = next < lines.starts.length ? keyOf(lines.line(next)) : undefined;
     if (above && below && below.column > above.column) {
       const start = (lines.starts[next] ?? 0) + below.column;
-      return {
-        offset: start,
-        end: start + below.key.length,
-        message: `\`${below.key}\` is indented deeper than \`${above.key}\` above it, whose value is already set`,
-        hint: `align \`${below.key}\` with \`${above.key}\` (column ${above.column + 1})`,
-      };
+      return { offset: start, end: start + below.key.length, syntax: { indentedDeeper: below.key, above } };
     }
     return plain;
   }
@@ -111,7 +115,7 @@ export function explainSyntaxError(code: string, message: string, offset: number
   // generated documents a position-and-line test differed from this one on 3,480 of 40,272 BAD_INDENT
   // errors, all flow collections. yaml is pinned exactly (package.json), and test/syntax.test.ts ("a key
   // between two indentation levels") fails if the wording moves.
-  if (code === "BAD_INDENT" && /same column/.test(message)) {
+  if (code === "BAD_INDENT" && /same column/.test(error.message)) {
     const here = keyOf(lines.line(index));
     if (!here) return plain;
     let inner: { key: string; column: number } | undefined;
@@ -122,17 +126,8 @@ export function explainSyntaxError(code: string, message: string, offset: number
       if (k.column > here.column && !inner) inner = k;
       if (k.column < here.column) outer = k;
     }
-    const choices = [
-      ...(inner ? [`with \`${inner.key}\` (column ${inner.column + 1}) to keep it in that map`] : []),
-      ...(outer ? [`with \`${outer.key}\` (column ${outer.column + 1}) to end the map`] : []),
-    ];
     const start = (lines.starts[index] ?? 0) + here.column;
-    return {
-      offset: start,
-      end: start + here.key.length,
-      message: `\`${here.key}\` starts at column ${here.column + 1}, between two indentation levels`,
-      ...(choices.length > 0 ? { hint: `align it ${choices.join(", or ")}` } : {}),
-    };
+    return { offset: start, end: start + here.key.length, syntax: { between: here, inner, outer } };
   }
   return plain;
 }

@@ -1,14 +1,7 @@
 import { Lexer } from "yaml";
 import { Lines } from "../util/lines.js";
 import { CONTROL, explainSyntaxError, isBlank, keyOf } from "./syntax-hints.js";
-import type { SyntaxProblem } from "./syntax-hints.js";
-
-/** One error as the yaml library reports it; matched by `code`, never by its wording. */
-export interface YamlError {
-  code: string;
-  message: string;
-  pos: [number, number];
-}
+import type { SyntaxProblem, YamlError } from "./syntax-hints.js";
 
 /** A text edit made to assume a fix: `removed` characters at `at` replaced by `inserted` ones. */
 interface Edit {
@@ -68,7 +61,7 @@ export function explainSyntaxErrors(text: string, errors: readonly YamlError[], 
     }
     batchEdits.length = 0;
     if (repaired === 0) {
-      problems.push(...current.map((e) => place(explainSyntaxError(e.code, e.message, e.pos[0], e.pos[1], lines))));
+      problems.push(...current.map((e) => place(explainSyntaxError(e, lines))));
       break;
     }
     current = sortErrors(reparse(working));
@@ -113,7 +106,7 @@ function tabFix(offset: number, lines: Lines): { problem: SyntaxProblem; edit: E
     const at = start + indent.length;
     const spaced = dashes.replace(/[ \t]+/g, " ");
     return {
-      problem: { offset: at, end: at + dashes.length, message: "a tab follows the list item's `-`; YAML indents with spaces only", hint: "replace the tab after `-` with a space" },
+      problem: { offset: at, end: at + dashes.length, syntax: "tab after dash" },
       edit: { at, removed: dashes.length, inserted: spaced.length },
       replacement: spaced,
     };
@@ -131,17 +124,10 @@ function tabFix(offset: number, lines: Lines): { problem: SyntaxProblem; edit: E
   // A line above without a key (text of a block scalar): the same indentation as that line.
   const column = item ?? (key ? key.column + (opens ? 2 : 0) : (/^ */.exec(previous)?.[0].length ?? 0));
   const own = keyOf(" ".repeat(column) + rest)?.key;
-  const what = own ? `\`${own}\`` : "this line";
-  const relation =
-    item !== undefined ? ", level with the `-` of the list item above it" : key ? (opens ? `, two deeper than \`${key.key}\` (column ${key.column + 1}) above it` : `, level with \`${key.key}\` above it`) : above >= 0 ? ", level with the line above" : "";
+  const like = item !== undefined ? "item above" : key ? { ...key, opens } : above >= 0 ? "line above" : undefined;
   const tabs = indent.split("\t").length - 1;
   return {
-    problem: {
-      offset: start,
-      end: start + indent.length,
-      message: `the indentation of ${what} holds ${tabs === 1 ? "a tab" : `${tabs} tabs`}; YAML indents with spaces only`,
-      hint: `replace the indentation with ${column} space${column === 1 ? "" : "s"} (${what} at column ${column + 1}${relation})`,
-    },
+    problem: { offset: start, end: start + indent.length, syntax: { tabs, key: own || undefined, column, like } },
     edit: { at: start, removed: indent.length, inserted: column },
     replacement: " ".repeat(column),
   };
@@ -167,14 +153,8 @@ function bracketFix(text: string, opener: number, errorAt: number, lines: Lines)
   const content = lines.line(last);
   const comment = /\s+#.*$/.exec(content);
   const end = (lines.starts[last] ?? 0) + (comment ? comment.index : content.replace(/\s+$/, "").length);
-  const where = last === openLine ? `at the end of line ${last + 1}` : `after the last entry, at the end of line ${last + 1}`;
   return {
-    problem: {
-      offset: opener,
-      end: opener + 1,
-      message: `the \`${bracket}\` on line ${openLine + 1} is never closed`,
-      hint: `add \`${closer}\` ${where}`,
-    },
+    problem: { offset: opener, end: opener + 1, syntax: { unclosed: bracket, line: openLine + 1, closeOnLine: last + 1, afterEntries: last !== openLine } },
     edit: { at: end, removed: 0, inserted: 1 },
     replacement: closer,
   };

@@ -6,6 +6,7 @@ import { join } from "node:path";
 import HandlebarsRuntime from "handlebars/runtime.js";
 import { parseDocument } from "yaml";
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import type { PlannedObject } from "../plan/planned-object.js";
 import { suggest } from "../util/suggest.js";
 import { checkTemplate, TEMPLATE_OPTIONS } from "./template-check.js";
@@ -52,7 +53,7 @@ export class Renderer {
   #environment: Promise<Environment> | undefined;
   readonly #cache = new Map<string, Promise<Template | Finding>>();
   /** Parsed skeletons by rendered text: objects of one template and shape parse once. */
-  readonly #skeletons = new Map<string, { object: unknown } | { error: string }>();
+  readonly #skeletons = new Map<string, ReturnType<typeof parseSkeleton>>();
   /** Values written by `y` during the current (synchronous) template call. */
   #slots: unknown[] = [];
   readonly #nonce = randomBytes(6).toString("hex");
@@ -98,16 +99,14 @@ export class Renderer {
   async render(planned: PlannedObject): Promise<{ value?: RenderedObject; finding?: Finding }> {
     const template = await this.#load(planned.template);
     if (typeof template !== "function") return { finding: template };
-    const fail = (message: string): { finding: Finding } => ({
-      finding: { code: "MS4004", message: `template ${planned.template}: ${message}`, path: planned.source },
-    });
+    const fail = (failed: Parameters<typeof say.MS4004>[1]): { finding: Finding } => ({ finding: { ...say.MS4004(planned.template, failed), path: planned.source } });
     let text: string;
     let slots: unknown[];
     try {
       this.#slots = [];
       text = template(planned.values);
     } catch (error) {
-      return fail(error instanceof Error ? error.message : String(error));
+      return fail({ error: error instanceof Error ? error.message : String(error) });
     } finally {
       slots = this.#slots;
       this.#slots = [];
@@ -117,16 +116,16 @@ export class Renderer {
       skeleton = parseSkeleton(text);
       this.#skeletons.set(text, skeleton);
     }
-    if ("error" in skeleton) return fail(skeleton.error);
+    if ("failed" in skeleton) return fail(skeleton.failed);
     const object = this.#fill(skeleton.object, slots);
-    if (!isRecord(object)) return fail("did not render a YAML mapping");
+    if (!isRecord(object)) return fail("not a mapping");
     const metadata = isRecord(object["metadata"]) ? object["metadata"] : {};
-    const mismatches: string[] = [];
-    if (object["apiVersion"] !== planned.apiVersion) mismatches.push(`apiVersion ${JSON.stringify(object["apiVersion"])} (expected ${planned.apiVersion})`);
-    if (object["kind"] !== planned.kind) mismatches.push(`kind ${JSON.stringify(object["kind"])} (expected ${planned.kind})`);
-    if (metadata["name"] !== planned.name) mismatches.push(`metadata.name ${JSON.stringify(metadata["name"])} (expected ${planned.name})`);
-    if (metadata["namespace"] !== planned.namespace) mismatches.push(`metadata.namespace ${JSON.stringify(metadata["namespace"])} (expected ${planned.namespace ?? "none"})`);
-    if (mismatches.length > 0) return fail(`rendered a different object: ${mismatches.join(", ")}`);
+    const mismatches: Array<{ field: string; rendered: unknown; expected: string }> = [];
+    if (object["apiVersion"] !== planned.apiVersion) mismatches.push({ field: "apiVersion", rendered: object["apiVersion"], expected: planned.apiVersion });
+    if (object["kind"] !== planned.kind) mismatches.push({ field: "kind", rendered: object["kind"], expected: planned.kind });
+    if (metadata["name"] !== planned.name) mismatches.push({ field: "metadata.name", rendered: metadata["name"], expected: planned.name });
+    if (metadata["namespace"] !== planned.namespace) mismatches.push({ field: "metadata.namespace", rendered: metadata["namespace"], expected: planned.namespace ?? "none" });
+    if (mismatches.length > 0) return fail({ mismatches });
     return { value: { planned, object } };
   }
 
@@ -162,7 +161,7 @@ export class Renderer {
   }
 
   async #compile(id: string): Promise<Template | Finding> {
-    if (!/^[a-z0-9-]+\/[a-z0-9-]+$/.test(id)) return { code: "MS4006", message: `invalid template id ${id}`, path: [] };
+    if (!/^[a-z0-9-]+\/[a-z0-9-]+$/.test(id)) return { ...say.MS4006({ invalidId: id }), path: [] };
     const name = `${id}.yaml.hbs`;
     let source: string | undefined;
     if (this.overrides !== undefined) {
@@ -173,11 +172,11 @@ export class Renderer {
       } catch (error) {
         // Absent from the override directory: the built-in one is used. Present but unreadable: say so.
         if ((error as NodeJS.ErrnoException).code !== "ENOENT") {
-          return { code: "MS4006", message: `template ${name} in ${this.overrides} cannot be read: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, path: [] };
+          return { ...say.MS4006({ file: name, dir: this.overrides, reason: (error as NodeJS.ErrnoException).code ?? String(error) }), path: [] };
         }
       }
     }
-    const notFound = (): Finding => ({ code: "MS4006", message: `template ${name} not found${this.overrides !== undefined ? ` in ${this.overrides} nor` : ""} among the built-in templates`, path: [] });
+    const notFound = (): Finding => ({ ...say.MS4006({ notFound: name, dir: this.overrides }), path: [] });
     const handlebars = await this.#handlebars();
     if (source === undefined) {
       const precompiled = precompiledBuiltins();
@@ -198,8 +197,8 @@ export class Renderer {
   #overridesUsable(): Promise<Finding | undefined> {
     const directory = this.overrides ?? "";
     this.#overridesChecked ??= stat(directory).then(
-      (s) => (s.isDirectory() ? undefined : { code: "MS4006", message: `--templates ${directory} is not a directory`, path: [] }),
-      (error: NodeJS.ErrnoException) => ({ code: "MS4006", message: `--templates ${directory} cannot be read: ${error.code ?? String(error)}`, path: [] }),
+      (s) => (s.isDirectory() ? undefined : { ...say.MS4006({ overridesNotDirectory: directory }), path: [] }),
+      (error: NodeJS.ErrnoException) => ({ ...say.MS4006({ overrides: directory, reason: error.code ?? String(error) }), path: [] }),
     );
     return this.#overridesChecked;
   }
@@ -215,12 +214,7 @@ export class Renderer {
     for (const file of await listTemplates(this.overrides)) {
       if (builtin.includes(file)) continue;
       const close = suggest(file, builtin);
-      findings.push({
-        code: "MS4011",
-        message: `--templates ${this.overrides}: ${file} replaces no built-in template and is not used`,
-        path: [],
-        ...(close ? { hint: `did you mean ${close}?` } : { hint: "name it <family>/<kind>.yaml.hbs as under the package's templates/ directory" }),
-      });
+      findings.push({ ...say.MS4011(this.overrides, file, close), path: [] });
     }
     return findings;
   }
@@ -241,13 +235,13 @@ async function listTemplates(directory: string): Promise<string[]> {
 }
 
 /** Parse rendered text (with placeholders) once: exactly one YAML document, no warnings. */
-function parseSkeleton(text: string): { object: unknown } | { error: string } {
+function parseSkeleton(text: string): { object: unknown } | { failed: { invalidYaml: string } | { yamlWarning: string } | "more documents" } {
   const doc = parseDocument(text, { version: "1.2", schema: "core", uniqueKeys: true, strict: true });
-  if (doc.errors.length > 0) return { error: `rendered invalid YAML: ${doc.errors[0]?.message.split("\n")[0] ?? ""}` };
-  if (doc.warnings.length > 0) return { error: `rendered YAML with warnings: ${doc.warnings[0]?.message.split("\n")[0] ?? ""}` };
+  if (doc.errors.length > 0) return { failed: { invalidYaml: doc.errors[0]?.message.split("\n")[0] ?? "" } };
+  if (doc.warnings.length > 0) return { failed: { yamlWarning: doc.warnings[0]?.message.split("\n")[0] ?? "" } };
   // parseDocument keeps only the first document; a second one shows up as an error above, but an
   // explicit end marker followed by content would not, so look for a document start in the text too.
-  if (/^---/m.test(text.replace(/^---\s*\n/, ""))) return { error: "rendered more than one YAML document" };
+  if (/^---/m.test(text.replace(/^---\s*\n/, ""))) return { failed: "more documents" };
   return { object: doc.toJS({ maxAliasCount: 0 }) };
 }
 

@@ -5,6 +5,7 @@ import { hasErrors } from "../diagnostics/diagnostic.js";
 import { EXIT, exitCodeOf } from "../diagnostics/exit-codes.js";
 import type { DiagnosticFormat } from "../diagnostics/format.js";
 import type { Model } from "../model/model.js";
+import { compareText } from "../util/compare.js";
 import type { Run } from "./output.js";
 
 /**
@@ -13,7 +14,7 @@ import type { Run } from "./output.js";
  * stopped with MS3007); then each generated authority is reported ready.
  */
 export async function* recordAndReport(model: Model, unrecorded: CompileResult["unrecorded"], stateDir: string): Run {
-  for (const [name, record] of [...(unrecorded ?? [])].sort(([a], [b]) => (a < b ? -1 : 1))) {
+  for (const [name, record] of [...(unrecorded ?? [])].sort(([a], [b]) => compareText(a, b))) {
     await writeRecord(stateDir, name, record);
     yield { stream: "stderr", text: `authority ${name}: wrote its generation record (authorities/${name}/generation.json); commit it with the certificates\n` };
   }

@@ -1,6 +1,6 @@
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { compilePolicy, defaultStateDir } from "../compile.js";
-import { CODES } from "../diagnostics/codes.js";
+import { diagnostic, say } from "../diagnostics/messages.js";
 import type { Diagnostic, Finding } from "../diagnostics/diagnostic.js";
 import { hasErrors } from "../diagnostics/diagnostic.js";
 import { EXIT, exitCodeOf, worstExit } from "../diagnostics/exit-codes.js";
@@ -13,7 +13,7 @@ import { describeChanges } from "../write/describe-changes.js";
 import { readPreviousObjects } from "../write/previous-output.js";
 import { keyDirectoryInOutput } from "../write/key-paths.js";
 import { isInside } from "../util/path.js";
-import { outputDiagnostic, staleDiagnostics } from "../write/output-diagnostics.js";
+import { staleDiagnostics } from "../write/output-diagnostics.js";
 import { ROTATION_RECORD_FILE, rotationRecordIsCurrent, writeRotationRecord } from "../ca/rotation-record.js";
 import type { RotationRecord } from "../ca/rotation-record.js";
 import type { Renderer } from "../render/render.js";
@@ -81,19 +81,17 @@ async function* runOne(argv: SingleRun, report: JsonReport | undefined): Run {
   // Keys must never land in the output directory (committed, synced by Argo CD): refused for --check too.
   const keyDir = argv.output === undefined ? undefined : keyDirectoryInOutput(argv.output, [["the CA state directory", argv.stateDir ?? defaultStateDir(argv.policy)], ["--secrets-dir", secretsDirOf(argv)]]);
   if (argv.output !== undefined && keyDir) {
-    const message = `refusing to compile into ${argv.output}: ${keyDir.what} ${keyDir.path} lies inside it, so CA private keys would be written into the output directory (and so into Git and Argo CD)`;
-    const diagnostic = outputDiagnostic("MS4052", message, keyDir.path, "keep --secrets-dir and --state-dir outside the output directory (the default Secrets directory is <state-dir>/private/secrets)");
-    if (report) report.diagnostics.push(diagnostic);
-    else yield { diagnostics: [diagnostic], format: argv.format, sources: "" };
+    const refused = diagnostic(say.MS4052(argv.output, keyDir), { file: keyDir.path });
+    if (report) report.diagnostics.push(refused);
+    else yield { diagnostics: [refused], format: argv.format, sources: "" };
     return EXIT.usage;
   }
   if (argv.output !== undefined && !argv.check) {
     const inside = [argv.output, secretsDirOf(argv)].find(holdsWorkingDirectory);
     if (inside !== undefined) {
-      const message = `refusing to write ${inside}: it is the current directory or holds it, and compile replaces the whole directory, which would leave your shell in a removed one`;
-      const diagnostic = outputDiagnostic("MS4010", message, inside, `run it from outside, e.g. cd ${relative(process.cwd(), dirname(resolve(inside))) || "."} && mesh-security compile <policy> -o ${basename(resolve(inside))}`);
-      if (report) report.diagnostics.push(diagnostic);
-      else yield { diagnostics: [diagnostic], format: argv.format, sources: "" };
+      const refused = diagnostic(say.MS4010(inside, relative(process.cwd(), dirname(resolve(inside))) || ".", basename(resolve(inside))), { file: inside });
+      if (report) report.diagnostics.push(refused);
+      else yield { diagnostics: [refused], format: argv.format, sources: "" };
       return EXIT.usage;
     }
   }
@@ -168,7 +166,7 @@ async function* compileAndWrite(argv: SingleRun, json: JsonReport | undefined): 
       yield { stream: "stderr", text: `${record} does not record what this output distributes: compile -o ${out} and commit it\n` };
       if (changes.length > 0) yield { stream: "stderr", text: describeChanges(out, changes) };
       // github, json, sarif: the record is a stale file like any other (an annotation on it in CI).
-      const stale: Diagnostic = { ...outputDiagnostic("MS4040", `${ROTATION_RECORD_FILE} does not record the rotation phase this output distributes`, record, `run the same compile without --check and commit ${record} with ${out}`), range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } } };
+      const stale = diagnostic(say.MS4040({ record, name: ROTATION_RECORD_FILE, dir: out }), { file: record, range: { start: { line: 1, column: 1 }, end: { line: 1, column: 2 } } });
       if (json) json.diagnostics.push(stale, ...staleDiagnostics(out, changes));
       else if (argv.format !== "text") yield { diagnostics: [stale, ...staleDiagnostics(out, changes)], format: argv.format, sources: "" };
       return EXIT.stale;
@@ -211,7 +209,7 @@ async function* recordRotation(record: RotationRecord | null | undefined, argv: 
     await writeRotationRecord(stateDir, record);
   } catch (error) {
     const file = join(stateDir, ROTATION_RECORD_FILE);
-    return yield* failIo([{ code: "MS4003", message: `cannot record the rotation phase in ${file}: ${(error as Error).message}`, path: [] }], file, argv, json);
+    return yield* failIo([{ ...say.MS4003({ record: file, reason: (error as Error).message }), path: [] }], file, argv, json);
   }
   if (record) yield { stream: "stderr", text: `rotation of ${record.authority}: phase ${record.phase} recorded in ${join(stateDir, ROTATION_RECORD_FILE)} (commit it with the output)\n` };
   return EXIT.ok;
@@ -231,7 +229,7 @@ function secretsDirOf(argv: Pick<SingleRun, "policy" | "stateDir" | "secretsDir"
 }
 
 async function* failIo(findings: readonly Finding[], out: string, argv: SingleRun, json: JsonReport | undefined): Run {
-  const diagnostics: Diagnostic[] = findings.map(({ at: _at, ...f }) => ({ ...f, severity: CODES[f.code].severity, file: out }));
+  const diagnostics: Diagnostic[] = findings.map(({ path, at: _at, ...said }) => diagnostic(said, { file: out, path }));
   if (json) json.diagnostics.push(...diagnostics);
   else yield { diagnostics, format: argv.format, sources: "", stdoutBusy: argv.stdout };
   return EXIT.io;

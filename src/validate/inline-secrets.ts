@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import { CREDENTIAL_KEYS } from "../diagnostics/redact.js";
 
 /** Keys that hold credentials when they carry a literal value (refs end in SecretRef and are maps); `key` too, unless it is a ref's data key. */
@@ -14,7 +15,7 @@ export function findInlineSecrets(data: unknown): Finding[] {
   const walk = (value: unknown, path: (string | number)[]): void => {
     if (typeof value === "string") {
       if (PEM_PRIVATE_KEY.test(value)) {
-        findings.push({ code: "MS2008", message: "a PEM private key is written inline in the policy", path, hint: "keep keys out of Git: reference a Secret instead" });
+        findings.push({ ...say.MS2008("private key"), path });
       }
       return;
     }
@@ -26,13 +27,7 @@ export function findInlineSecrets(data: unknown): Finding[] {
     for (const [key, child] of Object.entries(value)) {
       const literal = typeof child === "string" || typeof child === "number";
       if (literal && CREDENTIAL_KEY.test(key) && !(key === "key" && isSecretKeyRef(value))) {
-        findings.push({
-          code: "MS2008",
-          message: `\`${key}\` holds a literal credential; the policy must only reference Secrets`,
-          path: [...path, key],
-          at: "key",
-          hint: `store it in a Secret and write \`${key}SecretRef: { name: <secret>, key: <key> }\``,
-        });
+        findings.push({ ...say.MS2008({ key }), path: [...path, key], at: "key" });
         continue;
       }
       walk(child, [...path, key]);

@@ -3,6 +3,7 @@ import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import type { ErrorObject, ValidateFunction } from "ajv";
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import { formatPath } from "../util/path.js";
 import { suggest, suggestValue } from "../util/suggest.js";
 import { describePatterns } from "./pattern-words.js";
@@ -105,18 +106,15 @@ export function choiceFilter(errors: readonly ErrorObject[]): (e: ErrorObject) =
 
 function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknown, patterns: ReadonlyMap<string, string>): Finding | undefined {
   const path = toPath(error.instancePath, data);
-  const where = path.length > 0 ? `\`${formatPath(path)}\`` : "the policy";
+  const where = formatPath(path);
   const value = valueAt(data, path);
   const propertyName = (error as ErrorObject & { propertyName?: string }).propertyName;
   if (propertyName !== undefined) {
     // A map key that is not a valid name (propertyNames): point at the key.
     const keyPath = [...path, propertyName];
     const rule = error.keyword === "pattern" ? patterns.get(String(error.params["pattern"])) : undefined;
-    const message =
-      error.keyword === "not"
-        ? `\`${propertyName}\` is reserved and cannot be used as a name here`
-        : `\`${propertyName}\` is not a valid ${rule ?? "name"}`;
-    return { code: error.keyword === "not" ? "MS1005" : "MS1006", message, path: keyPath, at: "key" };
+    const said = error.keyword === "not" ? say.MS1005(where, { reserved: propertyName }) : say.MS1006(where, { key: propertyName, rule });
+    return { ...said, path: keyPath, at: "key" };
   }
   switch (error.keyword) {
     case "propertyNames":
@@ -125,50 +123,29 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
       const key = String(error.params["additionalProperty"]);
       const known = Object.keys(((error.parentSchema as Record<string, unknown> | undefined)?.["properties"] as object | undefined) ?? {});
       const above = enclosingOwner(data, path, key);
-      const hint = above ? undefined : suggest(key, known);
-      const home = hint || above ? undefined : mapThatOwns(key, error.parentSchema as Record<string, unknown> | undefined, value);
-      return {
-        code: "MS1002",
-        message: `unknown key \`${key}\` in ${where}`,
-        path: [...path, key],
-        at: "key",
-        ...(above
-          ? { hint: `\`${key}\` belongs to ${above}, not to \`${String(path[path.length - 1])}\`: dedent it to the column of \`${String(path[path.length - 1])}:\`` }
-          : hint
-          ? { hint: `did you mean \`${hint}\`?` }
-          : home
-            ? { hint: `\`${key}\` belongs under \`${home}:\`? indent it to that map's keys` }
-            : known.length > 0
-              ? { hint: `known keys: ${known.join(", ")}` }
-              : {}),
-      };
+      const hint = above !== undefined ? undefined : suggest(key, known);
+      const home = hint || above !== undefined ? undefined : mapThatOwns(key, error.parentSchema as Record<string, unknown> | undefined, value);
+      const fix = above !== undefined ? { above, parent: String(path[path.length - 1]) } : hint ? { suggestion: hint } : home ? { owner: home } : { known };
+      return { ...say.MS1002(key, where, fix), path: [...path, key], at: "key" };
     }
     case "required": {
       const missing = String(error.params["missingProperty"]);
-      return { code: "MS1003", message: `missing required key \`${missing}\` in ${where}`, path, at: "key" };
+      return { ...say.MS1003(missing, where), path, at: "key" };
     }
-    case "type": {
-      const types = String(error.params["type"]).split(",");
-      const hint = types.includes("string") ? quoteHint(path, value) : undefined;
-      return { code: "MS1004", message: `${where} must be ${article(String(error.params["type"]))}, not ${describeType(value)}`, path, ...(hint ? { hint } : {}) };
-    }
+    case "type":
+      return { ...say.MS1004(where, { types: String(error.params["type"]).split(","), value, key: path[path.length - 1] }), path };
     case "enum":
     case "const": {
       const allowed = (error.keyword === "enum" ? (error.params["allowedValues"] as unknown[]) : [error.params["allowedValue"]]).map(String);
-      const hint = typeof value === "string" ? suggestValue(value, allowed) : undefined;
-      return {
-        code: "MS1005",
-        message: `${where} is ${JSON.stringify(value)}; allowed: ${allowed.join(", ")}`,
-        path,
-        ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}),
-      };
+      const suggestion = typeof value === "string" ? suggestValue(value, allowed) : undefined;
+      return { ...(isFormatKey(path) ? say.MS1013(where, value, allowed, suggestion) : say.MS1005(where, { value, allowed, suggestion })), path };
     }
     case "pattern": {
       const rule = patterns.get(String(error.params["pattern"]));
-      return { code: "MS1006", message: `${where} ${JSON.stringify(value)} is not a valid ${rule ?? `value (pattern ${String(error.params["pattern"])})`}`, path };
+      return { ...say.MS1006(where, rule !== undefined ? { value, rule } : { value, pattern: String(error.params["pattern"]) }), path };
     }
     case "format":
-      return { code: "MS1006", message: `${where} ${JSON.stringify(value)} is not a valid ${String(error.params["format"])}`, path };
+      return { ...say.MS1006(where, { value, rule: String(error.params["format"]) }), path };
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":
@@ -181,42 +158,29 @@ function translate(error: ErrorObject, all: readonly ErrorObject[], data: unknow
     case "maxProperties":
     case "uniqueItems":
     case "multipleOf":
-      return { code: "MS1007", message: `${where} ${error.message ?? "is out of range"}`, path };
+      return { ...say.MS1007(where, error.message), path };
     case "oneOf":
     case "anyOf":
       return translateChoice(error, all, path, where, value, patterns);
     case "not":
-      return { code: "MS1008", message: `${where} has a value that is not allowed here`, path };
+      return { ...say.MS1008(where, "not allowed"), path };
     default:
-      return { code: "MS1004", message: `${where} ${error.message ?? "is invalid"}`, path };
+      return { ...say.MS1004(where, { ajv: error.message }), path };
   }
 }
 
-/**
- * A number or boolean where a string is wanted: YAML read the unquoted text as one, so the hint is to quote
- * it. A decimal has lost its trailing zeros on the way (4.20 is the number 4.2), so the hint says so rather
- * than suggest the value as read.
- */
-function quoteHint(path: readonly (string | number)[], value: unknown): string | undefined {
-  if (typeof value !== "number" && typeof value !== "boolean") return undefined;
-  const key = path[path.length - 1];
-  if (typeof value === "number" && !Number.isInteger(value)) {
-    // What was written is 4.2, 4.20 or 4.200...; the likeliest mistake is a version whose zero was lost.
-    const example = typeof key === "string" ? `\`${key}: "${String(value)}0"\`` : `\`"${String(value)}0"\``;
-    return `quote it exactly as you mean it, e.g. ${example}: unquoted, YAML reads it as the number ${String(value)} and drops trailing zeros (4.20 reads as 4.2)`;
-  }
-  const written = typeof key === "string" ? `\`${key}: "${String(value)}"\`` : `\`"${String(value)}"\``;
-  return `quote it: ${written} (unquoted, YAML reads it as ${typeof value === "number" ? "a number" : "true or false"})`;
+/** `apiVersion` and `kind` at the top: another value is another format (MS1013), not a wrong value. */
+function isFormatKey(path: readonly (string | number)[]): boolean {
+  return path.length === 1 && (path[0] === "apiVersion" || path[0] === "kind");
 }
 
 /**
  * `workload:` written under `certificate:`: the enclosing map takes the key and does not have it yet
- * (recover.ts moves it there). Its name as the message prints it (`services[0]`), or undefined.
+ * (recover.ts moves it there). Its formatted path (`services[0]`, "" for the top level), or undefined.
  */
 function enclosingOwner(data: unknown, path: readonly (string | number)[], key: string): string | undefined {
   if (!enclosingMapTakes(data, path, key)) return undefined;
-  const above = path.slice(0, -1);
-  return above.length > 0 ? `\`${formatPath(above)}\`` : "the top level of the policy";
+  return formatPath(path.slice(0, -1));
 }
 
 /**
@@ -267,12 +231,7 @@ function translateChoice(
   if (requiredOnly) {
     const names = branches.map((b) => (b["required"] as string[]).join(" + "));
     const present = typeof value === "object" && value !== null ? names.filter((n) => n.split(" + ").every((k) => k in value)) : [];
-    const exactly = error.keyword === "oneOf";
-    const message =
-      present.length > 1
-        ? `${where} sets ${present.map((p) => `\`${p}\``).join(" and ")}; set ${exactly ? "exactly" : "at least"} one of ${names.map((n) => `\`${n}\``).join(", ")}`
-        : `${where} must set ${exactly ? "exactly" : "at least"} one of ${names.map((n) => `\`${n}\``).join(", ")}`;
-    return { code: "MS1008", message, path };
+    return { ...say.MS1008(where, { names, present, exactly: error.keyword === "oneOf" }), path };
   }
   // Value alternatives (e.g. an enum or an https URL): describe each branch.
   const wanted: string[] = [];
@@ -283,13 +242,9 @@ function translateChoice(
   }
   const inner = all.filter((e) => e !== error && e.schemaPath.startsWith(`${error.schemaPath}/`) && e.instancePath === error.instancePath);
   const enumValues = inner.flatMap((e) => (e.keyword === "enum" ? (e.params["allowedValues"] as unknown[]).map(String) : []));
-  const hint = typeof value === "string" ? suggestValue(value, enumValues) : undefined;
-  return {
-    code: wanted.length > 0 ? "MS1005" : "MS1008",
-    message: wanted.length > 0 ? `${where} is ${JSON.stringify(value)}; allowed: ${wanted.join(", ")}` : `${where} does not match any allowed form`,
-    path,
-    ...(hint ? { hint: `did you mean \`${hint}\`?` } : {}),
-  };
+  const suggestion = typeof value === "string" ? suggestValue(value, enumValues) : undefined;
+  if (wanted.length === 0) return { ...say.MS1008(where, "no form", suggestion), path };
+  return { ...(isFormatKey(path) ? say.MS1013(where, value, wanted, suggestion) : say.MS1005(where, { value, allowed: wanted, suggestion })), path };
 }
 
 /** JSON pointer → path, with numbers where the data holds an array. */
@@ -342,16 +297,4 @@ export function valueAt(data: unknown, path: readonly (string | number)[]): unkn
     current = (current as Record<string | number, unknown>)[segment];
   }
   return current;
-}
-
-function describeType(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "a list";
-  if (typeof value === "object") return "a map";
-  return `${typeof value === "string" ? "a string" : typeof value === "number" ? "a number" : typeof value === "boolean" ? "a boolean" : typeof value} (${JSON.stringify(value)})`;
-}
-
-function article(type: string): string {
-  const names: Record<string, string> = { object: "a map", array: "a list", string: "a string", integer: "an integer", number: "a number", boolean: "true or false", null: "null" };
-  return type.split(",").map((t) => names[t] ?? t).join(" or ");
 }

@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import type { Model } from "../model/model.js";
 import { normalize } from "../model/normalize.js";
 import type { PolicyInput } from "../model/policy-input.js";
@@ -31,8 +32,7 @@ export function validatePolicy(data: unknown, file: string): Validated {
   const secretPaths = new Set(secretFindings.map((f) => f.path.join("\u0000")));
   const userFacing = (check: SchemaCheck): Finding[] =>
     check.findings
-      .filter((f) => !(f.code === "MS1002" && secretPaths.has(f.path.join("\u0000"))))
-      .map((f): Finding => (f.code === "MS1005" && f.path.length === 1 && (f.path[0] === "apiVersion" || f.path[0] === "kind") ? { ...f, code: "MS1013" } : f));
+      .filter((f) => !(f.code === "MS1002" && secretPaths.has(f.path.join("\u0000"))));
   let check = checkSchema(data);
   const findings = [...secretFindings, ...userFacing(check)];
   const identity = (list: readonly Finding[]): Finding[] => [...list];
@@ -86,14 +86,8 @@ function hintThatCompiles(finding: Finding): Finding {
   const parent = finding.path.slice(0, -1);
   const known = knownKeysAt(parent);
   if (!known || known.has(`${key}SecretRef`)) return finding;
-  const refs = [...known].filter((k) => k.endsWith("SecretRef"));
-  const where = parent.length > 0 ? `\`${String(parent[parent.length - 1])}\`` : "the policy";
-  return {
-    ...finding,
-    hint: refs.length > 0
-      ? `remove it and store the value in a Secret; ${where} references Secrets with ${refs.map((r) => `\`${r}\``).join(", ")}`
-      : `remove it: ${where} takes no credential (keep credentials in Secrets, outside the policy)`,
-  };
+  const refs = { map: parent.length > 0 ? String(parent[parent.length - 1]) : "", keys: [...known].filter((k) => k.endsWith("SecretRef")) };
+  return { ...finding, ...say.MS2008({ key, refs }) };
 }
 
 /** Drop findings below a guessed value and translate renamed paths back to the policy's spelling. */

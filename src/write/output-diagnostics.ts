@@ -1,11 +1,7 @@
 import { join } from "node:path";
 import type { Diagnostic } from "../diagnostics/diagnostic.js";
+import { diagnostic, say } from "../diagnostics/messages.js";
 import type { OutputChange } from "./write-dir.js";
-
-/** A diagnostic about the file system (output directory), which has no position in the policy. */
-export function outputDiagnostic(code: Diagnostic["code"], message: string, file: string, hint?: string): Diagnostic {
-  return { code, severity: "error", message, file, path: [], ...(hint ? { hint } : {}) };
-}
 
 /**
  * A stale output under `--check` as data: one MS4040 error per file to add, change or remove, on the
@@ -14,16 +10,7 @@ export function outputDiagnostic(code: Diagnostic["code"], message: string, file
 export function staleDiagnostics(dir: string, changes: readonly OutputChange[]): Diagnostic[] {
   return changes.map((change) => {
     const line = change.status === "changed" ? firstDifferentLine(change.before ?? "", change.after ?? "") : 1;
-    const verb = { added: "is missing (compile would add it)", changed: `differs from what the policy compiles to, from line ${line}`, removed: "is no longer generated (compile would remove it)" }[change.status];
-    return {
-      code: "MS4040",
-      severity: "error",
-      message: `${change.path} ${verb}`,
-      file: join(dir, change.path),
-      path: [],
-      range: { start: { line, column: 1 }, end: { line, column: 2 } },
-      hint: `run the same compile without --check and commit ${dir}`,
-    };
+    return diagnostic(say.MS4040({ file: change.path, status: change.status, line, dir }), { file: join(dir, change.path), range: { start: { line, column: 1 }, end: { line, column: 2 } } });
   });
 }
 

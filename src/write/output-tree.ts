@@ -1,4 +1,5 @@
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
 import type { OutputSecrets } from "../model/policy-input.js";
 import type { RenderedObject } from "../render/render.js";
 import { header, toManifestFile, toYaml } from "./canonical-yaml.js";
@@ -81,14 +82,14 @@ export function placeObjects(objects: readonly RenderedObject[], settings: Pick<
           : [scope, fileName];
     // Names were validated against DNS-1123 already; this is the last line of defence for the path.
     if (!segments.every((s) => SAFE_SEGMENT.test(s.replace(/\.yaml$/, "")) && !s.includes(".."))) {
-      findings.push({ code: "MS4002", message: `refusing to write ${segments.join("/")}: unsafe path segment`, path: planned.source });
+      findings.push({ ...say.MS4002({ segments }), path: planned.source });
       continue;
     }
     const path = segments.join("/");
     const secret = planned.role === "secret" && settings.secrets === "separate";
     const tree = secret ? taken.secretFiles : taken.files;
     if (tree.has(path)) {
-      findings.push({ code: "MS4005", message: `two objects would be written to ${path} (${planned.kind} ${planned.namespace ?? ""}/${planned.name})`, path: planned.source });
+      findings.push({ ...say.MS4005(path, planned), path: planned.source });
       continue;
     }
     tree.add(path);

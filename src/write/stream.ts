@@ -1,6 +1,7 @@
 import type { Model } from "../model/model.js";
 import type { RenderedObject } from "../render/render.js";
 import type { OutputTree } from "./output-tree.js";
+import { compareText } from "../util/compare.js";
 
 /** What `compile --stdout` writes, and what a single stream cannot carry. */
 export interface Stream {
@@ -41,8 +42,8 @@ export function streamObjects(rendered: readonly RenderedObject[], tree: OutputT
     else if (object.planned.role === "secret" && secrets === "separate") left.secrets++;
     else entries.push({ wave: object.planned.wave, path, text: tree.files.get(path) ?? "" });
   }
-  entries.sort((a, b) => a.wave - b.wave || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  deferred.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  entries.sort((a, b) => a.wave - b.wave || compareText(a.path, b.path));
+  deferred.sort((a, b) => compareText(a.path, b.path));
   return { text: entries.map((e) => e.text).join("---\n"), ...left, deferred };
 }
 

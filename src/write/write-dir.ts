@@ -3,6 +3,8 @@ import { closeSync, constants, fstatSync, linkSync, openSync, readSync, writeFil
 import { access, chmod, copyFile, lstat, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { Finding } from "../diagnostics/diagnostic.js";
+import { say } from "../diagnostics/messages.js";
+import { compareText } from "../util/compare.js";
 import { tryLock } from "../util/lock-file.js";
 import { holdsPrivateKey } from "./key-paths.js";
 import type { HeldLock } from "../util/lock-file.js";
@@ -79,16 +81,9 @@ export async function lockOutputDir(dirArg: string): Promise<{ lock: HeldLock } 
     await mkdir(dirname(dir), { recursive: true });
     const lock = await tryLock(siblingPath(dir, "lock"));
     if ("release" in lock) return { lock };
-    return {
-      finding: {
-        code: "MS4007",
-        message: `another compile (pid ${lock.heldBy === 0 ? "unknown" : lock.heldBy}) is writing ${dirArg}`,
-        path: [],
-        hint: `wait for it to finish; a lock whose process has ended (${siblingPath(dir, "lock")}) is removed by the next run`,
-      },
-    };
+    return { finding: { ...say.MS4007(dirArg, lock.heldBy, siblingPath(dir, "lock")), path: [] } };
   } catch (error) {
-    return { finding: { code: "MS4003", message: `cannot lock ${dirArg}: ${describe(error)}; the previous output is unchanged`, path: [] } };
+    return { finding: { ...say.MS4003({ lock: dirArg, reason: describe(error) }), path: [] } };
   }
 }
 
@@ -100,7 +95,7 @@ async function writeLocked(dirArg: string, dir: string, files: ReadonlyMap<strin
     const existing = await readExistingOutput(dir);
     if ("finding" in existing) return [existing.finding];
     if (existing.exists && existing.owned === null && existing.all.length > 0 && !options.force) {
-      return [{ code: "MS4001", message: `${dirArg} is not empty and was not written by mesh-security`, path: [], hint: "use an empty directory, or --force to take it over" }];
+      return [{ ...say.MS4001(dirArg), path: [] }];
     }
     if (!options.private) {
       const key = await foreignKeyFile(dir, existing, files);
@@ -108,7 +103,7 @@ async function writeLocked(dirArg: string, dir: string, files: ReadonlyMap<strin
     }
     for (const path of files.keys()) {
       const problem = checkRelativePath(path);
-      if (problem) return [{ code: "MS4002", message: `refusing to write ${JSON.stringify(path)}: ${problem}`, path: [] }];
+      if (problem) return [{ ...say.MS4002({ path, problem }), path: [] }];
     }
 
     const staging = siblingPath(dir, `new-${stagingTag()}-${randomBytes(6).toString("hex")}`);
@@ -144,12 +139,12 @@ async function writeLocked(dirArg: string, dir: string, files: ReadonlyMap<strin
       const cleanup = await removeStaging(staging).then(() => undefined, (e: unknown) => e ?? "error");
       if (cleanup === undefined) throw error;
       return [
-        { code: "MS4003", message: `cannot write ${dirArg}: ${describe(error)}; the previous output is unchanged`, path: [] },
-        { code: "MS4050", message: `the unfinished copy ${staging} cannot be removed: ${describe(cleanup)}`, path: [], hint: `remove ${staging} by hand (the next compile also tries)` },
+        { ...say.MS4003({ write: dirArg, reason: describe(error) }), path: [] },
+        { ...say.MS4050({ unfinished: staging, reason: describe(cleanup) }), path: [] },
       ];
     }
   } catch (error) {
-    return [{ code: "MS4003", message: `cannot write ${dirArg}: ${describe(error)}; the previous output is unchanged`, path: [] }];
+    return [{ ...say.MS4003({ write: dirArg, reason: describe(error) }), path: [] }];
   }
 }
 
@@ -215,14 +210,14 @@ export async function readExistingOutput(dir: string): Promise<ExistingOutput | 
   } catch {
     return { exists: false, owned: null, all: [] };
   }
-  if (info.isSymbolicLink()) return { finding: { code: "MS4002", message: `${dir} is a symbolic link; refusing to write through it`, path: [] } };
-  if (!info.isDirectory()) return { finding: { code: "MS4003", message: `${dir} exists and is not a directory`, path: [] } };
+  if (info.isSymbolicLink()) return { finding: { ...say.MS4002({ link: dir }), path: [] } };
+  if (!info.isDirectory()) return { finding: { ...say.MS4003({ notDirectory: dir }), path: [] } };
   const all: string[] = [];
   const walk = async (current: string): Promise<Finding | undefined> => {
-    for (const entry of (await readdir(current, { withFileTypes: true })).sort((a, b) => (a.name < b.name ? -1 : 1))) {
+    for (const entry of (await readdir(current, { withFileTypes: true })).sort((a, b) => compareText(a.name, b.name))) {
       const full = join(current, entry.name);
       const rel = relative(dir, full).split(sep).join("/");
-      if (entry.isSymbolicLink()) return { code: "MS4002", message: `${rel} in the output directory is a symbolic link; refusing to write`, path: [], hint: "remove the link: generated files are never written through links" };
+      if (entry.isSymbolicLink()) return { ...say.MS4002({ linkInside: rel }), path: [] };
       if (entry.isDirectory()) {
         const found = await walk(full);
         if (found) return found;
@@ -295,12 +290,7 @@ async function foreignKeyFile(dir: string, existing: ExistingOutput, files: Read
 }
 
 function foreignKeyFinding(dirArg: string, path: string): Finding {
-  return {
-    code: "MS4052",
-    message: `${dirArg} holds ${path}, which mesh-security did not write and which holds a private key; refusing to carry it into the output (it is committed and synced by Argo CD)`,
-    path: [],
-    hint: `move ${path} out of ${dirArg} (and rotate the key if it was ever committed), then compile again`,
-  };
+  return { ...say.MS4052(dirArg, { foreign: path }), path: [] };
 }
 
 /** Undefined when a relative path stays inside its directory, else why not. */
@@ -364,7 +354,7 @@ async function intendedMode(dir: string): Promise<number> {
 const removeTree = (path: string): Promise<void> => rm(path, { recursive: true, force: true });
 
 function leftoverFinding(dirArg: string, old: string, error: unknown): Finding {
-  return { code: "MS4008", message: `${dirArg} was written, but the previous tree at ${old} cannot be removed: ${describe(error)}`, path: [], hint: `remove ${old} by hand` };
+  return { ...say.MS4008(dirArg, old, describe(error)), path: [] };
 }
 
 /**
@@ -379,12 +369,7 @@ export async function recoverInterruptedSwap(dirArg: string, hooks?: WriteHooks)
   const old = siblingPath(dir, "old");
   const oldInfo = await lstat(old).catch(() => undefined);
   if (oldInfo && !oldInfo.isDirectory()) {
-    return {
-      code: "MS4051",
-      message: `${old} beside ${dirArg} is ${oldInfo.isSymbolicLink() ? "a symbolic link" : "not a directory"}; mesh-security keeps the previous output there during a swap and never follows or moves anything else found there`,
-      path: [],
-      hint: `remove ${old} (mesh-security did not make it), then compile again`,
-    };
+    return { ...say.MS4051(old, dirArg, oldInfo.isSymbolicLink()), path: [] };
   }
   if (oldInfo) {
     if (!(await lstat(dir).then(() => true, () => false))) await rename(old, dir);
@@ -407,12 +392,7 @@ export async function recoverInterruptedSwap(dirArg: string, hooks?: WriteHooks)
     try {
       await removeStaging(path);
     } catch (error) {
-      return {
-        code: "MS4050",
-        message: `a compile that no longer runs left ${path} beside ${dirArg}, and it cannot be removed: ${describe(error)}`,
-        path: [],
-        hint: `remove ${path} by hand (it holds an unfinished copy of the output, nothing else), then compile again`,
-      };
+      return { ...say.MS4050({ left: path, dir: dirArg, reason: describe(error) }), path: [] };
     }
   }
   return undefined;
