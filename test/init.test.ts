@@ -13,7 +13,7 @@ const spawn = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN,
 const run = async (args: string[], cwd: string): Promise<{ status: number; stdout: string; stderr: string }> => runMain(args, { cwd });
 const SCHEMA = "mesh-security/schemas/mesh-security.schema.json";
 
-test("$schema points into node_modules when the package is installed above the policy, else beside it", async () => {
+test("$schema points into node_modules when the package is installed above the policy, else beside it", () => {
   const cases: Array<[string, { policy: string; schema: string }, { ref: string; beside: boolean }]> = [
     ["policy at the repository root", { policy: "/repo/mesh-security.yaml", schema: `/repo/node_modules/${SCHEMA}` }, { ref: `./node_modules/${SCHEMA}`, beside: false }],
     ["policy in a subdirectory", { policy: "/repo/clusters/prod/policy.yaml", schema: `/repo/node_modules/${SCHEMA}` }, { ref: `../../node_modules/${SCHEMA}`, beside: false }],

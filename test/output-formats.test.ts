@@ -120,7 +120,7 @@ test("secrets are redacted in messages and code frames, in text, json and github
   assert.match(frame, /ingressClass: x/);
 });
 
-test("redaction keeps what is not key material: cipher names, references, host names", async () => {
+test("redaction keeps what is not key material: cipher names, references, host names", () => {
   const text = `${HEADER}tls:\n  cipherSuites: [TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256]\nx:\n  passwordSecretRef: { name: pw, key: password }\n  host: averyveryverylonghostnamethatislongerthan32.example.com\n`;
   const frame = [6, 8, 9].map((line) => codeFrame(text, { line, column: 3 }, { line, column: 4 })).join("");
   assert.match(frame, /TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256/);
@@ -138,7 +138,7 @@ const many = (n: number, code: Diagnostic["code"] = "MS2007"): Diagnostic[] =>
     range: { start: { line: i + 1, column: 1 }, end: { line: i + 1, column: 2 } },
   }));
 
-test("floods: text shows the first few of a code with frames, then one line; json and github keep all", async () => {
+test("floods: text shows the first few of a code with frames, then one line; json and github keep all", () => {
   const text = Array.from({ length: 40 }, (_, i) => `k${i}: v`).join("\n");
   const sources = new Map([["p.yaml", text]]);
   const diagnostics = [...many(40), ...many(2, "MS2009")];
@@ -153,7 +153,7 @@ test("floods: text shows the first few of a code with frames, then one line; jso
   assert.is(formatDiagnostics(many(5), "text", sources).match(/warning MS2007/g)?.length, 5);
 });
 
-test("formatting is linear in the number of diagnostics: each text is indexed once", async () => {
+test("formatting is linear in the number of diagnostics: each text is indexed once", () => {
   const n = 20000;
   const text = Array.from({ length: n }, (_, i) => `key${i}: value`).join("\n");
   const sources = new Map([["p.yaml", text]]);
