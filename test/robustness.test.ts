@@ -17,7 +17,7 @@ import { MESH_CA_POLICY } from "./helpers/policy.js";
 import { prng } from "./helpers/fuzz.js";
 import { deadPid, judgeRace, plantStaleLock, raceWriters } from "./helpers/race.js";
 
-// Issue 26's trials, runnable at scale: `npm run fuzz` (ROBUST_RACES, ROBUST_TAMPERS). A short run on
+// Race and tamper trials, runnable at scale: `npm run fuzz` (ROBUST_RACES, ROBUST_TAMPERS). A short run on
 // every `npm test`. Each test prints its counts.
 const RACES = Number(process.env["ROBUST_RACES"] ?? 1);
 const WRITERS = Number(process.env["ROBUST_WRITERS"] ?? 8);

@@ -200,7 +200,7 @@ test("an unusable controller certificate is MS3012 at output.sealedSecrets.certi
 });
 
 /**
- * The attack of issue 26: replace one `encryptedData` value with anything sealed to the (public)
+ * The ciphertext-swap attack: replace one `encryptedData` value with anything sealed to the (public)
  * controller certificate under the right label, keep every annotation. Returns the swapped value.
  */
 export function swapCiphertext(out: string, file: string, key: string, label: string, controllerCertPem: string): string {

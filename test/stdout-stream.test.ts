@@ -68,7 +68,7 @@ test("--stdout says on stderr what the stream leaves out, and the command that w
   }
 });
 
-// Issue 21 (6): the Route API refuses a Route whose externalCertificate Secret does not exist yet
+// The Route API refuses a Route whose externalCertificate Secret does not exist yet
 // (openshift/library-go pkg/route/validation validateTLSExternalCertificate), and in one `oc apply -f -`
 // cert-manager has not issued it yet. Such Routes stay out of the stream and are named on stderr.
 test("externalCertificate Routes stay out of the stream and are named on stderr with the command that applies them", async () => {

@@ -15,9 +15,9 @@ import { rotateAuthority } from "../src/commands/ca-rotate.js";
 import { compilePolicy } from "../src/compile.js";
 import { runMain } from "./helpers/cli.js";
 
-// Examples whose committed output breaks today, each with the issue 11 §2 point that explains it. The test
+// Examples whose committed output breaks today, each with the consumer behaviour that explains it. The test
 // asserts they DO fail with exactly these codes: when a fix lands, the entry fails the test and must go.
-// Issue 21 §2.2 (Ed25519 asked of an ACME issuer in route-cert-manager-routes, MS5061) was fixed by h-seven.
+// The last one, Ed25519 asked of an ACME issuer in route-cert-manager-routes (MS5061), is fixed.
 const KNOWN_BROKEN: Record<string, string[]> = {};
 
 const withExpected = exampleCases().filter((c) => readTree(join(EXAMPLES_DIR, c, "expected")).size > 0);
@@ -45,24 +45,24 @@ test("KNOWN_BROKEN names only examples that exist", () => {
   for (const example of Object.keys(KNOWN_BROKEN)) assert.ok(withExpected.includes(example), example);
 });
 
-// Small policies for the issue 11 §2 points, compiled by today's compiler and verified with the application's
-// Service where the policy does not own it. Each once produced the codes in its name's section (MS5010/MS5035,
-// MS5020/MS5030, MS5021/MS5022/MS5030); an empty list means the policy's output verifies clean. A regression
-// puts a code back.
+// Small policies for consumer behaviours verify once found broken in the compiler's output, compiled by today's
+// compiler and verified with the application's Service where the policy does not own it. Each once produced codes
+// for the behaviours its name lists (MS5010/MS5035, MS5020/MS5030, MS5021/MS5022/MS5030); an empty list means the
+// policy's output verifies clean. A regression puts a code back.
 const APP_SERVICE = { "app/service-api.yaml": svc("api", "shop", port("https", 443, 8443)) };
 const KNOWN_BROKEN_POLICIES: Array<[string, string, string[]]> = [
   [
-    "§2.1 Route targetPort for a Service the policy does not own; §2.2 Service CA and openshift-routes both write api-tls",
+    "Route targetPort for a Service the policy does not own; Service CA and openshift-routes both write api-tls",
     "platform: { routeCertificates: cert-manager-routes }\nissuers:\n  le: { acme: { email: a@example.com, solver: { http01: {} } } }\nservices:\n  - { name: api, namespace: shop, port: 443, targetPort: 8443, exposure: external, host: api.example.com, routeCertificate: { issuer: le } }\n",
     [],
   ],
   [
-    "§2.4 PeerAuthentication istio-system/default re-emitted; §2.5 a DISABLE namespace under the operator's ISTIO_MUTUAL default",
+    "PeerAuthentication istio-system/default re-emitted; a DISABLE namespace under the operator's ISTIO_MUTUAL default",
     "platform:\n  serviceMesh: { flavor: maistra-v2, owned: true }\nmtls:\n  mode: STRICT\n  namespaces: { legacy: DISABLE }\nservices:\n  - { name: old, namespace: legacy, port: 8080, selector: { app: old } }\n",
     [],
   ],
   [
-    "§2.3 Policy default in istio-system; §2.4 DestinationRule istio-system/default re-emitted; §2.6 the per-workload PERMISSIVE Policy names the targetPort",
+    "Policy default in istio-system; DestinationRule istio-system/default re-emitted; the per-workload PERMISSIVE Policy names the targetPort",
     "platform:\n  serviceMesh: { flavor: maistra-v1, owned: true }\nmtls:\n  mode: STRICT\nservices:\n  - { name: web, namespace: shop, port: 443, targetPort: 8443, selector: { app: web }, exposure: reencrypt, host: web.example.com, mtls: PERMISSIVE }\n",
     [],
   ],
@@ -194,9 +194,9 @@ test("call-authorization: a declared call checked against the callee's Authoriza
 });
 
 
-// Issue 21 §2: behaviours verify reported broken on the compiler before h-seven's fixes (MS5070 for §2.1, MS5080 for
-// §2.3, measured on this branch before main was merged in). With the fixes the compiled output verifies clean; a
-// regression puts the code back.
+// Behaviours verify reported broken in the compiler's output before the compiler was fixed (MS5070 for a Route into
+// a Maistra member namespace, MS5080 for a cert-utils Route during trust-both). With the fixes the compiled output
+// verifies clean; a regression puts the code back.
 const MAISTRA_ROUTE = `platform:
   serviceMesh: { flavor: maistra-v2, owned: true }
 mtls:
@@ -218,11 +218,11 @@ const WEB_APP = new Map([
   ],
 ]);
 const KNOWN_BROKEN_BEHAVIOURS: Array<[string, string, Map<string, string>, string[]]> = [
-  ["§2.1 a reencrypt Route into a Maistra member namespace: the patch labels the routed pods maistra.io/expose-route", MAISTRA_ROUTE, WEB_APP, []],
+  ["a reencrypt Route into a Maistra member namespace: the patch labels the routed pods maistra.io/expose-route", MAISTRA_ROUTE, WEB_APP, []],
 ];
 
 for (const [name, policy, apps, want] of KNOWN_BROKEN_BEHAVIOURS) {
-  test(`issue 21 fixed behaviour verifies clean: ${name}`, async () => {
+  test(`once broken, now verifies clean: ${name}`, async () => {
     const compiled = await compileText(HEADER + policy);
     assert.ok(compiled.tree, compiled.diagnostics.map((d) => d.message).join("\n"));
     const result = verifyTree(compiled.tree?.files ?? new Map(), classifyFiles(apps, "with"));
@@ -230,9 +230,9 @@ for (const [name, policy, apps, want] of KNOWN_BROKEN_BEHAVIOURS) {
   });
 }
 
-// §2.3: a generated authority rotating (trust-both) behind a cert-utils reencrypt Route. The callers' trust ConfigMap
+// A generated authority rotating (trust-both) behind a cert-utils reencrypt Route. The callers' trust ConfigMap
 // carries both roots; the Route's destination CA is the pod Secret's ca.crt, one root.
-test("issue 21 fixed behaviour verifies clean: §2.3 during trust-both a cert-utils reencrypt Route's router holds both roots", async () => {
+test("once broken, now verifies clean: during trust-both a cert-utils reencrypt Route's router holds both roots", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-verify-rotation-"));
   const policyFile = join(dir, "mesh-security.yaml");
   writeFileSync(
@@ -256,7 +256,7 @@ test("issue 21 fixed behaviour verifies clean: §2.3 during trust-both a cert-ut
     process.stdout.write = out;
     process.stderr.write = err;
   }
-  assert.equal(verifyCompiled(await compile()), [], "MS5080 before h-seven's fix");
+  assert.equal(verifyCompiled(await compile()), [], "MS5080 before the fix");
 });
 
 test.run();
