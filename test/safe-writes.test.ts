@@ -189,7 +189,7 @@ test("two compiles at once into one directory: never ENOTEMPTY, the CA is genera
   rmSync(dir, { recursive: true, force: true });
 });
 
-// The issue's trial: a lock left by a killed run, and compiles started together. The old tryLock
+// A lock left by a killed run, and compiles started together. The old tryLock
 // read the stale pid and then removed the path (maybe another's fresh lock): several writers at once.
 test("stale lock, eight writers released at once: one writer at a time, the output is one writer's whole tree", async () => {
   for (let trial = 0; trial < Number(process.env["RACE_TRIALS"] ?? 2); trial++) {
