@@ -28,7 +28,7 @@ export interface CliOptions {
  * and the process identity of locks (util/process-identity.ts: this process, which outlives the run,
  * so a lock a run failed to release would still count as held) are made once per process. Each is
  * the same for every run. The CLI here is src/ through tsx, not the bundle in dist/ (test/bundle.test.ts
- * checks that the bundle prints the same).
+ * checks that the bundle prints the same). No command reads stdin, so a run has none to give.
  */
 export async function runMain(args: readonly string[], options: CliOptions = {}): Promise<CliRun> {
   const out = { stdout: "", stderr: "" };
