@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { codesAt, compileText, HEADER } from "./helpers/policy.js";
 
-// Issue 21 (2): Let's Encrypt's boulder (goodkey.KeyPolicy.GoodKey) refuses every key but RSA and ECDSA
+// Let's Encrypt's boulder (goodkey.KeyPolicy.GoodKey) refuses every key but RSA and ECDSA
 // P-256/P-384, so an ACME order for an Ed25519 (or P-521) CSR never completes. Ed25519 stays valid for
 // CA and selfSigned issuers.
 const ISSUERS = `issuers:

@@ -8,6 +8,7 @@ import { parse } from "yaml";
 import { writeRotationRecord } from "../src/ca/rotation-record.js";
 import { compilePolicy } from "../src/compile.js";
 import { MESH_CA_POLICY } from "./helpers/policy.js";
+import { runMain } from "./helpers/cli.js";
 
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
 const POLICY = MESH_CA_POLICY;
@@ -90,6 +91,7 @@ test("output.secrets: inline puts the Secrets into the output; none leaves them 
   rmSync(none.dir, { recursive: true, force: true });
 });
 
+// The real binary: whatever the process writes to its stdout and stderr, by any route, is checked.
 test("no private key on stdout or stderr of any command", () => {
   const { dir, policy, state } = setup();
   const runs = [
@@ -133,24 +135,24 @@ test("rotation phases: issuers move at issue-new, mesh roots carry both until dr
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("ca rotate drives the phases by editing the policy, then finishes the rotation", () => {
+test("ca rotate drives the phases by editing the policy, then finishes the rotation", async () => {
   const { dir, policy } = setup(POLICY.replace("mtls: { mode: STRICT }\n", "mtls: { mode: STRICT }  # keep this comment\n"));
-  const run = (...args: string[]): { status: number | null; stderr: string } => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
-  assert.is(run("ca", "init", "-p", policy).status, 0);
+  const run = (...args: string[]) => runMain(args); // in this process (test/helpers/cli.ts)
+  assert.is((await run("ca", "init", "-p", policy)).status, 0);
   const year = new Date().getUTCFullYear();
   const steps = ["trust-both", "issue-new", "drop-old"];
   const out = join(dir, "out");
   for (const phase of steps) {
-    const r = run("ca", "rotate", "internal", "-p", policy);
+    const r = await run("ca", "rotate", "internal", "-p", policy);
     assert.is(r.status, 0, r.stderr);
     // Each phase is compiled (and so recorded) before the next step.
-    const c = run("compile", policy, "-o", out);
+    const c = await run("compile", policy, "-o", out);
     assert.is(c.status, 0, c.stderr);
     const doc = parse(readFileSync(policy, "utf8")) as { rotation: { phase: string; next: string } };
     assert.is(doc.rotation.phase, phase);
     assert.is(doc.rotation.next, `internal-${year}`);
   }
-  const done = run("ca", "rotate", "internal", "-p", policy);
+  const done = await run("ca", "rotate", "internal", "-p", policy);
   assert.is(done.status, 0, done.stderr);
   const text = readFileSync(policy, "utf8");
   const doc = parse(text) as { rotation?: unknown; authorities: Record<string, unknown>; issuers: { internal: { ca: { authority: string } } }; platform: { serviceMesh: { certificateAuthority: string } } };

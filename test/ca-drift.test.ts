@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,8 +7,8 @@ import { GENERATION_RECORD } from "../src/ca/generation-record.js";
 import { compilePolicy } from "../src/compile.js";
 import { readTree } from "./helpers/examples.js";
 import { HEADER } from "./helpers/policy.js";
+import { runMain } from "./helpers/cli.js";
 
-const BIN = join(process.cwd(), "bin", "mesh-security.js");
 const GENERATE = '{ keyAlgorithm: ECDSA-P256, subject: "CN=test root CA,O=Example", validityDays: 790, intermediate: true }';
 const policyWith = (generate: string): string => `${HEADER}platform:
   serviceMesh: { flavor: maistra-v2, owned: true, certificateAuthority: internal }
@@ -29,7 +28,8 @@ function setup(): { dir: string; policy: string; state: string } {
   return { dir, policy: join(dir, "mesh-security.yaml"), state: join(dir, ".mesh-security") };
 }
 
-const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 60_000 });
+/** The command line, in this process (test/helpers/cli.ts); the exit codes of the real process are checked in test/cli-ci.test.ts. */
+const cli = (args: string[]) => runMain(args);
 
 test("the generation record is public, deterministic and travels with the certificates", async () => {
   const { dir, policy, state } = setup();
@@ -68,10 +68,10 @@ test("drift: each changed field is an MS3007 at that field, pointing at ca rotat
       rmSync(dir, { recursive: true, force: true });
       continue;
     }
-    const validate = cli(["validate", policy]);
+    const validate = await cli(["validate", policy]);
     assert.is(validate.status, 1, `${name}: validate fails`);
     assert.match(validate.stderr, /MS3007/);
-    const init = cli(["ca", "init", "-p", policy]);
+    const init = await cli(["ca", "init", "-p", policy]);
     assert.is(init.status, 1, `${name}: ca init does not say ready`);
     assert.not.match(init.stderr, /ready/);
     assert.is(readFileSync(join(state, "authorities", "internal", "root-cert.pem"), "utf8"), root, `${name}: never regenerated silently`);
@@ -83,7 +83,7 @@ test("ca rotate after an edit phases the edited parameters in: the new authority
   const { dir, policy, state } = setup();
   await compilePolicy({ policyFile: policy, missingMaterial: "generate" });
   writeFileSync(policy, policyWith('{ keyAlgorithm: ECDSA-P384, subject: "CN=test root CA,O=Example", validityDays: 790, intermediate: true }'));
-  const rotate = cli(["ca", "rotate", "internal", "-p", policy]);
+  const rotate = await cli(["ca", "rotate", "internal", "-p", policy]);
   assert.is(rotate.status, 0, rotate.stderr);
   const { parse } = await import("yaml");
   const doc = parse(readFileSync(policy, "utf8")) as { authorities: Record<string, { generate: { keyAlgorithm: string } }>; rotation: { next: string } };
@@ -110,17 +110,17 @@ test("ca regenerate needs --yes; with it, a new CA with the policy's parameters 
   await compilePolicy({ policyFile: policy, missingMaterial: "generate" });
   const root = readFileSync(join(state, "authorities", "internal", "root-cert.pem"), "utf8");
   writeFileSync(policy, policyWith('{ keyAlgorithm: ECDSA-P384, subject: "CN=test root CA,O=Example", validityDays: 790, intermediate: true }'));
-  const refused = cli(["ca", "regenerate", "internal", "-p", policy]);
+  const refused = await cli(["ca", "regenerate", "internal", "-p", policy]);
   assert.is(refused.status, 2);
   assert.match(refused.stderr, /deletes the stored CA .*--yes/);
   assert.is(readFileSync(join(state, "authorities", "internal", "root-cert.pem"), "utf8"), root);
-  const done = cli(["ca", "regenerate", "internal", "-p", policy, "--yes"]);
+  const done = await cli(["ca", "regenerate", "internal", "-p", policy, "--yes"]);
   assert.is(done.status, 0, done.stderr);
   assert.not.equal(readFileSync(join(state, "authorities", "internal", "root-cert.pem"), "utf8"), root);
   assert.match(readFileSync(join(state, "authorities", "internal", GENERATION_RECORD), "utf8"), /"keyAlgorithm": "ECDSA-P384"/);
   const after = await compilePolicy({ policyFile: policy, missingMaterial: "report" });
   assert.equal(after.diagnostics.map((d) => d.code), []);
-  const show = cli(["ca", "show", "-p", policy]);
+  const show = await cli(["ca", "show", "-p", policy]);
   assert.match(show.stdout, /generated from: keyAlgorithm="ECDSA-P384" subject="CN=test root CA,O=Example" validityDays=790 intermediate=true/);
   assert.is(show.stderr, "");
   rmSync(dir, { recursive: true, force: true });
@@ -140,7 +140,7 @@ test("migration: material without a record is read from its certificates (MS2308
   const drifted = await compilePolicy({ policyFile: policy, missingMaterial: "report" });
   assert.equal(drifted.diagnostics.map((d) => d.code).sort(), ["MS2306", "MS2308", "MS3007"]);
   writeFileSync(policy, policyWith(GENERATE));
-  const init = cli(["ca", "init", "-p", policy]);
+  const init = await cli(["ca", "init", "-p", policy]);
   assert.is(init.status, 0, init.stderr);
   assert.match(init.stderr, /wrote its generation record/);
   assert.is(readFileSync(recordPath, "utf8"), record, "the derived record equals the one written at generation");
@@ -170,14 +170,14 @@ test("a stored intermediate from the old default (half the root's validity) warn
 test("a clone without private keys compiles byte-identical output with secrets: separate, naming the Secrets it did not refresh (MS2303)", async () => {
   const { dir, policy, state } = setup();
   const out = join(dir, "out");
-  const first = cli(["compile", policy, "-o", out]);
+  const first = await cli(["compile", policy, "-o", out]);
   assert.is(first.status, 0, first.stderr);
   const tree = readTree(out);
   const secrets = readTree(join(state, "private", "secrets"));
   assert.equal([...secrets.keys()], [".mesh-security-output", "Kustomization", "cert-manager/secret-internal-ca.yaml", "istio-system/secret-cacerts.yaml"]);
   rmSync(join(state, "private"), { recursive: true, force: true });
   for (const args of [["compile", policy, "-o", out], ["compile", policy, "-o", out, "--check"]]) {
-    const clone = cli(args);
+    const clone = await cli(args);
     assert.is(clone.status, 0, clone.stderr);
     assert.match(clone.stderr, /notice MS2303 no private keys for authority `internal` in this checkout \(no private\/internal\/\): the Secret\(s\) cert-manager\/internal-ca, istio-system\/cacerts were not written/);
   }

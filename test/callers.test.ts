@@ -141,7 +141,7 @@ test("sail: the router's rule only on a PERMISSIVE Route port; a named targetPor
   assert.equal(spec["rules"], [{ from: [{ source: { principals: ["cluster.local/ns/shop/sa/web"] } }] }, { from: [{ source: { notPrincipals: ["*"] } }] }]);
 });
 
-// Issue 21 (4): notPrincipals ["*"] matches every connection without a mesh identity, not only the router's.
+// notPrincipals ["*"] matches every connection without a mesh identity, not only the router's.
 // explain says what else it admits, per flavor, and where the network narrows it.
 const ADMITS: Array<[string, { flavor: string; want: RegExp }]> = [
   ["maistra-v2: narrowed by the operator's NetworkPolicies", { flavor: "maistra-v2", want: /on port 8443 it also admits pods without a sidecar and clients whose DestinationRule turns mTLS off; Maistra's NetworkPolicies let them in only from the mesh's member namespaces and the router's \(the pods carry maistra\.io\/expose-route\)\. An undeclared workload that calls through its sidecar presents its identity and is denied/ }],
@@ -179,7 +179,7 @@ test("trust-manager: a CA cert-manager makes is copied from its Secret; one outs
   const bundle = objects(made).get("cluster/bundle-trust-root.yaml")?.["spec"] as Obj;
   assert.equal(bundle["sources"], [{ secret: { name: "root-ca", key: "ca.crt" } }]);
   assert.equal(bundle["target"], { configMap: { key: "ca.crt" }, namespaceSelector: { matchExpressions: [{ key: "kubernetes.io/metadata.name", operator: "In", values: ["shop"] }] } });
-  // Issue 21 (7): matchExpressions needs trust-manager v0.14+; explain says so (before, it lands everywhere).
+  // matchExpressions needs trust-manager v0.14+; explain says so (before, it lands everywhere).
   assert.ok(
     (made.notes ?? []).some((n) => /Bundle trust-root needs trust-manager v0\.14\.0 or later .*namespaceSelector\.matchExpressions, which older versions ignore/.test(n.text)),
     (made.notes ?? []).map((n) => n.text).join("\n"),

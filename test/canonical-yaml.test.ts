@@ -152,7 +152,7 @@ test("each scalar as a value, a key, a list item, and deeper reads back as itsel
   }
 });
 
-test("issue 26 item 8: the two strings yaml 2.9.1 itself wrote so that they read back otherwise", () => {
+test("the two strings yaml 2.9.1 itself wrote so that they read back otherwise", () => {
   for (const value of [`cert-manager\n \n${"y".repeat(40)}\n `, " \n"]) {
     assertRoundTrip({ value }, JSON.stringify(value));
     assertRoundTrip({ metadata: { annotations: { [value]: value } } }, JSON.stringify(value));

@@ -6,14 +6,22 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { CODES } from "../src/diagnostics/codes.js";
 import type { DiagnosticCode } from "../src/diagnostics/codes.js";
+import { runMain } from "./helpers/cli.js";
 
 // What CI sees of the real binary: exit codes (the contract's table), GitHub annotations relative to the
 // repository root, stale files under --check as annotations, notices, SARIF for code scanning.
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
-const run = (args: string[], options: { cwd?: string; env?: Record<string, string> } = {}): { code: number | null; stdout: string; stderr: string } => {
+type Options = { cwd?: string; env?: Record<string, string> };
+/** The real process: for the exit codes that only a child process can show (one row per command below). */
+const spawn = (args: string[], options: Options = {}): { code: number | null; stdout: string; stderr: string } => {
   const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", ...options.env };
   if (!options.env?.["GITHUB_WORKSPACE"]) delete env["GITHUB_WORKSPACE"];
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? process.cwd(), encoding: "utf8", env });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+/** The same command in this process (test/helpers/cli.ts): what it prints and the exit code main sets. */
+const run = async (args: string[], options: Options = {}): Promise<{ code: number; stdout: string; stderr: string }> => {
+  const r = await runMain(args, { ...(options.cwd === undefined ? {} : { cwd: options.cwd }), env: { NO_COLOR: "1", GITHUB_WORKSPACE: undefined, ...options.env } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 const root = process.cwd();
@@ -26,12 +34,14 @@ const tmp = mkdtempSync(join(tmpdir(), "ms-cli-ci-"));
 const staging = join(tmp, "staging.yaml");
 writeFileSync(staging, STAGING);
 const compiled = join(tmp, "compiled");
-run(["compile", ok, "-o", compiled]);
+await run(["compile", ok, "-o", compiled]);
 const stale = join(tmp, "stale");
 cpSync(compiled, stale, { recursive: true });
 writeFileSync(join(stale, "shop", "service-catalog.yaml"), readFileSync(join(stale, "shop", "service-catalog.yaml"), "utf8").replace("port: 8443", "port: 9443"));
 
 // [name, { given: arguments, want: exit code }]: every row of DESIGN.md's exit codes, I/O for every command.
+// The rows in REAL_PROCESS run the binary, so that each command's exit status is seen from outside at
+// least once; the others run in this process, where the exit code is what main leaves in process.exitCode.
 const EXIT_CODES: Array<[string, { given: string[]; want: number }]> = [
   ["validate: a valid policy", { given: ["validate", ok], want: 0 }],
   ["validate: policy errors", { given: ["validate", broken], want: 1 }],
@@ -55,42 +65,52 @@ const EXIT_CODES: Array<[string, { given: string[]; want: number }]> = [
   ["verify: --with a missing directory", { given: ["verify", compiled, "--with", join(tmp, "missing")], want: 4 }],
   ["schema -o: into a missing directory's file", { given: ["schema", "-o", join(tmp, "missing", "deeper", "s.json")], want: 4 }],
 ];
+const REAL_PROCESS = new Set([
+  "validate: policy errors",
+  "validate: an unknown option",
+  "compile --check: stale",
+  "compile -o: missing policy file",
+  "explain: missing policy file",
+  "ca init: missing policy file",
+  "verify: missing directory",
+  "schema -o: into a missing directory's file",
+]);
 for (const [name, { given, want }] of EXIT_CODES) {
-  test(`exit ${want}: ${name}`, () => {
-    const r = run(given);
+  test(`exit ${want}: ${name}`, async () => {
+    const r = REAL_PROCESS.has(name) ? spawn(given) : await run(given);
     assert.is(r.code, want, `${r.stderr}${r.stdout.slice(0, 400)}`);
   });
 }
 
-test("github: file= is relative to $GITHUB_WORKSPACE when set, whatever the working directory; else to the working directory", () => {
+test("github: file= is relative to $GITHUB_WORKSPACE when set, whatever the working directory; else to the working directory", async () => {
   const repo = join(tmp, "repo");
   const dir = join(repo, "clusters", "prod");
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "mesh-security.yaml"), readFileSync(broken, "utf8"));
-  const inWorkflow = run(["validate", "mesh-security.yaml", "--format", "github"], { cwd: dir, env: { GITHUB_WORKSPACE: repo } });
+  const inWorkflow = await run(["validate", "mesh-security.yaml", "--format", "github"], { cwd: dir, env: { GITHUB_WORKSPACE: repo } });
   assert.is(inWorkflow.code, 1);
   assert.match(inWorkflow.stdout, /^::error file=clusters\/prod\/mesh-security\.yaml,line=9,col=12,/m);
   assert.not.match(inWorkflow.stdout, /file=mesh-security\.yaml/);
-  const local = run(["validate", "mesh-security.yaml", "--format", "github"], { cwd: dir });
+  const local = await run(["validate", "mesh-security.yaml", "--format", "github"], { cwd: dir });
   assert.match(local.stdout, /^::error file=mesh-security\.yaml,line=9,col=12,/m);
 });
 
-test("github: a stale output under --check is an ::error on each stale file, at the first line that differs", () => {
-  const r = run(["compile", ok, "-o", stale, "--check", "--format", "github"], { env: { GITHUB_WORKSPACE: tmp } });
+test("github: a stale output under --check is an ::error on each stale file, at the first line that differs", async () => {
+  const r = await run(["compile", ok, "-o", stale, "--check", "--format", "github"], { env: { GITHUB_WORKSPACE: tmp } });
   assert.is(r.code, 3);
   const line = readFileSync(join(compiled, "shop", "service-catalog.yaml"), "utf8").split("\n").findIndex((l) => l.includes("port: 8443")) + 1;
   assert.match(r.stdout, new RegExp(`^::error file=stale/shop/service-catalog\\.yaml,line=${line},col=1,endColumn=2,title=MS4040::MS4040 shop/service-catalog\\.yaml differs`, "m"));
   assert.match(r.stderr, /~ shop\/service-catalog\.yaml/, "the text summary and diff stay on stderr");
-  const json = JSON.parse(run(["compile", ok, "-o", stale, "--check", "--format", "json"]).stdout) as Array<{ code: string; file: string }>;
+  const json = JSON.parse((await run(["compile", ok, "-o", stale, "--check", "--format", "json"])).stdout) as Array<{ code: string; file: string }>;
   assert.equal(json.filter((d) => d.code === "MS4040").map((d) => [d.code, d.file]), [["MS4040", join(stale, "shop", "service-catalog.yaml")]]);
 });
 
-test("no private keys in a clone is a ::notice (exit 0); --require-keys makes it an ::error (exit 1)", () => {
+test("no private keys in a clone is a ::notice (exit 0); --require-keys makes it an ::error (exit 1)", async () => {
   const args = ["compile", clone.policy, "--state-dir", clone.state, "--stdout", "--format", "github"];
-  const notice = run(args);
+  const notice = await run(args);
   assert.is(notice.code, 0);
   assert.match(notice.stderr, /^::notice file=.*mesh-security\.yaml,line=37,col=3,.*title=MS2303::/m);
-  const required = run([...args, "--require-keys"]);
+  const required = await run([...args, "--require-keys"]);
   assert.is(required.code, 1);
   assert.match(required.stderr, /^::error file=.*title=MS2303::.*\(--require-keys asks for them: to write them, restore private\/mesh-ca\//m);
   assert.is(required.stdout, "", "no manifests when the run fails");
@@ -105,8 +125,8 @@ interface SarifLog {
   }>;
 }
 
-test("sarif: SARIF 2.1.0 with one rule per code (help from the code table), results at the policy lines, relative URIs", () => {
-  const r = run(["validate", broken, "--format", "sarif"], { env: { GITHUB_WORKSPACE: root } });
+test("sarif: SARIF 2.1.0 with one rule per code (help from the code table), results at the policy lines, relative URIs", async () => {
+  const r = await run(["validate", broken, "--format", "sarif"], { env: { GITHUB_WORKSPACE: root } });
   assert.is(r.code, 1);
   assert.is(r.stderr, "", "nothing beside the document");
   const log = JSON.parse(r.stdout) as SarifLog;
@@ -129,19 +149,19 @@ test("sarif: SARIF 2.1.0 with one rule per code (help from the code table), resu
   assert.ok(first.results.some((x) => x.ruleId === "MS1005" && x.locations[0]?.physicalLocation.region?.startLine === 9 && x.locations[0].physicalLocation.region.startColumn === 12));
 });
 
-test("sarif: a silenced warning is a result with an inSource suppression and its reason; a clean policy is an empty run", () => {
+test("sarif: a silenced warning is a result with an inSource suppression and its reason; a clean policy is an empty run", async () => {
   writeFileSync(staging, STAGING.replace("    acme:", "    # mesh-security: ignore MS2103 -- the issuer is tried on staging first\n    acme:"));
-  const log = JSON.parse(run(["validate", staging, "--format", "sarif"]).stdout) as SarifLog;
+  const log = JSON.parse((await run(["validate", staging, "--format", "sarif"])).stdout) as SarifLog;
   assert.equal(log.runs[0]?.results.map((x) => [x.ruleId, x.level, x.suppressions]), [["MS2103", "warning", [{ kind: "inSource", status: "accepted", justification: "the issuer is tried on staging first" }]]]);
   writeFileSync(staging, STAGING.replace("server: staging", "server: production"));
-  const clean = run(["validate", staging, "--format", "sarif"]);
+  const clean = await run(["validate", staging, "--format", "sarif"]);
   assert.is(clean.code, 0);
   assert.equal((JSON.parse(clean.stdout) as SarifLog).runs[0]?.results, []);
   writeFileSync(staging, STAGING);
 });
 
-test("sarif under compile --check: one document holding the policy's findings and each stale file (MS4040)", () => {
-  const r = run(["compile", ok, "-o", stale, "--check", "--format", "sarif"], { env: { GITHUB_WORKSPACE: tmp } });
+test("sarif under compile --check: one document holding the policy's findings and each stale file (MS4040)", async () => {
+  const r = await run(["compile", ok, "-o", stale, "--check", "--format", "sarif"], { env: { GITHUB_WORKSPACE: tmp } });
   assert.is(r.code, 3);
   const log = JSON.parse(r.stdout) as SarifLog;
   const where = (log.runs[0]?.results ?? []).map((x) => [x.ruleId, x.locations[0]?.physicalLocation.artifactLocation.uri]);
@@ -149,12 +169,12 @@ test("sarif under compile --check: one document holding the policy's findings an
   assert.ok(where.some(([code, uri]) => code === "MS2007" && uri === `file://${ok}`), "the policy, outside that root, by absolute URI");
 });
 
-test("sarif from verify: the findings at their manifest lines, nothing else on stdout", () => {
+test("sarif from verify: the findings at their manifest lines, nothing else on stdout", async () => {
   // The 2.x example with a PeerAuthentication the mesh operator renders itself (MS5030).
   const out = join(tmp, "verify-broken");
   cpSync(join(root, "examples", "mesh-maistra-v2", "expected"), out, { recursive: true });
   writeFileSync(join(out, "istio-system", "peerauthentication-default.yaml"), "apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: istio-system\nspec:\n  mtls:\n    mode: STRICT\n");
-  const r = run(["verify", out, "--format", "sarif"], { env: { GITHUB_WORKSPACE: tmp } });
+  const r = await run(["verify", out, "--format", "sarif"], { env: { GITHUB_WORKSPACE: tmp } });
   assert.is(r.code, 1, r.stderr);
   const log = JSON.parse(r.stdout) as SarifLog;
   assert.equal(log.runs[0]?.results.map((x) => [x.ruleId, x.level, x.locations[0]?.physicalLocation.artifactLocation.uri]), [["MS5030", "error", "verify-broken/istio-system/peerauthentication-default.yaml"]]);

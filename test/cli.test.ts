@@ -5,11 +5,18 @@ import { join, resolve } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseAllDocuments } from "yaml";
+import { runMain } from "./helpers/cli.js";
 
-// The real binary (bin/mesh-security.js → dist/start.cjs → the bundle of dist/cli.js, built by `npm test` and `npm ci`).
+// The real binary (bin/mesh-security.js → dist/start.cjs → the bundle of dist/cli.js, built by `npm test` and `npm ci`):
+// the tests up to "I/O failure exits 4" check the exit codes of the real process and what dist holds.
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
 const run = (args: string[], cwd = process.cwd()): { code: number | null; stdout: string; stderr: string } => {
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+/** The same command in this process (test/helpers/cli.ts), for the tests about what a command prints. */
+const runIn = async (args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> => {
+  const r = await runMain(args, { ...(cwd === undefined ? {} : { cwd }), env: { NO_COLOR: "1" } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 const example = join(process.cwd(), "examples", "service-ca-basics", "mesh-security.yaml");
@@ -66,8 +73,8 @@ test("I/O failure exits 4: a foreign directory is refused", () => {
   assert.not.ok(existsSync(join(dir, "kustomization.yaml")));
 });
 
-test("--stdout is a clean multi-document stream", () => {
-  const r = run(["compile", example, "--stdout"]);
+test("--stdout is a clean multi-document stream", async () => {
+  const r = await runIn(["compile", example, "--stdout"]);
   assert.is(r.code, 0);
   const docs = parseAllDocuments(r.stdout);
   assert.is(docs.length, 3);
@@ -75,9 +82,9 @@ test("--stdout is a clean multi-document stream", () => {
   assert.match(r.stderr, /patch/);
 });
 
-test("explain: per subject, the objects with their files and reasons; json and a text table", () => {
+test("explain: per subject, the objects with their files and reasons; json and a text table", async () => {
   const policy = join(process.cwd(), "examples", "end-to-end-encryption", "mesh-security.yaml");
-  const report = JSON.parse(run(["explain", policy, "--format", "json"]).stdout) as {
+  const report = JSON.parse((await runIn(["explain", policy, "--format", "json"])).stdout) as {
     diagnostics: unknown[];
     subjects: Array<{ subject: string; notes: string[]; objects: Array<{ kind: string; file: string; reason: string; wave: number }> }>;
     paths: Array<{ result: string }>;
@@ -92,24 +99,25 @@ test("explain: per subject, the objects with their files and reasons; json and a
     assert.ok(o.reason.length > 10);
   }
   assert.ok(customer?.notes.some((n) => /destination/i.test(n)));
-  const text = run(["explain", policy]).stdout;
+  const text = (await runIn(["explain", policy])).stdout;
   assert.match(text, /^service demo\/customer\n/m);
   assert.match(text, /^  object +file +wave\n/m);
   assert.match(text, /^  Route demo\/customer +demo\/route-customer\.yaml +0\n/m);
 });
 
-test("schema, init, --version", () => {
-  const schema = JSON.parse(run(["schema"]).stdout) as { title: string };
+test("schema, init, --version", async () => {
+  const schema = JSON.parse((await runIn(["schema"])).stdout) as { title: string };
   assert.match(schema.title, /mesh-security/);
   const dir = mkdtempSync(join(tmpdir(), "ms-cli-"));
-  assert.is(run(["init"], dir).code, 0);
-  assert.is(run(["init"], dir).code, 2, "refuses to overwrite");
-  assert.is(run(["validate"], dir).code, 0);
-  assert.match(run(["--version"]).stdout, /^\d+\.\d+\.\d+/);
+  assert.is((await runIn(["init"], dir)).code, 0);
+  assert.is((await runIn(["init"], dir)).code, 2, "refuses to overwrite");
+  assert.is((await runIn(["validate"], dir)).code, 0);
+  assert.match((await runIn(["--version"])).stdout, /^\d+\.\d+\.\d+/);
 });
 
 // yargs looks for a package.json when it starts; from an ES module entry that search would begin at the
 // working directory and read every directory above it (src/cli.ts, loadYargs). It starts at the package.
+// A child process: the --require hook must see every read from the process's start.
 test("validate reads no directory around the working directory", () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-cli-"));
   const cwd = join(dir, "a", "b");

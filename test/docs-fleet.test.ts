@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -7,6 +6,7 @@ import * as assert from "uvu/assert";
 import { parse } from "yaml";
 import { codeBlocks } from "./helpers/markdown.js";
 import { validateUpstream, VALIDATOR } from "./helpers/upstream.js";
+import { runMain } from "./helpers/cli.js";
 
 // docs/gitops.md "Fleets": the ApplicationSet must pass the upstream Argo CD schema and point at the
 // directories the documented compile command writes; the CI snippet must be that command with --check.
@@ -46,21 +46,21 @@ test("the fleet CI step checks every cluster in one run, into the directories th
   assert.is(glob, `clusters/*/${dirName}`);
 });
 
-test("the fleet CI command, run on examples/fleet laid out as documented, is green and then catches a stale cluster", () => {
+// The command runs in this process (test/helpers/cli.ts); compile's exit 3 from the real process is checked in test/cli.test.ts.
+test("the fleet CI command, run on examples/fleet laid out as documented, is green and then catches a stale cluster", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-docs-fleet-"));
   try {
     cpSync(join("examples", "fleet"), dir, { recursive: true });
-    const bin = join(process.cwd(), "bin", "mesh-security.js");
     const args = ciCommand.replace(/^npx mesh-security /, "").split(/\s+/).filter(Boolean);
     const policies = ["clusters/prod/mesh-security.yaml", "clusters/stage/mesh-security.yaml"];
     const expand = (list: string[]): string[] => list.flatMap((a) => (a === "clusters/*/mesh-security.yaml" ? policies : [a]));
-    const write = spawnSync(process.execPath, [bin, ...expand(args.filter((a) => a !== "--check"))], { cwd: dir, encoding: "utf8" });
+    const write = await runMain(expand(args.filter((a) => a !== "--check")), { cwd: dir });
     assert.is(write.status, 0, write.stderr);
-    const check = spawnSync(process.execPath, [bin, ...expand(args)], { cwd: dir, encoding: "utf8" });
+    const check = await runMain(expand(args), { cwd: dir });
     assert.is(check.status, 0, check.stderr + check.stdout);
     const file = join(dir, "clusters", "stage", "manifests", "kustomization.yaml");
     writeFileSync(file, `${readFileSync(file, "utf8")}# edited\n`);
-    const stale = spawnSync(process.execPath, [bin, ...expand(args)], { cwd: dir, encoding: "utf8" });
+    const stale = await runMain(expand(args), { cwd: dir });
     assert.is(stale.status, 3, stale.stderr);
   } finally {
     rmSync(dir, { recursive: true, force: true });

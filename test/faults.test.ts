@@ -10,6 +10,7 @@ import { readTree } from "./helpers/examples.js";
 
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
 
+/** A real process, killed part-way through: what it leaves behind is what is tested. */
 function compileKilledAfter(policy: string, out: string, ms: number): Promise<void> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [BIN, "compile", policy, "-o", out], { stdio: "ignore" });

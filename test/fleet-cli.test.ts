@@ -1,14 +1,14 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
+import { runMain } from "./helpers/cli.js";
 
-// A fleet in one process: the real binary on a copy of examples/fleet (base + stage + prod).
-const BIN = join(process.cwd(), "bin", "mesh-security.js");
-const run = (args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+// A fleet in one run: the command line, in this process (test/helpers/cli.ts), on a copy of examples/fleet
+// (base + stage + prod). The exit codes of the real process are checked in test/cli-ci.test.ts.
+const run = async (args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> => {
+  const r = await runMain(args, { cwd, env: { NO_COLOR: "1" } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
@@ -22,9 +22,9 @@ function fleetCopy(): string {
 
 const POLICIES = ["clusters/stage/mesh-security.yaml", "clusters/prod/mesh-security.yaml"];
 
-test("compile several policies --out-dir-name: each into <its directory>/NAME, then --check 0, stale 3", () => {
+test("compile several policies --out-dir-name: each into <its directory>/NAME, then --check 0, stale 3", async () => {
   const dir = fleetCopy();
-  const first = run(["compile", ...POLICIES, "--out-dir-name", "manifests"], dir);
+  const first = await run(["compile", ...POLICIES, "--out-dir-name", "manifests"], dir);
   assert.is(first.code, 0, first.stderr);
   for (const cluster of ["stage", "prod"]) assert.ok(existsSync(join(dir, "clusters", cluster, "manifests", "kustomization.yaml")), cluster);
   // The same bytes as the committed goldens, compiled one by one.
@@ -32,39 +32,39 @@ test("compile several policies --out-dir-name: each into <its directory>/NAME, t
     const want = readFileSync(join("examples", "fleet", "clusters", cluster, "expected", "kustomization.yaml"), "utf8");
     assert.fixture(readFileSync(join(dir, "clusters", cluster, "manifests", "kustomization.yaml"), "utf8"), want, cluster);
   }
-  const fresh = run(["compile", ...POLICIES, "--out-dir-name", "manifests", "--check"], dir);
+  const fresh = await run(["compile", ...POLICIES, "--out-dir-name", "manifests", "--check"], dir);
   assert.is(fresh.code, 0, fresh.stderr);
   assert.match(fresh.stderr, /clusters\/stage\/manifests is up to date/);
   assert.match(fresh.stderr, /clusters\/prod\/manifests is up to date/);
   // One stale cluster makes the run stale, and the other is still checked.
   const file = join(dir, "clusters", "prod", "manifests", "kustomization.yaml");
   writeFileSync(file, readFileSync(file, "utf8") + "# edited\n");
-  const stale = run(["compile", ...POLICIES, "--out-dir-name", "manifests", "--check"], dir);
+  const stale = await run(["compile", ...POLICIES, "--out-dir-name", "manifests", "--check"], dir);
   assert.is(stale.code, 3, stale.stderr);
   assert.match(stale.stderr, /clusters\/stage\/manifests is up to date/);
   assert.match(stale.stderr, /~ kustomization\.yaml/);
 });
 
-test("several policies: a policy error outranks stale (1), validate takes several, json is one document", () => {
+test("several policies: a policy error outranks stale (1), validate takes several, json is one document", async () => {
   const dir = fleetCopy();
-  assert.is(run(["compile", ...POLICIES, "--out-dir-name", "manifests"], dir).code, 0);
+  assert.is((await run(["compile", ...POLICIES, "--out-dir-name", "manifests"], dir)).code, 0);
   const file = join(dir, "clusters", "prod", "manifests", "kustomization.yaml");
   writeFileSync(file, readFileSync(file, "utf8") + "# edited\n");
   writeFileSync(join(dir, "clusters", "stage", "mesh-security.yaml"), readFileSync(join(dir, "clusters", "stage", "mesh-security.yaml"), "utf8").replace("host: customer.apps.stage.example.com", "host: Customer_Stage"));
-  const both = run(["compile", ...POLICIES, "--out-dir-name", "manifests", "--check"], dir);
+  const both = await run(["compile", ...POLICIES, "--out-dir-name", "manifests", "--check"], dir);
   assert.is(both.code, 1, both.stderr);
   assert.match(both.stderr, /clusters\/stage\/mesh-security\.yaml:7:\d+ error MS1006/);
-  const validate = run(["validate", ...POLICIES], dir);
+  const validate = await run(["validate", ...POLICIES], dir);
   assert.is(validate.code, 1);
   assert.match(validate.stderr, /clusters\/prod\/mesh-security\.yaml: ok/);
-  const json = run(["validate", ...POLICIES, "--format", "json"], dir);
+  const json = await run(["validate", ...POLICIES, "--format", "json"], dir);
   const parsed = JSON.parse(json.stdout) as Array<{ code: string; file: string }>;
   assert.ok(parsed.some((d) => d.code === "MS1006" && d.file === "clusters/stage/mesh-security.yaml"));
   assert.ok(parsed.some((d) => d.code === "MS2103" && d.file === "base/mesh-security.base.yaml"), "the base's warning, at the base");
-  const compileJson = run(["compile", ...POLICIES, "--out-dir-name", "manifests", "--check", "--format", "json"], dir);
+  const compileJson = await run(["compile", ...POLICIES, "--out-dir-name", "manifests", "--check", "--format", "json"], dir);
   assert.ok(Array.isArray(JSON.parse(compileJson.stdout)), "one JSON document for the run");
   // GitHub annotations name the file that holds the value.
-  const github = run(["validate", ...POLICIES, "--format", "github"], dir);
+  const github = await run(["validate", ...POLICIES, "--format", "github"], dir);
   assert.match(github.stdout, /^::warning file=base\/mesh-security\.base\.yaml,line=30,col=15,/m);
   assert.match(github.stdout, /^::error file=clusters\/stage\/mesh-security\.yaml,line=7,/m);
 });
@@ -80,31 +80,31 @@ const USAGE: Array<[string, string[], RegExp]> = [
 ];
 
 for (const [name, args, message] of USAGE) {
-  test(`usage: ${name} exits 2`, () => {
+  test(`usage: ${name} exits 2`, async () => {
     const dir = fleetCopy();
-    const result = run(args, dir);
+    const result = await run(args, dir);
     assert.is(result.code, 2, result.stderr);
     assert.match(result.stderr, message);
   });
 }
 
-test("explain on an overlay says which file set each value it changed", () => {
+test("explain on an overlay says which file set each value it changed", async () => {
   const dir = fleetCopy();
-  const result = run(["explain", "clusters/prod/mesh-security.yaml"], dir);
+  const result = await run(["explain", "clusters/prod/mesh-security.yaml"], dir);
   assert.is(result.code, 0, result.stderr);
   assert.match(result.stdout, /^ {2}mtls\.mode +clusters\/prod\/mesh-security\.yaml:7$/m);
   assert.match(result.stdout, /^ {2}services\[demo\/debug-tools\] +removed at clusters\/prod\/mesh-security\.yaml:12$/m);
   assert.match(result.stdout, /^ {2}issuers\.letsencrypt\.acme\.server +clusters\/prod\/mesh-security\.yaml:9$/m);
 });
 
-test("ca rotate refuses a policy that extends another (MS1024) and leaves both files as they were", () => {
+test("ca rotate refuses a policy that extends another (MS1024) and leaves both files as they were", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-fleet-rotate-"));
   const base = "apiVersion: mesh-security/v1alpha1\nkind: MeshSecurityPolicy\nmetadata: { name: shop }\nauthorities:\n  internal:\n    generate: { keyAlgorithm: ECDSA-P256, subject: \"CN=shop root CA\", validityDays: 790 }\nissuers:\n  internal: { ca: { authority: internal } }\nservices:\n  - { name: api, namespace: shop, certificate: { issuer: internal } }\n";
   const overlay = "apiVersion: mesh-security/v1alpha1\nkind: MeshSecurityPolicy\nmetadata: { name: shop-prod }\nextends: base.yaml\n";
   writeFileSync(join(dir, "base.yaml"), base);
   writeFileSync(join(dir, "prod.yaml"), overlay);
-  assert.is(run(["ca", "init", "prod.yaml"], dir).code, 0);
-  const rotate = run(["ca", "rotate", "internal", "prod.yaml"], dir);
+  assert.is((await run(["ca", "init", "prod.yaml"], dir)).code, 0);
+  const rotate = await run(["ca", "rotate", "internal", "prod.yaml"], dir);
   assert.is(rotate.code, 1, rotate.stderr);
   assert.match(rotate.stderr, /prod\.yaml:4:10 error MS1024 /);
   assert.is(readFileSync(join(dir, "base.yaml"), "utf8"), base);

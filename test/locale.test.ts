@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import { test } from "uvu";
 import * as assert from "uvu/assert";
 
+// A fresh process per locale: LANG and LC_ALL are read when the process starts.
 // Under da_DK collation "aa" sorts after "z": the order of services (and so of everything derived
 // from it) must not depend on the locale of the machine that compiles.
 const POLICY = `apiVersion: mesh-security/v1alpha1

@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { codesAt, compileText, HEADER, objects } from "./helpers/policy.js";
 
-// Issue 21 (1): with manageNetworkPolicy (the default) Maistra copies istio-mesh-<rev> (ingress only from
+// With manageNetworkPolicy (the default) Maistra copies istio-mesh-<rev> (ingress only from
 // member namespaces) and istio-expose-route-<rev> (the router, only to pods labelled
 // maistra.io/expose-route) into every member namespace (maistra/istio-operator
 // resources/helm/v2.6/mesh-config/templates/networkpolicy.yaml, memberroll/ovs_networkpolicy.go). A Route

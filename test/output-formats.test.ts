@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,11 +5,12 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { codeFrame, FLOOD_SHOWN, formatDiagnostics } from "../src/diagnostics/format.js";
+import { runMain } from "./helpers/cli.js";
 import { compileText, HEADER } from "./helpers/policy.js";
 
-const BIN = join(process.cwd(), "bin", "mesh-security.js");
-const run = (args: string[]): { code: number | null; stdout: string; stderr: string } => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
+// In this process (test/helpers/cli.ts): these tests are about what each command prints.
+const run = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+  const r = await runMain(args, { env: { NO_COLOR: "1" } });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 const good = join(process.cwd(), "examples", "service-ca-basics", "mesh-security.yaml");
@@ -18,18 +18,18 @@ const bad = join(process.cwd(), "examples", "invalid-ten-mistakes", "mesh-securi
 // `ca` takes the policy with --policy today; other work may change its arguments: only this line knows.
 const caShow = (policy: string, ...rest: string[]): string[] => ["ca", "show", "--policy", policy, ...rest];
 
-test("empty or comment-only policy: the same error from every command", () => {
+test("empty or comment-only policy: the same error from every command", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-empty-"));
   for (const [name, content] of [["empty.yaml", ""], ["comments.yaml", "# nothing yet\n\n# still nothing\n"], ["marker.yaml", "---\n"]] as const) {
     const policy = join(dir, name);
     writeFileSync(policy, content);
     const runs = [
-      run(["validate", policy]),
-      run(["explain", policy]),
-      run(["compile", policy, "--stdout"]),
-      run(["compile", policy, "-o", join(dir, `out-${name}`)]),
-      run(caShow(policy)),
-      run(["ca", "init", "--policy", policy]),
+      await run(["validate", policy]),
+      await run(["explain", policy]),
+      await run(["compile", policy, "--stdout"]),
+      await run(["compile", policy, "-o", join(dir, `out-${name}`)]),
+      await run(caShow(policy)),
+      await run(["ca", "init", "--policy", policy]),
     ];
     const lines = runs.map((r) => r.stderr.split("\n")[0]);
     for (const r of runs) assert.is(r.code, 1, r.stderr);
@@ -46,9 +46,9 @@ const jsonCommands: Array<[string, (policy: string) => string[], string | undefi
 ];
 
 for (const [name, args, key] of jsonCommands) {
-  test(`${name} --format json: exactly one JSON document on stdout, diagnostics inside, nothing on stderr about them`, () => {
+  test(`${name} --format json: exactly one JSON document on stdout, diagnostics inside, nothing on stderr about them`, async () => {
     for (const policy of [good, bad]) {
-      const r = run(args(policy));
+      const r = await run(args(policy));
       const doc = JSON.parse(r.stdout) as unknown; // throws on two documents
       const diagnostics = (key ? (doc as Record<string, unknown>)["diagnostics"] : doc) as Diagnostic[];
       assert.ok(Array.isArray(diagnostics));
@@ -59,12 +59,12 @@ for (const [name, args, key] of jsonCommands) {
   });
 }
 
-test("compile -o --format json: an I/O failure is in the same single document", () => {
+test("compile -o --format json: an I/O failure is in the same single document", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-json-io-"));
   const out = join(dir, "foreign");
   mkdirSync(out);
   writeFileSync(join(out, "not-ours.txt"), "x");
-  const r = run(["compile", good, "-o", out, "--format", "json"]);
+  const r = await run(["compile", good, "-o", out, "--format", "json"]);
   assert.is(r.code, 4);
   const doc = JSON.parse(r.stdout) as Diagnostic[];
   assert.equal(doc.filter((d) => d.severity === "error").map((d) => d.code), ["MS4001"]);

@@ -9,6 +9,7 @@ import { compilePolicy } from "../src/compile.js";
 import { classifyFiles } from "../src/verify/manifests.js";
 import { MARKER, PRIVATE_MARKER, writeOutputDir } from "../src/write/write-dir.js";
 import { compileText, HEADER, MESH_CA_POLICY } from "./helpers/policy.js";
+import { runMain } from "./helpers/cli.js";
 
 // Parsed manifests are navigated freely; the assertions check the shapes.
 type Obj = Record<string, any>;
@@ -117,10 +118,10 @@ test("the separate Secrets tree: kustomize builds exactly its Secrets, and -R -f
   assert.equal(read.trim().split("\n").sort(), ["secret/cacerts", "secret/internal-ca"]);
 });
 
-test("compile -o writes the Secrets directory that `oc apply -k` takes", () => {
+test("compile -o writes the Secrets directory that `oc apply -k` takes", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-secrets-dir-"));
   writeFileSync(join(dir, "mesh-security.yaml"), MESH_CA_POLICY);
-  const run = spawnSync("node", [join(process.cwd(), "bin", "mesh-security.js"), "compile", "-o", "manifests"], { cwd: dir, encoding: "utf8" });
+  const run = await runMain(["compile", "-o", "manifests"], { cwd: dir }); // in this process (test/helpers/cli.ts)
   assert.is(run.status, 0, run.stderr);
   assert.match(run.stderr, /wrote 2 Secret\(s\) with private keys to .*private\/secrets \(apply them out of band with oc apply -k /);
   const built = parseAllDocuments(execFileSync("kubectl", ["kustomize", join(dir, ".mesh-security", "private", "secrets")], { encoding: "utf8" })).map((d) => d.toJS() as Obj);
@@ -132,7 +133,7 @@ test("compile -o writes the Secrets directory that `oc apply -k` takes", () => {
   assert.is(read.status, 0, read.stderr);
   assert.equal(read.stdout.trim().split("\n").sort(), ["secret/cacerts", "secret/internal-ca"]);
   // A second compile recognises its own private directory by that marker (no MS4001).
-  const again = spawnSync("node", [join(process.cwd(), "bin", "mesh-security.js"), "compile", "-o", "manifests"], { cwd: dir, encoding: "utf8" });
+  const again = await runMain(["compile", "-o", "manifests"], { cwd: dir });
   assert.is(again.status, 0, again.stderr);
 });
 

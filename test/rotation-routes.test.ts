@@ -2,7 +2,7 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { compileText, HEADER, objects } from "./helpers/policy.js";
 
-// Issue 21 (3): cert-utils copies ca.crt of the Secret named by destinationCA-from-secret into the Route's
+// cert-utils copies ca.crt of the Secret named by destinationCA-from-secret into the Route's
 // destinationCACertificate (redhat-cop/cert-utils-operator controllers/route/route_controller.go,
 // populateRouteDestCA). The pod's own Secret holds only the root that signed it, so at issue-new the router
 // would trust only the new root while pods still present the old chain. During trust-both and issue-new the

@@ -13,12 +13,13 @@ import { compilePolicy } from "../src/compile.js";
 import type { CompileResult } from "../src/compile.js";
 import { readPreviousObjects } from "../src/write/previous-output.js";
 import { applyEdits, deletePair, insertCopyAfter, findPair, replaceScalar } from "../src/load/text-edits.js";
+import { runMain } from "./helpers/cli.js";
+import type { CliRun } from "./helpers/cli.js";
 import { openssl, signServerLeaf } from "./helpers/openssl.js";
 import { HEADER } from "./helpers/policy.js";
 import { parseDocument, isMap } from "yaml";
 import type { Scalar } from "yaml";
 
-const BIN = join(process.cwd(), "bin", "mesh-security.js");
 const YEAR = new Date().getUTCFullYear();
 const NEXT = `internal-${YEAR}`;
 
@@ -54,8 +55,9 @@ function setup(policy = POLICY): Dir {
   return { dir, policy: join(dir, "mesh-security.yaml"), state: join(dir, ".mesh-security"), out: join(dir, "out") };
 }
 
-function cli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-  return spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+/** The command line, in this process (test/helpers/cli.ts); the exit codes of the real process are checked in test/cli-ci.test.ts. */
+function cli(...args: string[]): Promise<CliRun> {
+  return runMain(args);
 }
 
 /** `ca rotate` in process (the CLI is tested below): its report is captured, not printed. */
@@ -173,11 +175,11 @@ test("phase by phase: no valid leaf is rejected by a bundle of the previous or c
   }
 });
 
-test("ca rotate edits only the lines that change, and names the new authority readably", () => {
+test("ca rotate edits only the lines that change, and names the new authority readably", async () => {
   const d = setup(POLICY.replace("internal:\n    generate", "internal:   # the root\n    generate"));
   try {
     const before = readFileSync(d.policy, "utf8");
-    const r = cli("ca", "rotate", "internal", "-p", d.policy);
+    const r = await cli("ca", "rotate", "internal", "-p", d.policy);
     assert.is(r.status, 0, r.stderr);
     const after = readFileSync(d.policy, "utf8");
     const added = after.split("\n").filter((line) => !before.split("\n").includes(line));
@@ -190,7 +192,7 @@ test("ca rotate edits only the lines that change, and names the new authority re
   }
 });
 
-test("names: a second rotation in a year counts on, a subject keeps one year, --next and --subject choose", () => {
+test("names: a second rotation in a year counts on, a subject keeps one year, --next and --subject choose", async () => {
   const now = new Date(Date.UTC(2026, 5, 1));
   const cases: Array<[string, { given: [string, string, string[]]; want: { name: string; subject: string } }]> = [
     ["first rotation", { given: ["shop-ca", "CN=shop root CA,O=Example", []], want: { name: "shop-ca-2026", subject: "CN=shop root CA 2026,O=Example" } }],
@@ -205,7 +207,7 @@ test("names: a second rotation in a year counts on, a subject keeps one year, --
 
   const d = setup();
   try {
-    const r = cli("ca", "rotate", "internal", "-p", d.policy, "--next", "corp-root-b", "--subject", "CN=Corp Root B,O=Example");
+    const r = await cli("ca", "rotate", "internal", "-p", d.policy, "--next", "corp-root-b", "--subject", "CN=Corp Root B,O=Example");
     assert.is(r.status, 0, r.stderr);
     const doc = parse(readFileSync(d.policy, "utf8")) as { authorities: Record<string, { generate: { subject: string } }>; rotation: { next: string } };
     assert.is(doc.rotation.next, "corp-root-b");
@@ -287,19 +289,19 @@ test("misuse: hand-edited skips, a rotation starting at drop-old, going back, an
   }
 });
 
-test("misuse: ca rotate twice without a compile (MS2314), in JSON; rotating another authority mid-rotation (MS2315)", () => {
+test("misuse: ca rotate twice without a compile (MS2314), in JSON; rotating another authority mid-rotation (MS2315)", async () => {
   const d = setup();
   try {
-    assert.is(cli("ca", "rotate", "internal", "-p", d.policy).status, 0);
+    assert.is((await cli("ca", "rotate", "internal", "-p", d.policy)).status, 0);
     const before = readFileSync(d.policy, "utf8");
-    const again = cli("ca", "rotate", "internal", "-p", d.policy, "--format", "json");
+    const again = await cli("ca", "rotate", "internal", "-p", d.policy, "--format", "json");
     assert.is(again.status, 1);
     const errors = (stdout: string): string[] => (JSON.parse(stdout) as Array<{ code: string; severity: string }>).filter((x) => x.severity === "error").map((x) => x.code);
     assert.equal(errors(again.stdout), ["MS2314"]);
     assert.is(readFileSync(d.policy, "utf8"), before, "the policy is unchanged");
-    const other = cli("ca", "rotate", NEXT, "-p", d.policy, "--format", "json");
+    const other = await cli("ca", "rotate", NEXT, "-p", d.policy, "--format", "json");
     assert.equal(errors(other.stdout), ["MS2315"]);
-    const unknown = cli("ca", "rotate", "nope", "-p", d.policy, "--format", "json");
+    const unknown = await cli("ca", "rotate", "nope", "-p", d.policy, "--format", "json");
     assert.equal(errors(unknown.stdout), ["MS2315"]);
   } finally {
     rmSync(d.dir, { recursive: true, force: true });
@@ -311,7 +313,7 @@ test("misuse: rotation.next equal to rotation.authority (MS2310); an edit that f
   try {
     const result = await compilePolicy({ policyFile: d.policy, missingMaterial: "ignore" });
     assert.ok(codes(result).includes("MS2310"), codes(result).join());
-    const refused = cli("ca", "rotate", "internal", "-p", d.policy, "--format", "json");
+    const refused = await cli("ca", "rotate", "internal", "-p", d.policy, "--format", "json");
     assert.is(refused.status, 1);
     assert.ok((JSON.parse(refused.stdout) as Array<{ code: string }>).some((x) => x.code === "MS2310"));
   } finally {
@@ -321,7 +323,7 @@ test("misuse: rotation.next equal to rotation.authority (MS2310); an edit that f
   try {
     const before = readFileSync(e.policy, "utf8");
     // The schema asks for a CN in every subject: the edited policy would not validate.
-    const r = cli("ca", "rotate", "internal", "-p", e.policy, "--subject", "O=Example", "--format", "json");
+    const r = await cli("ca", "rotate", "internal", "-p", e.policy, "--subject", "O=Example", "--format", "json");
     assert.is(r.status, 1);
     const report = JSON.parse(r.stdout) as Array<{ code: string }>;
     assert.ok(report.some((x) => x.code === "MS2316"), report.map((x) => x.code).join());
@@ -355,7 +357,7 @@ test("misuse: the distributed new CA is pinned: deleted (MS3021) or replaced (MS
     rmSync(join(d.state, "private", NEXT), { recursive: true });
     spawnSync("cp", ["-a", join(keep, "authorities", NEXT), join(d.state, "authorities", NEXT)]);
     spawnSync("cp", ["-a", join(keep, "private", NEXT), join(d.state, "private", NEXT)]);
-    assert.is(cli("compile", d.policy, "-o", d.out).status, 0);
+    assert.is((await cli("compile", d.policy, "-o", d.out)).status, 0);
     rmSync(join(d.state, "rotation.json"));
     rmSync(join(d.state, "authorities", NEXT), { recursive: true });
     rmSync(join(d.state, "private", NEXT), { recursive: true });
@@ -373,22 +375,22 @@ test("misuse: the distributed new CA is pinned: deleted (MS3021) or replaced (MS
 test("without rotation.json the previous output shows the phase rolled out", async () => {
   const d = setup();
   try {
-    const compile = (): ReturnType<typeof cli> => cli("compile", d.policy, "-o", d.out, "--format", "json");
-    assert.is(compile().status, 0);
+    const compile = (): Promise<CliRun> => cli("compile", d.policy, "-o", d.out, "--format", "json");
+    assert.is((await compile()).status, 0);
     for (let i = 0; i < 2; i++) {
       assert.is((await rotate(d)).status, 0);
-      assert.is(compile().status, 0);
+      assert.is((await compile()).status, 0);
     }
     const text = readFileSync(d.policy, "utf8");
     assert.match(text, /phase: issue-new/);
     rmSync(join(d.state, "rotation.json"));
     // The output shows issue-new (both roots in the bundle, issuers on the new CA's Secret): drop-old is one step.
     writeFileSync(d.policy, text.replace("phase: issue-new", "phase: drop-old"));
-    const forward = compile();
+    const forward = await compile();
     assert.is(forward.status, 0, forward.stdout);
     rmSync(join(d.state, "rotation.json"));
     writeFileSync(d.policy, text.replace("phase: issue-new", "phase: trust-both"));
-    const back = compile();
+    const back = await compile();
     assert.is(back.status, 1);
     const report = JSON.parse(back.stdout) as Array<{ code: string; message: string }>;
     assert.match(report.find((x) => x.code === "MS2312")?.message ?? "", /goes back to phase trust-both; it was last compiled at phase drop-old \(as the previous output shows/);
@@ -400,25 +402,25 @@ test("without rotation.json the previous output shows the phase rolled out", asy
 test("compile -o records the phase in rotation.json, deterministically", async () => {
   const d = setup();
   try {
-    assert.is(cli("ca", "rotate", "internal", "-p", d.policy).status, 0);
-    const first = cli("compile", d.policy, "-o", d.out);
+    assert.is((await cli("ca", "rotate", "internal", "-p", d.policy)).status, 0);
+    const first = await cli("compile", d.policy, "-o", d.out);
     assert.is(first.status, 0, first.stderr);
     const text = readFileSync(join(d.state, "rotation.json"), "utf8");
-    const again = cli("compile", d.policy, "-o", d.out);
+    const again = await cli("compile", d.policy, "-o", d.out);
     assert.is(again.status, 0, again.stderr);
     assert.is(readFileSync(join(d.state, "rotation.json"), "utf8"), text);
     const data = JSON.parse(text) as { rotation: { phase: string; roots: Record<string, string> } };
     assert.is(data.rotation.phase, "trust-both");
     assert.equal(Object.keys(data.rotation.roots), ["internal", NEXT].sort());
     assert.match(text, /\n$/);
-    assert.is(cli("compile", d.policy, "-o", d.out, "--check").status, 0);
+    assert.is((await cli("compile", d.policy, "-o", d.out, "--check")).status, 0);
     // A clone without the record would not know which phase was rolled out: --check calls it stale.
     rmSync(join(d.state, "rotation.json"));
-    const stale = cli("compile", d.policy, "-o", d.out, "--check");
+    const stale = await cli("compile", d.policy, "-o", d.out, "--check");
     assert.is(stale.status, 3, stale.stderr);
     assert.match(stale.stderr, /rotation\.json does not record what this output distributes/);
     // In CI the record is annotated like any stale file (MS4040 on it).
-    const annotated = cli("compile", d.policy, "-o", d.out, "--check", "--format", "github");
+    const annotated = await cli("compile", d.policy, "-o", d.out, "--check", "--format", "github");
     assert.is(annotated.status, 3, annotated.stderr);
     assert.match(annotated.stdout, /^::error file=[^,]*rotation\.json,line=1,col=1,endColumn=2,title=MS4040::/m);
   } finally {

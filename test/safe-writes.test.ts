@@ -11,6 +11,7 @@ import { diffOutputDir, writeOutputDir } from "../src/write/write-dir.js";
 import { readTree } from "./helpers/examples.js";
 import { MESH_CA_POLICY } from "./helpers/policy.js";
 import { deadPid, judgeRace, plantStaleLock, raceWriters } from "./helpers/race.js";
+import { runMain } from "./helpers/cli.js";
 
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
 const policyText = (secrets = "separate"): string => `${MESH_CA_POLICY}output: { secrets: ${secrets} }
@@ -23,7 +24,8 @@ function setup(secrets = "separate"): { dir: string; policy: string; state: stri
 }
 
 const codes = (r: { diagnostics: Array<{ code: string }> }): string[] => r.diagnostics.map((d) => d.code);
-const cli = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", timeout: 60_000 });
+/** The command line, in this process (test/helpers/cli.ts); the real binary runs below only where the process is the point (two at once, another user). */
+const cli = (args: string[]) => runMain(args);
 
 test("a symbolic link as the state directory is refused (MS3009) and nothing is written where it points", async () => {
   const { dir, policy, state } = setup();
@@ -65,7 +67,7 @@ test("a hard-linked key (MS3010) and a private directory open to group or others
 test("secrets: inline writes its Secret files with mode 0600 and warns that the keys go into Git (MS2304)", async () => {
   const { dir, policy } = setup("inline");
   const out = join(dir, "out");
-  const run = cli(["compile", policy, "-o", out]);
+  const run = await cli(["compile", policy, "-o", out]);
   assert.is(run.status, 0, run.stderr);
   assert.match(run.stderr, /warning MS2304 output.secrets is inline: 2 Secret\(s\) with CA private keys \(cert-manager\/internal-ca, istio-system\/cacerts\)/);
   for (const [path] of readTree(out)) {
@@ -80,12 +82,12 @@ test("the Secrets directory is written only after the main output succeeded", as
   const { dir, policy, state } = setup();
   const out = join(dir, "out");
   writeFileSync(out, "a file where the output directory should be\n");
-  const run = cli(["compile", policy, "-o", out]);
+  const run = await cli(["compile", policy, "-o", out]);
   assert.is(run.status, 4, run.stderr);
   assert.match(run.stderr, /MS4003/);
   assert.not.ok(existsSync(join(state, "private", "secrets")), "no Secrets written for an output that failed");
   rmSync(out);
-  assert.is(cli(["compile", policy, "-o", out]).status, 0);
+  assert.is((await cli(["compile", policy, "-o", out])).status, 0);
   assert.ok(existsSync(join(state, "private", "secrets", "istio-system", "secret-cacerts.yaml")));
   rmSync(dir, { recursive: true, force: true });
 });
@@ -158,6 +160,7 @@ test("concurrent compiles: a live lock is MS4007 naming its pid, a stale one is 
   rmSync(dir, { recursive: true, force: true });
 });
 
+// Two real processes: the lock between them is what is tested.
 test("two compiles at once into one directory: never ENOTEMPTY, the CA is generated once", async () => {
   const { dir, policy, state } = setup();
   const out = join(dir, "out");
@@ -186,7 +189,7 @@ test("two compiles at once into one directory: never ENOTEMPTY, the CA is genera
   rmSync(dir, { recursive: true, force: true });
 });
 
-// The issue's trial: a lock left by a killed run, and compiles started together. The old tryLock
+// A lock left by a killed run, and compiles started together. The old tryLock
 // read the stale pid and then removed the path (maybe another's fresh lock): several writers at once.
 test("stale lock, eight writers released at once: one writer at a time, the output is one writer's whole tree", async () => {
   for (let trial = 0; trial < Number(process.env["RACE_TRIALS"] ?? 2); trial++) {
@@ -206,7 +209,7 @@ const unprivileged = (script: string, cwd: string) =>
 const DIST_WRITE = join(process.cwd(), "dist", "write", "write-dir.js");
 
 // Root ignores file modes, so the read-only cases run as nobody (65534) through setpriv.
-test("a read-only output directory leaves no staging directory behind, and compiles work again once it is writable", () => {
+test("a read-only output directory leaves no staging directory behind, and compiles work again once it is writable", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-ro-"));
   chmodSync(dir, 0o777);
   const run = unprivileged(
@@ -297,12 +300,12 @@ test("recovery never moves a symbolic link at the moved-aside name into the outp
   rmSync(dir, { recursive: true, force: true });
 });
 
-test("keys never land in the output directory: --secrets-dir or --state-dir inside -o, or a foreign key file in it, is MS4052", () => {
+test("keys never land in the output directory: --secrets-dir or --state-dir inside -o, or a foreign key file in it, is MS4052", async () => {
   const { dir, policy, state } = setup();
   const out = join(dir, "out");
   for (const [args, inside] of [[["--secrets-dir", join(out, "keys")], "--secrets-dir"], [["--state-dir", join(out, "state")], "the CA state directory"]] as const) {
     for (const check of [[], ["--check"]]) {
-      const run = cli(["compile", policy, "-o", out, ...args, ...check]);
+      const run = await cli(["compile", policy, "-o", out, ...args, ...check]);
       assert.is(run.status, 2, run.stderr);
       assert.match(run.stderr, new RegExp(`MS4052 refusing to compile into ${out}: ${inside} \\S+ lies inside it, so CA private keys would be written into the output directory`));
     }
@@ -311,13 +314,13 @@ test("keys never land in the output directory: --secrets-dir or --state-dir insi
   assert.not.ok(existsSync(join(dir, "out", "keys")));
   // Through a symbolic link to the output's parent: the same directory, refused too.
   symlinkSync(dir, join(dir, "link"));
-  assert.is(cli(["compile", policy, "-o", out, "--secrets-dir", join(dir, "link", "out", "keys")]).status, 2);
+  assert.is((await cli(["compile", policy, "-o", out, "--secrets-dir", join(dir, "link", "out", "keys")])).status, 2);
   // A key file that got into the output some other way is never carried into the next output.
-  assert.is(cli(["compile", policy, "-o", out]).status, 0);
+  assert.is((await cli(["compile", policy, "-o", out])).status, 0);
   mkdirSync(join(out, "private"));
   writeFileSync(join(out, "private", "copied.yaml"), readFileSync(join(state, "private", "secrets", "istio-system", "secret-cacerts.yaml"), "utf8"));
   for (const check of [[], ["--check"]]) {
-    const run = cli(["compile", policy, "-o", out, ...check]);
+    const run = await cli(["compile", policy, "-o", out, ...check]);
     assert.is(run.status, 4, run.stderr);
     assert.match(run.stderr, /MS4052 \S+ holds private\/copied.yaml, which mesh-security did not write and which holds a private key/);
   }

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { createDecipheriv, createPrivateKey, privateDecrypt, constants, X509Certificate } from "node:crypto";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -14,8 +13,9 @@ import { readPreviousObjects } from "../src/write/previous-output.js";
 import { readTree } from "./helpers/examples.js";
 import { opensslOk } from "./helpers/openssl.js";
 import { MESH_CA_POLICY } from "./helpers/policy.js";
+import { runMain } from "./helpers/cli.js";
 
-const BIN = join(process.cwd(), "bin", "mesh-security.js");
+// The compile command lines run in this process (test/helpers/cli.ts).
 
 const policy = (scope = "strict", certificate = "sealed-secrets.pem"): string => `${MESH_CA_POLICY}output:
   secrets: sealed
@@ -149,8 +149,8 @@ test("stable bytes: unchanged material keeps its ciphertext; a new controller ce
 test("compile -o in sealed mode: no plaintext key anywhere in the output directory, none in a secrets directory; a clone without keys recompiles the same bytes (MS2303)", async () => {
   const { dir, policy, state } = setup();
   const out = join(dir, "out");
-  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, "compile", policy, "-o", out, ...args], { encoding: "utf8", timeout: 60_000 });
-  const first = run();
+  const run = (...args: string[]) => runMain(["compile", policy, "-o", out, ...args]);
+  const first = await run();
   assert.is(first.status, 0, first.stderr);
   const tree = readTree(out);
   for (const [path, text] of tree) {
@@ -159,20 +159,20 @@ test("compile -o in sealed mode: no plaintext key anywhere in the output directo
     assert.not.match(text, /^kind: Secret$/m, path);
   }
   assert.not.ok(existsSync(join(state, "private", "secrets")), "no separate Secrets directory in sealed mode");
-  assert.is(run("--check").status, 0);
+  assert.is((await run("--check")).status, 0);
 
   // The clone: public material and the committed output, no private/.
   rmSync(join(state, "private"), { recursive: true, force: true });
-  const clone = run();
+  const clone = await run();
   assert.is(clone.status, 0, clone.stderr);
   assert.match(clone.stderr, /MS2303 .*cert-manager\/internal-ca, istio-system\/cacerts keep their previous SealedSecret unchanged/);
   assert.equal(readTree(out), tree, "byte-identical output from a clone without keys");
-  const check = run("--check");
+  const check = await run("--check");
   assert.is(check.status, 0, check.stderr);
   assert.ok((await readPreviousObjects(out)).has("SealedSecret/istio-system/cacerts"));
   // A new controller certificate in a clone: the SealedSecrets cannot be re-sealed, and it says so.
   newControllerCertificate(dir);
-  const outdated = run();
+  const outdated = await run();
   assert.is(outdated.status, 0, outdated.stderr);
   assert.match(outdated.stderr, /MS2303 the SealedSecret\(s\) cert-manager\/internal-ca, istio-system\/cacerts were sealed for another controller certificate or scope/);
   assert.equal(readTree(out), tree);
@@ -200,7 +200,7 @@ test("an unusable controller certificate is MS3012 at output.sealedSecrets.certi
 });
 
 /**
- * The attack of issue 26: replace one `encryptedData` value with anything sealed to the (public)
+ * The ciphertext-swap attack: replace one `encryptedData` value with anything sealed to the (public)
  * controller certificate under the right label, keep every annotation. Returns the swapped value.
  */
 export function swapCiphertext(out: string, file: string, key: string, label: string, controllerCertPem: string): string {
@@ -216,41 +216,41 @@ export function swapCiphertext(out: string, file: string, key: string, label: st
 test("a swapped ciphertext is not kept: with the keys --check is stale and compile re-seals (MS3024); a clone refuses it (MS3025)", async () => {
   const { dir, policy, state } = setup();
   const out = join(dir, "out");
-  const run = (...args: string[]) => spawnSync(process.execPath, [BIN, "compile", policy, "-o", out, ...args], { encoding: "utf8", timeout: 60_000 });
-  assert.is(run().status, 0);
+  const run = (...args: string[]) => runMain(["compile", policy, "-o", out, ...args]);
+  assert.is((await run()).status, 0);
   const file = "istio-system/sealedsecret-cacerts.yaml";
   const controller = readFileSync(join(dir, "sealed-secrets.pem"), "utf8");
   const forged = swapCiphertext(out, file, "ca-key.pem", "istio-system/cacerts", controller);
-  const check = run("--check");
+  const check = await run("--check");
   assert.is(check.status, 3, check.stderr);
   assert.match(check.stderr, /warning MS3024 the previous SealedSecret istio-system\/cacerts has no valid mesh-security\/sealed-signature/);
-  const fixed = run();
+  const fixed = await run();
   assert.is(fixed.status, 0, fixed.stderr);
   assert.match(fixed.stderr, /MS3024/);
   assert.not.match(readFileSync(join(out, file), "utf8"), new RegExp(forged.slice(0, 40).replace(/[+/]/g, "\\$&")), "the forged value is gone");
-  assert.is(run("--check").status, 0);
+  assert.is((await run("--check")).status, 0);
   const sealed = parse(readFileSync(join(out, file), "utf8")) as Sealed;
   assert.equal(unseal(sealed, readFileSync(join(dir, "controller.key"), "utf8"), "istio-system/cacerts")["ca-key.pem"], readFileSync(join(state, "private", "internal", "ca-key.pem"), "utf8"));
 
   // The clone: no keys, so it can neither verify by digest nor re-seal; only the signature tells.
   rmSync(join(state, "private"), { recursive: true, force: true });
   const tree = readTree(out);
-  assert.is(run("--check").status, 0, "the signed output verifies in a clone");
+  assert.is((await run("--check")).status, 0, "the signed output verifies in a clone");
   swapCiphertext(out, file, "ca-key.pem", "istio-system/cacerts", controller);
   const swapped = readTree(out);
   for (const args of [["--check"], []]) {
-    const refused = run(...args);
+    const refused = await run(...args);
     assert.is(refused.status, 1, refused.stderr);
     assert.match(refused.stderr, /error MS3025 the previous SealedSecret istio-system\/cacerts has no valid mesh-security\/sealed-signature by the CA key of authority `internal`/);
   }
   assert.equal(readTree(out), swapped, "nothing written");
   // Nor may the signature or the annotations travel to another object, or be stripped.
   writeFileSync(join(out, file), tree.get(file)?.replace(/^(\s+mesh-security\/sealed-signature: ).*$/m, "$1v1:AAAA") ?? "");
-  assert.is(run("--check").status, 1);
+  assert.is((await run("--check")).status, 1);
   writeFileSync(join(out, file), tree.get(file)?.replace(/^\s+mesh-security\/sealed-signature: .*\n/m, "") ?? "");
-  assert.is(run("--check").status, 1);
+  assert.is((await run("--check")).status, 1);
   writeFileSync(join(out, file), tree.get(file) ?? "");
-  assert.is(run("--check").status, 0);
+  assert.is((await run("--check")).status, 0);
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -1,4 +1,3 @@
-import { spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,9 +5,9 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseAllDocuments } from "yaml";
 import { streamObjects } from "../src/write/stream.js";
+import { runMain } from "./helpers/cli.js";
 import { compileExample, exampleCases } from "./helpers/examples.js";
 
-const BIN = join(process.cwd(), "bin", "mesh-security.js");
 const WAVE = "argocd.argoproj.io/sync-wave";
 type Doc = { kind: string; metadata: { name: string; namespace?: string; annotations?: Record<string, string> } };
 const docs = (text: string): Doc[] => parseAllDocuments(text).map((d) => d.toJS() as Doc);
@@ -54,10 +53,11 @@ function copyExample(name: string): { dir: string; policy: string } {
   return { dir, policy: join(dir, "mesh-security.yaml") };
 }
 
-test("--stdout says on stderr what the stream leaves out, and the command that writes it", () => {
+// The command line runs in this process (test/helpers/cli.ts): these tests are about what compile prints.
+test("--stdout says on stderr what the stream leaves out, and the command that writes it", async () => {
   const { dir, policy } = copyExample("mesh-maistra-v2");
   try {
-    const r = spawnSync(process.execPath, [BIN, "compile", policy, "--stdout"], { encoding: "utf8" });
+    const r = await runMain(["compile", policy, "--stdout"]);
     assert.is(r.status, 0, r.stderr);
     assert.not.match(r.stdout, /PRIVATE KEY|ca-key\.pem/);
     assert.match(r.stderr, /leaves out what one stream cannot carry/);
@@ -68,7 +68,7 @@ test("--stdout says on stderr what the stream leaves out, and the command that w
   }
 });
 
-// Issue 21 (6): the Route API refuses a Route whose externalCertificate Secret does not exist yet
+// The Route API refuses a Route whose externalCertificate Secret does not exist yet
 // (openshift/library-go pkg/route/validation validateTLSExternalCertificate), and in one `oc apply -f -`
 // cert-manager has not issued it yet. Such Routes stay out of the stream and are named on stderr.
 test("externalCertificate Routes stay out of the stream and are named on stderr with the command that applies them", async () => {
@@ -85,7 +85,7 @@ test("externalCertificate Routes stay out of the stream and are named on stderr 
 
   const { dir, policy } = copyExample("route-external-certificate");
   try {
-    const r = spawnSync(process.execPath, [BIN, "compile", policy, "--stdout"], { encoding: "utf8" });
+    const r = await runMain(["compile", policy, "--stdout"]);
     assert.is(r.status, 0, r.stderr);
     const first = stream.deferred[0];
     assert.ok(first);
@@ -96,21 +96,21 @@ test("externalCertificate Routes stay out of the stream and are named on stderr 
   }
 });
 
-test("compile -o from inside the output directory is refused (MS4010); --check from there is fine", () => {
+test("compile -o from inside the output directory is refused (MS4010); --check from there is fine", async () => {
   const { dir, policy } = copyExample("service-ca-basics");
   try {
-    const run = (args: string[], cwd: string) => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8" });
-    assert.is(run(["compile", policy, "-o", "out"], dir).status, 0);
+    const run = (args: string[], cwd: string) => runMain(args, { cwd });
+    assert.is((await run(["compile", policy, "-o", "out"], dir)).status, 0);
     const out = join(dir, "out");
     const before = readdirSync(out).sort();
     for (const [cwd, target] of [[out, "."], [join(out, "shop"), ".."]] as const) {
       mkdirSync(cwd, { recursive: true });
-      const refused = run(["compile", policy, "-o", target], cwd);
+      const refused = await run(["compile", policy, "-o", target], cwd);
       assert.is(refused.status, 2, refused.stderr);
       assert.match(refused.stderr, /error MS4010 refusing to write/);
       assert.match(refused.stderr, /hint: run it from outside, e\.g\. cd \.\.(\/\.\.)? && mesh-security compile <policy> -o out/);
       assert.ok(existsSync(cwd), "the working directory still exists");
-      const check = run(["compile", policy, "-o", target, "--check"], cwd);
+      const check = await run(["compile", policy, "-o", target, "--check"], cwd);
       assert.is(check.status, 0, check.stderr);
     }
     assert.equal(readdirSync(out).sort(), before);

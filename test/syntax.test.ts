@@ -10,7 +10,7 @@ type Want = { at: [number, number]; code: string; hint?: RegExp; message?: RegEx
 // One diagnostic per problem, where the user has to edit, with the fix as a hint.
 const cases: Array<[string, { given: string; want: Want[] }]> = [
   ["a tab", { given: "apiVersion: mesh-security/v1alpha1\nkind: MeshSecurityPolicy\nmetadata:\n\tname: shop\nmtls: {}\n", want: [{ at: [4, 1], code: "MS1001", message: /indentation of `name` holds a tab/, hint: /^replace the indentation with 2 spaces \(`name` at column 3, two deeper than `metadata`/ }] }],
-  // The issue's shape: yaml gave six errors after the tab, whose hints (align with the tab-indented key) made it worse.
+  // The original failure: yaml gave six errors after the tab, whose hints (align with the tab-indented key) made it worse.
   [
     "a tab in a list entry, siblings after it",
     {

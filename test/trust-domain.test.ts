@@ -3,7 +3,7 @@ import * as assert from "uvu/assert";
 import { compileText, HEADER, objects } from "./helpers/policy.js";
 import { expandPrincipals } from "../src/verify/rules/call-authorization.js";
 
-// Issue 21 (5): the policy's trust domain names every AuthorizationPolicy principal, so the control plane
+// The policy's trust domain names every AuthorizationPolicy principal, so the control plane
 // must run with it. Checked against shared/crds (SMCP v2 spec.security.trust, Sail
 // spec.values.meshConfig.trustDomain) and the SMCP v1 chart values (global.trustDomain).
 type Obj = Record<string, unknown>;

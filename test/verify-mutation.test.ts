@@ -8,7 +8,7 @@ import { verifyTree } from "../src/verify/verify.js";
 import type { VerifyResult } from "../src/verify/verify.js";
 import { EXAMPLES_DIR, readTree } from "./helpers/examples.js";
 
-// The mutation score of `verify` (issue 21 §1): realistic hand edits and compiler slips, each a semantic edit of the
+// The mutation score of `verify`: realistic hand edits and compiler slips, each a semantic edit of the
 // parsed objects of an example's committed output (or of the application's own manifests, `--with`), must each be
 // reported broken with the expected code at the expected file and a line; every unmodified output, read with the
 // application manifests, must verify with no broken path and no diagnostic (zero false positives).

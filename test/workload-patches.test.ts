@@ -159,7 +159,7 @@ test("StatefulSets and DaemonSets merge the same way; the Maistra 2 Authorizatio
   assert.equal(policy["spec"]["rules"][0], { from: [{ source: { principals: ["cluster.local/ns/demo/sa/db"] } }], to: [{ operation: { ports: ["8443"] } }] });
 });
 
-// Issue 21 (1): on Maistra the operator's istio-expose-route NetworkPolicy admits the router only to pods
+// On Maistra the operator's istio-expose-route NetworkPolicy admits the router only to pods
 // labelled maistra.io/expose-route: "true", and the default profiles inject a sidecar only into pods
 // annotated sidecar.istio.io/inject: "true". The patch adds both to the pod template, beside the app's own.
 test("Maistra: the merged pod templates ask for a sidecar, and the routed one carries the router's label", async () => {
