@@ -31,7 +31,7 @@ export interface CompileOptions {
   /** The output directory the files are meant for (headers name the policy relative to it). */
   outDir?: string;
   templatesDir?: string;
-  /** The CA state directory (default `.mesh-security`, next to the policy's working directory). */
+  /** The CA state directory (default `.mesh-security` next to the policy file: `defaultStateDir`). */
   stateDir?: string;
   /** CA material already loaded, by authority name (skips reading the state directory). */
   authorities?: ReadonlyMap<string, AuthorityMaterialView>;

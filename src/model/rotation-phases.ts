@@ -2,7 +2,7 @@
  * The phases of a CA rotation (docs/rotation.md), in the order they are rolled out: the one table
  * that says, for each, which authority signs, which roots trust bundles carry, the phase after it,
  * and what the operator waits for before moving on. `ca rotate` (src/ca/rotation-plan.ts), the
- * explain notes (src/targets/authorities.ts), the naming rules (src/model/names.ts) and the step
+ * explain notes (src/targets/ca-material.ts), the naming rules (src/model/names.ts) and the step
  * checks (src/material/rotation-steps.ts) all read it.
  */
 export const ROTATION_PHASES = [

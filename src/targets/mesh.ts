@@ -13,14 +13,14 @@ import type { PlanContext, Target, TargetPlan } from "./target.js";
 /** Waves: STRICT policies and DestinationRules last, after the workloads they protect are in the mesh. */
 const STRICT_WAVE = 20;
 
+/** The namespace-wide mTLS objects whose previous mode the migration rule reads (Maistra v2 / Sail, Maistra v1). */
+const MIGRATION_KINDS = ["PeerAuthentication", "Policy"] as const;
+
 /**
  * Service Mesh security: the control plane's TLS and CA settings, mTLS policies per namespace and
  * per workload (PeerAuthentication, or Maistra 1.x Policy + DestinationRule), and the rules that keep
  * an mTLS migration from breaking traffic.
  */
-/** The namespace-wide mTLS objects whose previous mode the migration rule reads (Maistra v2 / Sail, Maistra v1). */
-const MIGRATION_KINDS = ["PeerAuthentication", "Policy"] as const;
-
 export const meshTarget: Target = {
   id: "mesh",
   previousKinds: MIGRATION_KINDS,

@@ -17,7 +17,7 @@ export function certManagerKey(algorithm: KeyAlgorithm): { algorithm: "ECDSA" | 
  * Certificate (`isCA: true`) in cert-manager's namespace whose Secret the CA issuers read
  * (cert-manager docs, "Bootstrapping CA Issuers").
  */
-export const authoritiesTarget: Target = {
+export const caMaterialTarget: Target = {
   id: "ca-material",
   plan(context: PlanContext): TargetPlan {
     const { model } = context;
