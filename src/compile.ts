@@ -138,7 +138,7 @@ async function runPipeline(options: CompileOptions): Promise<CompileResult> {
   }
   diagnostics.push(...place(dedupe(renderFindings)), ...place(await renderer.strayOverrides()));
   if (hasErrors(diagnostics)) return { ...base, diagnostics, model, notes };
-  const sealed = await sealRendered(rendered, keyless, { model, policyFile: file, previous: context.previous, now: options.now ?? new Date() });
+  const sealed = await sealRendered(rendered, keyless, { model, policyFile: file, previous: context.previous, now: options.now ?? new Date(), keysRequired: options.strictness?.requireKeys === true });
   diagnostics.push(...place(sealed.findings));
   if (hasErrors(diagnostics)) return { ...base, diagnostics, model, notes };
   rendered.splice(0, rendered.length, ...sealed.rendered);

@@ -34,10 +34,16 @@ const cases: Array<[string, Said, string, string?]> = [
     ] as const
   ).map(([kept, outcome]): [string, Said, string, string] => [
     `MS2303 keyless ${kept}`,
-    say.MS2303({ authority: A, secrets: ["istio-system/cacerts"], kept }),
+    say.MS2303({ authority: A, secrets: ["istio-system/cacerts"], kept, required: false }),
     `no private keys for authority \`internal\` in this checkout (no private/internal/): the Secret(s) istio-system/cacerts ${outcome}`,
     "fine in a clone or in CI; to write them, restore private/internal/ from the team's key store",
   ]),
+  [
+    "MS2303 keyless under --require-keys",
+    say.MS2303({ authority: A, secrets: ["istio-system/cacerts"], kept: "none", required: true }),
+    "no private keys for authority `internal` in this checkout (no private/internal/): the Secret(s) istio-system/cacerts are not written (no previous SealedSecret to keep)",
+    "--require-keys asks for them: to write them, restore private/internal/ from the team's key store",
+  ],
   ["MS2304", say.MS2304(["a/x"]), "output.secrets is inline: 1 Secret(s) with CA private keys (a/x) are written in plain text into the output directory, and so into Git", "use `secrets: sealed` with the sealed-secrets controller's certificate, or `separate`"],
   ["MS2305 mesh", say.MS2305(A, true), "authority `internal` is not used: no CA issuer, service mesh or trust bundle refers to it", "did you mean `platform.serviceMesh.certificateAuthority: internal`?"],
   ["MS2305", say.MS2305(A, false), "authority `internal` is not used: no CA issuer, service mesh or trust bundle refers to it", "refer to it from an issuer (`ca: { authority: internal }`), or remove it"],

@@ -501,7 +501,7 @@ export const say = {
    * (`current`: the one named now), or the Secrets of `authority`, `kept` saying whether all, some or none
    * keep their previous SealedSecret ("unsealed": output.secrets is not sealed, none is written).
    */
-  MS2303: (what: { secrets: readonly string[]; current: string } | { authority: string; secrets: readonly string[]; kept: "all" | "some" | "none" | "unsealed" }) =>
+  MS2303: (what: { secrets: readonly string[]; current: string } | { authority: string; secrets: readonly string[]; kept: "all" | "some" | "none" | "unsealed"; required: boolean }) =>
     "current" in what
       ? said(
           "MS2303",
@@ -511,7 +511,7 @@ export const say = {
       : said(
           "MS2303",
           `no private keys for authority \`${what.authority}\` in this checkout (no private/${what.authority}/): the Secret(s) ${what.secrets.join(", ")} ${KEYLESS_OUTCOME[what.kept]}`,
-          `fine in a clone or in CI; to write them, restore private/${what.authority}/ from the team's key store`,
+          `${what.required ? "--require-keys asks for them:" : "fine in a clone or in CI;"} to write them, restore private/${what.authority}/ from the team's key store`,
         ),
   MS2304: (secrets: readonly string[]) =>
     said(

@@ -16,8 +16,8 @@ export interface Strictness {
  */
 export function settleDiagnostics(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>, strictness: Strictness = {}): Diagnostic[] {
   return applySuppressions(diagnostics, sources).map((d) => {
-    // The hint of the notice says "fine in a clone or in CI"; under --require-keys it is not.
-    if (strictness.requireKeys && d.code === "MS2303") return { ...d, severity: "error", ...(d.hint ? { hint: d.hint.replace(/^fine in a clone or in CI; /, "--require-keys asks for them: ") } : {}) };
+    // MS2303's hint already says that --require-keys asks for the keys (compile passes it to sealing).
+    if (strictness.requireKeys && d.code === "MS2303") return { ...d, severity: "error" };
     if (strictness.warningsAsErrors && d.severity === "warning" && !d.suppressed) return { ...d, severity: "error" };
     return d;
   });

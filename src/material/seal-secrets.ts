@@ -21,6 +21,8 @@ export interface SealOptions {
   /** Last compile's objects by `kind/namespace/name`: sealed ciphertext is kept from there. */
   previous: ReadonlyMap<string, Record<string, unknown>>;
   now: Date;
+  /** `--require-keys`: this run must write the key Secrets, so MS2303's hint says so (settle makes it an error). */
+  keysRequired: boolean;
 }
 
 /**
@@ -36,7 +38,7 @@ export async function sealRendered(rendered: readonly RenderedObject[], keyless:
     findings.push({ ...say.MS2304(names(secrets.map((r) => r.planned))), path: ["output", "secrets"] });
   }
   if (model.output.secrets !== "sealed") {
-    findings.push(...keylessFindings(keyless, () => "unsealed"));
+    findings.push(...keylessFindings(keyless, () => "unsealed", options.keysRequired));
     return { rendered: [...rendered], findings };
   }
 
@@ -101,7 +103,7 @@ export async function sealRendered(rendered: readonly RenderedObject[], keyless:
   if (outdated.length > 0) {
     findings.push({ ...say.MS2303({ secrets: names(outdated), current }), path: ["output", "sealedSecrets"] });
   }
-  findings.push(...keylessFindings(keyless, (group) => (group.every((p) => kept.includes(p)) ? "all" : group.some((p) => kept.includes(p)) ? "some" : "none")));
+  findings.push(...keylessFindings(keyless, (group) => (group.every((p) => kept.includes(p)) ? "all" : group.some((p) => kept.includes(p)) ? "some" : "none"), options.keysRequired));
   return { rendered: out, findings };
 }
 
@@ -115,7 +117,7 @@ function names(planned: readonly PlannedObject[]): string[] {
 }
 
 /** One MS2303 per authority whose keys are absent, naming its Secrets. */
-function keylessFindings(keyless: readonly PlannedObject[], kept: (group: readonly PlannedObject[]) => KeylessKept): Finding[] {
+function keylessFindings(keyless: readonly PlannedObject[], kept: (group: readonly PlannedObject[]) => KeylessKept, required: boolean): Finding[] {
   const groups = new Map<string, PlannedObject[]>();
   for (const p of keyless) {
     const key = JSON.stringify(p.source);
@@ -123,6 +125,6 @@ function keylessFindings(keyless: readonly PlannedObject[], kept: (group: readon
   }
   return [...groups.values()].map((group) => {
     const authority = String(group[0]?.source[1] ?? "");
-    return { ...say.MS2303({ authority, secrets: names(group), kept: kept(group) }), path: [...(group[0]?.source ?? [])] };
+    return { ...say.MS2303({ authority, secrets: names(group), kept: kept(group), required }), path: [...(group[0]?.source ?? [])] };
   });
 }
