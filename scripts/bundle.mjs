@@ -11,7 +11,7 @@
 // createRequire (dist/validate/policy-validator.cjs, dist/render/builtin-templates.cjs); yargs'
 // CommonJS build is bundled in place of its load by path (src/cli.ts, loadYargs).
 import { spawnSync } from "node:child_process";
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { relative } from "node:path";
@@ -94,6 +94,12 @@ const result = await build({
   metafile: true,
 });
 if (Object.keys(result.metafile.outputs).length !== 1) throw new Error("expected one output file");
+// esbuild escapes non-ASCII in strings (charset ascii) but keeps comments that sit inside an
+// expression (a doc comment on an object literal's property) as written. One such character makes
+// V8 hold the whole 2.7 MB source as a two-byte string: decoding and compiling it at every start then
+// cost about 15 ms more (measured: loading the bundle 80 ms instead of 65 ms). Keep it ASCII.
+const nonAscii = readFileSync(outfile, "latin1").split("\n").findIndex((line) => /[^\x00-\x7f]/.test(line));
+if (nonAscii >= 0) throw new Error(`${outfile}:${nonAscii + 1}: a non-ASCII character (in a comment kept by esbuild?): write it in ASCII in the source`);
 
 const cache = spawnSync(process.execPath, [fileURLToPath(new URL("code-cache.mjs", import.meta.url))], { stdio: ["ignore", "ignore", "inherit"] });
 if (cache.status !== 0) throw new Error(`scripts/code-cache.mjs failed (${cache.status ?? cache.signal})`);

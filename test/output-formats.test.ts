@@ -70,6 +70,24 @@ test("compile -o --format json: an I/O failure is in the same single document", 
   assert.equal(doc.filter((d) => d.severity === "error").map((d) => d.code), ["MS4001"]);
 });
 
+test("json: every diagnostic's keys in one order, however it was built (a load error, a schema error, a policy rule, an I/O failure)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "ms-json-order-"));
+  const out = join(dir, "foreign");
+  mkdirSync(out);
+  writeFileSync(join(out, "not-ours.txt"), "x");
+  const runs = [await run(["validate", join(dir, "missing.yaml"), "--format", "json"]), await run(["validate", bad, "--format", "json"]), await run(["compile", good, "-o", out, "--format", "json"])];
+  const ORDER = ["code", "severity", "message", "file", "path", "range", "hint", "suppressed"];
+  const seen = new Set<string>();
+  for (const r of runs) {
+    for (const d of JSON.parse(r.stdout) as Array<Record<string, unknown>>) {
+      const keys = Object.keys(d);
+      assert.equal(keys, ORDER.filter((k) => keys.includes(k)), `${String(d["code"])}: ${keys.join(", ")}`);
+      seen.add(String(d["code"]));
+    }
+  }
+  for (const code of ["MS1012", "MS1002", "MS4001"]) assert.ok(seen.has(code), `${code} was not printed: ${[...seen].join(", ")}`);
+});
+
 // A secret typed into the wrong field is never echoed, in any format.
 const SECRETS = ["hunter2sekrit", "MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7", "4f3c2b1a0e9d8c7b6a5f4e3d2c1b0a9f8e7d6c5b", "battery staple", "tailofthekey=="];
 const leaky = `${HEADER}tls:

@@ -72,10 +72,19 @@ class Sources {
   }
 }
 
-/** Diagnostics as the JSON documents print them: sorted, with secrets taken out. */
+/** Diagnostics as the JSON documents print them: sorted, with secrets taken out, keys in one order. */
 export function diagnosticsForJson(diagnostics: readonly Diagnostic[], sources: ReadonlyMap<string, string>): Diagnostic[] {
   const index = new Sources(sources);
-  return sortDiagnostics(diagnostics).map((d) => index.redact(d));
+  return sortDiagnostics(diagnostics).map((d) => inKeyOrder(index.redact(d)));
+}
+
+/**
+ * A diagnostic with its keys in the order of the `Diagnostic` interface, whichever way it was built
+ * (a placed finding, a verify finding, a load problem): JSON output compares line by line between runs.
+ */
+function inKeyOrder(d: Diagnostic): Diagnostic {
+  const { code, severity, message, hint, file, path, range, suppressed } = d;
+  return { code, severity, message, file, path, ...(range ? { range } : {}), ...(hint !== undefined ? { hint } : {}), ...(suppressed ? { suppressed } : {}) };
 }
 
 /** Render diagnostics for a terminal, a machine, or GitHub Actions annotations. */
@@ -88,7 +97,7 @@ export function formatDiagnostics(
   const index = new Sources(sources);
   const all = sortDiagnostics(diagnostics).map((d) => index.redact(d));
   // json and sarif list silenced findings (marked so); text and github show only what is to act on.
-  if (format === "json") return JSON.stringify(all, null, 2) + "\n";
+  if (format === "json") return JSON.stringify(all.map(inKeyOrder), null, 2) + "\n";
   if (format === "sarif") return JSON.stringify(sarifLog(all, (file) => encodeURI(repositoryPath(file, options.root)), options.version ?? "0.0.0"), null, 2) + "\n";
   const sorted = all.filter((d) => !d.suppressed);
   if (format === "github") return sorted.map((d) => formatGithub(d, options.root)).join("");

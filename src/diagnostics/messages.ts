@@ -74,7 +74,7 @@ export const say = {
     ),
   MS1003: (missing: string, at: string) => said("MS1003", `missing required key \`${missing}\` in ${where(at)}`),
   /**
-   * The value at `at` has the wrong type: `types` are Ajv's `params.type` names (object, array, …), `key` the
+   * The value at `at` has the wrong type: `types` are Ajv's `params.type` names (object, array, ...), `key` the
    * last path segment (for the quoting hint). `{ ajv }`: a keyword with no better fact, Ajv's own message.
    */
   MS1004: (at: string, wrong: { types: readonly string[]; value: unknown; key: string | number | undefined } | { ajv: string | undefined }) =>
@@ -97,7 +97,7 @@ export const say = {
         ? `\`${wrong.key}\` is not a valid ${wrong.rule ?? "name"}`
         : `${where(at)} ${JSON.stringify(wrong.value)} is not a valid ${"rule" in wrong ? wrong.rule : `value (pattern ${wrong.pattern})`}`,
     ),
-  /** A bound (minimum, maxLength, uniqueItems, …): Ajv's own message ("must be >= 1") states the bound, and is the only fact. */
+  /** A bound (minimum, maxLength, uniqueItems, ...): Ajv's own message ("must be >= 1") states the bound, and is the only fact. */
   MS1007: (at: string, ajv: string | undefined) => said("MS1007", `${where(at)} ${ajv ?? "is out of range"}`),
   /**
    * A value a `not` refuses; a choice of keys (`names`, each `a + b`) of which `present` are set; or no branch
@@ -232,7 +232,7 @@ export const say = {
     ),
   /**
    * Secret material in the policy: a PEM private key, or a literal under the credential key `key`. `refs`:
-   * the `…SecretRef` keys the map `map` ("" for the top level) takes instead, when it takes no `<key>SecretRef`.
+   * the `...SecretRef` keys the map `map` ("" for the top level) takes instead, when it takes no `<key>SecretRef`.
    */
   MS2008: (found: "private key" | { key: string; refs?: { map: string; keys: readonly string[] } }) =>
     found === "private key"
