@@ -78,13 +78,18 @@ export function diagnosticsForJson(diagnostics: readonly Diagnostic[], sources: 
   return sortDiagnostics(diagnostics).map((d) => inKeyOrder(index.redact(d)));
 }
 
+/** The keys of a diagnostic in JSON output: the order of the `Diagnostic` interface. */
+const JSON_KEY_ORDER = ["code", "severity", "message", "file", "path", "range", "hint", "suppressed"] as const satisfies ReadonlyArray<keyof Diagnostic>;
+// A key the list lacks would vanish from JSON output: the type check fails first.
+const JSON_KEYS_COMPLETE: [Exclude<keyof Diagnostic, (typeof JSON_KEY_ORDER)[number]>] extends [never] ? true : never = true;
+void JSON_KEYS_COMPLETE;
+
 /**
- * A diagnostic with its keys in the order of the `Diagnostic` interface, whichever way it was built
- * (a placed finding, a verify finding, a load problem): JSON output compares line by line between runs.
+ * A diagnostic with its keys in one order, whichever way it was built (a placed finding, a verify
+ * finding, a load problem): JSON output compares line by line between runs and versions.
  */
 function inKeyOrder(d: Diagnostic): Diagnostic {
-  const { code, severity, message, hint, file, path, range, suppressed } = d;
-  return { code, severity, message, file, path, ...(range ? { range } : {}), ...(hint !== undefined ? { hint } : {}), ...(suppressed ? { suppressed } : {}) };
+  return Object.fromEntries(JSON_KEY_ORDER.filter((key) => d[key] !== undefined).map((key) => [key, d[key]])) as unknown as Diagnostic;
 }
 
 /** Render diagnostics for a terminal, a machine, or GitHub Actions annotations. */
