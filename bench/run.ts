@@ -239,7 +239,7 @@ const report = [
   "  the bench checks it writes byte-identical files. **own floor**: the same, serialized by mesh-security's own",
   "  emitter (`bench/floor.mjs ... own`), which is faster than `yaml`: what compile pays at the least.",
   "- **cdk8s**: cdk8s synthesizing the same objects, one Chart per folder, one file per resource (`bench/peer-cdk8s.mjs`).",
-  "- **realistic**: mesh STRICT with Routes (one warning per Route), Reloader, PKCS#12 keystores, CA issuers on a",
+  "- **realistic**: mesh STRICT with Routes (two warnings per Route: MS2253 and MS2259), Reloader, PKCS#12 keystores, CA issuers on a",
   "  generated and an existing authority, ACME; **mix**: the original mix (mostly PERMISSIVE, every kind of exposure).",
   "",
   "Wall time is what a user waits for; CPU time (user + system, all threads) is what the process did, and",
