@@ -1274,12 +1274,23 @@ const KEYLESS_OUTCOME = {
   none: "are not written (no previous SealedSecret to keep)",
 } as const;
 
-/** The words of Node's error codes for a failed write (errno(3)); another code is shown as it is. */
+/** The words of Node's errno names (errno(3)) for a failed file operation; another name is shown as it is. */
 function ioReason(errno: string): string {
+  if (errno === "ENOENT") return "no such file";
+  if (errno === "EISDIR") return "is a directory";
   if (errno === "ENOSPC" || errno === "EDQUOT") return "no space left on device";
   if (errno === "EACCES" || errno === "EPERM") return "permission denied";
   if (errno === "EROFS") return "read-only file system";
   return errno;
+}
+
+/**
+ * Why a file operation failed, as a fact for a message: the words of its errno name (Node's system
+ * errors carry it in `code`), else the error's own text. The one place such words are chosen.
+ */
+export function fileErrorReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === "string" ? ioReason(code) : error instanceof Error ? error.message : String(error);
 }
 
 /** The problem and the hint of a rotation misstep. */

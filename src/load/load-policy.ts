@@ -2,7 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { isAlias, isCollection, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, visit } from "yaml";
 import type { Document } from "yaml";
 import type { Diagnostic, StageResult } from "../diagnostics/diagnostic.js";
-import { diagnostic, say } from "../diagnostics/messages.js";
+import { diagnostic, fileErrorReason, say } from "../diagnostics/messages.js";
 import type { Said } from "../diagnostics/messages.js";
 import { parseFast } from "./fast-parse.js";
 import { SourceMap } from "./source-map.js";
@@ -67,7 +67,7 @@ export async function readPolicyFile(file: string): Promise<string> {
     size = info.size;
   } catch (error) {
     if (error instanceof PolicyReadError) throw error;
-    throw new PolicyReadError(describeFsError(error));
+    throw new PolicyReadError(fileErrorReason(error));
   }
   if (size > MAX_POLICY_BYTES) {
     const tooLarge = say.MS1009(size, MAX_POLICY_BYTES);
@@ -76,7 +76,7 @@ export async function readPolicyFile(file: string): Promise<string> {
   try {
     return await readFile(file, "utf8");
   } catch (error) {
-    throw new PolicyReadError(describeFsError(error));
+    throw new PolicyReadError(fileErrorReason(error));
   }
 }
 
@@ -260,14 +260,6 @@ function isCyclic(root: unknown): boolean {
 /** The one diagnostic for a file with nothing in it but comments or blank lines. */
 function emptyPolicy(file: string, source: SourceMap): Diagnostic {
   return diagnostic(say.MS1015(), { file, range: source.rangeOf(0, 0) });
-}
-
-function describeFsError(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  if (code === "ENOENT") return "no such file";
-  if (code === "EACCES") return "permission denied";
-  if (code === "EISDIR") return "is a directory";
-  return code ?? (error instanceof Error ? error.message : String(error));
 }
 
 function firstLine(message: string): string {

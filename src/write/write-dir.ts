@@ -3,7 +3,7 @@ import { closeSync, constants, fstatSync, linkSync, openSync, readSync, writeFil
 import { access, chmod, copyFile, lstat, mkdir, readdir, readFile, rename, rm } from "node:fs/promises";
 import { basename, dirname, join, relative, resolve, sep } from "node:path";
 import type { Finding } from "../diagnostics/diagnostic.js";
-import { say } from "../diagnostics/messages.js";
+import { fileErrorReason, say } from "../diagnostics/messages.js";
 import { compareText } from "../util/compare.js";
 import { tryLock } from "../util/lock-file.js";
 import { holdsPrivateKey } from "./key-paths.js";
@@ -444,8 +444,5 @@ function siblingPath(dir: string, suffix: string): string {
 function describe(error: unknown): string {
   const e = error as NodeJS.ErrnoException & { blocking?: string };
   if (e?.blocking !== undefined) return `permission denied: ${e.blocking} is not writable, so the previous tree could not be replaced`;
-  if (e?.code === "EACCES" || e?.code === "EPERM") return "permission denied";
-  if (e?.code === "ENOSPC") return "no space left on device";
-  if (e?.code === "EROFS") return "read-only file system";
-  return e?.code ?? (error instanceof Error ? error.message : String(error));
+  return fileErrorReason(error);
 }
