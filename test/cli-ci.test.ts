@@ -7,23 +7,20 @@ import * as assert from "uvu/assert";
 import { CODES } from "../src/diagnostics/codes.js";
 import type { DiagnosticCode } from "../src/diagnostics/codes.js";
 import { runMain } from "./helpers/cli.js";
+import type { CliRun } from "./helpers/cli.js";
 
 // What CI sees of the real binary: exit codes (the contract's table), GitHub annotations relative to the
 // repository root, stale files under --check as annotations, notices, SARIF for code scanning.
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
 type Options = { cwd?: string; env?: Record<string, string> };
 /** The real process: for the exit codes that only a child process can show (one row per command below). */
-const spawn = (args: string[], options: Options = {}): { code: number | null; stdout: string; stderr: string } => {
-  const env: Record<string, string | undefined> = { ...process.env, NO_COLOR: "1", ...options.env };
+const spawn = (args: string[], options: Options = {}): { status: number | null; stdout: string; stderr: string } => {
+  const env: Record<string, string | undefined> = { ...process.env, ...options.env };
   if (!options.env?.["GITHUB_WORKSPACE"]) delete env["GITHUB_WORKSPACE"];
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? process.cwd(), encoding: "utf8", env });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return spawnSync(process.execPath, [BIN, ...args], { cwd: options.cwd ?? process.cwd(), encoding: "utf8", env });
 };
 /** The same command in this process (test/helpers/cli.ts): what it prints and the exit code main sets. */
-const run = async (args: string[], options: Options = {}): Promise<{ code: number; stdout: string; stderr: string }> => {
-  const r = await runMain(args, { ...(options.cwd === undefined ? {} : { cwd: options.cwd }), env: { NO_COLOR: "1", GITHUB_WORKSPACE: undefined, ...options.env } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const run = (args: string[], options: Options = {}): Promise<CliRun> => runMain(args, { ...(options.cwd === undefined ? {} : { cwd: options.cwd }), env: { GITHUB_WORKSPACE: undefined, ...options.env } });
 const root = process.cwd();
 const ok = join(root, "examples", "service-ca-basics", "mesh-security.yaml");
 const broken = join(root, "examples", "invalid-ten-mistakes", "mesh-security.yaml");
@@ -78,7 +75,7 @@ const REAL_PROCESS = new Set([
 for (const [name, { given, want }] of EXIT_CODES) {
   test(`exit ${want}: ${name}`, async () => {
     const r = REAL_PROCESS.has(name) ? spawn(given) : await run(given);
-    assert.is(r.code, want, `${r.stderr}${r.stdout.slice(0, 400)}`);
+    assert.is(r.status, want, `${r.stderr}${r.stdout.slice(0, 400)}`);
   });
 }
 
@@ -88,7 +85,7 @@ test("github: file= is relative to $GITHUB_WORKSPACE when set, whatever the work
   mkdirSync(dir, { recursive: true });
   writeFileSync(join(dir, "mesh-security.yaml"), readFileSync(broken, "utf8"));
   const inWorkflow = await run(["validate", "mesh-security.yaml", "--format", "github"], { cwd: dir, env: { GITHUB_WORKSPACE: repo } });
-  assert.is(inWorkflow.code, 1);
+  assert.is(inWorkflow.status, 1);
   assert.match(inWorkflow.stdout, /^::error file=clusters\/prod\/mesh-security\.yaml,line=9,col=12,/m);
   assert.not.match(inWorkflow.stdout, /file=mesh-security\.yaml/);
   const local = await run(["validate", "mesh-security.yaml", "--format", "github"], { cwd: dir });
@@ -97,7 +94,7 @@ test("github: file= is relative to $GITHUB_WORKSPACE when set, whatever the work
 
 test("github: a stale output under --check is an ::error on each stale file, at the first line that differs", async () => {
   const r = await run(["compile", ok, "-o", stale, "--check", "--format", "github"], { env: { GITHUB_WORKSPACE: tmp } });
-  assert.is(r.code, 3);
+  assert.is(r.status, 3);
   const line = readFileSync(join(compiled, "shop", "service-catalog.yaml"), "utf8").split("\n").findIndex((l) => l.includes("port: 8443")) + 1;
   assert.match(r.stdout, new RegExp(`^::error file=stale/shop/service-catalog\\.yaml,line=${line},col=1,endColumn=2,title=MS4040::MS4040 shop/service-catalog\\.yaml differs`, "m"));
   assert.match(r.stderr, /~ shop\/service-catalog\.yaml/, "the text summary and diff stay on stderr");
@@ -108,10 +105,10 @@ test("github: a stale output under --check is an ::error on each stale file, at 
 test("no private keys in a clone is a ::notice (exit 0); --require-keys makes it an ::error (exit 1)", async () => {
   const args = ["compile", clone.policy, "--state-dir", clone.state, "--stdout", "--format", "github"];
   const notice = await run(args);
-  assert.is(notice.code, 0);
+  assert.is(notice.status, 0);
   assert.match(notice.stderr, /^::notice file=.*mesh-security\.yaml,line=37,col=3,.*title=MS2303::/m);
   const required = await run([...args, "--require-keys"]);
-  assert.is(required.code, 1);
+  assert.is(required.status, 1);
   assert.match(required.stderr, /^::error file=.*title=MS2303::.*\(--require-keys asks for them: to write them, restore private\/mesh-ca\//m);
   assert.is(required.stdout, "", "no manifests when the run fails");
 });
@@ -127,7 +124,7 @@ interface SarifLog {
 
 test("sarif: SARIF 2.1.0 with one rule per code (help from the code table), results at the policy lines, relative URIs", async () => {
   const r = await run(["validate", broken, "--format", "sarif"], { env: { GITHUB_WORKSPACE: root } });
-  assert.is(r.code, 1);
+  assert.is(r.status, 1);
   assert.is(r.stderr, "", "nothing beside the document");
   const log = JSON.parse(r.stdout) as SarifLog;
   assert.is(log.version, "2.1.0");
@@ -155,14 +152,14 @@ test("sarif: a silenced warning is a result with an inSource suppression and its
   assert.equal(log.runs[0]?.results.map((x) => [x.ruleId, x.level, x.suppressions]), [["MS2103", "warning", [{ kind: "inSource", status: "accepted", justification: "the issuer is tried on staging first" }]]]);
   writeFileSync(staging, STAGING.replace("server: staging", "server: production"));
   const clean = await run(["validate", staging, "--format", "sarif"]);
-  assert.is(clean.code, 0);
+  assert.is(clean.status, 0);
   assert.equal((JSON.parse(clean.stdout) as SarifLog).runs[0]?.results, []);
   writeFileSync(staging, STAGING);
 });
 
 test("sarif under compile --check: one document holding the policy's findings and each stale file (MS4040)", async () => {
   const r = await run(["compile", ok, "-o", stale, "--check", "--format", "sarif"], { env: { GITHUB_WORKSPACE: tmp } });
-  assert.is(r.code, 3);
+  assert.is(r.status, 3);
   const log = JSON.parse(r.stdout) as SarifLog;
   const where = (log.runs[0]?.results ?? []).map((x) => [x.ruleId, x.locations[0]?.physicalLocation.artifactLocation.uri]);
   assert.ok(where.some(([code, uri]) => code === "MS4040" && uri === "stale/shop/service-catalog.yaml"), JSON.stringify(where));
@@ -175,7 +172,7 @@ test("sarif from verify: the findings at their manifest lines, nothing else on s
   cpSync(join(root, "examples", "mesh-maistra-v2", "expected"), out, { recursive: true });
   writeFileSync(join(out, "istio-system", "peerauthentication-default.yaml"), "apiVersion: security.istio.io/v1beta1\nkind: PeerAuthentication\nmetadata:\n  name: default\n  namespace: istio-system\nspec:\n  mtls:\n    mode: STRICT\n");
   const r = await run(["verify", out, "--format", "sarif"], { env: { GITHUB_WORKSPACE: tmp } });
-  assert.is(r.code, 1, r.stderr);
+  assert.is(r.status, 1, r.stderr);
   const log = JSON.parse(r.stdout) as SarifLog;
   assert.equal(log.runs[0]?.results.map((x) => [x.ruleId, x.level, x.locations[0]?.physicalLocation.artifactLocation.uri]), [["MS5030", "error", "verify-broken/istio-system/peerauthentication-default.yaml"]]);
 });

@@ -5,25 +5,23 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parse } from "yaml";
 import { runMain } from "./helpers/cli.js";
+import type { CliRun } from "./helpers/cli.js";
 
 // The command line a new user meets: suggestions, help layout, the ca commands' arguments.
 // In this process (test/helpers/cli.ts): the exit code 2 of the real process is checked in test/cli.test.ts.
-const run = async (args: string[], env: Record<string, string> = {}, cwd = process.cwd()): Promise<{ code: number; stdout: string; stderr: string }> => {
-  const r = await runMain(args, { cwd, env: { NO_COLOR: "1", ...env } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const run = (args: string[], env: Record<string, string> = {}, cwd = process.cwd()): Promise<CliRun> => runMain(args, { cwd, env });
 
 test("an unknown command suggests the closest one, or lists them", async () => {
   for (const [typed, want] of [["compil", "compile"], ["valdiate", "validate"], ["expalin", "explain"], ["scheam", "schema"]] as const) {
     const r = await run([typed]);
-    assert.is(r.code, 2, typed);
+    assert.is(r.status, 2, typed);
     assert.match(r.stderr, `error: unknown command "${typed}"; did you mean ${want}?`);
   }
   const help = await run(["help", "compile"]);
-  assert.is(help.code, 0, "help <command> is <command> --help");
+  assert.is(help.status, 0, "help <command> is <command> --help");
   assert.is(help.stdout, (await run(["compile", "--help"])).stdout);
   const far = await run(["frobnicate"]);
-  assert.is(far.code, 2);
+  assert.is(far.status, 2);
   // No close command: every command is listed (whatever commands exist, these do).
   const listed = /commands: (.+)/.exec(far.stderr)?.[1]?.split(", ") ?? [];
   for (const name of ["validate", "compile", "explain", "ca", "schema", "init"]) assert.ok(listed.includes(name), `${name} in ${listed.join(", ")}`);
@@ -36,7 +34,7 @@ const words = (text: string): string[] => text.replace(/(\S)\[/g, "$1 [").split(
 test("help wraps to the terminal width without breaking words", async () => {
   for (const page of PAGES) {
     const wide = await run(page, { COLUMNS: "100" });
-    assert.is(wide.code, 0, page.join(" "));
+    assert.is(wide.status, 0, page.join(" "));
     for (const width of [60, 73]) {
       const narrow = await run(page, { COLUMNS: String(width) });
       const lines = narrow.stdout.split("\n");
@@ -69,10 +67,10 @@ test("ca init, ca show and ca rotate take the policy as an argument; -p stays an
     const policy = join(dir, "policy.yaml");
     writeFileSync(policy, POLICY);
     const init = await run(["ca", "init", policy]);
-    assert.is(init.code, 0, init.stderr);
+    assert.is(init.status, 0, init.stderr);
     assert.ok(existsSync(join(dir, ".mesh-security", "authorities", "internal")), "material next to the policy given as an argument");
     const show = await run(["ca", "show", policy]);
-    assert.is(show.code, 0, show.stderr);
+    assert.is(show.status, 0, show.stderr);
     assert.match(show.stdout, /^authority internal \(generate\)\n  generated from: [^\n]*\n  CA CN=t root CA/);
     assert.equal((await run(["ca", "show", "-p", policy])).stdout, show.stdout);
     assert.equal((await run(["ca", "show", "--policy", policy])).stdout, show.stdout);
@@ -80,15 +78,15 @@ test("ca init, ca show and ca rotate take the policy as an argument; -p stays an
     writeFileSync(join(dir, "mesh-security.yaml"), POLICY);
     assert.equal((await run(["ca", "show"], {}, dir)).stdout, show.stdout);
     const both = await run(["ca", "show", policy, "-p", join(dir, "other.yaml")]);
-    assert.is(both.code, 2);
+    assert.is(both.status, 2);
     assert.match(both.stderr, /give the policy once/);
     const rotate = await run(["ca", "rotate", "internal", policy]);
-    assert.is(rotate.code, 0, rotate.stderr);
+    assert.is(rotate.status, 0, rotate.stderr);
     assert.is((parse(readFileSync(policy, "utf8")) as { rotation: { phase: string } }).rotation.phase, "trust-both");
     const noAuthority = await run(["ca", "rotate"]);
-    assert.is(noAuthority.code, 2, "rotate needs the authority");
+    assert.is(noAuthority.status, 2, "rotate needs the authority");
     assert.match(noAuthority.stderr, /run mesh-security ca rotate --help for usage/);
-    assert.is((await run(["ca"])).code, 2, "ca needs a subcommand");
+    assert.is((await run(["ca"])).status, 2, "ca needs a subcommand");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

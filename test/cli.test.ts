@@ -6,19 +6,14 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { parseAllDocuments } from "yaml";
 import { runMain } from "./helpers/cli.js";
+import type { CliRun } from "./helpers/cli.js";
 
 // The real binary (bin/mesh-security.js → dist/start.cjs → the bundle of dist/cli.js, built by `npm test` and `npm ci`):
 // the tests up to "I/O failure exits 4" check the exit codes of the real process and what dist holds.
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
-const run = (args: string[], cwd = process.cwd()): { code: number | null; stdout: string; stderr: string } => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const run = (args: string[], cwd = process.cwd()): { status: number | null; stdout: string; stderr: string } => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8" });
 /** The same command in this process (test/helpers/cli.ts), for the tests about what a command prints. */
-const runIn = async (args: string[], cwd?: string): Promise<{ code: number; stdout: string; stderr: string }> => {
-  const r = await runMain(args, { ...(cwd === undefined ? {} : { cwd }), env: { NO_COLOR: "1" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const runIn = (args: string[], cwd?: string): Promise<CliRun> => runMain(args, cwd === undefined ? {} : { cwd });
 const example = join(process.cwd(), "examples", "service-ca-basics", "mesh-security.yaml");
 const broken = join(process.cwd(), "examples", "invalid-ten-mistakes", "mesh-security.yaml");
 
@@ -26,13 +21,13 @@ test("compile -o, then --check fresh (0) and stale (3)", () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-cli-"));
   const out = join(dir, "out");
   const first = run(["compile", example, "-o", out]);
-  assert.is(first.code, 0, first.stderr);
+  assert.is(first.status, 0, first.stderr);
   assert.is(first.stdout, "", "compile -o prints nothing on stdout");
-  assert.is(run(["compile", example, "-o", out, "--check"]).code, 0);
+  assert.is(run(["compile", example, "-o", out, "--check"]).status, 0);
   const file = join(out, "shop", "service-catalog.yaml");
   writeFileSync(file, readFileSync(file, "utf8").replace("port: 8443", "port: 9443"));
   const stale = run(["compile", example, "-o", out, "--check"]);
-  assert.is(stale.code, 3);
+  assert.is(stale.status, 3);
   assert.match(stale.stderr, /stale: 0 to add, 1 to change, 0 to remove/);
   assert.match(stale.stderr, /~ shop\/service-catalog\.yaml/);
   assert.match(stale.stderr, /- +port: 9443\n +\+ +port: 8443/);
@@ -40,10 +35,10 @@ test("compile -o, then --check fresh (0) and stale (3)", () => {
 
 test("policy errors exit 1 with file:line:column; github format annotates", () => {
   const text = run(["validate", broken]);
-  assert.is(text.code, 1);
+  assert.is(text.status, 1);
   assert.match(text.stderr, /mesh-security\.yaml:9:12 error MS1005/);
   const gh = run(["validate", broken, "--format", "github"]);
-  assert.is(gh.code, 1);
+  assert.is(gh.status, 1);
   assert.match(gh.stdout, /^::error file=.*mesh-security\.yaml,line=9,col=12,endColumn=23,title=MS1005::/m);
   const json = run(["validate", broken, "--format", "json"]);
   assert.is((JSON.parse(json.stdout) as unknown[]).length, 10);
@@ -59,23 +54,23 @@ test("the precompiled schema validator in dist gives the same diagnostics as com
 });
 
 test("usage errors exit 2", () => {
-  assert.is(run(["compile", example]).code, 2);
-  assert.is(run(["compile", example, "--stdout", "-o", "x"]).code, 2);
-  assert.is(run(["frobnicate"]).code, 2);
+  assert.is(run(["compile", example]).status, 2);
+  assert.is(run(["compile", example, "--stdout", "-o", "x"]).status, 2);
+  assert.is(run(["frobnicate"]).status, 2);
 });
 
 test("I/O failure exits 4: a foreign directory is refused", () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-cli-"));
   writeFileSync(join(dir, "mine.yaml"), "x: 1\n");
   const r = run(["compile", example, "-o", dir]);
-  assert.is(r.code, 4);
+  assert.is(r.status, 4);
   assert.match(r.stderr, /MS4001/);
   assert.not.ok(existsSync(join(dir, "kustomization.yaml")));
 });
 
 test("--stdout is a clean multi-document stream", async () => {
   const r = await runIn(["compile", example, "--stdout"]);
-  assert.is(r.code, 0);
+  assert.is(r.status, 0);
   const docs = parseAllDocuments(r.stdout);
   assert.is(docs.length, 3);
   assert.equal(docs.map((d) => (d.toJS() as { kind: string }).kind).sort(), ["ConfigMap", "Service", "Service"]);
@@ -109,9 +104,9 @@ test("schema, init, --version", async () => {
   const schema = JSON.parse((await runIn(["schema"])).stdout) as { title: string };
   assert.match(schema.title, /mesh-security/);
   const dir = mkdtempSync(join(tmpdir(), "ms-cli-"));
-  assert.is((await runIn(["init"], dir)).code, 0);
-  assert.is((await runIn(["init"], dir)).code, 2, "refuses to overwrite");
-  assert.is((await runIn(["validate"], dir)).code, 0);
+  assert.is((await runIn(["init"], dir)).status, 0);
+  assert.is((await runIn(["init"], dir)).status, 2, "refuses to overwrite");
+  assert.is((await runIn(["validate"], dir)).status, 0);
   assert.match((await runIn(["--version"])).stdout, /^\d+\.\d+\.\d+/);
 });
 

@@ -6,19 +6,14 @@ import { test } from "uvu";
 import * as assert from "uvu/assert";
 import { DIFF_BASE } from "./helpers/diff.js";
 import { runMain } from "./helpers/cli.js";
+import type { CliRun } from "./helpers/cli.js";
 
 // The command line for exit codes, REV:PATH through git and -o: in this process (test/helpers/cli.ts),
 // except `spawn`, the real binary, for diff's exit status seen from outside and for output compared
 // between two processes.
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
-const spawn = (args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
-const run = async (args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> => {
-  const r = await runMain(args, { cwd, env: { NO_COLOR: "1" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const spawn = (args: string[], cwd: string): { status: number | null; stdout: string; stderr: string } => spawnSync(process.execPath, [BIN, ...args], { cwd, encoding: "utf8" });
+const run = (args: string[], cwd: string): Promise<CliRun> => runMain(args, { cwd });
 const git = (cwd: string, ...args: string[]): void => {
   const r = spawnSync("git", args, { cwd, encoding: "utf8", env: { ...process.env, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com", GIT_AUTHOR_DATE: "2026-01-01T00:00:00Z", GIT_COMMITTER_DATE: "2026-01-01T00:00:00Z" } });
   if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
@@ -40,11 +35,11 @@ function repo(): string {
 test("REV:PATH reads the policy at a revision (from the root, or ./ from the working directory)", async () => {
   const dir = repo();
   const fromRoot = await run(["diff", "main:clusters/prod/mesh-security.yaml", "clusters/prod/mesh-security.yaml"], dir);
-  assert.is(fromRoot.code, 0, fromRoot.stderr);
+  assert.is(fromRoot.status, 0, fromRoot.stderr);
   assert.match(fromRoot.stdout, /minVersion: TLSv1_2 → TLSv1_1/);
   const sub = join(dir, "clusters", "prod");
   const relative = await run(["diff", "HEAD:./mesh-security.yaml", "mesh-security.yaml", "--format", "json"], sub);
-  assert.is(relative.code, 0, relative.stderr);
+  assert.is(relative.status, 0, relative.stderr);
   const doc = JSON.parse(relative.stdout) as { base: string; head: string; changes: Array<{ property: string; class: string[] }>; objects: unknown[]; diagnostics: unknown[] };
   assert.equal(Object.keys(doc), ["base", "head", "changes", "objects", "diagnostics"]);
   assert.is(doc.base, "HEAD:./mesh-security.yaml");
@@ -56,27 +51,27 @@ test("exit codes: 0, 1 under --fail-on, 2 usage, 4 unreadable, 1 policy error; -
   const dir = repo();
   const base = "main:clusters/prod/mesh-security.yaml";
   const head = "clusters/prod/mesh-security.yaml";
-  assert.is((await run(["diff", base, head], dir)).code, 0);
-  assert.is(spawn(["diff", base, head, "--fail-on", "weakening"], dir).code, 1);
-  assert.is((await run(["diff", base, head, "--fail-on", "any"], dir)).code, 1);
-  assert.is((await run(["diff", base, base, "--fail-on", "any"], dir)).code, 0);
-  assert.is((await run(["diff", head, base, "--fail-on", "weakening"], dir)).code, 0, "the reverse only strengthens");
-  assert.is((await run(["diff", base], dir)).code, 2);
-  assert.is((await run(["diff", base, head, "--format", "yaml"], dir)).code, 2);
-  assert.is((await run(["diff", base, head, "--fail-on", "sometimes"], dir)).code, 2);
+  assert.is((await run(["diff", base, head], dir)).status, 0);
+  assert.is(spawn(["diff", base, head, "--fail-on", "weakening"], dir).status, 1);
+  assert.is((await run(["diff", base, head, "--fail-on", "any"], dir)).status, 1);
+  assert.is((await run(["diff", base, base, "--fail-on", "any"], dir)).status, 0);
+  assert.is((await run(["diff", head, base, "--fail-on", "weakening"], dir)).status, 0, "the reverse only strengthens");
+  assert.is((await run(["diff", base], dir)).status, 2);
+  assert.is((await run(["diff", base, head, "--format", "yaml"], dir)).status, 2);
+  assert.is((await run(["diff", base, head, "--fail-on", "sometimes"], dir)).status, 2);
   const missing = await run(["diff", "nope.yaml", head], dir);
-  assert.is(missing.code, 4);
+  assert.is(missing.status, 4);
   assert.match(missing.stderr, /MS1012 cannot read nope\.yaml/);
   const badRev = await run(["diff", "no-such-branch:clusters/prod/mesh-security.yaml", head], dir);
-  assert.is(badRev.code, 4);
+  assert.is(badRev.status, 4);
   assert.match(badRev.stderr, /MS4020 cannot read clusters\/prod\/mesh-security\.yaml at no-such-branch/);
   assert.not.match(badRev.stderr, /\n\s+at /, "no stack trace");
   const badRevJson = await run(["diff", "no-such-branch:clusters/prod/mesh-security.yaml", head, "--format", "json"], dir);
-  assert.is(badRevJson.code, 4);
+  assert.is(badRevJson.status, 4);
   assert.equal((JSON.parse(badRevJson.stdout) as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code), ["MS4020"]);
   writeFileSync(join(dir, "broken.yaml"), DIFF_BASE.replace("mode: PERMISSIVE", "mode: PERMISIVE"));
   const broken = await run(["diff", base, "broken.yaml"], dir);
-  assert.is(broken.code, 1);
+  assert.is(broken.status, 1);
   assert.match(broken.stderr, /broken\.yaml:\d+:\d+ error MS1005/);
   for (const format of ["text", "markdown", "html", "json"]) {
     assert.is(spawn(["diff", base, head, "--format", format], dir).stdout, spawn(["diff", base, head, "--format", format], dir).stdout, `${format}: same bytes in two processes`);
@@ -85,7 +80,7 @@ test("exit codes: 0, 1 under --fail-on, 2 usage, 4 unreadable, 1 policy error; -
   const before = listing();
   const out = join(dir, "report.md");
   const written = await run(["diff", base, head, "--format", "markdown", "-o", out], dir);
-  assert.is(written.code, 0);
+  assert.is(written.status, 0);
   assert.is(written.stdout, "");
   assert.match(readFileSync(out, "utf8"), /^\*\*mesh-security diff\*\*/);
   assert.equal(listing(), [...before, "report.md"].sort(), "nothing written but -o FILE (no CA state generated)");
@@ -118,25 +113,25 @@ test("an extends chain is read at the same revision: a change in the base shows 
   writeFileSync(join(dir, "base", "mesh-security.yaml"), WEAKER);
   const policy = "clusters/prod/mesh-security.yaml";
   const r = await run(["diff", `HEAD:${policy}`, policy, "--format", "json"], dir);
-  assert.is(r.code, 0, r.stderr);
+  assert.is(r.status, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as { changes: Array<{ property: string; before: string; after: string; class: string[] }> };
   assert.equal(doc.changes.map((c) => [c.property, c.before, c.after, c.class]), [["minVersion", "TLSv1_2", "TLSv1_1", ["weakening"]]]);
   // The overlay's own value is in force on both sides (STRICT), read through the chain at HEAD too.
   const same = await run(["diff", `HEAD:${policy}`, `HEAD:${policy}`, "--fail-on", "any"], dir);
-  assert.is(same.code, 0, same.stderr);
+  assert.is(same.status, 0, same.stderr);
   const vsBase = JSON.parse((await run(["diff", "base/mesh-security.yaml", policy, "--format", "json"], dir)).stdout) as { changes: Array<{ subject: string; property: string; after: string }> };
   assert.ok(vsBase.changes.some((c) => c.subject === "mesh" && c.property === "mtlsMode" && c.after === "STRICT"), "the overlay's STRICT, against its base");
   // A base missing at the revision is a diagnostic at the overlay's `extends`, not a crash.
   git(dir, "rm", "-q", "--cached", "base/mesh-security.yaml");
   git(dir, "commit", "-q", "-m", "drop base");
   const missing = await run(["diff", `HEAD:${policy}`, policy], dir);
-  assert.is(missing.code, 1);
+  assert.is(missing.status, 1);
   assert.match(missing.stderr, /HEAD:clusters\/prod\/mesh-security\.yaml:4:\d+ error MS1021 cannot read HEAD:base\/mesh-security\.yaml/);
 });
 
 test("--help shows the command and its examples", async () => {
   const help = await run(["diff", "--help"], process.cwd());
-  assert.is(help.code, 0);
+  assert.is(help.status, 0);
   assert.match(help.stdout, /--fail-on/);
   assert.match(help.stdout, /origin\/main:mesh-security\.yaml/);
 });
@@ -146,15 +141,15 @@ test("REV:PATH compares the CA material committed at REV: a new root outside rot
   const dir = repo();
   writeFileSync(join(dir, "clusters", "prod", "mesh-security.yaml"), DIFF_BASE);
   const policy = "clusters/prod/mesh-security.yaml";
-  assert.is((await run(["ca", "init", policy], dir)).code, 0);
+  assert.is((await run(["ca", "init", policy], dir)).status, 0);
   git(dir, "add", "-A");
   git(dir, "commit", "-q", "-m", "CA material");
-  assert.is((await run(["diff", `HEAD:${policy}`, policy, "--fail-on", "any"], dir)).code, 0, "same committed material: no change");
+  assert.is((await run(["diff", `HEAD:${policy}`, policy, "--fail-on", "any"], dir)).status, 0, "same committed material: no change");
   // A new CA made in the working tree (material lost and generated again): a different root.
   rmSync(join(dir, "clusters", "prod", ".mesh-security"), { recursive: true, force: true });
-  assert.is((await run(["ca", "init", policy], dir)).code, 0);
+  assert.is((await run(["ca", "init", policy], dir)).status, 0);
   const r = await run(["diff", `HEAD:${policy}`, policy, "--format", "json"], dir);
-  assert.is(r.code, 0, r.stderr);
+  assert.is(r.status, 0, r.stderr);
   const doc = JSON.parse(r.stdout) as { changes: Array<{ subject: string; property: string; class: string[]; before: string; after: string }> };
   const roots = doc.changes.filter((c) => c.property === "authorityRoot");
   assert.equal(roots.map((c) => c.subject).sort(), ["authority internal", "authority spare"]);

@@ -6,13 +6,11 @@ import * as assert from "uvu/assert";
 import type { Diagnostic } from "../src/diagnostics/diagnostic.js";
 import { codeFrame, FLOOD_SHOWN, formatDiagnostics } from "../src/diagnostics/format.js";
 import { runMain } from "./helpers/cli.js";
+import type { CliRun } from "./helpers/cli.js";
 import { compileText, HEADER } from "./helpers/policy.js";
 
 // In this process (test/helpers/cli.ts): these tests are about what each command prints.
-const run = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-  const r = await runMain(args, { env: { NO_COLOR: "1" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const run = (args: string[]): Promise<CliRun> => runMain(args);
 const good = join(process.cwd(), "examples", "service-ca-basics", "mesh-security.yaml");
 const bad = join(process.cwd(), "examples", "invalid-ten-mistakes", "mesh-security.yaml");
 // `ca` takes the policy with --policy today; other work may change its arguments: only this line knows.
@@ -32,7 +30,7 @@ test("empty or comment-only policy: the same error from every command", async ()
       await run(["ca", "init", "--policy", policy]),
     ];
     const lines = runs.map((r) => r.stderr.split("\n")[0]);
-    for (const r of runs) assert.is(r.code, 1, r.stderr);
+    for (const r of runs) assert.is(r.status, 1, r.stderr);
     assert.equal(new Set(lines).size, 1, lines.join("\n"));
     assert.match(lines[0] ?? "", new RegExp(`${name}:1:1 error MS1015 the policy file is empty`));
   }
@@ -65,7 +63,7 @@ test("compile -o --format json: an I/O failure is in the same single document", 
   mkdirSync(out);
   writeFileSync(join(out, "not-ours.txt"), "x");
   const r = await run(["compile", good, "-o", out, "--format", "json"]);
-  assert.is(r.code, 4);
+  assert.is(r.status, 4);
   const doc = JSON.parse(r.stdout) as Diagnostic[];
   assert.equal(doc.filter((d) => d.severity === "error").map((d) => d.code), ["MS4001"]);
 });

@@ -14,6 +14,7 @@ import { writeRotationRecord } from "../src/ca/rotation-record.js";
 import { rotateAuthority } from "../src/commands/ca-rotate.js";
 import { compilePolicy } from "../src/compile.js";
 import { runMain } from "./helpers/cli.js";
+import type { CliRun } from "./helpers/cli.js";
 
 // Examples whose committed output breaks today, each with the consumer behaviour that explains it. The test
 // asserts they DO fail with exactly these codes: when a fix lands, the entry fails the test and must go.
@@ -113,18 +114,12 @@ for (const [name, make, want] of BROKEN_COPIES) {
 // The CLI: exit 0 / 1 / 2, and json is exactly one document. In this process (test/helpers/cli.ts), except
 // `spawn`, the real binary, for verify's exit status 1 seen from outside (test/cli-ci.test.ts has its 4).
 const BIN = join(process.cwd(), "bin", "mesh-security.js");
-const spawn = (args: string[]): { code: number | null; stdout: string; stderr: string } => {
-  const r = spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
-const cli = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
-  const r = await runMain(args, { env: { NO_COLOR: "1" } });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-};
+const spawn = (args: string[]): { status: number | null; stdout: string; stderr: string } => spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8" });
+const cli = (args: string[]): Promise<CliRun> => runMain(args);
 
 test("cli: verify exits 0 when every path holds, 1 when one breaks, 4 (I/O) on a missing directory; json is one document", async () => {
   const ok = await cli(["verify", "examples/service-ca-basics/expected"]);
-  assert.is(ok.code, 0, ok.stderr);
+  assert.is(ok.status, 0, ok.stderr);
   assert.match(ok.stdout, /^from +to +port +client sends \/ trusts +server accepts \/ presents +result$/m);
   // The 2.x example as it was before the operator-owned objects were dropped: PeerAuthentication istio-system/default.
   const old = mkdtempSync(join(tmpdir(), "ms-verify-"));
@@ -133,26 +128,26 @@ test("cli: verify exits 0 when every path holds, 1 when one breaks, 4 (I/O) on a
     writeFileSync(join(old, file), text);
   }
   const broken = await cli(["verify", old, "--format", "json"]);
-  assert.is(broken.code, 1);
+  assert.is(broken.status, 1);
   const doc = JSON.parse(broken.stdout) as { paths: Array<{ result: string }>; diagnostics: Array<{ code: string }> };
   assert.ok(doc.paths.some((p) => p.result === "broken"));
   assert.equal(doc.diagnostics.map((d) => d.code), ["MS5030"]);
   const text = spawn(["verify", old]);
-  assert.is(text.code, 1);
+  assert.is(text.status, 1);
   assert.match(text.stderr, /peerauthentication-default\.yaml:4:9 error MS5030 /);
   const gh = await cli(["verify", old, "--format", "github"]);
   assert.match(gh.stdout, /^::error file=.*peerauthentication-default\.yaml,line=4,col=9,.*title=MS5030::/m);
   const missing = await cli(["verify", "no/such/dir", "--format", "json"]);
-  assert.is(missing.code, 4);
+  assert.is(missing.status, 4);
   assert.equal((JSON.parse(missing.stdout) as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code), ["MS5001"]);
-  assert.is((await cli(["verify"])).code, 2, "a missing DIR is a usage error");
+  assert.is((await cli(["verify"])).status, 2, "a missing DIR is a usage error");
 });
 
 test("cli: --secrets-dir adds the separate Secrets as writers", async () => {
   const dir = mkdtempSync(join(tmpdir(), "ms-verify-"));
   writeFileSync(join(dir, "secret-orders-tls.yaml"), "apiVersion: v1\nkind: Secret\nmetadata:\n  name: orders-tls\n  namespace: shop\ntype: kubernetes.io/tls\n");
   const result = await cli(["verify", "examples/service-ca-basics/expected", "--secrets-dir", dir, "--format", "json"]);
-  assert.is(result.code, 1);
+  assert.is(result.status, 1);
   assert.equal((JSON.parse(result.stdout) as { diagnostics: Array<{ code: string }> }).diagnostics.map((d) => d.code), ["MS5035"]);
 });
 
@@ -163,11 +158,11 @@ test("cli: --with supplies the application's Services, turning not-checked paths
   writeFileSync(file, svc("status", "billing", port("http", 80, 8080)));
   const before = await cli(["verify", "examples/route-external-certificate/expected", "--format", "json"]);
   const after = await cli(["verify", "examples/route-external-certificate/expected", "--with", join(dir, "app"), "--format", "json"]);
-  assert.is(after.code, 0, after.stdout);
+  assert.is(after.status, 0, after.stdout);
   const notChecked = (s: string): number => (JSON.parse(s) as { paths: Array<{ result: string }> }).paths.filter((p) => p.result === "not checked").length;
   assert.ok(notChecked(after.stdout) < notChecked(before.stdout));
   writeFileSync(file, svc("status", "billing", port("http", 8080, 9090)));
-  assert.is((await cli(["verify", "examples/route-external-certificate/expected", "--with", join(dir, "app")])).code, 1, "targetPort 8080 is the Service port, the pods listen on 9090");
+  assert.is((await cli(["verify", "examples/route-external-certificate/expected", "--with", join(dir, "app")])).status, 1, "targetPort 8080 is the Service port, the pods listen on 9090");
 });
 
 
