@@ -1095,18 +1095,7 @@ export const say = {
       `point passwordSecretRef.key at one of ${written.join(", ")}`,
     ),
   /** How the issuerRef fails: a cert-manager issuer named with an external group, a kind cert-manager does not serve, or an issuer written with another kind or namespace than `ref` says. */
-  MS5060: (certificate: string, wrong: { group: string; name: string; written: string[] } | { kind: string } | { ref: string; written: string[] }) =>
-    said(
-      "MS5060",
-      `${certificate}: ${
-        "group" in wrong
-          ? `issuerRef group ${wrong.group} names an external issuer, but ${wrong.name} is ${wrong.written.join(", ")} of group cert-manager.io: no controller signs the CertificateRequest`
-          : "kind" in wrong
-            ? `issuerRef kind ${wrong.kind} is neither Issuer nor ClusterIssuer of group cert-manager.io`
-            : `issuerRef names ${wrong.ref}, which is not written, but the output writes ${wrong.written.join(", ")}: the CertificateRequest waits forever for an issuer that does not exist`
-      }`,
-      "name the issuer the output writes, with its kind and group cert-manager.io",
-    ),
+  MS5060: (certificate: string, wrong: WrongIssuerRef) => said("MS5060", `${certificate}: ${issuerRefProblem(wrong)}`, "name the issuer the output writes, with its kind and group cert-manager.io"),
   /** `key`: the key asked for, e.g. `Ed25519`, `ECDSA P-521`, `RSA 1024`. */
   MS5061: (certificate: string, acme: string, key: string) =>
     said("MS5061", `${certificate} asks the ACME server ${acme} for an ${key} key, which it refuses (RSA 2048–4096 and ECDSA P-256/P-384 only): the certificate is never issued`, "use ECDSA P-256 (or RSA 2048+) for ACME certificates"),
@@ -1160,6 +1149,16 @@ export const say = {
       "during trust-both and issue-new, point the destination CA at a bundle carrying both roots, or set destinationCACertificate inline with both",
     ),
 } satisfies Constructors;
+
+/** How a Certificate's issuerRef misses the issuers the output writes (MS5060). */
+export type WrongIssuerRef = { group: string; name: string; written: string[] } | { kind: string } | { ref: string; written: string[] };
+
+/** MS5060's problem without the Certificate, for verify's path row, which names the Certificate itself. */
+export function issuerRefProblem(wrong: WrongIssuerRef): string {
+  if ("group" in wrong) return `issuerRef group ${wrong.group} names an external issuer, but ${wrong.name} is ${wrong.written.join(", ")} of group cert-manager.io: no controller signs the CertificateRequest`;
+  if ("kind" in wrong) return `issuerRef kind ${wrong.kind} is neither Issuer nor ClusterIssuer of group cert-manager.io`;
+  return `issuerRef names ${wrong.ref}, which is not written, but the output writes ${wrong.written.join(", ")}: the CertificateRequest waits forever for an issuer that does not exist`;
+}
 
 /** Where a diagnostic points: the file, the path into its document, and the range when known. */
 export interface Place {

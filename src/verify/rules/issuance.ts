@@ -3,7 +3,8 @@ import { annotations, describe, field, str } from "../object-index.js";
 import type { KubeObject, ObjectIndex } from "../object-index.js";
 import type { VerifyFinding, VerifyPath, VerifyRule } from "../rule.js";
 import { missing } from "../rule.js";
-import { say } from "../../diagnostics/messages.js";
+import { issuerRefProblem, say } from "../../diagnostics/messages.js";
+import type { WrongIssuerRef } from "../../diagnostics/messages.js";
 import { calleesOfWorkload } from "./call-authorization.js";
 import { WORKLOAD_KINDS } from "../pods.js";
 
@@ -134,7 +135,7 @@ function placed(cert: KubeObject, path: (string | number)[]): { object: KubeObje
 
 type Resolved =
   | { result: "ok"; label: string; issuer?: KubeObject }
-  | { result: "broken"; label: string; server: string; reason: string; wrong: Parameters<typeof say.MS5060>[1]; path: (string | number)[]; issuer?: undefined }
+  | { result: "broken"; label: string; server: string; reason: string; wrong: WrongIssuerRef; path: (string | number)[]; issuer?: undefined }
   | { result: "not checked"; label: string; server: string; reason: string; path: (string | number)[]; issuer?: undefined };
 
 function resolveIssuer(index: ObjectIndex, cert: KubeObject): Resolved {
@@ -160,12 +161,11 @@ function resolveIssuer(index: ObjectIndex, cert: KubeObject): Resolved {
 }
 
 /**
- * A broken issuerRef: the issuers of that name it may have meant (the path's server), and the path's reason, which
- * is the message without the Certificate it begins with (the path row names the Certificate already).
+ * A broken issuerRef: the issuers of that name it may have meant (the path's server), and the path's reason: MS5060's problem,
+ * without the Certificate (the path row names it already).
  */
-function broken(label: string, sameName: readonly KubeObject[], wrong: Parameters<typeof say.MS5060>[1], path: (string | number)[]): Resolved {
-  const reason = say.MS5060("", wrong).message.slice(": ".length);
-  return { result: "broken", label, server: sameName.length > 0 ? sameName.map(describe).join(", ") : "?", reason, wrong, path };
+function broken(label: string, sameName: readonly KubeObject[], wrong: WrongIssuerRef, path: (string | number)[]): Resolved {
+  return { result: "broken", label, server: sameName.length > 0 ? sameName.map(describe).join(", ") : "?", reason: issuerRefProblem(wrong), wrong, path };
 }
 
 /** The key an ACME server refuses (`Ed25519`, `ECDSA P-521`, `RSA 1024`), or undefined. */
